@@ -1,0 +1,36 @@
+/**
+ * The contract every backend meets. A backend is a small driver: it says whether it can run a
+ * planned call (`supports`, true or a reason) and runs it into outputs the runtime allocated.
+ * Adding a backend means adding a factory; no other backend changes.
+ */
+import type { AnyKernelDef, Inputs, Plan } from '../kernels/kernel.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface BackendInfo {
+  readonly threads?: number;
+  readonly simd?: string;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly info: BackendInfo;
+  /** true, or the reason this backend cannot run this call. Pure; never throws. */
+  supports(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs): true | string;
+  /** Runs a call that `supports` accepted, writing every output. */
+  run(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, outputs: readonly Tensor[]): void;
+  close?(): void | Promise<void>;
+}
+
+export interface BackendContext {
+  /** Worker threads the user allows (runtime option `threads`). */
+  readonly threads: number;
+}
+
+/** Creates a backend, or throws with the reason it is unavailable on this machine. */
+export interface BackendFactory {
+  readonly name: string;
+  create(context: BackendContext): Promise<Backend>;
+}
+
+/** One implementation of one kernel on one backend. */
+export type KernelImpl<P> = (plan: Plan<P>, inputs: Inputs, outputs: readonly Tensor[]) => void;

@@ -1,0 +1,7 @@
+import { binaryRef } from './binary.js';
+
+export const addRef = binaryRef(
+  'add',
+  (x, y) => x + y,
+  (x, y) => x + y,
+);

@@ -1,0 +1,16 @@
+/**
+ * hotpath: tensors with explicit layout and lifetime, kernels on pluggable backends, and a
+ * plain TypeScript reference every backend is checked against.
+ */
+export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.js';
+export type { BackendStatus, RunOptions } from './runtime/core.js';
+export type { MemoryInfo } from './runtime/memory.js';
+export type { KernelStats, RuntimeStats } from './runtime/stats.js';
+export type { TensorData, TensorOptions } from './runtime/input.js';
+export { HotpathError, isHotpathError, type ErrorCode } from './errors.js';
+export { Tensor } from './tensor/tensor.js';
+export type { SliceSpec } from './tensor/slice.js';
+export { DTYPES, type DType, type TypedArray } from './tensor/dtype.js';
+export type { Layout } from './tensor/layout.js';
+export { KERNELS, type KernelName } from './kernels/index.js';
+export type { Backend, BackendFactory, BackendInfo } from './backends/backend.js';

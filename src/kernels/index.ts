@@ -1,0 +1,25 @@
+/**
+ * Every kernel hotpath declares, by id. The id is the file name of its definition and of every
+ * implementation (`backends/<backend>/<id>.ts`).
+ */
+import { add } from './add.js';
+import { gelu } from './gelu.js';
+import type { KernelDef } from './kernel.js';
+import { mul } from './mul.js';
+import { relu } from './relu.js';
+
+export const KERNELS = {
+  add,
+  mul,
+  relu,
+  gelu,
+} as const;
+
+export type Kernels = typeof KERNELS;
+export type KernelName = keyof Kernels;
+export type AttrsOf<K extends KernelName> = Kernels[K] extends KernelDef<infer A, unknown> ? A : never;
+export type ParamsOf<K extends KernelName> = Kernels[K] extends KernelDef<object, infer P> ? P : never;
+
+export function isKernelName(name: string): name is KernelName {
+  return Object.prototype.hasOwnProperty.call(KERNELS, name);
+}

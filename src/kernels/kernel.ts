@@ -1,0 +1,176 @@
+/**
+ * What a kernel declaration holds: inputs with their dtypes, attribute defaults, `infer()` (all
+ * validation, shapes out, a plan every backend runs from), `cost()` and the declared tolerance.
+ * Backends implement a kernel from its plan; they never validate again.
+ */
+import { fail } from '../errors.js';
+import { type DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/layout.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface InputSpec {
+  readonly name: string;
+  readonly dtypes: readonly DType[];
+  readonly optional?: boolean;
+}
+
+export interface OutputSpec {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** The validated form of a call. `params` is kernel-specific data; no tensors are kept in it. */
+export interface Plan<P> {
+  readonly outputs: readonly OutputSpec[];
+  readonly params: P;
+}
+
+/** Work estimate, used by dispatch and stats. */
+export interface Cost {
+  readonly flops: number;
+  readonly bytes: number;
+}
+
+/**
+ * How far a backend's answer may be from the reference (or the reference from a fixture):
+ * - `exact`: bit-equal (NaN equals NaN).
+ * - `ulp`: |a - e| <= ulp * eps * max(|e|, floor); eps is the dtype's machine epsilon.
+ * - `accumulated`: sums of many terms (GEMM, reductions), the BLAS-style bound
+ *   |a - e| <= factor * eps * depth * m, where m is the reference run on |inputs| and depth the
+ *   number of terms per output (from `depth(plan)`).
+ * - `spectral`: max |a - e| <= factor * eps * log2(2 + n) * max |e| over the whole output.
+ */
+export type Tolerance =
+  | { readonly kind: 'exact' }
+  | { readonly kind: 'ulp'; readonly ulp: number; readonly floor: number }
+  | { readonly kind: 'accumulated'; readonly factor: number }
+  | { readonly kind: 'spectral'; readonly factor: number };
+
+export type Inputs = readonly (Tensor | undefined)[];
+
+export interface KernelDef<A extends object, P> {
+  readonly name: string;
+  readonly inputs: readonly InputSpec[];
+  readonly outputs: readonly string[];
+  readonly defaults: Readonly<A>;
+  readonly tolerance: Tolerance;
+  /** Validates inputs and attributes (merged with defaults) and returns the plan. */
+  infer(inputs: Inputs, attrs: A): Plan<P>;
+  cost(plan: Plan<P>): Cost;
+  /** Terms summed per output element (`accumulated`) or transform length (`spectral`). */
+  depth?(plan: Plan<P>): number;
+  /** Attributes for the magnitude run of an `accumulated` check (e.g. |alpha|, |beta|). */
+  magnitudeAttrs?(attrs: A): A;
+}
+
+/** Any kernel definition, for tables and dispatch where the concrete types do not matter. */
+export type AnyKernelDef = KernelDef<object, unknown>;
+
+export interface KernelSpec<A extends object, P> extends Omit<KernelDef<A, P>, 'infer'> {
+  /** Kernel-specific validation; the shared checks (arity, liveness, dtypes) run before it. */
+  infer(inputs: Inputs, attrs: A): Plan<P>;
+}
+
+/**
+ * Declares a kernel. The returned `infer` first checks arity, lifetimes and dtypes against
+ * `inputs`, rejects unknown attribute names, then runs the kernel's own validation.
+ */
+export function defineKernel<A extends object, P>(spec: KernelSpec<A, P>): KernelDef<A, P> {
+  return {
+    ...spec,
+    infer(inputs: Inputs, attrs: A): Plan<P> {
+      checkInputs(spec, inputs);
+      checkAttrNames(spec.name, spec.defaults, attrs);
+      return spec.infer(inputs, attrs);
+    },
+  };
+}
+
+function checkInputs(spec: { name: string; inputs: readonly InputSpec[] }, inputs: Inputs): void {
+  const required = spec.inputs.filter((i) => !i.optional).length;
+  if (inputs.length < required || inputs.length > spec.inputs.length) {
+    fail({
+      code: 'ARGUMENT',
+      kernel: spec.name,
+      problem: 'wrong number of inputs',
+      expected: required === spec.inputs.length ? `${required}` : `${required} to ${spec.inputs.length}`,
+      received: `${inputs.length}`,
+    });
+  }
+  spec.inputs.forEach((input, i) => {
+    const t = inputs[i];
+    if (t === undefined) {
+      if (!input.optional) {
+        fail({ code: 'ARGUMENT', kernel: spec.name, problem: `input '${input.name}' is missing`, expected: 'a tensor', received: 'undefined' });
+      }
+      return;
+    }
+    if (typeof (t as { check?: unknown }).check !== 'function') {
+      fail({ code: 'ARGUMENT', kernel: spec.name, problem: `input '${input.name}' is not a tensor`, expected: 'a Tensor made by a runtime', received: typeof t });
+    }
+    t.check(spec.name);
+    if (!input.dtypes.includes(t.dtype)) {
+      fail({
+        code: 'DTYPE',
+        kernel: spec.name,
+        problem: `input '${input.name}' has an unsupported dtype`,
+        expected: input.dtypes.join(' | '),
+        received: `${t.dtype} (${t.describe()})`,
+      });
+    }
+  });
+}
+
+function checkAttrNames(kernel: string, defaults: object, attrs: object): void {
+  for (const key of Object.keys(attrs)) {
+    if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
+      fail({
+        code: 'ARGUMENT',
+        kernel,
+        problem: `unknown attribute '${key}'`,
+        expected: Object.keys(defaults).length === 0 ? 'no attributes' : `one of ${Object.keys(defaults).join(', ')}`,
+        received: key,
+      });
+    }
+  }
+}
+
+/** Throws DTYPE unless all given tensors share one dtype. */
+export function sameDType(kernel: string, tensors: readonly (Tensor | undefined)[]): DType {
+  const present = tensors.filter((t): t is Tensor => t !== undefined);
+  const first = present[0]!;
+  for (const t of present) {
+    if (t.dtype !== first.dtype) {
+      fail({ code: 'DTYPE', kernel, problem: 'inputs have different dtypes', expected: `all ${first.dtype}`, received: present.map((p) => p.describe()).join(', ') });
+    }
+  }
+  return first.dtype;
+}
+
+/** Throws ARGUMENT unless `value` is an integer within [min, max]. */
+export function intAttr(kernel: string, name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return fail({ code: 'ARGUMENT', kernel, problem: `invalid ${name}`, expected: `an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? 'inf' : max}]`, received: String(value) });
+  }
+  return value;
+}
+
+/** Throws ARGUMENT unless `value` is a finite number. */
+export function finiteAttr(kernel: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return fail({ code: 'ARGUMENT', kernel, problem: `invalid ${name}`, expected: 'a finite number', received: String(value) });
+  }
+  return value;
+}
+
+/** Throws ARGUMENT unless `value` is a boolean. */
+export function boolAttr(kernel: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    return fail({ code: 'ARGUMENT', kernel, problem: `invalid ${name}`, expected: 'true or false', received: String(value) });
+  }
+  return value;
+}
+
+export const FLOATS: readonly DType[] = ['float32', 'float64'];
+export const SIGNED: readonly DType[] = ['float32', 'float64', 'int8', 'int16', 'int32', 'int64'];
+export const NUMERIC: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];

@@ -1,0 +1,98 @@
+/**
+ * Compares an answer with the expected one under a kernel's declared tolerance. Used by the
+ * runtime's verify mode (backend vs ref) and by the conformance harness (ref vs fixtures).
+ */
+import { dtypeInfo, type DType, type TypedArray } from '../tensor/dtype.js';
+import type { Tolerance } from './kernel.js';
+
+export interface Worst {
+  /** Flat row-major index of the worst element. */
+  readonly index: number;
+  readonly actual: number | bigint;
+  readonly expected: number | bigint;
+  readonly error: number;
+  readonly bound: number;
+}
+
+export interface Comparison {
+  readonly ok: boolean;
+  /** Largest error / bound (0 when equal; Infinity for a NaN or Inf mismatch). */
+  readonly ratio: number;
+  readonly worst: Worst | undefined;
+  readonly count: number;
+}
+
+export interface CompareInput {
+  readonly tolerance: Tolerance;
+  readonly dtype: DType;
+  /** Row-major elements. */
+  readonly actual: TypedArray;
+  readonly expected: TypedArray;
+  /** For `accumulated`: the reference run on |inputs|, row-major. */
+  readonly magnitude?: TypedArray;
+  /** Terms per output (`accumulated`) or transform length (`spectral`). */
+  readonly depth?: number;
+}
+
+export function compare(input: CompareInput): Comparison {
+  const { actual, expected } = input;
+  const n = expected.length;
+  if (actual.length !== n) {
+    return { ok: false, ratio: Infinity, worst: undefined, count: n };
+  }
+  const info = dtypeInfo(input.dtype);
+  const boundOf = boundFunction(input, info.float ? info.eps : 0);
+  let ratio = 0;
+  let worst: Worst | undefined;
+  for (let i = 0; i < n; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (a === e || (typeof a === 'number' && typeof e === 'number' && Number.isNaN(a) && Number.isNaN(e))) {
+      continue;
+    }
+    const error = typeof a === 'bigint' || typeof e === 'bigint' ? Infinity : Math.abs(a - e);
+    const bound = boundOf(i, e);
+    // NaN error (Inf vs Inf of other sign, NaN vs number) counts as infinitely wrong.
+    const r = Number.isNaN(error) || !Number.isFinite(error) ? Infinity : bound === 0 ? (error === 0 ? 0 : Infinity) : error / bound;
+    if (worst === undefined || r > ratio) {
+      ratio = Math.max(ratio, r);
+      worst = { index: i, actual: a, expected: e, error, bound };
+    }
+  }
+  return { ok: ratio <= 1, ratio, worst, count: n };
+}
+
+function boundFunction(input: CompareInput, eps: number): (i: number, e: number | bigint) => number {
+  const tol = input.tolerance;
+  switch (tol.kind) {
+    case 'exact':
+      return () => 0;
+    case 'ulp':
+      return (_i, e) => tol.ulp * eps * Math.max(Math.abs(Number(e)), tol.floor);
+    case 'accumulated': {
+      const depth = Math.max(input.depth ?? 1, 1);
+      const mag = input.magnitude;
+      return (i, e) => tol.factor * eps * depth * Math.abs(Number(mag === undefined ? e : mag[i]!));
+    }
+    case 'spectral': {
+      let peak = 0;
+      for (const e of input.expected) {
+        const v = Math.abs(Number(e));
+        if (v > peak && Number.isFinite(v)) {
+          peak = v;
+        }
+      }
+      const bound = tol.factor * eps * Math.log2(2 + (input.depth ?? 1)) * peak;
+      return () => bound;
+    }
+  }
+}
+
+/** One line for messages: `worst at [3]: 1.5 vs 1.25 (error 0.25 > bound 1e-6)`. */
+export function describeWorst(c: Comparison): string {
+  if (c.worst === undefined) {
+    return c.ok ? 'all equal' : 'lengths differ';
+  }
+  const w = c.worst;
+  return `worst at flat index ${w.index}: ${String(w.actual)} vs expected ${String(w.expected)} (error ${w.error.toExponential(3)}, bound ${w.bound.toExponential(3)}, ratio ${c.ratio.toPrecision(3)})`;
+}

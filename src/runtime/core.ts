@@ -1,0 +1,218 @@
+/**
+ * The runtime core: owns backends, dispatch policy, tensors, scopes and stats. Kernel methods
+ * (`matmul`, `softmax`, ...) live on Runtime in runtime.ts and all go through `run()`.
+ */
+import type { Backend, BackendFactory } from '../backends/backend.js';
+import { fail, HotpathError } from '../errors.js';
+import { KERNELS, isKernelName, type AttrsOf, type KernelName } from '../kernels/index.js';
+import type { AnyKernelDef, Inputs } from '../kernels/kernel.js';
+import { dtypeInfo, type DType } from '../tensor/dtype.js';
+import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
+import { Storage } from '../tensor/storage.js';
+import { Tensor } from '../tensor/tensor.js';
+import { choose, type DispatchPolicy, type PassedOver } from './dispatch.js';
+import { TensorRegistry, type MemoryInfo } from './memory.js';
+import { StatsRecorder, type RuntimeStats } from './stats.js';
+import { toElements, type TensorData, type TensorOptions } from './input.js';
+import { verifyCall } from './verify.js';
+
+export interface BackendStatus {
+  readonly name: string;
+  readonly available: boolean;
+  readonly reason?: string;
+  readonly threads?: number;
+  readonly simd?: string;
+}
+
+export interface RunOptions {
+  /** Run on this backend only (as `require` does, for one call). */
+  readonly backend?: string;
+}
+
+export interface CoreParts {
+  readonly id: string;
+  readonly backends: readonly Backend[];
+  readonly unavailable: readonly PassedOver[];
+  readonly ref: Backend;
+  readonly require: string | undefined;
+  /** Fraction of calls checked against ref, 0..1. */
+  readonly verifyRate: number;
+  readonly factories: readonly BackendFactory[];
+}
+
+export class RuntimeCore {
+  protected readonly parts: CoreParts;
+  protected readonly registry: TensorRegistry;
+  protected readonly recorder = new StatsRecorder();
+  private verifyCredit = 0;
+  private closed = false;
+
+  constructor(parts: CoreParts) {
+    this.parts = parts;
+    this.registry = new TensorRegistry(parts.id);
+  }
+
+  /** Every known backend, with availability and the reason when it is not available. */
+  backends(): BackendStatus[] {
+    const ready = this.parts.backends.map((b) => ({ name: b.name, available: true, ...b.info }));
+    const missing = this.parts.unavailable.map((u) => ({ name: u.backend, available: false, reason: u.reason }));
+    return [...ready, ...missing];
+  }
+
+  /**
+   * A tensor holding a copy of `data` (the copy is counted in stats).
+   * @example hp.tensor(new Float32Array([1, 2, 3, 4]), [2, 2])
+   * @example hp.tensor([[1, 2], [3, 4]], undefined, { dtype: 'float64' })
+   * @throws SHAPE when data and shape disagree, DTYPE for an unknown dtype, ARGUMENT for bad data
+   */
+  tensor(data: TensorData, shape?: readonly number[], options: TensorOptions = {}): Tensor {
+    this.checkOpen('runtime.tensor');
+    const { values, shape: resolved, dtype } = toElements(data, shape, options);
+    const t = this.empty(resolved, dtype, options);
+    t.data('runtime.tensor').set(values as never);
+    this.recorder.recordCopy('tensor() copies its data into runtime storage');
+    return t;
+  }
+
+  /** An uninitialised (zero-filled) tensor; `layout: 'col'` for column-major strides. */
+  empty(shape: readonly number[], dtype: DType = 'float32', options: { layout?: 'row' | 'col'; name?: string } = {}): Tensor {
+    this.checkOpen('runtime.empty');
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+      fail({ code: 'SHAPE', kernel: 'runtime.empty', problem: 'invalid shape', expected: 'an array of non-negative integers', received: JSON.stringify(shape) });
+    }
+    dtypeInfo(dtype);
+    const storage = new Storage(this.registry, dtype, this.registry.allocate(dtype, sizeOf(shape)));
+    const strides = options.layout === 'col' ? colStrides(shape) : rowStrides(shape);
+    return new Tensor(storage, { shape, strides, offset: 0 }, { isBase: true, ...(options.name === undefined ? {} : { name: options.name }) });
+  }
+
+  zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return this.empty(shape, dtype);
+  }
+
+  /**
+   * Runs `fn` and releases every tensor it created except those in its return value (and the
+   * storages those views need). Scopes nest; they must not interleave across awaits.
+   */
+  scope<T>(fn: () => T): T {
+    this.registry.openFrame();
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.registry.closeFrame(new Set(), (t) => (t as Tensor).release());
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => {
+          this.registry.closeFrame(collectTensors(value), (t) => (t as Tensor).release());
+          return value;
+        },
+        (error: unknown) => {
+          this.registry.closeFrame(new Set(), (t) => (t as Tensor).release());
+          throw error;
+        },
+      ) as T;
+    }
+    this.registry.closeFrame(collectTensors(result), (t) => (t as Tensor).release());
+    return result;
+  }
+
+  /** Live tensors, storages and bytes. */
+  memory(): MemoryInfo {
+    return this.registry.memory();
+  }
+
+  /** Per-kernel calls, time percentiles, backends used, fallbacks; implicit copies. */
+  stats(): RuntimeStats {
+    return this.recorder.snapshot();
+  }
+
+  /**
+   * Runs one kernel by id and returns all its outputs (new tensors the caller owns).
+   * @throws the kernel's validation errors, BACKEND when no allowed backend can run it,
+   *   MISMATCH when verify mode finds a disagreement with the reference.
+   */
+  run<K extends KernelName>(kernel: K, inputs: Inputs, attrs: AttrsOf<K> = {} as AttrsOf<K>, options: RunOptions = {}): Tensor[] {
+    this.checkOpen(kernel);
+    if (!isKernelName(kernel)) {
+      fail({ code: 'ARGUMENT', kernel: 'runtime.run', problem: 'unknown kernel', expected: `one of ${Object.keys(KERNELS).join(', ')}`, received: String(kernel) });
+    }
+    const def = KERNELS[kernel] as unknown as AnyKernelDef;
+    const merged = { ...def.defaults, ...(attrs as object) };
+    const plan = def.infer(inputs, merged);
+    const choice = choose(def, plan, inputs, this.policyFor(options));
+    const outputs = plan.outputs.map((o) => this.empty(o.shape, o.dtype));
+    const start = performance.now();
+    try {
+      choice.backend.run(def, plan, inputs, outputs);
+    } catch (error) {
+      outputs.forEach((o) => o.release());
+      throw wrapBackendError(def.name, choice.backend.name, error);
+    }
+    const ms = performance.now() - start;
+    this.recorder.record(def.name, choice.backend.name, ms, choice.passed.map((p) => `${p.backend}: ${p.reason}`));
+    if (choice.backend !== this.parts.ref && this.sampleVerify()) {
+      verifyCall(this, def, merged, plan, inputs, outputs, this.parts.ref);
+      this.recorder.recordVerified(def.name);
+    }
+    return outputs;
+  }
+
+  /** Closes every backend (worker pools, devices). The runtime refuses calls afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    for (const b of this.parts.backends) {
+      await b.close?.();
+    }
+  }
+
+  private policyFor(options: RunOptions): DispatchPolicy {
+    const require = options.backend ?? this.parts.require;
+    const backends = options.backend === 'ref' ? [this.parts.ref] : this.parts.backends;
+    return { backends, unavailable: this.parts.unavailable, ...(require === undefined ? {} : { require }) };
+  }
+
+  /** Deterministic sampling: a rate of 0.25 checks every fourth call. */
+  private sampleVerify(): boolean {
+    if (this.parts.verifyRate <= 0) {
+      return false;
+    }
+    this.verifyCredit += this.parts.verifyRate;
+    if (this.verifyCredit >= 1) {
+      this.verifyCredit -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  private checkOpen(where: string): void {
+    if (this.closed) {
+      fail({ code: 'BACKEND', kernel: where, problem: 'the runtime is closed', expected: 'an open runtime', received: 'a runtime after close()', hint: 'create a new runtime with createRuntime()' });
+    }
+  }
+}
+
+function wrapBackendError(kernel: string, backend: string, error: unknown): Error {
+  if (error instanceof HotpathError) {
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new HotpathError({ code: 'BACKEND', kernel, problem: `backend '${backend}' failed`, expected: 'a completed call', received: message });
+}
+
+/** Tensors reachable from a scope's return value (arrays and plain objects, a few levels deep). */
+function collectTensors(value: unknown, found = new Set<Tensor>(), depth = 0): Set<Tensor> {
+  if (value instanceof Tensor) {
+    found.add(value);
+  } else if (depth < 4 && value !== null && typeof value === 'object') {
+    for (const v of Array.isArray(value) ? value : Object.values(value)) {
+      collectTensors(v, found, depth + 1);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,116 @@
+/**
+ * Turns what users hand to `runtime.tensor()` (typed arrays, flat or nested number arrays) into
+ * row-major elements of one dtype, with every mismatch reported.
+ */
+import { fail } from '../errors.js';
+import { dtypeInfo, dtypeOfArray, isTypedArray, parseDType, type DType, type TypedArray } from '../tensor/dtype.js';
+import { formatShape, sizeOf } from '../tensor/layout.js';
+
+export type NestedNumbers = number | bigint | readonly NestedNumbers[];
+export type TensorData = TypedArray | readonly NestedNumbers[] | number | bigint;
+
+export interface TensorOptions {
+  /** Element type; defaults to the typed array's own, or float32 for plain numbers. */
+  readonly dtype?: DType;
+  /** How `data` is ordered: `row` (C order, default) or `col` (Fortran order). */
+  readonly layout?: 'row' | 'col';
+  readonly name?: string;
+}
+
+export interface Elements {
+  readonly values: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+const WHERE = 'runtime.tensor';
+
+export function toElements(data: TensorData, shape: readonly number[] | undefined, options: TensorOptions): Elements {
+  const dtype = options.dtype === undefined ? defaultDType(data) : parseDType(options.dtype, WHERE);
+  if (options.layout !== undefined && options.layout !== 'row' && options.layout !== 'col') {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'unknown layout', expected: "'row' or 'col'", received: String(options.layout) });
+  }
+  const { flat, nestedShape } = flatten(data);
+  const resolved = shape ?? nestedShape;
+  if (!Array.isArray(resolved) || resolved.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    fail({ code: 'SHAPE', kernel: WHERE, problem: 'invalid shape', expected: 'an array of non-negative integers', received: JSON.stringify(resolved) });
+  }
+  if (sizeOf(resolved) !== flat.length) {
+    fail({ code: 'SHAPE', kernel: WHERE, problem: 'data length does not match the shape', expected: `${sizeOf(resolved)} elements for ${formatShape(resolved)}`, received: `${flat.length} elements` });
+  }
+  const values = convert(flat, dtype);
+  // With layout 'col' the values are already in Fortran order; the runtime gives them col strides.
+  return { values, shape: resolved, dtype };
+}
+
+function defaultDType(data: TensorData): DType {
+  if (isTypedArray(data)) {
+    return dtypeOfArray(data);
+  }
+  return typeof firstScalar(data) === 'bigint' ? 'int64' : 'float32';
+}
+
+function firstScalar(data: TensorData | NestedNumbers): number | bigint | undefined {
+  if (typeof data === 'number' || typeof data === 'bigint') {
+    return data;
+  }
+  if (isTypedArray(data)) {
+    return data[0];
+  }
+  return data.length === 0 ? undefined : firstScalar(data[0]!);
+}
+
+function flatten(data: TensorData): { flat: ArrayLike<number | bigint>; nestedShape: number[] } {
+  if (typeof data === 'number' || typeof data === 'bigint') {
+    return { flat: [data], nestedShape: [] };
+  }
+  if (isTypedArray(data)) {
+    return { flat: data, nestedShape: [data.length] };
+  }
+  if (!Array.isArray(data)) {
+    return fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'unsupported data', expected: 'a typed array, a number or a (nested) array of numbers', received: typeof data });
+  }
+  const nestedShape: number[] = [];
+  for (let level: unknown = data; Array.isArray(level); level = level[0]) {
+    nestedShape.push(level.length);
+    if (level.length === 0) {
+      break;
+    }
+  }
+  const flat: (number | bigint)[] = [];
+  walk(data, 0, nestedShape, flat);
+  return { flat, nestedShape };
+}
+
+function walk(node: unknown, depth: number, shape: readonly number[], out: (number | bigint)[]): void {
+  if (depth === shape.length) {
+    if (typeof node !== 'number' && typeof node !== 'bigint') {
+      fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'non-numeric element', expected: 'numbers or bigints', received: Array.isArray(node) ? 'a deeper array (ragged data)' : typeof node });
+    }
+    out.push(node);
+    return;
+  }
+  if (!Array.isArray(node) || node.length !== shape[depth]) {
+    fail({ code: 'SHAPE', kernel: WHERE, problem: `ragged nested array at depth ${depth}`, expected: `length ${shape[depth]}`, received: Array.isArray(node) ? `length ${node.length}` : typeof node });
+  }
+  for (const child of node) {
+    walk(child, depth + 1, shape, out);
+  }
+}
+
+function convert(flat: ArrayLike<number | bigint>, dtype: DType): TypedArray {
+  const info = dtypeInfo(dtype);
+  const out = info.create(new ArrayBuffer(flat.length * info.bytes), 0, flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (info.bigint) {
+      if (typeof v === 'number' && !Number.isInteger(v)) {
+        fail({ code: 'DTYPE', kernel: WHERE, problem: `element ${i} is not an integer`, expected: `an integer for ${dtype}`, received: String(v) });
+      }
+      out[i] = BigInt(v);
+    } else {
+      out[i] = Number(v);
+    }
+  }
+  return out;
+}

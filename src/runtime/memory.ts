@@ -1,0 +1,105 @@
+/**
+ * The runtime's record of live tensors and storages, and of scopes. It is the TensorOwner every
+ * tensor of one runtime reports to.
+ */
+import { fail } from '../errors.js';
+import { dtypeInfo, type DType, type TypedArray } from '../tensor/dtype.js';
+import type { Storage, TensorOwner, TrackedTensor } from '../tensor/storage.js';
+
+export interface MemoryInfo {
+  /** Live tensor views (a base tensor and each of its views count once each). */
+  readonly tensors: number;
+  /** Live storages. */
+  readonly storages: number;
+  /** Bytes held by live storages. */
+  readonly bytes: number;
+}
+
+/** Largest storage hotpath allocates; beyond it use chunked I/O. */
+export const MAX_STORAGE_BYTES = 2 ** 32;
+
+export class TensorRegistry implements TensorOwner {
+  readonly ownerId: string;
+  private counter = 0;
+  /** Live views per live storage. */
+  private readonly live = new Map<Storage, Set<TrackedTensor>>();
+  private readonly frames: Set<TrackedTensor>[] = [];
+
+  constructor(ownerId: string) {
+    this.ownerId = ownerId;
+  }
+
+  nextId(prefix: string): string {
+    this.counter++;
+    return `${prefix}${this.counter}`;
+  }
+
+  allocate(dtype: DType, length: number): TypedArray {
+    const bytes = length * dtypeInfo(dtype).bytes;
+    if (!Number.isSafeInteger(length) || length < 0 || bytes > MAX_STORAGE_BYTES) {
+      return fail({
+        code: 'ARGUMENT',
+        kernel: 'runtime.allocate',
+        problem: 'tensor too large',
+        expected: `at most ${MAX_STORAGE_BYTES} bytes`,
+        received: `${length} ${dtype} elements (${bytes} bytes)`,
+        hint: 'process the data in chunks',
+      });
+    }
+    return dtypeInfo(dtype).create(new ArrayBuffer(bytes), 0, length);
+  }
+
+  track(tensor: TrackedTensor): void {
+    let views = this.live.get(tensor.storage);
+    if (views === undefined) {
+      views = new Set();
+      this.live.set(tensor.storage, views);
+    }
+    views.add(tensor);
+    this.frames[this.frames.length - 1]?.add(tensor);
+  }
+
+  untrack(tensor: TrackedTensor): void {
+    const views = this.live.get(tensor.storage);
+    views?.delete(tensor);
+    // Views of a released storage are dead too: stop counting them.
+    if (tensor.storage.released || views?.size === 0) {
+      this.live.delete(tensor.storage);
+    }
+  }
+
+  memory(): MemoryInfo {
+    let bytes = 0;
+    let tensors = 0;
+    for (const [storage, views] of this.live) {
+      bytes += storage.bytes;
+      tensors += views.size;
+    }
+    return { tensors, storages: this.live.size, bytes };
+  }
+
+  /** Opens a scope frame: tensors created until `closeFrame` belong to it. */
+  openFrame(): void {
+    this.frames.push(new Set());
+  }
+
+  /**
+   * Closes the innermost frame: releases its tensors except `keep` and any base tensor whose
+   * storage a kept view still uses; those move to the enclosing frame.
+   */
+  closeFrame(keep: ReadonlySet<TrackedTensor>, release: (t: TrackedTensor) => void): void {
+    const frame = this.frames.pop();
+    if (frame === undefined) {
+      return;
+    }
+    const keptStorages = new Set([...keep].map((t) => t.storage));
+    const parent = this.frames[this.frames.length - 1];
+    for (const t of frame) {
+      if (keep.has(t) || (t.isBase && keptStorages.has(t.storage))) {
+        parent?.add(t);
+      } else {
+        release(t);
+      }
+    }
+  }
+}

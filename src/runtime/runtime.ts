@@ -1,0 +1,107 @@
+/**
+ * createRuntime(options) -> Runtime: the one object that owns backends, dispatch, tensors,
+ * scopes and stats. No module-level state: two runtimes share nothing.
+ */
+import type { Backend, BackendFactory } from '../backends/backend.js';
+import { BACKEND_FACTORIES } from '../backends/index.js';
+import { createRefBackend } from '../backends/ref/index.js';
+import { fail } from '../errors.js';
+import type { GeluAttrs } from '../kernels/gelu.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { RuntimeCore } from './core.js';
+import type { PassedOver } from './dispatch.js';
+
+export interface RuntimeOptions {
+  /** Backends to use, by name or factory, in priority order. Default: every known backend. */
+  readonly backends?: readonly (string | BackendFactory)[];
+  /** Run every call on this backend or throw BACKEND; never fall back. */
+  readonly require?: string;
+  /** Check results against ref: true for every call, or a sampling rate in (0, 1]. */
+  readonly verify?: boolean | number;
+  /** Worker threads for parallel backends. Default: the machine's available parallelism. */
+  readonly threads?: number;
+}
+
+
+
+/**
+ * Creates a runtime. Backends that cannot start are listed by `backends()` with the reason.
+ * @example const hp = await createRuntime({ require: 'ref', verify: 0.1 });
+ * @throws ARGUMENT for unknown backend names or bad options, BACKEND when `require` names a
+ *   backend that is unavailable
+ */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const verifyRate = verifyRateOf(options.verify);
+  const threads = options.threads ?? (await import('node:os')).availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) {
+    fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid threads', expected: 'a positive integer', received: String(options.threads) });
+  }
+  const factories = resolveFactories(options.backends);
+  const backends: Backend[] = [];
+  const unavailable: PassedOver[] = [];
+  for (const factory of factories) {
+    try {
+      backends.push(await factory.create({ threads }));
+    } catch (error) {
+      unavailable.push({ backend: factory.name, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  if (options.require !== undefined && !backends.some((b) => b.name === options.require)) {
+    const why = unavailable.find((u) => u.backend === options.require)?.reason ?? 'not among the configured backends';
+    fail({ code: 'BACKEND', kernel: 'createRuntime', problem: `required backend '${options.require}' is not available`, expected: `one of ${backends.map((b) => b.name).join(', ')}`, received: `${options.require}: ${why}`, hint: 'run `hotpath doctor` to see every backend and why it is or is not usable' });
+  }
+  const ref = backends.find((b) => b.name === 'ref') ?? createRefBackend();
+  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories });
+}
+
+function verifyRateOf(verify: boolean | number | undefined): number {
+  if (verify === undefined || verify === false) {
+    return 0;
+  }
+  if (verify === true) {
+    return 1;
+  }
+  if (typeof verify !== 'number' || !(verify > 0 && verify <= 1)) {
+    return fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid verify', expected: 'true, false or a rate in (0, 1]', received: String(verify) });
+  }
+  return verify;
+}
+
+function resolveFactories(list: RuntimeOptions['backends']): readonly BackendFactory[] {
+  if (list === undefined) {
+    return BACKEND_FACTORIES;
+  }
+  return list.map((item) => {
+    if (typeof item !== 'string') {
+      return item;
+    }
+    const found = BACKEND_FACTORIES.find((f) => f.name === item);
+    if (found === undefined) {
+      return fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'unknown backend', expected: `one of ${BACKEND_FACTORIES.map((f) => f.name).join(', ')}`, received: item });
+    }
+    return found;
+  });
+}
+
+/** Kernel methods. Each returns new tensors the caller owns; inputs are never modified. */
+export class Runtime extends RuntimeCore {
+  /** a + b with numpy broadcasting. @throws SHAPE, DTYPE */
+  add(a: Tensor, b: Tensor): Tensor {
+    return this.run('add', [a, b])[0]!;
+  }
+
+  /** a * b with numpy broadcasting. @throws SHAPE, DTYPE */
+  mul(a: Tensor, b: Tensor): Tensor {
+    return this.run('mul', [a, b])[0]!;
+  }
+
+  /** max(x, 0). @throws DTYPE */
+  relu(x: Tensor): Tensor {
+    return this.run('relu', [x])[0]!;
+  }
+
+  /** Gaussian error linear unit, exact (erf) or tanh form. @throws DTYPE, ARGUMENT */
+  gelu(x: Tensor, attrs: GeluAttrs = {}): Tensor {
+    return this.run('gelu', [x], attrs)[0]!;
+  }
+}

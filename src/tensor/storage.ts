@@ -1,0 +1,97 @@
+/**
+ * Storage: the bytes behind one or more tensor views, with an owner and an epoch.
+ *
+ * The epoch changes when the storage is released (and, once storage is pooled, when it is
+ * reused), so a view made before that can tell its bytes are no longer its own. Views compare
+ * the epoch they were made at with the current one on every access.
+ */
+import { fail } from '../errors.js';
+import { dtypeInfo, type DType, type TypedArray } from './dtype.js';
+
+/** What tensors report to: counts, scopes and ids. A Runtime implements it. */
+export interface TensorOwner {
+  readonly ownerId: string;
+  nextId(prefix: string): string;
+  track(tensor: TrackedTensor): void;
+  untrack(tensor: TrackedTensor): void;
+  /** Bytes for a new storage; the CPU heap later hands out slices of one shared memory. */
+  allocate(dtype: DType, length: number): TypedArray;
+}
+
+/** The part of a tensor the owner needs. */
+export interface TrackedTensor {
+  readonly name: string;
+  readonly storage: Storage;
+  readonly isBase: boolean;
+}
+
+export class Storage {
+  readonly id: string;
+  readonly dtype: DType;
+  /** Elements, not bytes. */
+  readonly length: number;
+  readonly owner: TensorOwner;
+  private current: TypedArray;
+  private epochValue = 0;
+  private releasedBy: Error | undefined;
+
+  constructor(owner: TensorOwner, dtype: DType, data: TypedArray) {
+    this.owner = owner;
+    this.id = owner.nextId('s');
+    this.dtype = dtype;
+    this.length = data.length;
+    this.current = data;
+  }
+
+  get bytes(): number {
+    return this.length * dtypeInfo(this.dtype).bytes;
+  }
+
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  get released(): boolean {
+    return this.releasedBy !== undefined;
+  }
+
+  /** Where release() was called, as one stack line; undefined while live. */
+  get releasedAt(): string | undefined {
+    return this.releasedBy === undefined ? undefined : callSite(this.releasedBy);
+  }
+
+  /** The typed array over this storage's elements. Callers check liveness first (Tensor does). */
+  get data(): TypedArray {
+    return this.current;
+  }
+
+  release(): void {
+    if (this.releasedBy !== undefined) {
+      return;
+    }
+    this.releasedBy = new Error('release');
+    this.epochValue++;
+    // Drop the bytes so a stale reference cannot read them.
+    this.current = dtypeInfo(this.dtype).create(new ArrayBuffer(0), 0, 0);
+  }
+}
+
+/** The first stack frame outside hotpath's own tensor code: where the user called release(). */
+export function callSite(error: Error): string {
+  const lines = (error.stack ?? '').split('\n').slice(1);
+  const outside = lines.find((line) => !/[/\\]src[/\\]tensor[/\\]|[/\\]dist[/\\]tensor[/\\]|node:internal/.test(line));
+  return (outside ?? lines[0] ?? 'unknown').trim().replace(/^at /, '');
+}
+
+/** Throws LIFETIME for a tensor whose storage or view is gone. */
+export function lifetimeError(where: string, tensorText: string, storage: Storage, viewReleasedAt?: string): never {
+  const released = viewReleasedAt !== undefined ? `view released at ${viewReleasedAt}` : `storage ${storage.id} released at ${storage.releasedAt ?? 'unknown'}`;
+  return fail({
+    code: 'LIFETIME',
+    kernel: where,
+    problem: `tensor ${tensorText} is used after release`,
+    expected: 'a live tensor',
+    received: released,
+    hint: 'keep the tensor (and the tensor its view was made from) alive until its last use, or return it from runtime.scope()',
+  });
+}

@@ -1,0 +1,285 @@
+/**
+ * Tensor: a view (shape, element strides, element offset) over a Storage.
+ *
+ * Views share storage and never copy; `contiguous()` is the one method that copies (and says so
+ * in its name). Every access checks that the view and its storage are still live, and throws
+ * LIFETIME naming the tensor, its storage and where it was released.
+ */
+import { fail } from '../errors.js';
+import { dtypeInfo, type DType, type TypedArray } from './dtype.js';
+import {
+  broadcastStrides,
+  colStrides,
+  forEachRow,
+  lastStride,
+  rowLength,
+  formatShape,
+  layoutOf,
+  normalizeAxis,
+  reshapeStrides,
+  rowStrides,
+  sizeOf,
+  type Layout,
+  type Shape,
+} from './layout.js';
+import { callSite, lifetimeError, Storage, type TrackedTensor } from './storage.js';
+import { resolveSlice, type SliceSpec } from './slice.js';
+
+export interface ViewSpec {
+  shape: Shape;
+  strides: readonly number[];
+  offset: number;
+}
+
+export class Tensor implements TrackedTensor {
+  readonly storage: Storage;
+  readonly name: string;
+  /** True for the tensor that allocated its storage; releasing it releases the storage. */
+  readonly isBase: boolean;
+  private readonly view: ViewSpec;
+  private readonly epoch: number;
+  private viewReleasedBy: Error | undefined;
+
+  constructor(storage: Storage, view: ViewSpec, options: { name?: string; isBase: boolean }) {
+    this.storage = storage;
+    this.view = { shape: [...view.shape], strides: [...view.strides], offset: view.offset };
+    this.epoch = storage.epoch;
+    this.isBase = options.isBase;
+    this.name = options.name ?? storage.owner.nextId('t');
+    storage.owner.track(this);
+  }
+
+  get dtype(): DType {
+    return this.storage.dtype;
+  }
+  get shape(): readonly number[] {
+    return this.view.shape;
+  }
+  /** Element strides, not bytes. */
+  get strides(): readonly number[] {
+    return this.view.strides;
+  }
+  /** Element offset into storage, not bytes. */
+  get offset(): number {
+    return this.view.offset;
+  }
+  get rank(): number {
+    return this.view.shape.length;
+  }
+  get size(): number {
+    return sizeOf(this.view.shape);
+  }
+  get layout(): Layout {
+    return layoutOf(this.view.shape, this.view.strides);
+  }
+  get released(): boolean {
+    return this.viewReleasedBy !== undefined || this.storage.epoch !== this.epoch;
+  }
+
+  /** Throws LIFETIME when this view or its storage has been released. */
+  check(where: string): void {
+    if (this.viewReleasedBy !== undefined) {
+      lifetimeError(where, this.describe(), this.storage, callSite(this.viewReleasedBy));
+    }
+    if (this.storage.epoch !== this.epoch) {
+      lifetimeError(where, this.describe(), this.storage);
+    }
+  }
+
+  /** The storage's typed array, after a lifetime check. Index it with `offset` and `strides`. */
+  data(where = 'tensor.data'): TypedArray {
+    this.check(where);
+    return this.storage.data;
+  }
+
+  /** `f32[64,32]`, with layout or strides when the view is not row-contiguous. */
+  toString(): string {
+    const base = `${dtypeInfo(this.dtype).short}${formatShape(this.shape)}`;
+    const layout = this.layout;
+    if (layout === 'row' && this.offset === 0) {
+      return base;
+    }
+    if (layout === 'col' && this.offset === 0) {
+      return `${base} col`;
+    }
+    const offset = this.offset === 0 ? '' : ` offset=${this.offset}`;
+    return layout === 'row' ? `${base}${offset}` : `${base} strides=${formatShape(this.strides)}${offset}`;
+  }
+
+  /** `'name' f32[3,4]`, used in error messages. */
+  describe(): string {
+    return `'${this.name}' ${this.toString()}`;
+  }
+
+  /** Row-major copy of the elements, as a new typed array of this dtype. */
+  toArray(): TypedArray {
+    const src = this.data('tensor.toArray');
+    const out = dtypeInfo(this.dtype).create(new ArrayBuffer(this.size * dtypeInfo(this.dtype).bytes), 0, this.size);
+    copyStrided(src, this.view, out, { shape: this.shape, strides: rowStrides(this.shape), offset: 0 });
+    return out;
+  }
+
+  /** The single element of a size-1 tensor. */
+  item(): number | bigint {
+    if (this.size !== 1) {
+      fail({ code: 'SHAPE', kernel: 'tensor.item', problem: `${this.describe()} has more than one element`, expected: 'size 1', received: `size ${this.size}` });
+    }
+    return this.data('tensor.item')[this.offset]!;
+  }
+
+  /** Element at a full index (negative indices count from the end). */
+  get(...index: number[]): number | bigint {
+    if (index.length !== this.rank) {
+      fail({ code: 'ARGUMENT', kernel: 'tensor.get', problem: 'wrong number of indices', expected: `${this.rank}`, received: `${index.length}` });
+    }
+    let off = this.offset;
+    index.forEach((i, axis) => {
+      const d = this.shape[axis]!;
+      if (!Number.isInteger(i) || i < -d || i >= d) {
+        fail({ code: 'ARGUMENT', kernel: 'tensor.get', problem: `index out of range on axis ${axis}`, expected: `an integer in [${-d}, ${d - 1}]`, received: String(i) });
+      }
+      off += (i < 0 ? i + d : i) * this.strides[axis]!;
+    });
+    return this.data('tensor.get')[off]!;
+  }
+
+  /** A view with axes reordered; `perm` defaults to reversing them. */
+  transpose(perm?: readonly number[]): Tensor {
+    const order = perm ?? this.shape.map((_, i) => this.rank - 1 - i);
+    checkPermutation(order, this.rank, 'tensor.transpose');
+    return this.viewOf({
+      shape: order.map((a) => this.shape[a]!),
+      strides: order.map((a) => this.strides[a]!),
+      offset: this.offset,
+    });
+  }
+
+  /** Same as transpose(perm), with perm required. */
+  permute(perm: readonly number[]): Tensor {
+    return this.transpose(perm);
+  }
+
+  /**
+   * A view of a sub-range. One spec per leading axis: a number picks an index and drops the
+   * axis, `[start, end?, step?]` keeps it (numpy rules, negative values count from the end),
+   * `null` keeps the whole axis.
+   */
+  slice(...specs: SliceSpec[]): Tensor {
+    this.check('tensor.slice');
+    return this.viewOf(resolveSlice(this.view, specs, this.describe()));
+  }
+
+  /**
+   * A view with a new shape (one dim may be -1). Throws LAYOUT when the strides do not allow
+   * a view; `contiguous().reshape(...)` copies first.
+   */
+  reshape(shape: readonly number[]): Tensor {
+    this.check('tensor.reshape');
+    const target = resolveReshape(shape, this.size, this.describe());
+    const strides = reshapeStrides(this.shape, this.strides, target);
+    if (strides === null) {
+      return fail({
+        code: 'LAYOUT',
+        kernel: 'tensor.reshape',
+        problem: `${this.describe()} cannot be viewed as ${formatShape(target)} without a copy`,
+        expected: 'strides that merge into the new shape',
+        received: `strides ${formatShape(this.strides)}`,
+        hint: 'call contiguous() first, which copies',
+      });
+    }
+    return this.viewOf({ shape: target, strides, offset: this.offset });
+  }
+
+  /** A view broadcast to `shape` with stride 0 on stretched dims (numpy rules). */
+  broadcastTo(shape: readonly number[]): Tensor {
+    this.check('tensor.broadcastTo');
+    const strides = broadcastStrides(this.shape, this.strides, shape);
+    if (strides === null) {
+      return fail({ code: 'SHAPE', kernel: 'tensor.broadcastTo', problem: `${this.describe()} does not broadcast`, expected: `a shape compatible with ${formatShape(shape)}`, received: formatShape(this.shape) });
+    }
+    return this.viewOf({ shape, strides, offset: this.offset });
+  }
+
+  /** Moves one axis to a new position; a view. */
+  moveAxis(from: number, to: number): Tensor {
+    const src = normalizeAxis(from, this.rank, 'tensor.moveAxis');
+    const dst = normalizeAxis(to, this.rank, 'tensor.moveAxis');
+    const order = this.shape.map((_, i) => i).filter((i) => i !== src);
+    order.splice(dst, 0, src);
+    return this.transpose(order);
+  }
+
+  /**
+   * A copy in the given layout, in fresh storage owned by the same runtime; a new view of the
+   * same storage when the tensor already has that layout and no offset.
+   */
+  contiguous(layout: 'row' | 'col' = 'row'): Tensor {
+    this.check('tensor.contiguous');
+    if (this.layout === layout && this.offset === 0 && this.storage.length === this.size) {
+      return this.viewOf(this.view);
+    }
+    const owner = this.storage.owner;
+    const out = new Storage(owner, this.dtype, owner.allocate(this.dtype, this.size));
+    const strides = layout === 'row' ? rowStrides(this.shape) : colStrides(this.shape);
+    const target = new Tensor(out, { shape: this.shape, strides, offset: 0 }, { isBase: true });
+    copyStrided(this.storage.data, this.view, out.data, target.view);
+    return target;
+  }
+
+  /** Ends this view; for the tensor that allocated the storage, also frees the storage. */
+  release(): void {
+    if (this.viewReleasedBy !== undefined) {
+      return;
+    }
+    this.viewReleasedBy = new Error('release');
+    if (this.isBase && this.storage.epoch === this.epoch) {
+      this.storage.release();
+    }
+    this.storage.owner.untrack(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  private viewOf(view: ViewSpec): Tensor {
+    this.check('tensor.view');
+    return new Tensor(this.storage, view, { isBase: false });
+  }
+}
+
+/** Copies elements between two views of the same shape (logical C order on both sides). */
+export function copyStrided(src: TypedArray, srcView: ViewSpec, dst: TypedArray, dstView: ViewSpec): void {
+  const n = rowLength(srcView.shape);
+  const ss = lastStride(srcView.strides);
+  const ds = lastStride(dstView.strides);
+  forEachRow(srcView.shape, [srcView.strides, dstView.strides], [srcView.offset, dstView.offset], ([s, d]) => {
+    for (let j = 0; j < n; j++) {
+      dst[d! + j * ds] = src[s! + j * ss]!;
+    }
+  });
+}
+
+function checkPermutation(perm: readonly number[], rank: number, where: string): void {
+  const seen = new Set(perm);
+  const ok = perm.length === rank && seen.size === rank && perm.every((a) => Number.isInteger(a) && a >= 0 && a < rank);
+  if (!ok) {
+    fail({ code: 'ARGUMENT', kernel: where, problem: 'invalid permutation', expected: `a permutation of 0..${rank - 1}`, received: formatShape(perm) });
+  }
+}
+
+function resolveReshape(shape: readonly number[], size: number, text: string): number[] {
+  const unknown = shape.filter((d) => d === -1).length;
+  const bad = shape.some((d) => !Number.isInteger(d) || d < -1);
+  const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (bad || unknown > 1 || (unknown === 1 && (known === 0 || size % known !== 0)) || (unknown === 0 && known !== size)) {
+    return fail({
+      code: 'SHAPE',
+      kernel: 'tensor.reshape',
+      problem: `${text} cannot be reshaped to ${formatShape(shape)}`,
+      expected: `dims (at most one -1) whose product is ${size}`,
+      received: formatShape(shape),
+    });
+  }
+  return shape.map((d) => (d === -1 ? size / known : d));
+}
