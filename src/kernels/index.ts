@@ -3,12 +3,28 @@
  * implementation (`backends/<backend>/<id>.ts`).
  */
 import { add } from './add.js';
+import { matmul } from './matmul.js';
+import { gemm } from './gemm.js';
+import { softmax } from './softmax.js';
+import { logSoftmax } from './logSoftmax.js';
+import { layerNorm } from './layerNorm.js';
+import { reduceSum } from './reduceSum.js';
+import { reduceMean } from './reduceMean.js';
+import { transpose } from './transpose.js';
 import { gelu } from './gelu.js';
 import type { KernelDef } from './kernel.js';
 import { mul } from './mul.js';
 import { relu } from './relu.js';
 
 export const KERNELS = {
+  matmul,
+  gemm,
+  softmax,
+  logSoftmax,
+  layerNorm,
+  reduceSum,
+  reduceMean,
+  transpose,
   add,
   mul,
   relu,

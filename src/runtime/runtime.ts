@@ -7,6 +7,10 @@ import { BACKEND_FACTORIES } from '../backends/index.js';
 import { createRefBackend } from '../backends/ref/index.js';
 import { fail } from '../errors.js';
 import type { GeluAttrs } from '../kernels/gelu.js';
+import type { GemmAttrs } from '../kernels/gemm.js';
+import type { LayerNormAttrs } from '../kernels/layerNorm.js';
+import type { ReduceAttrs } from '../kernels/reduce.js';
+import type { AxisAttrs } from '../kernels/softmax.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { RuntimeCore } from './core.js';
 import type { PassedOver } from './dispatch.js';
@@ -85,6 +89,59 @@ function resolveFactories(list: RuntimeOptions['backends']): readonly BackendFac
 
 /** Kernel methods. Each returns new tensors the caller owns; inputs are never modified. */
 export class Runtime extends RuntimeCore {
+  /**
+   * Matrix product with numpy semantics (1-D promotion, broadcast batch dims), any layout.
+   * @example hp.matmul(hp.tensor(a, [m, k]), hp.tensor(b, [k, n], { layout: 'col' }))
+   * @throws SHAPE, DTYPE
+   */
+  matmul(a: Tensor, b: Tensor): Tensor {
+    return this.run('matmul', [a, b])[0]!;
+  }
+
+  /** alpha * op(a) * op(b) + beta * c (ONNX Gemm). @throws SHAPE, DTYPE, ARGUMENT */
+  gemm(a: Tensor, b: Tensor, c?: Tensor, attrs: GemmAttrs = {}): Tensor {
+    return this.run('gemm', [a, b, c], attrs)[0]!;
+  }
+
+  /** Softmax along `axis` (default -1). @throws DTYPE, ARGUMENT */
+  softmax(x: Tensor, attrs: AxisAttrs = {}): Tensor {
+    return this.run('softmax', [x], attrs)[0]!;
+  }
+
+  /** Log-softmax along `axis` (default -1), stable for large magnitudes. @throws DTYPE, ARGUMENT */
+  logSoftmax(x: Tensor, attrs: AxisAttrs = {}): Tensor {
+    return this.run('logSoftmax', [x], attrs)[0]!;
+  }
+
+  /**
+   * Layer normalization over the dims from `axis` on. Returns y; `run('layerNorm', ...)` also
+   * gives mean and invStdDev.
+   * @example hp.layerNorm(x, { scale: gamma, bias: beta, epsilon: 1e-5 })
+   * @throws DTYPE, SHAPE, ARGUMENT
+   */
+  layerNorm(x: Tensor, attrs: LayerNormAttrs & { scale?: Tensor; bias?: Tensor } = {}): Tensor {
+    const { scale, bias, ...rest } = attrs;
+    const [y, mean, invStdDev] = this.run('layerNorm', [x, scale, bias], rest);
+    mean!.release();
+    invStdDev!.release();
+    return y!;
+  }
+
+  /** Compensated sum over `axes` (all when absent). @throws DTYPE, ARGUMENT */
+  reduceSum(x: Tensor, attrs: ReduceAttrs = {}): Tensor {
+    return this.run('reduceSum', [x], attrs)[0]!;
+  }
+
+  /** Mean over `axes` (all when absent). @throws DTYPE, ARGUMENT */
+  reduceMean(x: Tensor, attrs: ReduceAttrs = {}): Tensor {
+    return this.run('reduceMean', [x], attrs)[0]!;
+  }
+
+  /** A row-major copy with axes permuted; `x.transpose()` is the zero-copy view. @throws ARGUMENT */
+  transpose(x: Tensor, perm?: readonly number[]): Tensor {
+    return this.run('transpose', [x], { perm })[0]!;
+  }
+
   /** a + b with numpy broadcasting. @throws SHAPE, DTYPE */
   add(a: Tensor, b: Tensor): Tensor {
     return this.run('add', [a, b])[0]!;

@@ -267,3 +267,13 @@ export function rowLength(shape: Shape): number {
 export function lastStride(strides: readonly number[]): number {
   return strides.length === 0 ? 0 : strides[strides.length - 1]!;
 }
+
+/** forEachRow for one element at a time: `visit(bases)` once per index of `shape`. */
+export function forEachElement(
+  shape: Shape,
+  strides: readonly (readonly number[])[],
+  offsets: readonly number[],
+  visit: (bases: readonly number[]) => void,
+): void {
+  forEachRow([...shape, 1], strides.map((s) => [...s, 0]), offsets, visit);
+}

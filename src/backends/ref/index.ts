@@ -7,6 +7,14 @@ import type { KernelName, ParamsOf } from '../../kernels/index.js';
 import type { AnyKernelDef } from '../../kernels/kernel.js';
 import type { Backend, BackendFactory, KernelImpl } from '../backend.js';
 import { addRef } from './add.js';
+import { matmulRef } from './matmul.js';
+import { gemmRef } from './gemm.js';
+import { softmaxRef } from './softmax.js';
+import { logSoftmaxRef } from './logSoftmax.js';
+import { layerNormRef } from './layerNorm.js';
+import { reduceSumRef } from './reduceSum.js';
+import { reduceMeanRef } from './reduceMean.js';
+import { transposeRef } from './transpose.js';
 import { geluRef } from './gelu.js';
 import { mulRef } from './mul.js';
 import { reluRef } from './relu.js';
@@ -14,6 +22,14 @@ import { reluRef } from './relu.js';
 type RefImpls = { readonly [K in KernelName]: KernelImpl<ParamsOf<K>> };
 
 const IMPLS: RefImpls = {
+  matmul: matmulRef,
+  gemm: gemmRef,
+  softmax: softmaxRef,
+  logSoftmax: logSoftmaxRef,
+  layerNorm: layerNormRef,
+  reduceSum: reduceSumRef,
+  reduceMean: reduceMeanRef,
+  transpose: transposeRef,
   add: addRef,
   mul: mulRef,
   relu: reluRef,
