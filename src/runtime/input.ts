@@ -57,7 +57,7 @@ function firstScalar(data: TensorData | NestedNumbers): number | bigint | undefi
   if (isTypedArray(data)) {
     return data[0];
   }
-  return data.length === 0 ? undefined : firstScalar(data[0]!);
+  return Array.isArray(data) && data.length > 0 ? firstScalar(data[0] as NestedNumbers) : undefined;
 }
 
 function flatten(data: TensorData): { flat: ArrayLike<number | bigint>; nestedShape: number[] } {
