@@ -20,7 +20,7 @@ export const MAX_STORAGE_BYTES = 2 ** 32;
 
 export class TensorRegistry implements TensorOwner {
   readonly ownerId: string;
-  private counter = 0;
+  private readonly counters = new Map<string, number>();
   /** Live views per live storage. */
   private readonly live = new Map<Storage, Set<TrackedTensor>>();
   private readonly frames: Set<TrackedTensor>[] = [];
@@ -30,8 +30,9 @@ export class TensorRegistry implements TensorOwner {
   }
 
   nextId(prefix: string): string {
-    this.counter++;
-    return `${prefix}${this.counter}`;
+    const next = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, next);
+    return `${prefix}${next}`;
   }
 
   allocate(dtype: DType, length: number): TypedArray {

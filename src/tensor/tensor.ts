@@ -78,7 +78,7 @@ export class Tensor implements TrackedTensor {
 
   /** Throws LIFETIME when this view or its storage has been released. */
   check(where: string): void {
-    if (this.viewReleasedBy !== undefined) {
+    if (this.viewReleasedBy !== undefined && !this.isBase) {
       lifetimeError(where, this.describe(), this.storage, callSite(this.viewReleasedBy));
     }
     if (this.storage.epoch !== this.epoch) {
