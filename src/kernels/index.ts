@@ -12,6 +12,10 @@ import { reduceSum } from './reduceSum.js';
 import { reduceMean } from './reduceMean.js';
 import { transpose } from './transpose.js';
 import { gelu } from './gelu.js';
+import { hannWindow } from './hannWindow.js';
+import { dft } from './dft.js';
+import { stft } from './stft.js';
+import { melWeightMatrix } from './melWeightMatrix.js';
 import type { KernelDef } from './kernel.js';
 import { mul } from './mul.js';
 import { relu } from './relu.js';
@@ -29,6 +33,10 @@ export const KERNELS = {
   mul,
   relu,
   gelu,
+  hannWindow,
+  dft,
+  stft,
+  melWeightMatrix,
 } as const;
 
 export type Kernels = typeof KERNELS;

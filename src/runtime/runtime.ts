@@ -7,6 +7,10 @@ import { BACKEND_FACTORIES } from '../backends/index.js';
 import { createRefBackend } from '../backends/ref/index.js';
 import { fail } from '../errors.js';
 import type { GeluAttrs } from '../kernels/gelu.js';
+import type { DftAttrs } from '../kernels/dft.js';
+import type { HannWindowAttrs } from '../kernels/hannWindow.js';
+import type { MelWeightMatrixAttrs } from '../kernels/melWeightMatrix.js';
+import type { StftAttrs } from '../kernels/stft.js';
 import type { GemmAttrs } from '../kernels/gemm.js';
 import type { LayerNormAttrs } from '../kernels/layerNorm.js';
 import type { ReduceAttrs } from '../kernels/reduce.js';
@@ -160,5 +164,42 @@ export class Runtime extends RuntimeCore {
   /** Gaussian error linear unit, exact (erf) or tanh form. @throws DTYPE, ARGUMENT */
   gelu(x: Tensor, attrs: GeluAttrs = {}): Tensor {
     return this.run('gelu', [x], attrs)[0]!;
+  }
+
+  /**
+   * The Hann window of `size` points (periodic by default), as ONNX HannWindow.
+   * @example hp.hannWindow({ size: 400 })
+   * @throws ARGUMENT, DTYPE
+   */
+  hannWindow(attrs: HannWindowAttrs & { size: number }): Tensor {
+    return this.run('hannWindow', [], attrs)[0]!;
+  }
+
+  /**
+   * DFT of x [..., 1 | 2] (real | complex re, im) along `axis` (default -2), as ONNX DFT-20.
+   * @example hp.dft(signal, { onesided: true })   // [..., n, 1] -> [..., n/2 + 1, 2]
+   * @throws SHAPE, DTYPE, ARGUMENT
+   */
+  dft(x: Tensor, attrs: DftAttrs = {}): Tensor {
+    return this.run('dft', [x], attrs)[0]!;
+  }
+
+  /**
+   * Short-time Fourier transform of signal [batch, length, 1 | 2] -> [batch, frames, bins, 2].
+   * @example hp.stft(audio, { frameStep: 160, window: hp.hannWindow({ size: 400 }) })
+   * @throws SHAPE, DTYPE, ARGUMENT
+   */
+  stft(signal: Tensor, attrs: StftAttrs & { frameStep: number; window?: Tensor }): Tensor {
+    const { window, ...rest } = attrs;
+    return this.run('stft', [signal, window], rest)[0]!;
+  }
+
+  /**
+   * Mel filterbank [floor(dftLength / 2) + 1, numMelBins], as ONNX MelWeightMatrix.
+   * @example hp.melWeightMatrix({ numMelBins: 80, dftLength: 512, sampleRate: 16000, lowerEdgeHertz: 0, upperEdgeHertz: 8000 })
+   * @throws ARGUMENT, DTYPE
+   */
+  melWeightMatrix(attrs: Required<Omit<MelWeightMatrixAttrs, 'dtype'>> & Pick<MelWeightMatrixAttrs, 'dtype'>): Tensor {
+    return this.run('melWeightMatrix', [], attrs)[0]!;
   }
 }

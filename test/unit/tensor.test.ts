@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import { createRuntime, HotpathError } from '../../src/index.js';
 import { broadcastShapes, layoutOf, reshapeStrides, rowStrides, colStrides } from '../../src/tensor/layout.js';
 
+function values(t: { toArray(): ArrayLike<number | bigint> }): (number | bigint)[] {
+  return Array.from(t.toArray());
+}
+
 function codeOf(fn: () => unknown): string {
   try {
     fn();
@@ -42,7 +46,7 @@ test('tensor(): values, dtypes, nested arrays, col layout', async () => {
   const c = hp.tensor(new Float64Array([1, 4, 2, 5, 3, 6]), [2, 3], { layout: 'col' });
   assert.equal(c.layout, 'col');
   assert.equal(c.toString(), 'f64[2,3] col');
-  assert.deepEqual(Array.from(c.toArray()), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(values(c), [1, 2, 3, 4, 5, 6]);
   assert.equal(c.get(1, 0), 4);
   assert.equal(c.get(-1, -1), 6);
   const big = hp.tensor([1n, -2n], [2]);
@@ -61,21 +65,21 @@ test('views share storage: transpose, slice, reshape, broadcast, moveAxis', asyn
   assert.deepEqual(t.shape, [4, 3]);
   assert.deepEqual(t.strides, [1, 4]);
   assert.equal(t.storage, base.storage);
-  assert.deepEqual(Array.from(t.toArray()), [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11]);
+  assert.deepEqual(values(t), [0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11]);
   const s = base.slice([1, 3], [0, 4, 2]);
   assert.deepEqual(s.shape, [2, 2]);
   assert.equal(s.offset, 4);
-  assert.deepEqual(Array.from(s.toArray()), [4, 6, 8, 10]);
+  assert.deepEqual(values(s), [4, 6, 8, 10]);
   const rev = base.slice(null, [undefined, undefined, -1]);
-  assert.deepEqual(Array.from(rev.slice(0).toArray()), [3, 2, 1, 0]);
-  assert.deepEqual(Array.from(base.slice(2).toArray()), [8, 9, 10, 11], 'an index drops the axis');
+  assert.deepEqual(values(rev.slice(0)), [3, 2, 1, 0]);
+  assert.deepEqual(values(base.slice(2)), [8, 9, 10, 11], 'an index drops the axis');
   assert.deepEqual(base.slice([5, 9]).shape, [0, 4], 'out-of-range slices clamp to empty');
   const r = base.reshape([2, -1]);
   assert.deepEqual(r.shape, [2, 6]);
   assert.equal(r.storage, base.storage);
   const b = hp.tensor([1, 2, 3]).broadcastTo([2, 3]);
   assert.deepEqual(b.strides, [0, 1]);
-  assert.deepEqual(Array.from(b.toArray()), [1, 2, 3, 1, 2, 3]);
+  assert.deepEqual(values(b), [1, 2, 3, 1, 2, 3]);
   assert.deepEqual(hp.empty([2, 3, 4]).moveAxis(2, 0).shape, [4, 2, 3]);
   base.data()[0] = 100;
   assert.equal(t.get(0, 0), 100, 'a write through the base is visible in the view');
@@ -92,10 +96,10 @@ test('reshape that needs a copy is a LAYOUT error naming contiguous()', async ()
   });
   const c = t.contiguous();
   assert.notEqual(c.storage, t.storage);
-  assert.deepEqual(Array.from(c.reshape([6]).toArray()), [0, 3, 1, 4, 2, 5]);
+  assert.deepEqual(values(c.reshape([6])), [0, 3, 1, 4, 2, 5]);
   const col = t.contiguous('col');
   assert.equal(col.layout, 'col');
-  assert.deepEqual(Array.from(col.toArray()), Array.from(t.toArray()));
+  assert.deepEqual(values(col), values(t));
   assert.equal(codeOf(() => t.reshape([4])), 'SHAPE');
   assert.equal(codeOf(() => t.reshape([-1, -1])), 'SHAPE');
   assert.equal(codeOf(() => t.transpose([0, 0])), 'ARGUMENT');
@@ -123,7 +127,7 @@ test('use after release throws LIFETIME naming the tensor, its storage and the r
   const v = other.slice([0, 1]);
   v[Symbol.dispose]();
   assert.equal(codeOf(() => v.toArray()), 'LIFETIME');
-  assert.deepEqual(Array.from(other.toArray()), [1, 2]);
+  assert.deepEqual(values(other), [1, 2]);
 });
 
 test('scope() releases what fn created except what it returns; memory() counts', async () => {
@@ -136,7 +140,7 @@ test('scope() releases what fn created except what it returns; memory() counts',
     hp.mul(a, b);
     return { result: b.transpose() };
   });
-  assert.deepEqual(Array.from(kept.result.toArray()), [2, 6, 4, 8]);
+  assert.deepEqual(values(kept.result), [2, 6, 4, 8]);
   // The returned view and the base it needs stay; a, the product and the views are gone.
   assert.deepEqual(hp.memory(), { tensors: 2, storages: 1, bytes: 16 });
   const nested = hp.scope(() => hp.scope(() => hp.tensor([5])));

@@ -16,6 +16,10 @@ import { reduceSumRef } from './reduceSum.js';
 import { reduceMeanRef } from './reduceMean.js';
 import { transposeRef } from './transpose.js';
 import { geluRef } from './gelu.js';
+import { hannWindowRef } from './hannWindow.js';
+import { dftRef } from './dft.js';
+import { stftRef } from './stft.js';
+import { melWeightMatrixRef } from './melWeightMatrix.js';
 import { mulRef } from './mul.js';
 import { reluRef } from './relu.js';
 
@@ -34,6 +38,10 @@ const IMPLS: RefImpls = {
   mul: mulRef,
   relu: reluRef,
   gelu: geluRef,
+  hannWindow: hannWindowRef,
+  dft: dftRef,
+  stft: stftRef,
+  melWeightMatrix: melWeightMatrixRef,
 };
 
 function implOf(kernel: AnyKernelDef): KernelImpl<unknown> | undefined {
