@@ -3,7 +3,7 @@
  * plain TypeScript reference every backend is checked against.
  */
 export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.js';
-export type { BackendStatus, RunOptions } from './runtime/core.js';
+export type { BackendStatus, Explanation, RunOptions } from './runtime/core.js';
 export type { MemoryInfo } from './runtime/memory.js';
 export type { KernelStats, RuntimeStats } from './runtime/stats.js';
 export type { TensorData, TensorOptions } from './runtime/input.js';

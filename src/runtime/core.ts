@@ -5,12 +5,12 @@
 import type { Backend, BackendFactory } from '../backends/backend.js';
 import { fail, HotpathError } from '../errors.js';
 import { KERNELS, isKernelName, type AttrsOf, type KernelName } from '../kernels/index.js';
-import type { AnyKernelDef, Inputs } from '../kernels/kernel.js';
+import type { AnyKernelDef, Cost, Inputs } from '../kernels/kernel.js';
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
 import { Storage } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
-import { choose, type DispatchPolicy, type PassedOver } from './dispatch.js';
+import { choose, rank, type DispatchPolicy, type PassedOver } from './dispatch.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
 import { toElements, type TensorData, type TensorOptions } from './input.js';
@@ -22,6 +22,14 @@ export interface BackendStatus {
   readonly reason?: string;
   readonly threads?: number;
   readonly simd?: string;
+}
+
+export interface Explanation {
+  /** The backend that would run the call; undefined when none can. */
+  readonly backend: string | undefined;
+  /** Backends ahead of it in priority order, each with the reason it declined. */
+  readonly passed: readonly PassedOver[];
+  readonly cost: Cost;
 }
 
 export interface RunOptions {
@@ -136,10 +144,7 @@ export class RuntimeCore {
    */
   run<K extends KernelName>(kernel: K, inputs: Inputs, attrs: AttrsOf<K> = {} as AttrsOf<K>, options: RunOptions = {}): Tensor[] {
     this.checkOpen(kernel);
-    if (!isKernelName(kernel)) {
-      fail({ code: 'ARGUMENT', kernel: 'runtime.run', problem: 'unknown kernel', expected: `one of ${Object.keys(KERNELS).join(', ')}`, received: String(kernel) });
-    }
-    const def = KERNELS[kernel] as unknown as AnyKernelDef;
+    const def = this.definition(kernel);
     const merged = { ...def.defaults, ...(attrs as object) };
     const plan = def.infer(inputs, merged);
     const choice = choose(def, plan, inputs, this.policyFor(options));
@@ -160,6 +165,19 @@ export class RuntimeCore {
     return outputs;
   }
 
+  /**
+   * Which backend would run this call and why every backend ahead of it was passed over,
+   * without running it. `backend` is undefined when none can (run() would throw BACKEND).
+   * @throws the kernel's validation errors
+   */
+  explain<K extends KernelName>(kernel: K, inputs: Inputs, attrs: AttrsOf<K> = {} as AttrsOf<K>, options: RunOptions = {}): Explanation {
+    this.checkOpen(kernel);
+    const def = this.definition(kernel);
+    const plan = def.infer(inputs, { ...def.defaults, ...(attrs as object) });
+    const { backend, passed } = rank(def, plan, inputs, this.policyFor(options));
+    return { backend: backend?.name, passed, cost: def.cost(plan) };
+  }
+
   /** Closes every backend (worker pools, devices). The runtime refuses calls afterwards. */
   async close(): Promise<void> {
     if (this.closed) {
@@ -169,6 +187,13 @@ export class RuntimeCore {
     for (const b of this.parts.backends) {
       await b.close?.();
     }
+  }
+
+  private definition(kernel: string): AnyKernelDef {
+    if (!isKernelName(kernel)) {
+      return fail({ code: 'ARGUMENT', kernel: 'runtime.run', problem: 'unknown kernel', expected: `one of ${Object.keys(KERNELS).join(', ')}`, received: String(kernel) });
+    }
+    return KERNELS[kernel] as unknown as AnyKernelDef;
   }
 
   private policyFor(options: RunOptions): DispatchPolicy {

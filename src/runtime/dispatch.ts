@@ -27,7 +27,8 @@ export interface DispatchPolicy {
   readonly require?: string;
 }
 
-export function choose(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, policy: DispatchPolicy): Choice {
+/** Like choose(), but with `backend` undefined instead of an error when nothing can run the call. */
+export function rank(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, policy: DispatchPolicy): { backend: Backend | undefined; passed: PassedOver[] } {
   const passed: PassedOver[] = [];
   for (const backend of policy.backends) {
     if (policy.require !== undefined && backend.name !== policy.require) {
@@ -38,6 +39,14 @@ export function choose(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs
       return { backend, passed };
     }
     passed.push({ backend: backend.name, reason: answer });
+  }
+  return { backend: undefined, passed };
+}
+
+export function choose(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, policy: DispatchPolicy): Choice {
+  const { backend, passed } = rank(kernel, plan, inputs, policy);
+  if (backend !== undefined) {
+    return { backend, passed };
   }
   const all = [...passed, ...policy.unavailable.filter((u) => policy.require === undefined || u.backend === policy.require)];
   const reasons = all.map((p) => `${p.backend}: ${p.reason}`).join('; ');

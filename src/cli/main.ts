@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * `hotpath <command>`: the command-line entry. This is the only module that reads argv (and,
+ * when a command needs one, environment variables); everything below it takes options.
+ *
+ * Exit codes: 0 success, 1 a check failed (e.g. conformance failures), 2 bad input or an error.
+ */
+import { Command, CommanderError } from 'commander';
+import { isHotpathError } from '../errors.js';
+import { conformanceCommand } from './conformance.js';
+import { demoCommand } from './demo.js';
+import { doctorCommand } from './doctor.js';
+
+/** Builds the program; each action stores its exit code in `result.code`. */
+function buildProgram(result: { code: number }): Command {
+  const program = new Command('hotpath')
+    .description('Native-speed hot paths for TypeScript ML code')
+    .exitOverride()
+    .showHelpAfterError('(run `hotpath --help` for usage)');
+  program
+    .command('doctor')
+    .description('list every backend, whether it is usable and why not')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      result.code = await doctorCommand({ json: opts.json === true });
+    });
+  program
+    .command('conformance')
+    .description('run ONNX node tests (one folder per test) on every available backend')
+    .argument('<dir>', 'folder of ONNX node test folders, e.g. conformance/onnx-node')
+    .option('--backend <name>', 'run on this backend only')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string, opts: { backend?: string; json?: boolean }) => {
+      result.code = await conformanceCommand(dir, { json: opts.json === true, ...(opts.backend === undefined ? {} : { backend: opts.backend }) });
+    });
+  program
+    .command('demo')
+    .description('run a few kernels on the reference backend and print shapes, times and stats')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      result.code = await demoCommand({ json: opts.json === true });
+    });
+  return program;
+}
+
+/** Runs the CLI for `argv` (as process.argv) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const result = { code: 0 };
+  try {
+    await buildProgram(result).parseAsync([...argv]);
+    return result.code;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has printed its message (unknown command, missing argument) or the help.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (isHotpathError(error)) {
+    process.stderr.write(`error [${error.code}] ${error.message}\n`);
+    return 2;
+  }
+  // Not an error hotpath expects: a bug, so the stack helps whoever reports it.
+  process.stderr.write(`error [INTERNAL] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 2;
+}
+
+process.exitCode = await main(process.argv);

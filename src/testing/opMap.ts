@@ -1,0 +1,184 @@
+/**
+ * How an ONNX node maps onto a hotpath kernel call: which kernel, which node inputs become
+ * kernel inputs, and which attributes (from ONNX attributes or from scalar / 1-D input tensors)
+ * the kernel takes. ONNX defaults are applied here, so kernel defaults never decide a case.
+ */
+import { fail } from '../errors.js';
+import type { OnnxAttribute, OnnxCase } from './onnx.js';
+import { dtypeOfOnnxCode, type OnnxTensor } from './onnxTensor.js';
+
+/** A kernel call built from an ONNX case. Kernel inputs keep their declared positions. */
+export interface KernelCall {
+  readonly kernel: string;
+  readonly inputs: readonly (OnnxTensor | undefined)[];
+  readonly attrs: Readonly<Record<string, unknown>>;
+}
+
+/** A call, or the reason this case is not one hotpath runs. */
+export type Mapping = { readonly call: KernelCall } | { readonly kernel: string; readonly declined: string };
+
+type Mapper = (c: OnnxCase) => Mapping;
+
+const MAPPERS: Readonly<Record<string, Mapper>> = {
+  Add: (c) => call('add', [input(c, 0), input(c, 1)], {}),
+  Mul: (c) => call('mul', [input(c, 0), input(c, 1)], {}),
+  Relu: (c) => call('relu', [input(c, 0)], {}),
+  Gelu: (c) => call('gelu', [input(c, 0)], { approximate: str(c, 'approximate', 'none') }),
+  MatMul: (c) => call('matmul', [input(c, 0), input(c, 1)], {}),
+  Gemm: (c) =>
+    call('gemm', [input(c, 0), input(c, 1), input(c, 2)], {
+      alpha: num(c, 'alpha', 1),
+      beta: num(c, 'beta', 1),
+      transA: num(c, 'transA', 0) !== 0,
+      transB: num(c, 'transB', 0) !== 0,
+    }),
+  Softmax: (c) => axisOp(c, 'softmax'),
+  LogSoftmax: (c) => axisOp(c, 'logSoftmax'),
+  LayerNormalization: (c) =>
+    call('layerNorm', [input(c, 0), input(c, 1), input(c, 2)], { axis: num(c, 'axis', -1), epsilon: num(c, 'epsilon', 1e-5) }),
+  ReduceSum: (c) => reduceOp(c, 'reduceSum'),
+  ReduceMean: (c) => reduceOp(c, 'reduceMean'),
+  Transpose: (c) => call('transpose', [input(c, 0)], optional({}, 'perm', ints(c, 'perm'))),
+  HannWindow: (c) =>
+    call('hannWindow', [], { size: scalar(c, 0, 'size'), periodic: num(c, 'periodic', 1) !== 0, dtype: dtypeOfOnnxCode(num(c, 'output_datatype', 1), c.name) }),
+  DFT: (c) => dftOp(c),
+  STFT: (c) =>
+    call(
+      'stft',
+      [input(c, 0), input(c, 2)],
+      optional({ frameStep: scalar(c, 1, 'frame_step'), onesided: num(c, 'onesided', 1) !== 0 }, 'frameLength', optionalScalar(c, 3)),
+    ),
+  MelWeightMatrix: (c) =>
+    call('melWeightMatrix', [], {
+      numMelBins: scalar(c, 0, 'num_mel_bins'),
+      dftLength: scalar(c, 1, 'dft_length'),
+      sampleRate: scalar(c, 2, 'sample_rate'),
+      lowerEdgeHertz: scalar(c, 3, 'lower_edge_hertz'),
+      upperEdgeHertz: scalar(c, 4, 'upper_edge_hertz'),
+      dtype: dtypeOfOnnxCode(num(c, 'output_datatype', 1), c.name),
+    }),
+};
+
+/**
+ * The kernel call for an ONNX node test, or why hotpath does not run it.
+ * @example mapCase(readOnnxCase('onnx-node/test_gemm_alpha')) // { call: { kernel: 'gemm', ... } }
+ * @throws FORMAT when the case lacks a required input or has an attribute of the wrong type
+ */
+export function mapCase(c: OnnxCase): Mapping {
+  const mapper = Object.prototype.hasOwnProperty.call(MAPPERS, c.op) ? MAPPERS[c.op] : undefined;
+  if (mapper === undefined) {
+    return { kernel: '-', declined: `op ${c.op} has no hotpath kernel` };
+  }
+  return mapper(c);
+}
+
+/** Softmax/LogSoftmax before opset 13 flattened to 2-D; hotpath implements the one-axis form. */
+function axisOp(c: OnnxCase, kernel: string): Mapping {
+  if (c.opset < 13) {
+    return { kernel, declined: `${c.op} opset ${c.opset} flattens to 2-D; hotpath implements opset 13 (one axis)` };
+  }
+  return call(kernel, [input(c, 0)], { axis: num(c, 'axis', -1) });
+}
+
+/** ReduceSum >= 13 and ReduceMean >= 18 take `axes` as input 1; older opsets as an attribute. */
+function reduceOp(c: OnnxCase, kernel: string): Mapping {
+  const fromInput = c.inputs.get(1);
+  const axes = fromInput === undefined ? ints(c, 'axes') : toNumbers(fromInput);
+  const attrs = { keepdims: num(c, 'keepdims', 1) !== 0, noopWithEmptyAxes: num(c, 'noop_with_empty_axes', 0) !== 0 };
+  // An absent or empty axes list both mean "no axes given".
+  return call(kernel, [input(c, 0)], optional(attrs, 'axes', axes !== undefined && axes.length > 0 ? axes : undefined));
+}
+
+/**
+ * DFT-20: dft_length is input 1, axis is input 2 (default -2). DFT-17/19: axis is an attribute
+ * (default 1). Both count the axis over the full rank, trailing complex dim included.
+ */
+function dftOp(c: OnnxCase): Mapping {
+  const axis = c.opset >= 20 ? optionalScalar(c, 2) ?? -2 : num(c, 'axis', 1);
+  const attrs = { axis, inverse: num(c, 'inverse', 0) !== 0, onesided: num(c, 'onesided', 0) !== 0 };
+  return call('dft', [input(c, 0)], optional(attrs, 'length', optionalScalar(c, 1)));
+}
+
+function call(kernel: string, inputs: readonly (OnnxTensor | undefined)[], attrs: Record<string, unknown>): Mapping {
+  const trimmed = [...inputs];
+  // Trailing optional inputs the test leaves out are dropped, not passed as undefined.
+  while (trimmed.length > 0 && trimmed[trimmed.length - 1] === undefined) {
+    trimmed.pop();
+  }
+  return { call: { kernel, inputs: trimmed, attrs } };
+}
+
+/** Adds `key` only when the value is present: kernels reject unknown or misspelled keys. */
+function optional(attrs: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  return value === undefined ? attrs : { ...attrs, [key]: value };
+}
+
+function input(c: OnnxCase, position: number): OnnxTensor | undefined {
+  return c.inputs.get(position);
+}
+
+function attr(c: OnnxCase, name: string): OnnxAttribute | undefined {
+  return Object.prototype.hasOwnProperty.call(c.attributes, name) ? c.attributes[name] : undefined;
+}
+
+function num(c: OnnxCase, name: string, fallback: number): number {
+  const v = attr(c, name);
+  if (v === undefined) {
+    return fallback;
+  }
+  if (typeof v !== 'number') {
+    return fail({ code: 'FORMAT', kernel: c.name, problem: `attribute '${name}' has the wrong type`, expected: 'an int or float', received: JSON.stringify(v) });
+  }
+  return v;
+}
+
+function str(c: OnnxCase, name: string, fallback: string): string {
+  const v = attr(c, name);
+  if (v === undefined) {
+    return fallback;
+  }
+  if (typeof v !== 'string') {
+    return fail({ code: 'FORMAT', kernel: c.name, problem: `attribute '${name}' has the wrong type`, expected: 'a string', received: JSON.stringify(v) });
+  }
+  return v;
+}
+
+function ints(c: OnnxCase, name: string): number[] | undefined {
+  const v = attr(c, name);
+  if (v === undefined) {
+    return undefined;
+  }
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) {
+    return fail({ code: 'FORMAT', kernel: c.name, problem: `attribute '${name}' has the wrong type`, expected: 'a list of ints', received: JSON.stringify(v) });
+  }
+  return v.slice() as number[];
+}
+
+/** Elements of an (int64) index tensor as numbers. */
+function toNumbers(t: OnnxTensor): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < t.data.length; i++) {
+    out.push(Number(t.data[i]!));
+  }
+  return out;
+}
+
+/** The single element of a scalar (or size-1) input, as a number. */
+function scalar(c: OnnxCase, position: number, name: string): number {
+  const v = optionalScalar(c, position);
+  if (v === undefined) {
+    return fail({ code: 'FORMAT', kernel: c.name, problem: `input ${position} ('${name}') is missing`, expected: `a scalar tensor for ${c.op} input '${name}'`, received: 'no tensor' });
+  }
+  return v;
+}
+
+function optionalScalar(c: OnnxCase, position: number): number | undefined {
+  const t = c.inputs.get(position);
+  if (t === undefined) {
+    return undefined;
+  }
+  if (t.data.length !== 1) {
+    return fail({ code: 'FORMAT', kernel: c.name, problem: `input ${position} ('${t.name}') is not a scalar`, expected: '1 element', received: `dims [${t.dims.join(',')}]` });
+  }
+  return Number(t.data[0]!);
+}

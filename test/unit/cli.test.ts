@@ -1,0 +1,108 @@
+/**
+ * The `hotpath` command line, run as a child process the way users run it: exit codes, the
+ * line formats of `conformance`, JSON that parses, and clear errors without stack traces.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FIXTURES = path.resolve(REPO, '../shared/conformance/onnx-node');
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function hotpath(...args: string[]): Run {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temp folder holding copies of the named fixture folders. */
+function fixtureDir(...names: string[]): string {
+  const dir = mkdtempSync(path.join(tmp, 'cases-'));
+  for (const name of names) {
+    cpSync(path.join(FIXTURES, name), path.join(dir, name), { recursive: true });
+  }
+  return dir;
+}
+
+function assertCleanError(r: Run, code: string): void {
+  assert.equal(r.code, 2, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  assert.match(r.stderr, new RegExp(`^error \\[${code}\\] `));
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace for an expected error');
+}
+
+test('doctor --json parses and lists ref as available', () => {
+  const r = hotpath('doctor', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { node: string; cpus: number; backends: { name: string; available: boolean }[] };
+  assert.equal(report.node, process.version);
+  assert.ok(report.cpus >= 1);
+  assert.ok(report.backends.some((b) => b.name === 'ref' && b.available));
+});
+
+test('conformance on two fixtures passes with one line each and the summary line', () => {
+  const dir = fixtureDir('test_add', 'test_relu');
+  const r = hotpath('conformance', dir, '--backend', 'ref');
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.deepEqual(lines, ['PASS test_add (add, ref)', 'PASS test_relu (relu, ref)', '2 passed, 0 failed, 0 declined']);
+
+  const json = hotpath('conformance', dir, '--backend', 'ref', '--json');
+  assert.equal(json.code, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout) as { summary: { passed: number }; results: { name: string; status: string }[] };
+  assert.equal(parsed.summary.passed, 2);
+  assert.deepEqual(parsed.results.map((x) => [x.name, x.status]), [['test_add', 'pass'], ['test_relu', 'pass']]);
+});
+
+test('conformance: a wrong expected value is a FAIL line naming the worst element, exit 1', () => {
+  const dir = fixtureDir('test_add');
+  const file = path.join(dir, 'test_add/test_data_set_0/output_0.pb');
+  const t = onnx.TensorProto.decode(readFileSync(file));
+  // rawData is a Buffer: slice() would be a view into the pool, so copy it.
+  const values = new Float32Array(Uint8Array.from(t.rawData).buffer);
+  values[7] = values[7]! + 1;
+  t.rawData = new Uint8Array(values.buffer);
+  writeFileSync(file, onnx.TensorProto.encode(t).finish());
+  const r = hotpath('conformance', dir, '--backend', 'ref');
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^FAIL test_add \(add, ref\): output 0 \('sum'\) worst at flat index 7: /m);
+  assert.match(r.stdout, /^0 passed, 1 failed, 0 declined$/m);
+});
+
+test('conformance: missing dir, empty dir and unknown backend exit 2 with one error line', () => {
+  assertCleanError(hotpath('conformance', path.join(tmp, 'no-such-dir')), 'ARGUMENT');
+  assertCleanError(hotpath('conformance', mkdtempSync(path.join(tmp, 'empty-'))), 'FORMAT');
+  assertCleanError(hotpath('conformance', fixtureDir('test_relu'), '--backend', 'no-such-backend'), 'ARGUMENT');
+});
+
+test('unknown command and missing argument exit non-zero', () => {
+  const r = hotpath('no-such-command');
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /unknown command/);
+  assert.notEqual(hotpath('conformance').code, 0);
+});
+
+test('demo runs on ref and prints stats', () => {
+  const r = hotpath('demo', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const parsed = JSON.parse(r.stdout) as { backend: string; steps: { kernel: string }[]; stats: { kernels: Record<string, { calls: number }> } };
+  assert.equal(parsed.backend, 'ref');
+  assert.ok(parsed.steps.length > 0);
+  for (const step of parsed.steps) {
+    assert.ok(parsed.stats.kernels[step.kernel]!.calls > 0);
+  }
+});
