@@ -26,6 +26,10 @@ const STEPS: readonly Step[] = [
   { kernel: 'softmax', shapes: [[64, 32]], attrs: {} },
   { kernel: 'layerNorm', shapes: [[64, 32], [32], [32]], attrs: {} },
   { kernel: 'reduceMean', shapes: [[64, 32]], attrs: {} },
+  // One second of 16 kHz audio: 25 ms frames every 10 ms, as speech front ends use.
+  { kernel: 'hannWindow', shapes: [], attrs: { size: 400 } },
+  { kernel: 'stft', shapes: [[1, 16000, 1]], attrs: { frameStep: 160, frameLength: 400 } },
+  { kernel: 'melWeightMatrix', shapes: [], attrs: { numMelBins: 40, dftLength: 400, sampleRate: 16000, lowerEdgeHertz: 20, upperEdgeHertz: 8000 } },
 ];
 
 /** Calls per step, so the stats' percentiles have a few samples. */
