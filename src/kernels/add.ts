@@ -2,22 +2,6 @@
  * add(a, b): elementwise sum with numpy broadcasting, any numeric dtype (both the same).
  * Integers wrap as in C. Throws SHAPE (no broadcast), DTYPE (mixed dtypes).
  */
-import { dtypeInfo } from '../tensor/dtype.js';
-import { planBinary, elementwiseCost, type BinaryParams } from './broadcast.js';
-import { defineKernel, NUMERIC } from './kernel.js';
+import { defineBinary } from './broadcast.js';
 
-export type AddAttrs = Record<string, never>;
-
-export const add = defineKernel<AddAttrs, BinaryParams>({
-  name: 'add',
-  inputs: [
-    { name: 'a', dtypes: NUMERIC },
-    { name: 'b', dtypes: NUMERIC },
-  ],
-  outputs: ['c'],
-  defaults: {},
-  // One rounding of an exact sum: a correct float result is the same bits everywhere.
-  tolerance: { kind: 'exact' },
-  infer: ([a, b]) => planBinary('add', a!, b!),
-  cost: (plan) => elementwiseCost(plan, 2, dtypeInfo(plan.outputs[0]!.dtype).bytes),
-});
+export const add = defineBinary('add');

@@ -3,9 +3,10 @@
  * broadcast view (stride 0 on stretched dims) of each input.
  */
 import { fail } from '../errors.js';
+import { dtypeInfo } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, formatShape, rowStrides, sizeOf } from '../tensor/layout.js';
 import type { Tensor, ViewSpec } from '../tensor/tensor.js';
-import { sameDType, type Cost, type Plan } from './kernel.js';
+import { defineKernel, NUMERIC, sameDType, type Cost, type KernelDef, type Plan } from './kernel.js';
 
 export interface BinaryParams {
   readonly shape: readonly number[];
@@ -48,4 +49,21 @@ export function elementwiseCost(plan: Plan<{ shape: readonly number[] }>, inputs
 /** The row-major view of a freshly allocated output of this shape. */
 export function outputView(shape: readonly number[]): ViewSpec {
   return { shape, strides: rowStrides(shape), offset: 0 };
+}
+
+/** Declares an elementwise binary kernel over every numeric dtype (add, mul). */
+export function defineBinary(name: string): KernelDef<Record<string, never>, BinaryParams> {
+  return defineKernel<Record<string, never>, BinaryParams>({
+    name,
+    inputs: [
+      { name: 'a', dtypes: NUMERIC },
+      { name: 'b', dtypes: NUMERIC },
+    ],
+    outputs: ['c'],
+    defaults: {},
+    // One rounding of an exact result: a correct float answer is the same bits everywhere.
+    tolerance: { kind: 'exact' },
+    infer: ([a, b]) => planBinary(name, a!, b!),
+    cost: (plan) => elementwiseCost(plan, 2, dtypeInfo(plan.outputs[0]!.dtype).bytes),
+  });
 }

@@ -4,21 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { codeOf, values } from '../helpers.js';
 import { createRuntime, HotpathError, type Runtime } from '../../src/index.js';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof HotpathError, `expected a HotpathError, got ${String(error)}`);
-    return error.code;
-  }
-  return 'no error';
-}
-
-function values(t: { toArray(): ArrayLike<number | bigint> }): (number | bigint)[] {
-  return Array.from(t.toArray());
-}
 
 async function rt(): Promise<Runtime> {
   return createRuntime({ require: 'ref' });

@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { codeOf, values } from '../helpers.js';
 import { createRuntime, HotpathError } from '../../src/index.js';
 import { broadcastShapes, layoutOf, reshapeStrides, rowStrides, colStrides } from '../../src/tensor/layout.js';
-
-function values(t: { toArray(): ArrayLike<number | bigint> }): (number | bigint)[] {
-  return Array.from(t.toArray());
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof HotpathError, `expected a HotpathError, got ${String(error)}`);
-    return error.code;
-  }
-  return 'no error';
-}
 
 test('stride math: row, col, layout names, broadcast', () => {
   assert.deepEqual(rowStrides([2, 3, 4]), [12, 4, 1]);
