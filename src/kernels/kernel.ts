@@ -39,6 +39,8 @@ export interface Cost {
  *   |a - e| <= factor * eps * depth * m, where m is the reference run on |inputs| and depth the
  *   number of terms per output (from `depth(plan)`).
  * - `spectral`: max |a - e| <= factor * eps * log2(2 + n) * max |e| over the whole output.
+ * Each non-exact bound also allows an absolute multiple of the dtype's smallest normal number,
+ * so subnormal results that a backend flushes to zero are not failures (see tolerance.ts).
  */
 export type Tolerance =
   | { readonly kind: 'exact' }

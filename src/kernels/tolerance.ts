@@ -62,17 +62,27 @@ export function compare(input: CompareInput): Comparison {
   return { ok: ratio <= 1, ratio, worst, count: n };
 }
 
+/**
+ * Below the smallest normal number, relative bounds mean nothing: a correct backend may flush
+ * subnormal results to zero (WGSL may) or round them in a different order. Every non-exact
+ * bound therefore also allows an absolute `terms * smallest normal`.
+ */
+function underflow(dtype: DType): number {
+  return dtype === 'float32' ? 2 ** -126 : 2 ** -1022;
+}
+
 function boundFunction(input: CompareInput, eps: number): (i: number, e: number | bigint) => number {
   const tol = input.tolerance;
+  const tiny = underflow(input.dtype);
   switch (tol.kind) {
     case 'exact':
       return () => 0;
     case 'ulp':
-      return (_i, e) => tol.ulp * eps * Math.max(Math.abs(Number(e)), tol.floor);
+      return (_i, e) => tol.ulp * (eps * Math.max(Math.abs(Number(e)), tol.floor) + tiny);
     case 'accumulated': {
       const depth = Math.max(input.depth ?? 1, 1);
       const mag = input.magnitude;
-      return (i, e) => tol.factor * eps * depth * Math.abs(Number(mag === undefined ? e : mag[i]!));
+      return (i, e) => tol.factor * depth * (eps * Math.abs(Number(mag === undefined ? e : mag[i]!)) + tiny);
     }
     case 'spectral': {
       let peak = 0;
@@ -82,7 +92,7 @@ function boundFunction(input: CompareInput, eps: number): (i: number, e: number 
           peak = v;
         }
       }
-      const bound = tol.factor * eps * Math.log2(2 + (input.depth ?? 1)) * peak;
+      const bound = tol.factor * Math.log2(2 + (input.depth ?? 1)) * (eps * peak + tiny);
       return () => bound;
     }
   }
