@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'FORMAT'
   | 'ARGUMENT'
   | 'MISMATCH'
+  | 'MEMORY'
   | 'IO';
 
 export interface ErrorDetails {

@@ -4,6 +4,7 @@
  * Adding a backend means adding a factory; no other backend changes.
  */
 import type { AnyKernelDef, Inputs, Plan } from '../kernels/kernel.js';
+import type { Heap } from '../runtime/heap.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface BackendInfo {
@@ -24,6 +25,8 @@ export interface Backend {
 export interface BackendContext {
   /** Worker threads the user allows (runtime option `threads`). */
   readonly threads: number;
+  /** The runtime's CPU heap: one shared WebAssembly.Memory holding every CPU tensor. */
+  readonly heap: Heap;
 }
 
 /** Creates a backend, or throws with the reason it is unavailable on this machine. */

@@ -11,6 +11,7 @@ import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
 import { Storage } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { choose, rank, type DispatchPolicy, type PassedOver } from './dispatch.js';
+import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
 import { toElements, type TensorData, type TensorOptions } from './input.js';
@@ -46,6 +47,8 @@ export interface CoreParts {
   /** Fraction of calls checked against ref, 0..1. */
   readonly verifyRate: number;
   readonly factories: readonly BackendFactory[];
+  /** The CPU heap every CPU tensor of this runtime lives in. */
+  readonly heap: Heap;
 }
 
 export class RuntimeCore {
@@ -57,7 +60,7 @@ export class RuntimeCore {
 
   constructor(parts: CoreParts) {
     this.parts = parts;
-    this.registry = new TensorRegistry(parts.id);
+    this.registry = new TensorRegistry(parts.id, parts.heap);
   }
 
   /** Every known backend, with availability and the reason when it is not available. */
@@ -82,14 +85,17 @@ export class RuntimeCore {
     return t;
   }
 
-  /** An uninitialised (zero-filled) tensor; `layout: 'col'` for column-major strides. */
-  empty(shape: readonly number[], dtype: DType = 'float32', options: { layout?: 'row' | 'col'; name?: string } = {}): Tensor {
+  /**
+   * A new tensor, zero-filled unless `zero: false` (then its contents are whatever the heap
+   * held: only for outputs about to be overwritten); `layout: 'col'` for column-major strides.
+   */
+  empty(shape: readonly number[], dtype: DType = 'float32', options: { layout?: 'row' | 'col'; name?: string; zero?: boolean } = {}): Tensor {
     this.checkOpen('runtime.empty');
     if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
       fail({ code: 'SHAPE', kernel: 'runtime.empty', problem: 'invalid shape', expected: 'an array of non-negative integers', received: JSON.stringify(shape) });
     }
     dtypeInfo(dtype);
-    const storage = new Storage(this.registry, dtype, this.registry.allocate(dtype, sizeOf(shape)));
+    const storage = new Storage(this.registry, dtype, sizeOf(shape), options.zero ?? true);
     const strides = options.layout === 'col' ? colStrides(shape) : rowStrides(shape);
     return new Tensor(storage, { shape, strides, offset: 0 }, { isBase: true, ...(options.name === undefined ? {} : { name: options.name }) });
   }
@@ -148,7 +154,8 @@ export class RuntimeCore {
     const merged = { ...def.defaults, ...(attrs as object) };
     const plan = def.infer(inputs, merged);
     const choice = choose(def, plan, inputs, this.policyFor(options));
-    const outputs = plan.outputs.map((o) => this.empty(o.shape, o.dtype));
+    // Every backend writes every output element, so outputs skip the zero fill.
+    const outputs = plan.outputs.map((o) => this.empty(o.shape, o.dtype, { zero: false }));
     const start = performance.now();
     try {
       choice.backend.run(def, plan, inputs, outputs);

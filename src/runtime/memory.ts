@@ -4,7 +4,8 @@
  */
 import { fail } from '../errors.js';
 import { dtypeInfo, type DType, type TypedArray } from '../tensor/dtype.js';
-import type { Storage, TensorOwner, TrackedTensor } from '../tensor/storage.js';
+import type { Allocation, Storage, TensorOwner, TrackedTensor } from '../tensor/storage.js';
+import type { Heap } from './heap.js';
 
 export interface MemoryInfo {
   /** Live tensor views (a base tensor and each of its views count once each). */
@@ -15,9 +16,6 @@ export interface MemoryInfo {
   readonly bytes: number;
 }
 
-/** Largest storage hotpath allocates; beyond it use chunked I/O. */
-export const MAX_STORAGE_BYTES = 2 ** 32;
-
 export class TensorRegistry implements TensorOwner {
   readonly ownerId: string;
   private readonly counters = new Map<string, number>();
@@ -25,8 +23,11 @@ export class TensorRegistry implements TensorOwner {
   private readonly live = new Map<Storage, Set<TrackedTensor>>();
   private readonly frames: Set<TrackedTensor>[] = [];
 
-  constructor(ownerId: string) {
+  readonly heap: Heap;
+
+  constructor(ownerId: string, heap: Heap) {
     this.ownerId = ownerId;
+    this.heap = heap;
   }
 
   nextId(prefix: string): string {
@@ -35,19 +36,11 @@ export class TensorRegistry implements TensorOwner {
     return `${prefix}${next}`;
   }
 
-  allocate(dtype: DType, length: number): TypedArray {
-    const bytes = length * dtypeInfo(dtype).bytes;
-    if (!Number.isSafeInteger(length) || length < 0 || bytes > MAX_STORAGE_BYTES) {
-      return fail({
-        code: 'ARGUMENT',
-        kernel: 'runtime.allocate',
-        problem: 'tensor too large',
-        expected: `at most ${MAX_STORAGE_BYTES} bytes`,
-        received: `${length} ${dtype} elements (${bytes} bytes)`,
-        hint: 'process the data in chunks',
-      });
+  allocate(dtype: DType, length: number, zero: boolean): Allocation {
+    if (!Number.isSafeInteger(length) || length < 0) {
+      return fail({ code: 'ARGUMENT', kernel: 'runtime.allocate', problem: 'invalid element count', expected: 'a non-negative integer', received: String(length) });
     }
-    return dtypeInfo(dtype).create(new ArrayBuffer(bytes), 0, length);
+    return heapAllocation(this.heap, dtype, length, zero);
   }
 
   track(tensor: TrackedTensor): void {
@@ -103,4 +96,25 @@ export class TensorRegistry implements TensorOwner {
       }
     }
   }
+}
+
+/** A heap block as an Allocation: caches its typed array until the heap's buffer changes. */
+function heapAllocation(heap: Heap, dtype: DType, length: number, zero: boolean): Allocation {
+  const byteOffset = heap.alloc(length * dtypeInfo(dtype).bytes);
+  let cached = heap.view(dtype, byteOffset, length);
+  if (zero) {
+    cached.fill((dtypeInfo(dtype).bigint ? 0n : 0) as never);
+  }
+  return {
+    byteOffset,
+    view(): TypedArray {
+      if (cached.buffer.byteLength !== heap.capacityBytes) {
+        cached = heap.view(dtype, byteOffset, length);
+      }
+      return cached;
+    },
+    free(): void {
+      heap.release(byteOffset);
+    },
+  };
 }

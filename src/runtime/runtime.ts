@@ -17,6 +17,7 @@ import type { ReduceAttrs } from '../kernels/reduce.js';
 import type { AxisAttrs } from '../kernels/softmax.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { RuntimeCore } from './core.js';
+import { Heap } from './heap.js';
 import type { PassedOver } from './dispatch.js';
 
 export interface RuntimeOptions {
@@ -28,6 +29,8 @@ export interface RuntimeOptions {
   readonly verify?: boolean | number;
   /** Worker threads for parallel backends. Default: the machine's available parallelism. */
   readonly threads?: number;
+  /** Upper bound of the CPU heap in bytes (default and maximum 4 GiB). */
+  readonly heapBytes?: number;
 }
 
 
@@ -44,12 +47,16 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (!Number.isInteger(threads) || threads < 1) {
     fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid threads', expected: 'a positive integer', received: String(options.threads) });
   }
+  if (options.heapBytes !== undefined && !(Number.isSafeInteger(options.heapBytes) && options.heapBytes > 0)) {
+    fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid heapBytes', expected: 'a positive integer number of bytes', received: String(options.heapBytes) });
+  }
+  const heap = new Heap(options.heapBytes === undefined ? {} : { maximumBytes: options.heapBytes });
   const factories = resolveFactories(options.backends);
   const backends: Backend[] = [];
   const unavailable: PassedOver[] = [];
   for (const factory of factories) {
     try {
-      backends.push(await factory.create({ threads }));
+      backends.push(await factory.create({ threads, heap }));
     } catch (error) {
       unavailable.push({ backend: factory.name, reason: error instanceof Error ? error.message : String(error) });
     }
@@ -59,7 +66,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'BACKEND', kernel: 'createRuntime', problem: `required backend '${options.require}' is not available`, expected: `one of ${backends.map((b) => b.name).join(', ')}`, received: `${options.require}: ${why}`, hint: 'run `hotpath doctor` to see every backend and why it is or is not usable' });
   }
   const ref = backends.find((b) => b.name === 'ref') ?? createRefBackend();
-  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories });
+  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap });
 }
 
 function verifyRateOf(verify: boolean | number | undefined): number {

@@ -14,8 +14,17 @@ export interface TensorOwner {
   nextId(prefix: string): string;
   track(tensor: TrackedTensor): void;
   untrack(tensor: TrackedTensor): void;
-  /** Bytes for a new storage; the CPU heap later hands out slices of one shared memory. */
-  allocate(dtype: DType, length: number): TypedArray;
+  /** Room for `length` elements in the CPU heap; zero-filled when `zero`. */
+  allocate(dtype: DType, length: number, zero: boolean): Allocation;
+}
+
+/** A block of the CPU heap. */
+export interface Allocation {
+  /** Byte offset in the heap's memory, for backends that address it directly. */
+  readonly byteOffset: number;
+  /** A typed array over the elements; re-made when the heap has grown since the last call. */
+  view(): TypedArray;
+  free(): void;
 }
 
 /** The part of a tensor the owner needs. */
@@ -31,16 +40,22 @@ export class Storage {
   /** Elements, not bytes. */
   readonly length: number;
   readonly owner: TensorOwner;
-  private current: TypedArray;
+  private readonly allocation: Allocation;
   private epochValue = 0;
   private releasedBy: Error | undefined;
 
-  constructor(owner: TensorOwner, dtype: DType, data: TypedArray) {
+  /** New storage of `length` elements from the owner's heap (zero-filled unless told not to). */
+  constructor(owner: TensorOwner, dtype: DType, length: number, zero = true) {
     this.owner = owner;
     this.id = owner.nextId('s');
     this.dtype = dtype;
-    this.length = data.length;
-    this.current = data;
+    this.length = length;
+    this.allocation = owner.allocate(dtype, length, zero);
+  }
+
+  /** Byte offset of element 0 in the CPU heap. */
+  get byteOffset(): number {
+    return this.allocation.byteOffset;
   }
 
   get bytes(): number {
@@ -62,7 +77,7 @@ export class Storage {
 
   /** The typed array over this storage's elements. Callers check liveness first (Tensor does). */
   get data(): TypedArray {
-    return this.current;
+    return this.released ? dtypeInfo(this.dtype).create(new ArrayBuffer(0), 0, 0) : this.allocation.view();
   }
 
   release(): void {
@@ -71,8 +86,7 @@ export class Storage {
     }
     this.releasedBy = new Error('release');
     this.epochValue++;
-    // Drop the bytes so a stale reference cannot read them.
-    this.current = dtypeInfo(this.dtype).create(new ArrayBuffer(0), 0, 0);
+    this.allocation.free();
   }
 }
 

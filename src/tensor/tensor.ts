@@ -219,7 +219,7 @@ export class Tensor implements TrackedTensor {
       return this.viewOf(this.view);
     }
     const owner = this.storage.owner;
-    const out = new Storage(owner, this.dtype, owner.allocate(this.dtype, this.size));
+    const out = new Storage(owner, this.dtype, this.size, false);
     const strides = layout === 'row' ? rowStrides(this.shape) : colStrides(this.shape);
     const target = new Tensor(out, { shape: this.shape, strides, offset: 0 }, { isBase: true });
     copyStrided(this.storage.data, this.view, out.data, target.view);

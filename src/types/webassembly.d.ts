@@ -1,0 +1,28 @@
+/**
+ * The part of the WebAssembly JS API that hotpath uses. Node provides it at run time, but
+ * TypeScript only declares it in the DOM and webworker libs, which do not fit a Node package.
+ */
+declare namespace WebAssembly {
+  interface MemoryDescriptor {
+    initial: number;
+    maximum?: number;
+    shared?: boolean;
+  }
+  class Memory {
+    constructor(descriptor: MemoryDescriptor);
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+    grow(delta: number): number;
+  }
+  class Module {
+    constructor(bytes: BufferSource);
+  }
+  type ImportValue = Memory | ((...args: never[]) => unknown) | number;
+  type Imports = Record<string, Record<string, ImportValue>>;
+  type ExportValue = Memory | ((...args: number[]) => number | void);
+  class Instance {
+    constructor(module: Module, imports?: Imports);
+    readonly exports: Record<string, ExportValue>;
+  }
+  function validate(bytes: BufferSource): boolean;
+  function compile(bytes: BufferSource): Promise<Module>;
+}
