@@ -3,16 +3,11 @@
  * near the float32 limits, subnormal, optionally NaN / ±Inf), axes, permutations, broadcast
  * pairs, and layout cases.
  *
- * A layout case describes one tensor of a requested logical shape stored as `row`, `col`
- * (from Fortran-ordered data, or `empty(..., { layout: 'col' })` then filled), a transposed
- * view, a sliced view (offset and step), a broadcast view (stride 0) or a reversed view
- * (negative step), together with its row-major values. The arbitraries produce plain
- * descriptions only; `LayoutCase.build(hp)` makes the tensors, so a property can call it
- * inside `hp.scope()` and shrinking never holds tensors.
- *
- * The logical values are computed here from strides this file derives itself, not by the
- * library's view code, so a test that compares `build(hp).toArray()` with `values` checks the
- * library.
+ * A layout case (see `layoutCase.ts`, re-exported here) describes one tensor of a requested
+ * logical shape stored as `row`, `col`, a transposed, sliced, broadcast or reversed view,
+ * together with its row-major values. The arbitraries produce plain descriptions only;
+ * `LayoutCase.build(hp)` makes the tensors, so a property can call it inside `hp.scope()` and
+ * shrinking never holds tensors.
  *
  * @example
  * fc.assert(fc.property(layoutCaseArb([3, 4]), (c) => hp.scope(() => {
@@ -21,9 +16,21 @@
  * })));
  */
 import fc from 'fast-check';
-import type { Runtime } from '../runtime/runtime.js';
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
+import {
+  broadcastGeometry,
+  denseGeometry,
+  LAYOUT_KINDS,
+  layoutCaseOf,
+  sizeOf,
+  sliceGeometry,
+  transposedGeometry,
+  type Geometry,
+  type LayoutCase,
+  type LayoutKind,
+} from './layoutCase.js';
+
+export { LAYOUT_KINDS, LayoutCase, STRIDED_KINDS, type LayoutKind } from './layoutCase.js';
 
 /** Largest finite float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
@@ -144,87 +151,6 @@ function broadcastOf(a: readonly number[], b: readonly number[]): number[] {
   });
 }
 
-export type LayoutKind = 'row' | 'col' | 'colFill' | 'transposed' | 'sliced' | 'broadcast' | 'reversed';
-export const LAYOUT_KINDS: readonly LayoutKind[] = ['row', 'col', 'colFill', 'transposed', 'sliced', 'broadcast', 'reversed'];
-/** Every kind except `row` (some still come out row-contiguous for rank <= 1 or size-1 dims). */
-export const STRIDED_KINDS: readonly LayoutKind[] = LAYOUT_KINDS.filter((k) => k !== 'row');
-
-type Range = readonly [start: number, end: number | undefined, step: number];
-
-/** Where the logical view sits in the base's storage (elements), derived in this file. */
-interface Geometry {
-  readonly kind: LayoutKind;
-  readonly shape: readonly number[];
-  readonly baseShape: readonly number[];
-  readonly strides: readonly number[];
-  readonly offset: number;
-  readonly perm?: readonly number[];
-  readonly ranges?: readonly Range[];
-}
-
-/**
- * One tensor recipe. `values` is the logical content in row-major order, `baseValues` the
- * storage of the base tensor the view is cut from (Fortran order for `col`).
- */
-export class LayoutCase {
-  constructor(
-    readonly geometry: Geometry,
-    readonly dtype: DType,
-    readonly baseValues: readonly number[],
-    readonly values: readonly number[],
-  ) {}
-
-  get kind(): LayoutKind {
-    return this.geometry.kind;
-  }
-  get shape(): readonly number[] {
-    return this.geometry.shape;
-  }
-
-  /** Builds the tensor with this layout on `hp` (owned by the caller or the current scope). */
-  build(hp: Pick<Runtime, 'tensor' | 'empty'>): Tensor {
-    const g = this.geometry;
-    const dtype = this.dtype;
-    switch (g.kind) {
-      case 'row':
-        return hp.tensor(Float64Array.from(this.values), g.shape, { dtype });
-      case 'col':
-        return hp.tensor(Float64Array.from(this.baseValues), g.shape, { dtype, layout: 'col' });
-      case 'colFill': {
-        const t = hp.empty(g.shape, dtype, { layout: 'col' });
-        const data = t.data('LayoutCase.build');
-        walk(g.shape, t.strides, t.offset, (off, i) => {
-          data[off] = this.values[i]!;
-        });
-        return t;
-      }
-      case 'transposed':
-        return this.base(hp).transpose(g.perm!);
-      case 'sliced':
-      case 'reversed':
-        return this.base(hp).slice(...g.ranges!);
-      case 'broadcast':
-        return this.base(hp).broadcastTo(g.shape);
-    }
-  }
-
-  /** A row-major tensor with the same logical values: the contiguous twin of `build`. */
-  buildRow(hp: Pick<Runtime, 'tensor'>): Tensor {
-    return hp.tensor(Float64Array.from(this.values), this.shape, { dtype: this.dtype });
-  }
-
-  private base(hp: Pick<Runtime, 'tensor'>): Tensor {
-    return hp.tensor(Float64Array.from(this.baseValues), this.geometry.baseShape, { dtype: this.dtype });
-  }
-
-  /** How fast-check prints a counterexample: kind, geometry and the logical values. */
-  [fc.toStringMethod](): string {
-    const g = this.geometry;
-    const extra = g.perm !== undefined ? ` perm=${JSON.stringify(g.perm)}` : g.ranges !== undefined ? ` slices=${fc.stringify(g.ranges)}` : '';
-    return `LayoutCase(${g.kind} ${this.dtype}${JSON.stringify(g.shape)} base=${JSON.stringify(g.baseShape)}${extra} values=${fc.stringify(this.values)})`;
-  }
-}
-
 export interface LayoutCaseOptions {
   /** Kinds to draw from. Default: all of LAYOUT_KINDS. */
   readonly kinds?: readonly LayoutKind[];
@@ -247,10 +173,7 @@ export function layoutCaseArb(shape: readonly number[], options: LayoutCaseOptio
     .chain((kind) => geometryArb(kind, shape, maxBaseSize))
     .chain((g) => {
       const n = sizeOf(g.baseShape);
-      return fc.array(values, { minLength: n, maxLength: n }).map((raw) => {
-        const base = roundTo(dtype, raw);
-        return new LayoutCase(g, dtype, base, gather(base, g.shape, g.strides, g.offset));
-      });
+      return fc.array(values, { minLength: n, maxLength: n }).map((raw) => layoutCaseOf(g, dtype, raw));
     });
 }
 
@@ -263,143 +186,19 @@ function geometryArb(kind: LayoutKind, shape: readonly number[], maxBaseSize: nu
   const rank = shape.length;
   switch (kind) {
     case 'row':
-      return fc.constant({ kind, shape, baseShape: shape, strides: rowStrides(shape), offset: 0 });
     case 'col':
     case 'colFill':
-      return fc.constant({ kind, shape, baseShape: shape, strides: colStrides(shape), offset: 0 });
+      return fc.constant(denseGeometry(kind, shape));
     case 'transposed':
-      return permutationArb(rank).map((perm) => {
-        // base.transpose(perm) has shape[i] = base.shape[perm[i]].
-        const baseShape = new Array<number>(rank);
-        perm.forEach((p, i) => (baseShape[p] = shape[i]!));
-        const rs = rowStrides(baseShape);
-        return { kind, shape, baseShape, strides: perm.map((p) => rs[p]!), offset: 0, perm };
-      });
+      return permutationArb(rank).map((perm) => transposedGeometry(shape, perm));
     case 'broadcast':
       return fc
         .tuple(fc.integer({ min: 0, max: rank }), fc.array(fc.boolean(), { minLength: rank, maxLength: rank }))
-        .map(([lead, stretch]) => {
-          const baseShape = shape.slice(lead).map((d, i) => (stretch[i + lead] ? 1 : d));
-          const rs = rowStrides(baseShape);
-          const strides = shape.map((_, i) => (i < lead || baseShape[i - lead] === 1 ? 0 : rs[i - lead]!));
-          return { kind, shape, baseShape, strides, offset: 0 };
-        });
+        .map(([lead, stretch]) => broadcastGeometry(shape, lead, stretch));
     case 'sliced':
     case 'reversed': {
       const axis = fc.record({ start: fc.integer({ min: 0, max: 2 }), step: fc.integer({ min: 1, max: 3 }), tail: fc.integer({ min: 0, max: 2 }), negative: fc.boolean() });
-      return fc.array(axis, { minLength: rank, maxLength: rank }).map((axes) => sliceGeometry(kind, shape, fit(shape, axes, maxBaseSize)));
+      return fc.array(axis, { minLength: rank, maxLength: rank }).map((axes) => sliceGeometry(kind, shape, axes, maxBaseSize));
     }
   }
-}
-
-interface AxisCut {
-  start: number;
-  step: number;
-  tail: number;
-  /** Write the start index counted from the end (numpy negative index). */
-  negative: boolean;
-}
-
-/** Shrinks steps, then margins, axis by axis until the base fits in maxBaseSize (or is minimal). */
-function fit(shape: readonly number[], axes: AxisCut[], maxBaseSize: number): AxisCut[] {
-  const out = axes.map((a) => ({ ...a }));
-  const size = (): number => sizeOf(out.map((a, i) => baseDim(shape[i]!, a)));
-  for (const field of ['step', 'tail', 'start'] as const) {
-    for (let i = 0; i < out.length && size() > maxBaseSize; i++) {
-      out[i]![field] = field === 'step' ? 1 : 0;
-    }
-  }
-  return out;
-}
-
-function baseDim(d: number, a: AxisCut): number {
-  return d === 0 ? a.start + a.tail : a.start + (d - 1) * a.step + 1 + a.tail;
-}
-
-/**
- * Sliced: base[start : start + (d-1)*step + 1 : step]. Reversed: the same elements walked
- * backwards, base[last : start - 1 : -step] (end left out when it would be -1).
- */
-function sliceGeometry(kind: 'sliced' | 'reversed', shape: readonly number[], axes: readonly AxisCut[]): Geometry {
-  const baseShape = shape.map((d, i) => baseDim(d, axes[i]!));
-  const rs = rowStrides(baseShape);
-  let offset = 0;
-  const strides: number[] = [];
-  const ranges = shape.map((d, i): Range => {
-    const { start, step, negative } = axes[i]!;
-    const bd = baseShape[i]!;
-    const written = (index: number): number => (negative ? index - bd : index);
-    if (d === 0) {
-      strides.push(rs[i]! * (kind === 'sliced' ? step : -step));
-      return [0, 0, kind === 'sliced' ? step : -step];
-    }
-    const last = start + (d - 1) * step;
-    if (kind === 'sliced') {
-      offset += start * rs[i]!;
-      strides.push(rs[i]! * step);
-      // An end at the base's length is left out: written as a negative index it would be 0.
-      return [written(start), last + 1 < bd ? written(last + 1) : undefined, step];
-    }
-    offset += last * rs[i]!;
-    strides.push(-rs[i]! * step);
-    return [written(last), start === 0 ? undefined : written(start - 1), -step];
-  });
-  return { kind, shape, baseShape, strides, offset, ranges };
-}
-
-/** Values rounded to the dtype, as a typed array of it stores them. */
-function roundTo(dtype: DType, values: readonly number[]): number[] {
-  const info = dtypeInfo(dtype);
-  const typed = info.create(new ArrayBuffer(values.length * info.bytes), 0, values.length);
-  values.forEach((v, i) => (typed[i] = v));
-  return Array.from(typed as ArrayLike<number>);
-}
-
-/** Row-major values of the view (shape, strides, offset) over `storage`. */
-function gather(storage: readonly number[], shape: readonly number[], strides: readonly number[], offset: number): number[] {
-  const out: number[] = [];
-  walk(shape, strides, offset, (off) => out.push(storage[off]!));
-  return out;
-}
-
-/** Visits every index of `shape` in C order with its storage offset and its flat index. */
-function walk(shape: readonly number[], strides: readonly number[], offset: number, visit: (off: number, i: number) => void): void {
-  const n = sizeOf(shape);
-  const index = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    let off = offset;
-    index.forEach((k, axis) => (off += k * strides[axis]!));
-    visit(off, i);
-    for (let axis = shape.length - 1; axis >= 0; axis--) {
-      index[axis]!++;
-      if (index[axis]! < shape[axis]!) {
-        break;
-      }
-      index[axis] = 0;
-    }
-  }
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
-
-function rowStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let step = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = step;
-    step *= Math.max(shape[i]!, 1);
-  }
-  return strides;
-}
-
-function colStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let step = 1;
-  for (let i = 0; i < shape.length; i++) {
-    strides[i] = step;
-    step *= Math.max(shape[i]!, 1);
-  }
-  return strides;
 }

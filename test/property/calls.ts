@@ -1,0 +1,169 @@
+/**
+ * Call generators for the property tests: for each kernel, an arbitrary that draws inputs as
+ * strided layout cases (plus attributes), and the inputs helpers they share. Not a test file;
+ * `crossBackend.test.ts` and `laws.test.ts` import it.
+ */
+import fc from 'fast-check';
+import type { DType } from '../../src/tensor/dtype.js';
+import {
+  axesArb,
+  axisArb,
+  broadcastPairArb,
+  dimArb,
+  layoutCaseArb,
+  permutationArb,
+  shapeArb,
+  STRIDED_KINDS,
+  valueArb,
+  type LayoutCase,
+  type ValueOptions,
+} from '../../src/testing/arbitraries.js';
+
+export const floatDType = fc.constantFrom<DType>('float32', 'float64');
+export const anyDType = fc.constantFrom<DType>('float32', 'float64', 'int32');
+const INT32_VALUES = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+
+export function caseArb(shape: readonly number[], dtype: DType, options: ValueOptions = {}): fc.Arbitrary<LayoutCase> {
+  const v = dtype === 'int32' ? INT32_VALUES : valueArb(options);
+  return layoutCaseArb(shape, { kinds: STRIDED_KINDS, dtype, values: v });
+}
+
+export function shapedCaseArb(shape: Parameters<typeof shapeArb>[0], dtypes: fc.Arbitrary<DType>, options: ValueOptions = {}): fc.Arbitrary<LayoutCase> {
+  return fc.tuple(shapeArb(shape), dtypes).chain(([s, d]) => caseArb(s, d, options));
+}
+
+// ---------------------------------------------------------------- calls for each kernel
+
+export interface Call {
+  /** A kernel id; spectral ones may not exist yet, so this is checked with isKernelName. */
+  readonly kernel: string;
+  readonly inputs: readonly (LayoutCase | undefined)[];
+  readonly attrs: object;
+}
+
+const call = (kernel: string, inputs: readonly (LayoutCase | undefined)[], attrs: object = {}): Call => ({ kernel, inputs, attrs });
+
+function maybe<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.option(arb, { nil: undefined, freq: 3 });
+}
+
+/** Shapes that broadcast to `target` (leading dims dropped, some dims set to 1). */
+function broadcastableTo(target: readonly number[]): fc.Arbitrary<number[]> {
+  return fc
+    .tuple(fc.integer({ min: 0, max: target.length }), fc.array(fc.boolean(), { minLength: target.length, maxLength: target.length }))
+    .map(([drop, ones]) => target.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
+}
+
+const small = dimArb({ maxDim: 5 });
+// Products of 1e18-sized values stay far below the float32 limit, so no backend overflows mid-sum.
+const GEMM_VALUES: ValueOptions = { maxAbs: 1e18 };
+
+export const matmulCall = fc
+  .record({ m: small, k: small, n: small, batch: broadcastPairArb({ maxRank: 2, maxDim: 3 }), aVector: fc.boolean(), bVector: fc.boolean(), dtype: floatDType })
+  .chain(({ m, k, n, batch, aVector, bVector, dtype }) => {
+    const a = aVector ? [k] : [...batch.a, m, k];
+    const b = bVector ? [k] : [...batch.b, k, n];
+    return fc.tuple(caseArb(a, dtype, GEMM_VALUES), caseArb(b, dtype, GEMM_VALUES)).map(([x, y]) => call('matmul', [x, y]));
+  });
+
+const scalarAttr = fc.oneof(fc.constantFrom(1, 0, -1), valueArb({ ordinary: 4, large: false, tiny: false }));
+const gemmCall = fc
+  .record({ m: small, k: small, n: small, transA: fc.boolean(), transB: fc.boolean(), alpha: scalarAttr, beta: scalarAttr, c: fc.constantFrom('none', '[]', '[1]', '[N]', '[1,N]', '[M,1]', '[M,N]'), dtype: floatDType })
+  .chain(({ m, k, n, transA, transB, alpha, beta, c, dtype }) => {
+    const cShape = { none: undefined, '[]': [], '[1]': [1], '[N]': [n], '[1,N]': [1, n], '[M,1]': [m, 1], '[M,N]': [m, n] }[c];
+    return fc
+      .tuple(caseArb(transA ? [k, m] : [m, k], dtype, GEMM_VALUES), caseArb(transB ? [n, k] : [k, n], dtype, GEMM_VALUES), cShape === undefined ? fc.constant(undefined) : caseArb(cShape, dtype, GEMM_VALUES))
+      .map(([a, b, cc]) => call('gemm', [a, b, cc], { alpha, beta, transA, transB }));
+  });
+
+export function binaryCall(kernel: 'add' | 'mul'): fc.Arbitrary<Call> {
+  return fc
+    .tuple(broadcastPairArb(), anyDType)
+    .chain(([p, dtype]) => fc.tuple(caseArb(p.a, dtype, { nonFinite: true }), caseArb(p.b, dtype, { nonFinite: true })))
+    .map(([a, b]) => call(kernel, [a, b]));
+}
+
+export const reluCall = shapedCaseArb({}, anyDType, { nonFinite: true }).map((x) => call('relu', [x]));
+const geluCall = fc.tuple(shapedCaseArb({}, floatDType, { nonFinite: true }), fc.constantFrom('none', 'tanh')).map(([x, approximate]) => call('gelu', [x], { approximate }));
+
+export function axisCall(kernel: 'softmax' | 'logSoftmax'): fc.Arbitrary<Call> {
+  return shapedCaseArb({ minRank: 1 }, floatDType).chain((x) => axisArb(x.shape.length).map((axis) => call(kernel, [x], { axis })));
+}
+
+const layerNormCall = fc
+  .record({ outer: shapeArb({ maxRank: 2 }), inner: shapeArb({ minRank: 1, maxRank: 2, minDim: 1 }), negative: fc.boolean(), epsilon: fc.constantFrom(1e-5, 1e-3, 0.25), dtype: floatDType })
+  .chain(({ outer, inner, negative, epsilon, dtype }) => {
+    const shape = [...outer, ...inner];
+    const axis = negative ? -inner.length : outer.length;
+    const affine = maybe(broadcastableTo(inner).chain((s) => caseArb(s, dtype, { maxAbs: 1e4 })));
+    return fc.tuple(caseArb(shape, dtype, { maxAbs: 1e15 }), affine, affine).map(([x, scale, bias]) => call('layerNorm', [x, scale, bias], { axis, epsilon }));
+  });
+
+function reduceCall(kernel: 'reduceSum' | 'reduceMean'): fc.Arbitrary<Call> {
+  // 1296 terms of 1e34 stay below the float32 limit: no backend overflows mid-sum.
+  const dtypes = kernel === 'reduceSum' ? anyDType : floatDType;
+  return shapedCaseArb({}, dtypes, { maxAbs: 1e34 }).chain((x) =>
+    fc
+      .record({ axes: maybe(axesArb(x.shape.length)), keepdims: fc.boolean(), noopWithEmptyAxes: fc.boolean() })
+      .map((attrs) => call(kernel, [x], attrs)),
+  );
+}
+
+const transposeCall = shapedCaseArb({}, anyDType, { nonFinite: true }).chain((x) => maybe(permutationArb(x.shape.length)).map((perm) => call('transpose', [x], { perm })));
+
+// Spectral kernels: ordinary magnitudes (their tolerance is relative to the largest output).
+const SIGNAL: ValueOptions = { large: false };
+
+const dftCall = fc
+  .record({ dims: shapeArb({ minRank: 1, maxRank: 3, minDim: 1, maxDim: 6 }), complex: fc.boolean(), inverse: fc.boolean(), onesided: fc.boolean(), length: maybe(fc.integer({ min: 1, max: 10 })), dtype: floatDType, pick: fc.nat(), negative: fc.boolean() })
+  .chain(({ dims, complex, inverse, onesided, length, dtype, pick, negative }) => {
+    const rank = dims.length + 1;
+    const axis = pick % dims.length;
+    const half = onesided && inverse;
+    const n = half && length === undefined && dims[axis]! < 2 ? 4 : length;
+    const attrs = { axis: negative ? axis - rank : axis, inverse, onesided: onesided && (inverse || !complex), length: n };
+    return caseArb([...dims, complex ? 2 : 1], dtype, SIGNAL).map((x) => call('dft', [x], attrs));
+  });
+
+const stftCall = fc
+  .record({ batch: fc.integer({ min: 0, max: 2 }), length: fc.integer({ min: 1, max: 24 }), complex: fc.boolean(), frame: fc.nat(), frameStep: fc.integer({ min: 1, max: 5 }), window: fc.boolean(), giveLength: fc.boolean(), onesided: fc.boolean(), dtype: floatDType })
+  .chain((r) => {
+    const frameLength = 1 + (r.frame % r.length);
+    const attrs = { frameStep: r.frameStep, onesided: r.onesided && !r.complex, frameLength: r.giveLength || !r.window ? frameLength : undefined };
+    const window = r.window ? caseArb([frameLength], r.dtype, SIGNAL) : fc.constant(undefined);
+    return fc.tuple(caseArb([r.batch, r.length, r.complex ? 2 : 1], r.dtype, SIGNAL), window).map(([s, w]) => call('stft', [s, w], attrs));
+  });
+
+const hannWindowCall = fc
+  .record({ size: fc.integer({ min: 0, max: 40 }), periodic: fc.boolean(), dtype: floatDType })
+  .map((attrs) => call('hannWindow', [], attrs));
+
+const melWeightMatrixCall = fc
+  .record({ numMelBins: fc.integer({ min: 1, max: 12 }), dftLength: fc.integer({ min: 1, max: 128 }), sampleRate: fc.integer({ min: 2, max: 48000 }), lo: fc.double({ min: 0, max: 0.9, noNaN: true }), hi: fc.double({ min: 0.05, max: 1, noNaN: true }), dtype: floatDType })
+  .map(({ lo, hi, ...rest }) => {
+    // lower <= 0.9 nyquist and upper >= lower + 0.05 (nyquist - lower): always a valid range.
+    const nyquist = rest.sampleRate / 2;
+    const lowerEdgeHertz = lo * nyquist;
+    const upperEdgeHertz = Math.min(nyquist, lowerEdgeHertz + hi * (nyquist - lowerEdgeHertz));
+    return call('melWeightMatrix', [], { ...rest, lowerEdgeHertz, upperEdgeHertz });
+  });
+
+export const CALLS: Readonly<Record<string, fc.Arbitrary<Call>>> = {
+  matmul: matmulCall,
+  gemm: gemmCall,
+  add: binaryCall('add'),
+  mul: binaryCall('mul'),
+  relu: reluCall,
+  gelu: geluCall,
+  softmax: axisCall('softmax'),
+  logSoftmax: axisCall('logSoftmax'),
+  layerNorm: layerNormCall,
+  reduceSum: reduceCall('reduceSum'),
+  reduceMean: reduceCall('reduceMean'),
+  transpose: transposeCall,
+  dft: dftCall,
+  stft: stftCall,
+  hannWindow: hannWindowCall,
+  melWeightMatrix: melWeightMatrixCall,
+};
+const SPECTRAL = new Set(['dft', 'stft', 'hannWindow', 'melWeightMatrix']);

@@ -1,0 +1,82 @@
+/**
+ * Property tests, cross-backend (fast-check, fixed seed): each available backend, given strided /
+ * col / broadcast / reversed inputs, agrees with `ref` on contiguous copies of the same values,
+ * under the kernel's declared tolerance, for every kernel. First, the layout cases themselves
+ * are checked: a built view holds exactly the values its row-major twin holds.
+ * A backend that declines a call (BACKEND "cannot run this call") is counted and printed, not failed.
+ * Laws that hold for any correct implementation are in `laws.test.ts`.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createRefBackend } from '../../src/backends/ref/index.js';
+import { KERNELS, type KernelName } from '../../src/index.js';
+import { isKernelName } from '../../src/kernels/index.js';
+import type { AnyKernelDef } from '../../src/kernels/kernel.js';
+import { compare, describeWorst } from '../../src/kernels/tolerance.js';
+import { magnitudeOf } from '../../src/runtime/verify.js';
+import { LAYOUT_KINDS, shapedLayoutCaseArb } from '../../src/testing/arbitraries.js';
+import { CALLS, type Call } from './calls.js';
+import { createPropertyHarness, sameBits, values } from './harness.js';
+
+const { hp, backends, check, runOn, testReleased } = await createPropertyHarness();
+const refBackend = createRefBackend();
+
+function defOf(kernel: KernelName): AnyKernelDef {
+  return KERNELS[kernel] as unknown as AnyKernelDef;
+}
+
+/** Runs `c` on `backend` with strided inputs and on ref with row-major copies; compares all outputs. */
+function agreesWithRef(backend: string, c: Call): void {
+  assert.ok(isKernelName(c.kernel), `unknown kernel ${c.kernel}`);
+  const kernel = c.kernel;
+  const def = defOf(kernel);
+  const strided = c.inputs.map((x) => x?.build(hp));
+  const rows = c.inputs.map((x) => x?.buildRow(hp));
+  const actual = runOn(backend, kernel, strided, c.attrs);
+  if (actual === undefined) {
+    return;
+  }
+  const expected = hp.run(kernel, rows, c.attrs as never, { backend: 'ref' });
+  const merged = { ...def.defaults, ...c.attrs };
+  const depth = def.depth?.(def.infer(rows, merged)) ?? 1;
+  const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(hp, def, merged, rows, refBackend) : undefined;
+  assert.equal(actual.length, expected.length);
+  expected.forEach((e, i) => {
+    const a = actual[i]!;
+    assert.deepEqual(a.shape, e.shape, `${c.kernel} output ${i} shape`);
+    assert.equal(a.dtype, e.dtype, `${c.kernel} output ${i} dtype`);
+    const result = compare({ tolerance: def.tolerance, dtype: e.dtype, actual: a.toArray(), expected: e.toArray(), magnitude: magnitudes?.[i], depth });
+    assert.ok(result.ok, `${c.kernel} on ${backend}, output ${i} (${def.tolerance.kind}): ${describeWorst(result)}`);
+  });
+}
+
+test('layout cases build tensors holding exactly their logical values', () => {
+  check(shapedLayoutCaseArb({}, { kinds: LAYOUT_KINDS }), (c) => {
+    const t = c.build(hp);
+    assert.deepEqual(t.shape, c.shape);
+    const got = values(t);
+    got.forEach((v, i) => assert.ok(sameBits(v, c.values[i]!), `${c.kind}: element ${i} is ${v}, expected ${c.values[i]}`));
+    if (c.kind === 'reversed' && c.shape.some((d) => d > 1)) {
+      assert.ok(t.strides.some((s) => s < 0), `reversed view without a negative stride: ${t.toString()}`);
+    }
+    if (c.kind === 'broadcast' && t.size > 0 && c.geometry.baseShape.length < c.shape.length) {
+      assert.ok(t.strides.some((s) => s === 0), `broadcast view without a zero stride: ${t.toString()}`);
+    }
+  });
+});
+
+for (const backend of backends) {
+  describe(`backend ${backend}`, () => {
+    for (const [kernel, arb] of Object.entries(CALLS)) {
+      if (!isKernelName(kernel)) {
+        test(`${kernel} agrees with ref on strided inputs`, { skip: `${kernel} is not in KERNELS yet` }, () => {});
+        continue;
+      }
+      test(`${kernel} agrees with ref on strided inputs`, () => {
+        check(arb, (c) => agreesWithRef(backend, c));
+      });
+    }
+  });
+}
+
+testReleased();
