@@ -10,6 +10,8 @@ import type { Tensor } from '../tensor/tensor.js';
 export interface BackendInfo {
   readonly threads?: number;
   readonly simd?: string;
+  /** Why this configuration (e.g. which SIMD build and why). */
+  readonly note?: string;
 }
 
 export interface Backend {

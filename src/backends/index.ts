@@ -4,5 +4,6 @@
  */
 import type { BackendFactory } from './backend.js';
 import { refBackend } from './ref/index.js';
+import { wasmBackend } from './wasm/index.js';
 
-export const BACKEND_FACTORIES: readonly BackendFactory[] = [refBackend];
+export const BACKEND_FACTORIES: readonly BackendFactory[] = [wasmBackend, refBackend];

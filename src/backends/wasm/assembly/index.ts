@@ -1,0 +1,7 @@
+// The wasm backend's module: every kernel entry point, one file per kernel.
+export { add } from './add';
+export { mul } from './mul';
+export { relu } from './relu';
+export { softmaxLines } from './softmax';
+export { layerNorm } from './layerNorm';
+export { matmul, gemmInit, scratchBytes } from './matmul';

@@ -1,0 +1,66 @@
+// softmax / logSoftmax along one axis, float32. Lines are indexed over a 3-d outer space
+// (o0 x o1 x o2, the axis removed); each line has n elements at stride xa in x and ya in y.
+// Max, then exp(x - max) and its sum in float64, then the scale (or the log-sum subtraction).
+
+@inline function lineBase(r: i32, o1: i32, o2: i32, s0: i32, s1: i32, s2: i32): usize {
+  const i2 = r % o2;
+  const i1 = (r / o2) % o1;
+  const i0 = r / (o2 * o1);
+  return <usize>(i0 * s0 + i1 * s1 + i2 * s2) << 2;
+}
+
+export function softmaxLines(
+  log: i32,
+  x: usize, xs0: i32, xs1: i32, xs2: i32, xa: i32,
+  y: usize, ys0: i32, ys1: i32, ys2: i32, ya: i32,
+  o1: i32, o2: i32, n: i32, rowStart: i32, rowEnd: i32,
+): void {
+  for (let r = rowStart; r < rowEnd; r++) {
+    const px = x + lineBase(r, o1, o2, xs0, xs1, xs2);
+    const py = y + lineBase(r, o1, o2, ys0, ys1, ys2);
+    // f32.max and f32x4.max propagate NaN, so a NaN anywhere makes the whole line NaN.
+    let top: f32 = -Infinity;
+    let j = 0;
+    if (xa == 1) {
+      let vmax = f32x4.splat(-Infinity);
+      for (; j + 4 <= n; j += 4) {
+        vmax = f32x4.max(vmax, v128.load(px + (<usize>j << 2)));
+      }
+      top = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+    }
+    for (; j < n; j++) {
+      top = max(top, load<f32>(px + (<usize>(j * xa) << 2)));
+    }
+    let sum: f64 = 0;
+    for (j = 0; j < n; j++) {
+      // x - max and exp in float64: in float32 the shift alone has error eps * |x - max|,
+      // which exp turns into a relative error far beyond a few ulp for small outputs.
+      const e = Math.exp(<f64>load<f32>(px + (<usize>(j * xa) << 2)) - <f64>top);
+      sum += e;
+      if (!log) {
+        store<f32>(py + (<usize>(j * ya) << 2), <f32>e);
+      }
+    }
+    if (log) {
+      const logSum = Math.log(sum);
+      for (j = 0; j < n; j++) {
+        const v = <f64>load<f32>(px + (<usize>(j * xa) << 2));
+        store<f32>(py + (<usize>(j * ya) << 2), <f32>(v - <f64>top - logSum));
+      }
+    } else {
+      const scale = <f32>(1 / sum);
+      j = 0;
+      if (ya == 1) {
+        const s = f32x4.splat(scale);
+        for (; j + 4 <= n; j += 4) {
+          const p = py + (<usize>j << 2);
+          v128.store(p, f32x4.mul(v128.load(p), s));
+        }
+      }
+      for (; j < n; j++) {
+        const p = py + (<usize>(j * ya) << 2);
+        store<f32>(p, load<f32>(p) * scale);
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What a wasm kernel implementation gets: the pool, how many threads this call should use, and
+ * per-thread scratch from the heap (owned by the backend, grown on demand, never per call).
+ */
+import type { Inputs, Plan } from '../../kernels/kernel.js';
+import type { Heap } from '../../runtime/heap.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Pool } from './pool.js';
+
+/** Below this many elements (or flops / 8 for matmul) a call runs on the calling thread only. */
+export const PARALLEL_MIN = 1 << 15;
+
+export interface WasmImpl<P> {
+  /** true, or why this build cannot run the call (dtype, layout). */
+  supports(plan: Plan<P>, inputs: Inputs): true | string;
+  run(ctx: WasmContext, plan: Plan<P>, inputs: Inputs, outputs: readonly Tensor[]): void;
+}
+
+export class WasmContext {
+  readonly pool: Pool;
+  private readonly heap: Heap;
+  private scratchOffset = 0;
+  private scratchSize = 0;
+
+  constructor(pool: Pool, heap: Heap) {
+    this.pool = pool;
+    this.heap = heap;
+  }
+
+  /** Threads worth using for `work` units (elements, or flops / 8). */
+  threadsFor(work: number): number {
+    return work < PARALLEL_MIN ? 1 : this.pool.threads;
+  }
+
+  /** Base of a scratch area of `bytesPerThread` for each thread; thread t uses base + t * bytesPerThread. */
+  scratch(bytesPerThread: number): number {
+    const bytes = bytesPerThread * this.pool.threads;
+    if (bytes > this.scratchSize) {
+      if (this.scratchSize > 0) {
+        this.heap.release(this.scratchOffset);
+      }
+      this.scratchOffset = this.heap.alloc(bytes);
+      this.scratchSize = bytes;
+    }
+    return this.scratchOffset;
+  }
+}
+
+/** Float32 is what the wasm kernels compute in; other dtypes stay on ref. */
+export function float32Only(inputs: Inputs): true | string {
+  const other = inputs.find((t) => t !== undefined && t.dtype !== 'float32');
+  return other === undefined ? true : `wasm kernels are float32; ${other.describe()} runs on ref`;
+}

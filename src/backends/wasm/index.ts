@@ -1,0 +1,62 @@
+/**
+ * The wasm backend: AssemblyScript SIMD kernels (assembly/) on all cores through a worker pool,
+ * reading and writing the runtime's CPU heap directly (no copies). Kernels without a wasm
+ * implementation, and float64 or layouts a kernel cannot walk, are declined with the reason,
+ * so the runtime runs them on ref and counts the fallback.
+ */
+import type { KernelName, ParamsOf } from '../../kernels/index.js';
+import type { AnyKernelDef } from '../../kernels/kernel.js';
+import type { Backend, BackendFactory } from '../backend.js';
+import { addWasm } from './add.js';
+import { WasmContext, type WasmImpl } from './context.js';
+import { gemmWasm } from './gemm.js';
+import { layerNormWasm } from './layerNorm.js';
+import { logSoftmaxImpl } from './logSoftmax.js';
+import { matmulWasm } from './matmul.js';
+import { loadModule } from './module.js';
+import { mulWasm } from './mul.js';
+import { Pool } from './pool.js';
+import { reluWasm } from './relu.js';
+import { softmaxImpl } from './softmax.js';
+
+type WasmImpls = { readonly [K in KernelName]?: WasmImpl<ParamsOf<K>> };
+
+const IMPLS: WasmImpls = {
+  matmul: matmulWasm,
+  gemm: gemmWasm,
+  add: addWasm,
+  mul: mulWasm,
+  relu: reluWasm,
+  softmax: softmaxImpl,
+  logSoftmax: logSoftmaxImpl,
+  layerNorm: layerNormWasm,
+};
+
+/** Every export the pool may call, by index. */
+const EXPORTS = ['add', 'mul', 'relu', 'softmaxLines', 'layerNorm', 'matmul', 'gemmInit', 'scratchBytes'];
+
+function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
+  return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];
+}
+
+export const wasmBackend: BackendFactory = {
+  name: 'wasm',
+  async create({ threads, heap }) {
+    const loaded = loadModule();
+    const pool = new Pool(loaded.module, heap.memory, threads, EXPORTS);
+    const ctx = new WasmContext(pool, heap);
+    const backend: Backend = {
+      name: 'wasm',
+      info: { threads, simd: loaded.simd, note: loaded.reason },
+      supports(kernel, plan, inputs) {
+        const impl = implOf(kernel);
+        return impl === undefined ? `wasm has no ${kernel.name} kernel yet` : impl.supports(plan, inputs);
+      },
+      run(kernel, plan, inputs, outputs) {
+        implOf(kernel)!.run(ctx, plan, inputs, outputs);
+      },
+      close: () => pool.close(),
+    };
+    return backend;
+  },
+};

@@ -1,0 +1,3 @@
+import { softmaxWasm } from './softmax.js';
+
+export const logSoftmaxImpl = softmaxWasm(true);

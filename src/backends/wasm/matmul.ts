@@ -1,0 +1,53 @@
+import type { MatmulParams } from '../../kernels/matmul.js';
+import { forEachElement } from '../../tensor/layout.js';
+import { float32Only, type WasmContext, type WasmImpl } from './context.js';
+import { pointer, rowRange } from './shape.js';
+
+/** Rows per micro-kernel tile (MR in assembly/matmul.ts): thread shares start on a tile. */
+const MR = 4;
+
+/** Element strides of one matrix operand: row stride, column stride. */
+export interface MatrixArgs {
+  readonly ptr: number;
+  readonly rs: number;
+  readonly cs: number;
+}
+
+/**
+ * C[m, n] (row-major at `c`, zeroed or pre-scaled by gemmInit) += alpha * A * B, rows split
+ * across threads, each with its own packing scratch.
+ */
+export function productRows(ctx: WasmContext, a: MatrixArgs, b: MatrixArgs, c: number, m: number, n: number, k: number, alpha: number): void {
+  const threads = Math.min(ctx.threadsFor((m * n * k) / 8), Math.max(1, Math.ceil(m / MR)));
+  const perThread = ctx.pool.call('scratchBytes', n) as number;
+  const scratch = ctx.scratch(perThread);
+  ctx.pool.parallel('matmul', (t) => {
+    const range = t < threads ? rowRange(m, threads, t, MR) : null;
+    return range === null ? null : [a.ptr, a.rs, a.cs, b.ptr, b.rs, b.cs, c, n, m, n, k, alpha, ...range, scratch + t * perThread];
+  });
+}
+
+/** Zeroes (src 0) or fills rows of C with beta * src through src's strides. */
+export function initRows(ctx: WasmContext, c: number, m: number, n: number, src: MatrixArgs | null, beta: number): void {
+  const threads = ctx.threadsFor(m * n);
+  ctx.pool.parallel('gemmInit', (t) => {
+    const range = t < threads ? rowRange(m, threads, t) : null;
+    return range === null ? null : [c, n, n, src?.ptr ?? 0, src?.rs ?? 0, src?.cs ?? 0, beta, ...range];
+  });
+}
+
+export const matmulWasm: WasmImpl<MatmulParams> = {
+  supports: (_plan, inputs) => float32Only(inputs),
+  run(ctx, plan, [a, b], [c]) {
+    const { batch, m, n, k, a: av, b: bv, out } = plan.params;
+    const r = batch.length;
+    const batchStrides = [av.strides.slice(0, r), bv.strides.slice(0, r), out.strides.slice(0, r)];
+    forEachElement(batch, batchStrides, [av.offset, bv.offset, 0], ([ao, bo, co]) => {
+      const pc = c!.storage.byteOffset + co! * 4;
+      initRows(ctx, pc, m, n, null, 0);
+      const pa = { ptr: pointer(a!, { ...av, offset: ao! }), rs: av.strides[r]!, cs: av.strides[r + 1]! };
+      const pb = { ptr: pointer(b!, { ...bv, offset: bo! }), rs: bv.strides[r]!, cs: bv.strides[r + 1]! };
+      productRows(ctx, pa, pb, pc, m, n, k, 1);
+    });
+  },
+};

@@ -1,0 +1,139 @@
+/**
+ * The wasm worker pool: `threads - 1` workers plus the calling thread, all running one module
+ * over one shared memory. A job is one export called with a different argument list per thread
+ * (usually a row range). Dispatch is a store and an Atomics.notify; the caller runs its own
+ * share, then waits on the pending count. Workers start lazily on the first parallel job, are
+ * unref'd so they never keep the process alive, and a worker that dies fails the job with a
+ * clear error (no hang) and is replaced on the next job.
+ */
+import { Worker } from 'node:worker_threads';
+import { fail } from '../../errors.js';
+import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, type WorkerInit } from './protocol.js';
+
+/** How long the caller sleeps between liveness checks while workers run (ms). */
+const POLL_MS = 50;
+
+export type Export = (...args: number[]) => number | void;
+
+export class Pool {
+  readonly threads: number;
+  private readonly module: WebAssembly.Module;
+  private readonly memory: WebAssembly.Memory;
+  private readonly names: readonly string[];
+  private readonly local: Readonly<Record<string, Export>>;
+  private readonly control = new SharedArrayBuffer(CONTROL_WORDS * 4);
+  private readonly words = new Int32Array(this.control);
+  private readonly argBuffer: SharedArrayBuffer;
+  private readonly args: Float64Array;
+  private workers: Worker[] = [];
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, names: readonly string[]) {
+    this.module = module;
+    this.memory = memory;
+    this.threads = threads;
+    this.names = names;
+    const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } });
+    this.local = instance.exports as Record<string, Export>;
+    this.argBuffer = new SharedArrayBuffer(Math.max(1, threads - 1) * ARGS_PER_WORKER * 8);
+    this.args = new Float64Array(this.argBuffer);
+  }
+
+  /** An export run on the calling thread only (small calls, setup). */
+  call(name: string, ...args: number[]): number | void {
+    return this.local[name]!(...args);
+  }
+
+  /**
+   * Runs `name` once per thread with `argsOf(t)` (null = nothing for that thread), thread 0
+   * being the caller. Returns when every thread is done.
+   * @throws BACKEND when a worker's call threw or a worker died
+   */
+  parallel(name: string, argsOf: (thread: number) => readonly number[] | null): void {
+    const own = argsOf(0);
+    if (this.threads === 1) {
+      if (own !== null) {
+        this.local[name]!(...own);
+      }
+      return;
+    }
+    this.start();
+    const fn = this.names.indexOf(name);
+    let busy = 0;
+    for (let w = 0; w < this.workers.length; w++) {
+      const list = argsOf(w + 1);
+      const slot = w * ARGS_PER_WORKER;
+      this.args[slot] = fn;
+      this.args[slot + 1] = list === null ? -1 : list.length;
+      if (list !== null) {
+        this.args.set(list, slot + 2);
+        busy++;
+      }
+    }
+    Atomics.store(this.words, CONTROL.failedWorker, 0);
+    // Every worker wakes for every generation; idle ones just count down.
+    Atomics.store(this.words, CONTROL.pending, this.workers.length);
+    Atomics.add(this.words, CONTROL.generation, 1);
+    Atomics.notify(this.words, CONTROL.generation);
+    let ownError: unknown;
+    try {
+      if (own !== null) {
+        this.local[name]!(...own);
+      }
+    } catch (error) {
+      ownError = error;
+    }
+    this.waitForWorkers(name);
+    if (ownError !== undefined) {
+      throw ownError;
+    }
+    const failed = Atomics.load(this.words, CONTROL.failedWorker);
+    if (failed !== 0 && busy > 0) {
+      fail({ code: 'BACKEND', kernel: name, problem: `wasm worker ${failed} failed while running the call`, expected: 'every worker to finish', received: 'an exception in the worker', hint: 'rerun with require: "ref" and report the inputs' });
+    }
+  }
+
+  /** Stops and forgets every worker. */
+  async close(): Promise<void> {
+    Atomics.store(this.words, CONTROL.stop, 1);
+    Atomics.add(this.words, CONTROL.generation, 1);
+    Atomics.notify(this.words, CONTROL.generation);
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => w.terminate()));
+    Atomics.store(this.words, CONTROL.stop, 0);
+  }
+
+  private waitForWorkers(name: string): void {
+    for (;;) {
+      const pending = Atomics.load(this.words, CONTROL.pending);
+      if (pending === 0) {
+        return;
+      }
+      Atomics.wait(this.words, CONTROL.pending, pending, POLL_MS);
+      // A worker that exited can no longer count down: fail instead of waiting forever.
+      const dead = this.workers.findIndex((w) => w.threadId === -1);
+      if (dead >= 0 && Atomics.load(this.words, CONTROL.pending) !== 0) {
+        const workers = this.workers;
+        this.workers = [];
+        workers.forEach((w) => void w.terminate());
+        fail({ code: 'BACKEND', kernel: name, problem: `wasm worker ${dead + 1} died during the call`, expected: 'a live worker pool', received: 'a worker thread that exited', hint: 'the pool is restarted on the next call; rerun it' });
+      }
+    }
+  }
+
+  private start(): void {
+    if (this.workers.length > 0) {
+      return;
+    }
+    Atomics.store(this.words, CONTROL.generation, 0);
+    const entry = import.meta.url.endsWith('.ts') ? new URL('./worker.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+    for (let index = 0; index < this.threads - 1; index++) {
+      const init: WorkerInit = { module: this.module, memory: this.memory, control: this.control, args: this.argBuffer, index, names: this.names };
+      const worker = new Worker(entry, { workerData: init });
+      worker.unref();
+      // Errors surface through the liveness check in waitForWorkers; keep them off the console.
+      worker.on('error', () => undefined);
+      this.workers.push(worker);
+    }
+  }
+}
