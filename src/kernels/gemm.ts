@@ -53,12 +53,13 @@ export const gemm = defineKernel<GemmAttrs, GemmParams>({
       fail({ code: 'SHAPE', kernel: 'gemm', problem: 'inner dimensions differ', expected: `op(b) with ${k} rows`, received: `op(a) ${formatShape(opA.shape)}, op(b) ${formatShape(opB.shape)}`, hint: 'check transA / transB' });
     }
     let cView: ViewSpec | null = null;
-    if (c !== undefined && beta !== 0) {
+    if (c !== undefined) {
       const strides = c.rank <= 2 ? broadcastStrides(c.shape, c.strides, [m, n]) : null;
       if (strides === null) {
         fail({ code: 'SHAPE', kernel: 'gemm', problem: 'c does not broadcast to the result', expected: `a shape that broadcasts to [${m},${n}]`, received: c.describe() });
       }
-      cView = { shape: [m, n], strides: strides!, offset: c.offset };
+      // As in BLAS, beta = 0 means C is not read (NaN in C does not reach the result).
+      cView = beta === 0 ? null : { shape: [m, n], strides: strides!, offset: c.offset };
     }
     return { outputs: [{ shape: [m, n], dtype }], params: { m, n, k, alpha, beta, a: opA, b: opB, c: cView } };
   },

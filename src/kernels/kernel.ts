@@ -89,6 +89,9 @@ export function defineKernel<A extends object, P>(spec: KernelSpec<A, P>): Kerne
 }
 
 function checkInputs(spec: { name: string; inputs: readonly InputSpec[] }, inputs: Inputs): void {
+  if (!Array.isArray(inputs)) {
+    fail({ code: 'ARGUMENT', kernel: spec.name, problem: 'inputs must be an array', expected: 'an array of tensors', received: typeof inputs });
+  }
   const required = spec.inputs.filter((i) => !i.optional).length;
   if (inputs.length < required || inputs.length > spec.inputs.length) {
     fail({
@@ -107,8 +110,8 @@ function checkInputs(spec: { name: string; inputs: readonly InputSpec[] }, input
       }
       return;
     }
-    if (typeof (t as { check?: unknown }).check !== 'function') {
-      fail({ code: 'ARGUMENT', kernel: spec.name, problem: `input '${input.name}' is not a tensor`, expected: 'a Tensor made by a runtime', received: typeof t });
+    if (t === null || typeof t !== 'object' || typeof (t as { check?: unknown }).check !== 'function') {
+      fail({ code: 'ARGUMENT', kernel: spec.name, problem: `input '${input.name}' is not a tensor`, expected: 'a Tensor made by a runtime', received: t === null ? 'null' : typeof t });
     }
     t.check(spec.name);
     if (!input.dtypes.includes(t.dtype)) {

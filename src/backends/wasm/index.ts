@@ -9,6 +9,7 @@ import type { AnyKernelDef } from '../../kernels/kernel.js';
 import type { Backend, BackendFactory } from '../backend.js';
 import { addWasm } from './add.js';
 import { WasmContext, type WasmImpl } from './context.js';
+import { geluWasm } from './gelu.js';
 import { gemmWasm } from './gemm.js';
 import { layerNormWasm } from './layerNorm.js';
 import { logSoftmaxImpl } from './logSoftmax.js';
@@ -16,8 +17,11 @@ import { matmulWasm } from './matmul.js';
 import { loadModule } from './module.js';
 import { mulWasm } from './mul.js';
 import { Pool } from './pool.js';
+import { reduceMeanWasm } from './reduceMean.js';
+import { reduceSumWasm } from './reduceSum.js';
 import { reluWasm } from './relu.js';
 import { softmaxImpl } from './softmax.js';
+import { transposeWasm } from './transpose.js';
 
 type WasmImpls = { readonly [K in KernelName]?: WasmImpl<ParamsOf<K>> };
 
@@ -30,10 +34,14 @@ const IMPLS: WasmImpls = {
   softmax: softmaxImpl,
   logSoftmax: logSoftmaxImpl,
   layerNorm: layerNormWasm,
+  gelu: geluWasm,
+  reduceSum: reduceSumWasm,
+  reduceMean: reduceMeanWasm,
+  transpose: transposeWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'relu', 'softmaxLines', 'layerNorm', 'matmul', 'gemmInit', 'scratchBytes'];
+const EXPORTS = ['add', 'mul', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'transpose', 'matmul', 'gemmInit', 'scratchBytes'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -5,3 +5,6 @@ export { relu } from './relu';
 export { softmaxLines } from './softmax';
 export { layerNorm } from './layerNorm';
 export { matmul, gemmInit, scratchBytes } from './matmul';
+export { gelu } from './gelu';
+export { reduceLines } from './reduce';
+export { transpose } from './transpose';

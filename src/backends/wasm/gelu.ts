@@ -1,0 +1,4 @@
+import type { GeluParams } from '../../kernels/gelu.js';
+import { unaryWasm } from './relu.js';
+
+export const geluWasm = unaryWasm<GeluParams>('gelu', 'gelu', (plan) => [plan.params.approximate === 'tanh' ? 1 : 0]);

@@ -1,0 +1,3 @@
+import { reduceWasm } from './reduceSum.js';
+
+export const reduceMeanWasm = reduceWasm(true);
