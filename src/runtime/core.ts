@@ -6,10 +6,10 @@ import type { Backend, BackendFactory } from '../backends/backend.js';
 import { fail, HotpathError } from '../errors.js';
 import { KERNELS, isKernelName, type AttrsOf, type KernelName } from '../kernels/index.js';
 import type { AnyKernelDef, Cost, Inputs } from '../kernels/kernel.js';
-import { dtypeInfo, type DType } from '../tensor/dtype.js';
+import { parseDType, type DType } from '../tensor/dtype.js';
 import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
 import { Storage } from '../tensor/storage.js';
-import { Tensor } from '../tensor/tensor.js';
+import { checkShape, Tensor } from '../tensor/tensor.js';
 import { choose, rank, type DispatchPolicy, type PassedOver } from './dispatch.js';
 import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
@@ -91,10 +91,11 @@ export class RuntimeCore {
    */
   empty(shape: readonly number[], dtype: DType = 'float32', options: { layout?: 'row' | 'col'; name?: string; zero?: boolean } = {}): Tensor {
     this.checkOpen('runtime.empty');
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-      fail({ code: 'SHAPE', kernel: 'runtime.empty', problem: 'invalid shape', expected: 'an array of non-negative integers', received: JSON.stringify(shape) });
+    checkShape(shape, 'runtime.empty');
+    parseDType(dtype, 'runtime.empty');
+    if (options.layout !== undefined && options.layout !== 'row' && options.layout !== 'col') {
+      fail({ code: 'ARGUMENT', kernel: 'runtime.empty', problem: 'unknown layout', expected: "'row' or 'col'", received: String(options.layout) });
     }
-    dtypeInfo(dtype);
     const storage = new Storage(this.registry, dtype, sizeOf(shape), options.zero ?? true);
     const strides = options.layout === 'col' ? colStrides(shape) : rowStrides(shape);
     return new Tensor(storage, { shape, strides, offset: 0 }, { isBase: true, ...(options.name === undefined ? {} : { name: options.name }) });
@@ -151,6 +152,7 @@ export class RuntimeCore {
   run<K extends KernelName>(kernel: K, inputs: Inputs, attrs: AttrsOf<K> = {} as AttrsOf<K>, options: RunOptions = {}): Tensor[] {
     this.checkOpen(kernel);
     const def = this.definition(kernel);
+    this.checkOwnership(def.name, inputs);
     const merged = { ...def.defaults, ...(attrs as object) };
     const plan = def.infer(inputs, merged);
     const choice = choose(def, plan, inputs, this.policyFor(options));
@@ -166,7 +168,12 @@ export class RuntimeCore {
     const ms = performance.now() - start;
     this.recorder.record(def.name, choice.backend.name, ms, choice.passed.map((p) => `${p.backend}: ${p.reason}`));
     if (choice.backend !== this.parts.ref && this.sampleVerify()) {
-      verifyCall(this, def, merged, plan, inputs, outputs, this.parts.ref);
+      try {
+        verifyCall(this, def, merged, plan, inputs, outputs, this.parts.ref);
+      } catch (error) {
+        outputs.forEach((o) => o.release());
+        throw error;
+      }
       this.recorder.recordVerified(def.name);
     }
     return outputs;
@@ -180,6 +187,7 @@ export class RuntimeCore {
   explain<K extends KernelName>(kernel: K, inputs: Inputs, attrs: AttrsOf<K> = {} as AttrsOf<K>, options: RunOptions = {}): Explanation {
     this.checkOpen(kernel);
     const def = this.definition(kernel);
+    this.checkOwnership(def.name, inputs);
     const plan = def.infer(inputs, { ...def.defaults, ...(attrs as object) });
     const { backend, passed } = rank(def, plan, inputs, this.policyFor(options));
     return { backend: backend?.name, passed, cost: def.cost(plan) };
@@ -194,6 +202,21 @@ export class RuntimeCore {
     for (const b of this.parts.backends) {
       await b.close?.();
     }
+  }
+
+  /**
+   * Tensors must come from this runtime: backends address them in this runtime's heap, so a
+   * tensor from another runtime would read the wrong bytes.
+   */
+  private checkOwnership(kernel: string, inputs: Inputs): void {
+    if (!Array.isArray(inputs)) {
+      return;
+    }
+    inputs.forEach((t, i) => {
+      if (t instanceof Tensor && t.storage.owner !== this.registry) {
+        fail({ code: 'ARGUMENT', kernel, problem: `input ${i} belongs to another runtime`, expected: 'tensors created by this runtime', received: `${t.describe()} of runtime ${t.storage.owner.ownerId}`, hint: 'copy it over with runtime.tensor(other.toArray(), other.shape)' });
+      }
+    });
   }
 
   private definition(kernel: string): AnyKernelDef {

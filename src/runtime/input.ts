@@ -98,19 +98,37 @@ function walk(node: unknown, depth: number, shape: readonly number[], out: (numb
   }
 }
 
+/** Inclusive value range of each integer dtype. */
+const INT_RANGE: Partial<Record<DType, readonly [bigint, bigint]>> = {
+  int8: [-(2n ** 7n), 2n ** 7n - 1n],
+  uint8: [0n, 2n ** 8n - 1n],
+  int16: [-(2n ** 15n), 2n ** 15n - 1n],
+  uint16: [0n, 2n ** 16n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint32: [0n, 2n ** 32n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+};
+
+/** Copies into the dtype; integer dtypes take only integers in range (no silent wrap or truncation). */
 function convert(flat: ArrayLike<number | bigint>, dtype: DType): TypedArray {
   const info = dtypeInfo(dtype);
   const out = info.create(new ArrayBuffer(flat.length * info.bytes), 0, flat.length);
+  if (isTypedArray(flat) && dtypeOfArray(flat) === dtype) {
+    // Same element type: every value fits; copy as is.
+    out.set(flat as never);
+    return out;
+  }
+  const range = INT_RANGE[dtype];
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!;
-    if (info.bigint) {
-      if (typeof v === 'number' && !Number.isInteger(v)) {
-        fail({ code: 'DTYPE', kernel: WHERE, problem: `element ${i} is not an integer`, expected: `an integer for ${dtype}`, received: String(v) });
+    if (range !== undefined) {
+      const integral = typeof v === 'bigint' || Number.isInteger(v);
+      if (!integral || BigInt(v) < range[0] || BigInt(v) > range[1]) {
+        fail({ code: 'DTYPE', kernel: WHERE, problem: `element ${i} does not fit ${dtype}`, expected: `an integer in [${range[0]}, ${range[1]}]`, received: String(v) });
       }
-      out[i] = BigInt(v);
-    } else {
-      out[i] = Number(v);
     }
+    out[i] = (info.bigint ? BigInt(v) : Number(v)) as never;
   }
   return out;
 }

@@ -22,6 +22,8 @@ export class TensorRegistry implements TensorOwner {
   /** Live views per live storage. */
   private readonly live = new Map<Storage, Set<TrackedTensor>>();
   private readonly frames: Set<TrackedTensor>[] = [];
+  /** Storages whose base tensor a scope released while views of it were returned. */
+  private readonly orphans = new Set<Storage>();
 
   readonly heap: Heap;
 
@@ -60,6 +62,10 @@ export class TensorRegistry implements TensorOwner {
     if (tensor.storage.released || views?.size === 0) {
       this.live.delete(tensor.storage);
     }
+    // The last view of an orphaned storage frees it.
+    if (views?.size === 0 && this.orphans.delete(tensor.storage)) {
+      tensor.storage.release();
+    }
   }
 
   memory(): MemoryInfo {
@@ -78,8 +84,9 @@ export class TensorRegistry implements TensorOwner {
   }
 
   /**
-   * Closes the innermost frame: releases its tensors except `keep` and any base tensor whose
-   * storage a kept view still uses; those move to the enclosing frame.
+   * Closes the innermost frame: releases its tensors except `keep`, which move to the enclosing
+   * frame. A base tensor whose storage a kept view still uses is detached instead, and the
+   * storage is freed with its last view.
    */
   closeFrame(keep: ReadonlySet<TrackedTensor>, release: (t: TrackedTensor) => void): void {
     const frame = this.frames.pop();
@@ -89,8 +96,12 @@ export class TensorRegistry implements TensorOwner {
     const keptStorages = new Set([...keep].map((t) => t.storage));
     const parent = this.frames[this.frames.length - 1];
     for (const t of frame) {
-      if (keep.has(t) || (t.isBase && keptStorages.has(t.storage))) {
+      if (keep.has(t)) {
         parent?.add(t);
+      } else if (t.isBase && keptStorages.has(t.storage)) {
+        // Only views of this storage were returned: they own it now.
+        this.orphans.add(t.storage);
+        t.detach();
       } else {
         release(t);
       }

@@ -42,6 +42,12 @@ export interface RuntimeOptions {
  *   backend that is unavailable
  */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  if (options === null || typeof options !== 'object') {
+    fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid options', expected: 'an options object or nothing', received: String(options) });
+  }
+  if (options.backends !== undefined && !Array.isArray(options.backends)) {
+    fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid backends', expected: "an array of backend names or factories, e.g. ['wasm', 'ref']", received: String(options.backends) });
+  }
   const verifyRate = verifyRateOf(options.verify);
   const threads = options.threads ?? (await import('node:os')).availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) {

@@ -32,6 +32,8 @@ export interface TrackedTensor {
   readonly name: string;
   readonly storage: Storage;
   readonly isBase: boolean;
+  /** Ends this view without releasing its storage (the runtime then frees the storage with its last view). */
+  detach(): void;
 }
 
 export class Storage {
@@ -77,7 +79,10 @@ export class Storage {
 
   /** The typed array over this storage's elements. Callers check liveness first (Tensor does). */
   get data(): TypedArray {
-    return this.released ? dtypeInfo(this.dtype).create(new ArrayBuffer(0), 0, 0) : this.allocation.view();
+    if (this.releasedBy !== undefined) {
+      return lifetimeError('storage.data', `of storage ${this.id}`, this);
+    }
+    return this.allocation.view();
   }
 
   release(): void {

@@ -78,7 +78,7 @@ export class Tensor implements TrackedTensor {
 
   /** Throws LIFETIME when this view or its storage has been released. */
   check(where: string): void {
-    if (this.viewReleasedBy !== undefined && !this.isBase) {
+    if (this.viewReleasedBy !== undefined && (!this.isBase || this.storage.epoch === this.epoch)) {
       lifetimeError(where, this.describe(), this.storage, callSite(this.viewReleasedBy));
     }
     if (this.storage.epoch !== this.epoch) {
@@ -193,6 +193,7 @@ export class Tensor implements TrackedTensor {
   /** A view broadcast to `shape` with stride 0 on stretched dims (numpy rules). */
   broadcastTo(shape: readonly number[]): Tensor {
     this.check('tensor.broadcastTo');
+    checkShape(shape, 'tensor.broadcastTo');
     const strides = broadcastStrides(this.shape, this.strides, shape);
     if (strides === null) {
       return fail({ code: 'SHAPE', kernel: 'tensor.broadcastTo', problem: `${this.describe()} does not broadcast`, expected: `a shape compatible with ${formatShape(shape)}`, received: formatShape(this.shape) });
@@ -215,12 +216,21 @@ export class Tensor implements TrackedTensor {
    */
   contiguous(layout: 'row' | 'col' = 'row'): Tensor {
     this.check('tensor.contiguous');
+    if (layout !== 'row' && layout !== 'col') {
+      fail({ code: 'ARGUMENT', kernel: 'tensor.contiguous', problem: 'unknown layout', expected: "'row' or 'col'", received: String(layout) });
+    }
     if (this.layout === layout && this.offset === 0 && this.storage.length === this.size) {
       return this.viewOf(this.view);
     }
+    return this.clone(layout);
+  }
+
+  /** A copy in fresh storage (row-major unless `layout: 'col'`), always: it outlives this tensor. */
+  clone(layout: 'row' | 'col' = 'row'): Tensor {
+    this.check('tensor.clone');
     const owner = this.storage.owner;
     const out = new Storage(owner, this.dtype, this.size, false);
-    const strides = layout === 'row' ? rowStrides(this.shape) : colStrides(this.shape);
+    const strides = layout === 'col' ? colStrides(this.shape) : rowStrides(this.shape);
     const target = new Tensor(out, { shape: this.shape, strides, offset: 0 }, { isBase: true });
     copyStrided(this.storage.data, this.view, out.data, target.view);
     return target;
@@ -236,6 +246,13 @@ export class Tensor implements TrackedTensor {
       this.storage.release();
     }
     this.storage.owner.untrack(this);
+  }
+
+  detach(): void {
+    if (this.viewReleasedBy === undefined) {
+      this.viewReleasedBy = new Error('release');
+      this.storage.owner.untrack(this);
+    }
   }
 
   [Symbol.dispose](): void {
@@ -261,6 +278,9 @@ export function copyStrided(src: TypedArray, srcView: ViewSpec, dst: TypedArray,
 }
 
 function checkPermutation(perm: readonly number[], rank: number, where: string): void {
+  if (!Array.isArray(perm)) {
+    fail({ code: 'ARGUMENT', kernel: where, problem: 'invalid permutation', expected: `an array, a permutation of 0..${rank - 1}`, received: String(perm) });
+  }
   const seen = new Set(perm);
   const ok = perm.length === rank && seen.size === rank && perm.every((a) => Number.isInteger(a) && a >= 0 && a < rank);
   if (!ok) {
@@ -269,6 +289,9 @@ function checkPermutation(perm: readonly number[], rank: number, where: string):
 }
 
 function resolveReshape(shape: readonly number[], size: number, text: string): number[] {
+  if (!Array.isArray(shape)) {
+    return fail({ code: 'SHAPE', kernel: 'tensor.reshape', problem: `${text} cannot be reshaped`, expected: 'an array of dims', received: String(shape) });
+  }
   const unknown = shape.filter((d) => d === -1).length;
   const bad = shape.some((d) => !Number.isInteger(d) || d < -1);
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
@@ -282,4 +305,11 @@ function resolveReshape(shape: readonly number[], size: number, text: string): n
     });
   }
   return shape.map((d) => (d === -1 ? size / known : d));
+}
+
+/** Throws SHAPE unless `shape` is an array of non-negative integers. */
+export function checkShape(shape: unknown, where: string): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    fail({ code: 'SHAPE', kernel: where, problem: 'invalid shape', expected: 'an array of non-negative integers', received: JSON.stringify(shape) ?? String(shape) });
+  }
 }
