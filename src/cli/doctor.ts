@@ -38,8 +38,8 @@ export async function doctorCommand(options: DoctorOptions): Promise<number> {
 }
 
 function formatReport(report: DoctorReport): string {
-  const header = ['backend', 'available', 'threads', 'simd', 'reason'];
-  const rows = report.backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.threads === undefined ? '-' : String(b.threads), b.simd ?? '-', b.reason ?? '']);
+  const header = ['backend', 'available', 'threads', 'simd', 'reason / note'];
+  const rows = report.backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.threads === undefined ? '-' : String(b.threads), b.simd ?? '-', b.reason ?? b.note ?? '']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const lines = [

@@ -23,6 +23,8 @@ export interface BackendStatus {
   readonly reason?: string;
   readonly threads?: number;
   readonly simd?: string;
+  /** For available backends: why this configuration (e.g. which SIMD build). */
+  readonly note?: string;
 }
 
 export interface Explanation {

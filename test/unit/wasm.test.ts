@@ -1,0 +1,87 @@
+/**
+ * The wasm backend's own machinery: the build it picked, thread-count independence, the pool's
+ * failure handling (a trapping call, a dead worker) and flat memory over many calls.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRuntime, HotpathError, type Runtime } from '../../src/index.js';
+import { loadModule } from '../../src/backends/wasm/module.js';
+import { Pool } from '../../src/backends/wasm/pool.js';
+import { Heap } from '../../src/runtime/heap.js';
+import { values } from '../helpers.js';
+
+const EXPORTS = ['add', 'relu'];
+
+function pseudoRandom(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  });
+}
+
+test('doctor information: the SIMD build and why', async () => {
+  const hp = await createRuntime();
+  const wasm = hp.backends().find((b) => b.name === 'wasm');
+  assert.ok(wasm?.available, wasm?.reason);
+  assert.match(wasm.simd ?? '', /^(relaxed-simd|simd128)$/);
+  await hp.close();
+});
+
+test('results do not depend on the thread count', async () => {
+  const runs: number[][] = [];
+  for (const threads of [1, 2]) {
+    const hp: Runtime = await createRuntime({ backends: ['wasm'], require: 'wasm', threads });
+    const a = hp.tensor(pseudoRandom(300 * 200, 1), [300, 200]);
+    const b = hp.tensor(pseudoRandom(200 * 130, 2), [200, 130]);
+    const out = [hp.matmul(a, b), hp.softmax(a), hp.layerNorm(a), hp.reduceSum(a, { axes: [0] }), hp.gelu(a)];
+    runs.push(out.flatMap((t) => values(t) as number[]));
+    await hp.close();
+  }
+  // Each thread computes whole rows with the same code, so the answers are bit-identical.
+  assert.deepEqual(runs[0], runs[1]);
+});
+
+test('a call that traps in a worker fails with BACKEND, and the pool keeps working', async () => {
+  const heap = new Heap();
+  const pool = new Pool(loadModule().module, heap.memory, 2, EXPORTS);
+  const x = heap.alloc(64);
+  const bad = 0xfffffff0; // past the end of the memory: the wasm load traps
+  const args = (ptr: number) => [ptr, 0, 0, 0, 1, x, 0, 0, 0, 1, x, 1, 1, 4, 0, 1];
+  assert.throws(() => pool.parallel('add', (t) => (t === 1 ? args(bad) : null)), (e: unknown) => e instanceof HotpathError && e.code === 'BACKEND' && /worker 1 failed/.test(e.message));
+  pool.parallel('add', (t) => (t === 1 ? args(x) : null));
+  await pool.close();
+});
+
+test('a worker that dies fails the call instead of hanging, and is replaced', async () => {
+  const heap = new Heap();
+  const pool = new Pool(loadModule().module, heap.memory, 2, EXPORTS);
+  const x = heap.alloc(64);
+  const args = [x, 0, 0, 0, 1, x, 0, 0, 0, 1, x, 1, 1, 4, 0, 1];
+  pool.parallel('add', (t) => (t === 1 ? args : null));
+  const workers = (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers;
+  await workers[0]!.terminate();
+  assert.throws(() => pool.parallel('add', (t) => (t === 1 ? args : null)), (e: unknown) => e instanceof HotpathError && e.code === 'BACKEND' && /died/.test(e.message));
+  pool.parallel('add', (t) => (t === 1 ? args : null));
+  await pool.close();
+});
+
+test('memory stays flat over 10^4 calls', async () => {
+  const hp = await createRuntime({ backends: ['wasm'], require: 'wasm' });
+  const heap = (hp as unknown as { parts: { heap: Heap } }).parts.heap;
+  const a = hp.tensor(pseudoRandom(64 * 64, 3), [64, 64]);
+  const run = (): void => {
+    hp.scope(() => {
+      hp.softmax(hp.add(hp.matmul(a, a), a));
+    });
+  };
+  for (let i = 0; i < 100; i++) {
+    run();
+  }
+  const before = { memory: hp.memory(), used: heap.stats().usedBytes, capacity: heap.stats().capacityBytes };
+  for (let i = 0; i < 10_000; i++) {
+    run();
+  }
+  assert.deepEqual({ memory: hp.memory(), used: heap.stats().usedBytes, capacity: heap.stats().capacityBytes }, before);
+  await hp.close();
+});
