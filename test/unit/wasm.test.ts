@@ -85,3 +85,28 @@ test('memory stays flat over 10^4 calls', async () => {
   assert.deepEqual({ memory: hp.memory(), used: heap.stats().usedBytes, capacity: heap.stats().capacityBytes }, before);
   await hp.close();
 });
+
+test('integer add and mul wrap exactly as on ref, for every integer dtype', async () => {
+  const hp = await createRuntime();
+  const cases: [string, ArrayLike<number | bigint>, ArrayLike<number | bigint>][] = [
+    ['int8', Int8Array.from([127, -128, 100, 5]), Int8Array.from([1, -1, 100, -7])],
+    ['uint8', Uint8Array.from([250, 0, 16, 255]), Uint8Array.from([10, 1, 16, 255])],
+    ['int16', Int16Array.from([32767, -300, 200, 1]), Int16Array.from([1, 300, 200, -1])],
+    ['uint16', Uint16Array.from([65535, 3, 300, 0]), Uint16Array.from([1, 5, 300, 9])],
+    ['int32', Int32Array.from([2 ** 31 - 1, 0x10001, -5, 7]), Int32Array.from([1, 0x10001, 3, -9])],
+    ['uint32', Uint32Array.from([2 ** 32 - 1, 0x10001, 5, 7]), Uint32Array.from([1, 0x10001, 3, 9])],
+    ['int64', BigInt64Array.from([2n ** 63n - 1n, 2n ** 62n, -5n, 7n]), BigInt64Array.from([1n, 4n, 3n, -9n])],
+    ['uint64', BigUint64Array.from([2n ** 64n - 1n, 2n ** 63n, 5n, 7n]), BigUint64Array.from([1n, 2n, 3n, 9n])],
+  ];
+  for (const [dtype, x, y] of cases) {
+    const a = hp.tensor(x as never, [2, 2]);
+    const b = hp.tensor(y as never, [2, 2]);
+    for (const kernel of ['add', 'mul'] as const) {
+      const [onWasm] = hp.run(kernel, [a, b.transpose()], {}, { backend: 'wasm' });
+      const [onRef] = hp.run(kernel, [a, b.transpose()], {}, { backend: 'ref' });
+      assert.deepEqual(values(onWasm!), values(onRef!), `${kernel} ${dtype}`);
+    }
+  }
+  assert.deepEqual(hp.stats().kernels.add!.backends, { wasm: 8, ref: 8 });
+  await hp.close();
+});

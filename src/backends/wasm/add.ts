@@ -1,11 +1,15 @@
 import type { BinaryParams } from '../../kernels/broadcast.js';
 import { outputView } from '../../kernels/broadcast.js';
 import type { Plan } from '../../kernels/kernel.js';
+import type { DType } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/layout.js';
 import { float32Only, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
-/** add and mul: one 4-d strided loop in assembly/binary.ts, split by rows. */
+/** Integer dtypes by the type code of assembly/binaryInt.ts. */
+const INT_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
+
+/** add and mul: one 4-d strided loop in assembly/binary.ts (binaryInt.ts for integers), split by rows. */
 export function binaryWasm(name: 'add' | 'mul'): WasmImpl<BinaryParams> {
   const space = (plan: Plan<BinaryParams>) => {
     const { shape, a, b } = plan.params;
@@ -13,9 +17,9 @@ export function binaryWasm(name: 'add' | 'mul'): WasmImpl<BinaryParams> {
   };
   return {
     supports(plan, inputs) {
-      const dtype = float32Only(inputs);
-      if (dtype !== true) {
-        return dtype;
+      const dtype = plan.outputs[0]!.dtype;
+      if (dtype !== 'float32' && INT_TYPES.indexOf(dtype) < 0) {
+        return float32Only(inputs);
       }
       return space(plan) === null ? 'wasm add/mul iterate at most 4 dims after merging; this view has more' : true;
     },
@@ -28,9 +32,12 @@ export function binaryWasm(name: 'add' | 'mul'): WasmImpl<BinaryParams> {
       const pa = pointer(a!, plan.params.a);
       const pb = pointer(b!, plan.params.b);
       const pc = c!.storage.byteOffset;
-      ctx.pool.parallel(name, (t) => {
+      const type = INT_TYPES.indexOf(c!.dtype);
+      // Integers go through binaryInt (op code, type code first); float32 through add / mul.
+      const lead = type < 0 ? [] : [name === 'add' ? 0 : 1, type];
+      ctx.pool.parallel(type < 0 ? name : 'binaryInt', (t) => {
         const range = t < threads ? rowRange(rows, threads, t) : null;
-        return range === null ? null : [pa, ...as, pb, ...bs, pc, d1, d2, d3, ...range];
+        return range === null ? null : [...lead, pa, ...as, pb, ...bs, pc, d1, d2, d3, ...range];
       });
     },
   };

@@ -41,7 +41,7 @@ const IMPLS: WasmImpls = {
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'transpose', 'matmul', 'gemmInit', 'scratchBytes'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'transpose', 'matmul', 'gemmInit', 'scratchBytes'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

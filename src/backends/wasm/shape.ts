@@ -2,11 +2,12 @@
  * Stride helpers for the wasm kernels: byte pointers into the heap, dim merging so most views
  * fit the kernels' 4-d (or 3-d outer) iteration, and row splits across threads.
  */
+import { dtypeInfo } from '../../tensor/dtype.js';
 import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
 
-/** Byte offset in the heap of element `view.offset` of the tensor's storage (float32). */
+/** Byte offset in the heap of element `view.offset` of the tensor's storage. */
 export function pointer(t: Tensor, view: ViewSpec): number {
-  return t.storage.byteOffset + view.offset * 4;
+  return t.storage.byteOffset + view.offset * dtypeInfo(t.dtype).bytes;
 }
 
 export interface Merged {

@@ -8,3 +8,4 @@ export { matmul, gemmInit, scratchBytes } from './matmul';
 export { gelu } from './gelu';
 export { reduceLines } from './reduce';
 export { transpose } from './transpose';
+export { binaryInt } from './binaryInt';
