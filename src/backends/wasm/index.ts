@@ -9,6 +9,7 @@ import type { AnyKernelDef } from '../../kernels/kernel.js';
 import type { Backend, BackendFactory } from '../backend.js';
 import { addWasm } from './add.js';
 import { WasmContext, type WasmImpl } from './context.js';
+import { dftWasm } from './dft.js';
 import { geluWasm } from './gelu.js';
 import { gemmWasm } from './gemm.js';
 import { layerNormWasm } from './layerNorm.js';
@@ -21,6 +22,7 @@ import { reduceMeanWasm } from './reduceMean.js';
 import { reduceSumWasm } from './reduceSum.js';
 import { reluWasm } from './relu.js';
 import { softmaxImpl } from './softmax.js';
+import { stftWasm } from './stft.js';
 import { transposeWasm } from './transpose.js';
 
 type WasmImpls = { readonly [K in KernelName]?: WasmImpl<ParamsOf<K>> };
@@ -38,10 +40,12 @@ const IMPLS: WasmImpls = {
   reduceSum: reduceSumWasm,
   reduceMean: reduceMeanWasm,
   transpose: transposeWasm,
+  dft: dftWasm,
+  stft: stftWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'transpose', 'matmul', 'gemmInit', 'scratchBytes'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'transpose', 'matmul', 'gemmInit', 'scratchBytes', 'dftLines', 'stftFrames', 'fftScratchBytes'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -9,3 +9,6 @@ export { gelu } from './gelu';
 export { reduceLines } from './reduce';
 export { transpose } from './transpose';
 export { binaryInt } from './binaryInt';
+export { dftLines } from './dft';
+export { stftFrames } from './stft';
+export { fftScratchBytes } from './fft';
