@@ -12,9 +12,11 @@ import { WasmContext, type WasmImpl } from './context.js';
 import { dftWasm } from './dft.js';
 import { geluWasm } from './gelu.js';
 import { gemmWasm } from './gemm.js';
+import { hannWindowWasm } from './hannWindow.js';
 import { layerNormWasm } from './layerNorm.js';
 import { logSoftmaxImpl } from './logSoftmax.js';
 import { matmulWasm } from './matmul.js';
+import { melWeightMatrixWasm } from './melWeightMatrix.js';
 import { loadModule } from './module.js';
 import { mulWasm } from './mul.js';
 import { Pool } from './pool.js';
@@ -42,10 +44,12 @@ const IMPLS: WasmImpls = {
   transpose: transposeWasm,
   dft: dftWasm,
   stft: stftWasm,
+  hannWindow: hannWindowWasm,
+  melWeightMatrix: melWeightMatrixWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'transpose', 'matmul', 'gemmInit', 'scratchBytes', 'dftLines', 'stftFrames', 'fftScratchBytes'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'transpose', 'matmul', 'gemmInit', 'scratchBytes', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -12,3 +12,5 @@ export { binaryInt } from './binaryInt';
 export { dftLines } from './dft';
 export { stftFrames } from './stft';
 export { fftScratchBytes } from './fft';
+export { hannWindow } from './hannWindow';
+export { melWeightMatrix } from './melWeightMatrix';
