@@ -2,6 +2,62 @@
 // (o0 x o1 x o2, the axis removed); each line has n elements at stride xa in x and ya in y.
 // Max, then exp(x - max) and its sum in float64, then the scale (or the log-sum subtraction).
 
+import { expNonPositive } from './exp';
+
+// A contiguous line (x and y stride 1), all in SIMD: d = x - max split exactly into
+// d_hi + d_lo (TwoSum), e = exp(d_hi) * (1 + d_lo), sums in float64. The split matters: in
+// float32 the shift alone carries an error of eps * |x - max|, which exp would turn into many
+// ulp for small outputs.
+function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void {
+  const vtop = f32x4.splat(top);
+  const negTop = f32x4.neg(vtop);
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const x = v128.load(px + (<usize>j << 2));
+    const hi = f32x4.add(x, negTop);
+    const bb = f32x4.sub(hi, x);
+    const lo = f32x4.add(f32x4.sub(x, f32x4.sub(hi, bb)), f32x4.sub(negTop, bb));
+    const e0 = expNonPositive(hi);
+    const e = f32x4.add(e0, f32x4.mul(e0, lo));
+    acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(e));
+    acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 0, 1)));
+    v128.store(py + (<usize>j << 2), log ? lo : e);
+  }
+  const accAll = f64x2.add(acc0, acc1);
+  let sum = f64x2.extract_lane(accAll, 0) + f64x2.extract_lane(accAll, 1);
+  const tail = j;
+  for (; j < n; j++) {
+    const e = Math.exp(<f64>load<f32>(px + (<usize>j << 2)) - <f64>top);
+    sum += e;
+    store<f32>(py + (<usize>j << 2), log ? 0 : <f32>e);
+  }
+  if (log) {
+    const logSum = Math.log(sum);
+    const vlog = f32x4.splat(<f32>logSum);
+    for (j = 0; j + 4 <= tail; j += 4) {
+      const x = v128.load(px + (<usize>j << 2));
+      const lo = v128.load(py + (<usize>j << 2));
+      v128.store(py + (<usize>j << 2), f32x4.add(f32x4.sub(f32x4.sub(x, vtop), vlog), lo));
+    }
+    for (j = tail; j < n; j++) {
+      store<f32>(py + (<usize>j << 2), <f32>(<f64>load<f32>(px + (<usize>j << 2)) - <f64>top - logSum));
+    }
+    return;
+  }
+  const s = f32x4.splat(<f32>(1 / sum));
+  for (j = 0; j + 4 <= n; j += 4) {
+    const p = py + (<usize>j << 2);
+    v128.store(p, f32x4.mul(v128.load(p), s));
+  }
+  const scale = <f32>(1 / sum);
+  for (; j < n; j++) {
+    const p = py + (<usize>j << 2);
+    store<f32>(p, load<f32>(p) * scale);
+  }
+}
+
 @inline function lineBase(r: i32, o1: i32, o2: i32, s0: i32, s1: i32, s2: i32): usize {
   const i2 = r % o2;
   const i1 = (r / o2) % o1;
@@ -30,6 +86,10 @@ export function softmaxLines(
     }
     for (; j < n; j++) {
       top = max(top, load<f32>(px + (<usize>(j * xa) << 2)));
+    }
+    if (xa == 1 && ya == 1) {
+      contiguousLine(log, px, py, n, top);
+      continue;
     }
     let sum: f64 = 0;
     for (j = 0; j < n; j++) {
