@@ -18,7 +18,9 @@ export interface MatrixArgs {
  * across threads, each with its own packing scratch.
  */
 export function productRows(ctx: WasmContext, a: MatrixArgs, b: MatrixArgs, c: number, m: number, n: number, k: number, alpha: number): void {
-  const threads = Math.min(ctx.threadsFor((m * n * k) / 8), Math.max(1, Math.ceil(m / MR)));
+  // Below about 2^25 multiply-adds (n = 320 square) waking the pool costs more than it saves
+  // (measured by bench/: n = 256 ran 0.80 ms on 2 threads, 0.75 ms on 1).
+  const threads = Math.min(ctx.threadsFor((m * n * k) / 1024), Math.max(1, Math.ceil(m / MR)));
   const perThread = ctx.pool.call('scratchBytes', n) as number;
   const scratch = ctx.scratch(perThread);
   ctx.pool.parallel('matmul', (t) => {
