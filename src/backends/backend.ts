@@ -29,6 +29,8 @@ export interface BackendContext {
   readonly threads: number;
   /** The runtime's CPU heap: one shared WebAssembly.Memory holding every CPU tensor. */
   readonly heap: Heap;
+  /** Work below which a parallel backend stays on the calling thread (runtime option). */
+  readonly parallelThreshold: number;
 }
 
 /** Creates a backend, or throws with the reason it is unavailable on this machine. */

@@ -31,6 +31,11 @@ export interface RuntimeOptions {
   readonly threads?: number;
   /** Upper bound of the CPU heap in bytes (default and maximum 4 GiB). */
   readonly heapBytes?: number;
+  /**
+   * Work (elements, or multiply-adds / 1024 for matmul) below which a parallel backend runs a
+   * call on the calling thread. Default 32768; 0 splits every call (tests use it).
+   */
+  readonly parallelThreshold?: number;
 }
 
 
@@ -56,13 +61,17 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (options.heapBytes !== undefined && !(Number.isSafeInteger(options.heapBytes) && options.heapBytes > 0)) {
     fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid heapBytes', expected: 'a positive integer number of bytes', received: String(options.heapBytes) });
   }
+  const parallelThreshold = options.parallelThreshold ?? 1 << 15;
+  if (!Number.isSafeInteger(parallelThreshold) || parallelThreshold < 0) {
+    fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid parallelThreshold', expected: 'a non-negative integer', received: String(options.parallelThreshold) });
+  }
   const heap = new Heap(options.heapBytes === undefined ? {} : { maximumBytes: options.heapBytes });
   const factories = resolveFactories(options.backends);
   const backends: Backend[] = [];
   const unavailable: PassedOver[] = [];
   for (const factory of factories) {
     try {
-      backends.push(await factory.create({ threads, heap }));
+      backends.push(await factory.create({ threads, heap, parallelThreshold }));
     } catch (error) {
       unavailable.push({ backend: factory.name, reason: error instanceof Error ? error.message : String(error) });
     }

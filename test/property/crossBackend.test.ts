@@ -18,65 +18,76 @@ import { LAYOUT_KINDS, shapedLayoutCaseArb } from '../../src/testing/arbitraries
 import { CALLS, type Call } from './calls.js';
 import { createPropertyHarness, sameBits, values } from './harness.js';
 
-const { hp, backends, check, runOn, testReleased } = await createPropertyHarness();
-const refBackend = createRefBackend();
+/**
+ * One pass of the suite per thread configuration: one thread, and two threads with every call
+ * split across both (parallelThreshold 0), so the row splits see tiny and ragged shapes too.
+ */
+const CONFIGS = [
+  { label: '1 thread', options: { threads: 1 } },
+  { label: '2 threads, every call split', options: { threads: 2, parallelThreshold: 0 } },
+];
 
-function defOf(kernel: KernelName): AnyKernelDef {
-  return KERNELS[kernel] as unknown as AnyKernelDef;
-}
+for (const { label, options } of CONFIGS) {
+  const { hp, backends, check, runOn, testReleased } = await createPropertyHarness(options);
+  const refBackend = createRefBackend();
 
-/** Runs `c` on `backend` with strided inputs and on ref with row-major copies; compares all outputs. */
-function agreesWithRef(backend: string, c: Call): void {
-  assert.ok(isKernelName(c.kernel), `unknown kernel ${c.kernel}`);
-  const kernel = c.kernel;
-  const def = defOf(kernel);
-  const strided = c.inputs.map((x) => x?.build(hp));
-  const rows = c.inputs.map((x) => x?.buildRow(hp));
-  const actual = runOn(backend, kernel, strided, c.attrs);
-  if (actual === undefined) {
-    return;
+  function defOf(kernel: KernelName): AnyKernelDef {
+    return KERNELS[kernel] as unknown as AnyKernelDef;
   }
-  const expected = hp.run(kernel, rows, c.attrs as never, { backend: 'ref' });
-  const merged = { ...def.defaults, ...c.attrs };
-  const depth = def.depth?.(def.infer(rows, merged)) ?? 1;
-  const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(hp, def, merged, rows, refBackend) : undefined;
-  assert.equal(actual.length, expected.length);
-  expected.forEach((e, i) => {
-    const a = actual[i]!;
-    assert.deepEqual(a.shape, e.shape, `${c.kernel} output ${i} shape`);
-    assert.equal(a.dtype, e.dtype, `${c.kernel} output ${i} dtype`);
-    const result = compare({ tolerance: def.tolerance, dtype: e.dtype, actual: a.toArray(), expected: e.toArray(), magnitude: magnitudes?.[i], depth });
-    assert.ok(result.ok, `${c.kernel} on ${backend}, output ${i} (${def.tolerance.kind}): ${describeWorst(result)}`);
-  });
-}
 
-test('layout cases build tensors holding exactly their logical values', () => {
-  check(shapedLayoutCaseArb({}, { kinds: LAYOUT_KINDS }), (c) => {
-    const t = c.build(hp);
-    assert.deepEqual(t.shape, c.shape);
-    const got = values(t);
-    got.forEach((v, i) => assert.ok(sameBits(v, c.values[i]!), `${c.kind}: element ${i} is ${v}, expected ${c.values[i]}`));
-    if (c.kind === 'reversed' && c.shape.some((d) => d > 1)) {
-      assert.ok(t.strides.some((s) => s < 0), `reversed view without a negative stride: ${t.toString()}`);
+  /** Runs `c` on `backend` with strided inputs and on ref with row-major copies; compares all outputs. */
+  function agreesWithRef(backend: string, c: Call): void {
+    assert.ok(isKernelName(c.kernel), `unknown kernel ${c.kernel}`);
+    const kernel = c.kernel;
+    const def = defOf(kernel);
+    const strided = c.inputs.map((x) => x?.build(hp));
+    const rows = c.inputs.map((x) => x?.buildRow(hp));
+    const actual = runOn(backend, kernel, strided, c.attrs);
+    if (actual === undefined) {
+      return;
     }
-    if (c.kind === 'broadcast' && t.size > 0 && c.geometry.baseShape.length < c.shape.length) {
-      assert.ok(t.strides.some((s) => s === 0), `broadcast view without a zero stride: ${t.toString()}`);
-    }
-  });
-});
+    const expected = hp.run(kernel, rows, c.attrs as never, { backend: 'ref' });
+    const merged = { ...def.defaults, ...c.attrs };
+    const depth = def.depth?.(def.infer(rows, merged)) ?? 1;
+    const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(hp, def, merged, rows, refBackend) : undefined;
+    assert.equal(actual.length, expected.length);
+    expected.forEach((e, i) => {
+      const a = actual[i]!;
+      assert.deepEqual(a.shape, e.shape, `${c.kernel} output ${i} shape`);
+      assert.equal(a.dtype, e.dtype, `${c.kernel} output ${i} dtype`);
+      const result = compare({ tolerance: def.tolerance, dtype: e.dtype, actual: a.toArray(), expected: e.toArray(), magnitude: magnitudes?.[i], depth });
+      assert.ok(result.ok, `${c.kernel} on ${backend}, output ${i} (${def.tolerance.kind}): ${describeWorst(result)}`);
+    });
+  }
 
-for (const backend of backends) {
-  describe(`backend ${backend}`, () => {
-    for (const [kernel, arb] of Object.entries(CALLS)) {
-      if (!isKernelName(kernel)) {
-        test(`${kernel} agrees with ref on strided inputs`, { skip: `${kernel} is not in KERNELS yet` }, () => {});
-        continue;
+  test('layout cases build tensors holding exactly their logical values', () => {
+    check(shapedLayoutCaseArb({}, { kinds: LAYOUT_KINDS }), (c) => {
+      const t = c.build(hp);
+      assert.deepEqual(t.shape, c.shape);
+      const got = values(t);
+      got.forEach((v, i) => assert.ok(sameBits(v, c.values[i]!), `${c.kind}: element ${i} is ${v}, expected ${c.values[i]}`));
+      if (c.kind === 'reversed' && c.shape.some((d) => d > 1)) {
+        assert.ok(t.strides.some((s) => s < 0), `reversed view without a negative stride: ${t.toString()}`);
       }
-      test(`${kernel} agrees with ref on strided inputs`, () => {
-        check(arb, (c) => agreesWithRef(backend, c));
-      });
-    }
+      if (c.kind === 'broadcast' && t.size > 0 && c.geometry.baseShape.length < c.shape.length) {
+        assert.ok(t.strides.some((s) => s === 0), `broadcast view without a zero stride: ${t.toString()}`);
+      }
+    });
   });
-}
 
-testReleased();
+  for (const backend of backends) {
+    describe(`backend ${backend}, ${label}`, () => {
+      for (const [kernel, arb] of Object.entries(CALLS)) {
+        if (!isKernelName(kernel)) {
+          test(`${kernel} agrees with ref on strided inputs`, { skip: `${kernel} is not in KERNELS yet` }, () => {});
+          continue;
+        }
+        test(`${kernel} agrees with ref on strided inputs`, () => {
+          check(arb, (c) => agreesWithRef(backend, c));
+        });
+      }
+    });
+  }
+
+  testReleased();
+}

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { isHotpathError, type KernelName, type Tensor } from '../../src/index.js';
-import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime/runtime.js';
 
 const SEED = 424242;
 const RUNS = 100;
@@ -33,8 +33,8 @@ export interface PropertyHarness {
 }
 
 /** Creates the runtime (closed after the file's tests) and the helpers bound to it. */
-export async function createPropertyHarness(): Promise<PropertyHarness> {
-  const hp = await createRuntime();
+export async function createPropertyHarness(options: RuntimeOptions = {}): Promise<PropertyHarness> {
+  const hp = await createRuntime(options);
   const startTensors = hp.memory().tensors;
   const backends = hp.backends().filter((b) => b.available).map((b) => b.name);
   const declined = new Map<string, number>();

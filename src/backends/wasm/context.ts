@@ -7,9 +7,6 @@ import type { Heap } from '../../runtime/heap.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Pool } from './pool.js';
 
-/** Below this many elements (or flops / 8 for matmul) a call runs on the calling thread only. */
-export const PARALLEL_MIN = 1 << 15;
-
 export interface WasmImpl<P> {
   /** true, or why this build cannot run the call (dtype, layout). */
   supports(plan: Plan<P>, inputs: Inputs): true | string;
@@ -21,15 +18,18 @@ export class WasmContext {
   private readonly heap: Heap;
   private scratchOffset = 0;
   private scratchSize = 0;
+  /** Work units below which a call stays on the calling thread (runtime option). */
+  private readonly threshold: number;
 
-  constructor(pool: Pool, heap: Heap) {
+  constructor(pool: Pool, heap: Heap, threshold: number) {
     this.pool = pool;
     this.heap = heap;
+    this.threshold = threshold;
   }
 
-  /** Threads worth using for `work` units (elements, or flops / 8). */
+  /** Threads worth using for `work` units (elements, or multiply-adds / 1024 for matmul). */
   threadsFor(work: number): number {
-    return work < PARALLEL_MIN ? 1 : this.pool.threads;
+    return work < this.threshold ? 1 : this.pool.threads;
   }
 
   /** Base of a scratch area of `bytesPerThread` for each thread; thread t uses base + t * bytesPerThread. */

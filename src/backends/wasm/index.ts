@@ -57,10 +57,10 @@ function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
 
 export const wasmBackend: BackendFactory = {
   name: 'wasm',
-  async create({ threads, heap }) {
+  async create({ threads, heap, parallelThreshold }) {
     const loaded = loadModule();
     const pool = new Pool(loaded.module, heap.memory, threads, EXPORTS);
-    const ctx = new WasmContext(pool, heap);
+    const ctx = new WasmContext(pool, heap, parallelThreshold);
     const backend: Backend = {
       name: 'wasm',
       info: { threads, simd: loaded.simd, note: loaded.reason },
