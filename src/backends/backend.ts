@@ -18,10 +18,21 @@ export interface Backend {
   readonly name: string;
   readonly info: BackendInfo;
   /** true, or the reason this backend cannot run this call. Pure; never throws. */
-  supports(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs): true | string;
+  supports(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs): Support;
   /** Runs a call that `supports` accepted, writing every output. */
   run(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, outputs: readonly Tensor[]): void;
   close?(): void | Promise<void>;
+}
+
+/**
+ * A backend's answer to one call: true, the reason it cannot run it, or a layout decline: it
+ * could run the call were its inputs row-major, and the runtime may copy them (counted).
+ */
+export type Support = true | string | LayoutDecline;
+
+export interface LayoutDecline {
+  readonly reason: string;
+  readonly contiguous: true;
 }
 
 export interface BackendContext {

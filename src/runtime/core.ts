@@ -11,6 +11,7 @@ import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
 import { Storage } from '../tensor/storage.js';
 import { checkShape, Tensor } from '../tensor/tensor.js';
 import { choose, rank, type DispatchPolicy, type PassedOver } from './dispatch.js';
+import { convertLayouts } from './layoutConversion.js';
 import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
@@ -157,26 +158,34 @@ export class RuntimeCore {
     this.checkOwnership(def.name, inputs);
     const merged = { ...def.defaults, ...(attrs as object) };
     const plan = def.infer(inputs, merged);
-    const choice = choose(def, plan, inputs, this.policyFor(options));
+    const policy = this.policyFor(options);
+    const conversion = convertLayouts(def, merged, inputs, policy, rank(def, plan, inputs, policy).passed);
+    const choice = conversion ?? choose(def, plan, inputs, policy);
+    const callInputs = conversion?.inputs ?? inputs;
+    const callPlan = conversion?.plan ?? plan;
+    if (conversion !== undefined) {
+      this.recorder.recordCopy(`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`);
+    }
     // Every backend writes every output element, so outputs skip the zero fill.
     const outputs = plan.outputs.map((o) => this.empty(o.shape, o.dtype, { zero: false }));
-    const start = performance.now();
     try {
-      choice.backend.run(def, plan, inputs, outputs);
+      const start = performance.now();
+      try {
+        choice.backend.run(def, callPlan, callInputs, outputs);
+      } catch (error) {
+        throw wrapBackendError(def.name, choice.backend.name, error);
+      }
+      const ms = performance.now() - start;
+      this.recorder.record(def.name, choice.backend.name, ms, choice.passed.map((p) => `${p.backend}: ${p.reason}`));
+      if (choice.backend !== this.parts.ref && this.sampleVerify()) {
+        verifyCall(this, def, merged, callPlan, callInputs, outputs, this.parts.ref);
+        this.recorder.recordVerified(def.name);
+      }
     } catch (error) {
       outputs.forEach((o) => o.release());
-      throw wrapBackendError(def.name, choice.backend.name, error);
-    }
-    const ms = performance.now() - start;
-    this.recorder.record(def.name, choice.backend.name, ms, choice.passed.map((p) => `${p.backend}: ${p.reason}`));
-    if (choice.backend !== this.parts.ref && this.sampleVerify()) {
-      try {
-        verifyCall(this, def, merged, plan, inputs, outputs, this.parts.ref);
-      } catch (error) {
-        outputs.forEach((o) => o.release());
-        throw error;
-      }
-      this.recorder.recordVerified(def.name);
+      throw error;
+    } finally {
+      conversion?.temporaries.forEach((t) => t.release());
     }
     return outputs;
   }

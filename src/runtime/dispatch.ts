@@ -3,13 +3,15 @@
  * was passed over. Pure: it reads `supports()` answers and never falls back silently; the
  * runtime records every pass-over as a fallback in stats.
  */
-import type { Backend } from '../backends/backend.js';
+import type { Backend, Support } from '../backends/backend.js';
 import { fail } from '../errors.js';
 import type { AnyKernelDef, Inputs, Plan } from '../kernels/kernel.js';
 
 export interface PassedOver {
   readonly backend: string;
   readonly reason: string;
+  /** The backend would run the call on row-major copies of the inputs. */
+  readonly contiguous?: true;
 }
 
 export interface Choice {
@@ -38,7 +40,7 @@ export function rank(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, 
     if (answer === true) {
       return { backend, passed };
     }
-    passed.push({ backend: backend.name, reason: answer });
+    passed.push(typeof answer === 'string' ? { backend: backend.name, reason: answer } : { backend: backend.name, reason: answer.reason, contiguous: true });
   }
   return { backend: undefined, passed };
 }
@@ -60,7 +62,7 @@ export function choose(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs
   });
 }
 
-function safeSupports(backend: Backend, kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs): true | string {
+function safeSupports(backend: Backend, kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs): Support {
   try {
     return backend.supports(kernel, plan, inputs);
   } catch (error) {

@@ -110,3 +110,20 @@ test('integer add and mul wrap exactly as on ref, for every integer dtype', asyn
   assert.deepEqual(hp.stats().kernels.add!.backends, { wasm: 8, ref: 8 });
   await hp.close();
 });
+
+test('a layout the wasm kernel cannot walk is copied to row-major, counted, and still runs on wasm', async () => {
+  const hp = await createRuntime({ require: 'wasm', verify: true });
+  const x = hp.tensor(pseudoRandom(6 * 5, 4), [6, 5]).transpose(); // normalized dim has stride 5
+  const y = hp.layerNorm(x);
+  assert.deepEqual(y.shape, [5, 6]);
+  const stats = hp.stats();
+  assert.deepEqual(stats.kernels.layerNorm!.backends, { wasm: 1 });
+  assert.equal(stats.kernels.layerNorm!.verified, 1);
+  assert.equal(stats.copies['layerNorm: inputs copied to row-major for wasm (wasm layerNorm needs the normalized dims of x contiguous)'], 1);
+  // Six dims that no merge can fold into four: also copied, not refused.
+  const six = hp.tensor(pseudoRandom(64, 5), [2, 2, 2, 2, 2, 2]).permute([5, 3, 1, 4, 2, 0]);
+  assert.deepEqual(values(hp.relu(six)), values(hp.run('relu', [six], {}, { backend: 'ref' })[0]!));
+  // x, its view, y, six, its view and the two relu outputs: the temporary copies are gone.
+  assert.equal(hp.memory().tensors, 7);
+  await hp.close();
+});

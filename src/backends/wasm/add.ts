@@ -3,7 +3,7 @@ import { outputView } from '../../kernels/broadcast.js';
 import type { Plan } from '../../kernels/kernel.js';
 import type { DType } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/layout.js';
-import { float32Only, type WasmImpl } from './context.js';
+import { float32Only, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** Integer dtypes by the type code of assembly/binaryInt.ts. */
@@ -21,7 +21,7 @@ export function binaryWasm(name: 'add' | 'mul'): WasmImpl<BinaryParams> {
       if (dtype !== 'float32' && INT_TYPES.indexOf(dtype) < 0) {
         return float32Only(inputs);
       }
-      return space(plan) === null ? 'wasm add/mul iterate at most 4 dims after merging; this view has more' : true;
+      return space(plan) === null ? layoutDecline('wasm add/mul iterate at most 4 dims after merging; this view has more') : true;
     },
     run(ctx, plan, [a, b], [c]) {
       const { shape, strides } = space(plan)!;

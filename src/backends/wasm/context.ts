@@ -5,11 +5,17 @@
 import type { Inputs, Plan } from '../../kernels/kernel.js';
 import type { Heap } from '../../runtime/heap.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import type { Support } from '../backend.js';
 import type { Pool } from './pool.js';
+
+/** A decline a row-major copy of the inputs would cure (the runtime may make it, counted). */
+export function layoutDecline(reason: string): Support {
+  return { reason, contiguous: true };
+}
 
 export interface WasmImpl<P> {
   /** true, or why this build cannot run the call (dtype, layout). */
-  supports(plan: Plan<P>, inputs: Inputs): true | string;
+  supports(plan: Plan<P>, inputs: Inputs): Support;
   run(ctx: WasmContext, plan: Plan<P>, inputs: Inputs, outputs: readonly Tensor[]): void;
 }
 

@@ -1,7 +1,7 @@
 import type { DftParams } from '../../kernels/dft.js';
 import type { Plan } from '../../kernels/kernel.js';
 import { lastStride, sizeOf } from '../../tensor/layout.js';
-import { float32Only, type WasmImpl } from './context.js';
+import { float32Only, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** Transform lengths whose Bluestein scratch (about 80 bytes per point) stays reasonable. */
@@ -23,7 +23,7 @@ export const dftWasm: WasmImpl<DftParams> = {
     if (plan.params.length > MAX_LENGTH) {
       return `wasm dft handles lengths up to ${MAX_LENGTH}`;
     }
-    return lines(plan) === null ? 'wasm dft iterates at most 3 outer dims after merging; this view has more' : true;
+    return lines(plan) === null ? layoutDecline('wasm dft iterates at most 3 outer dims after merging; this view has more') : true;
   },
   run(ctx, plan, [x], [y]) {
     const p = plan.params;

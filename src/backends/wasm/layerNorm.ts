@@ -2,7 +2,7 @@ import type { Plan } from '../../kernels/kernel.js';
 import type { LayerNormParams } from '../../kernels/layerNorm.js';
 import { rowStrides } from '../../tensor/layout.js';
 import type { ViewSpec } from '../../tensor/tensor.js';
-import { float32Only, type WasmImpl } from './context.js';
+import { float32Only, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** True when the view walks its elements contiguously in C order (after merging dims). */
@@ -25,12 +25,12 @@ export const layerNormWasm: WasmImpl<LayerNormParams> = {
     }
     const { axis, x, scale, bias } = plan.params;
     if (!contiguous({ shape: x.shape.slice(axis), strides: x.strides.slice(axis), offset: 0 })) {
-      return 'wasm layerNorm needs the normalized dims of x contiguous';
+      return layoutDecline('wasm layerNorm needs the normalized dims of x contiguous');
     }
     if ((scale !== null && !contiguous(scale)) || (bias !== null && !contiguous(bias))) {
       return 'wasm layerNorm needs scale and bias contiguous over the normalized shape (no broadcasting)';
     }
-    return groups(plan) === null ? 'wasm layerNorm iterates at most 3 outer dims after merging; this view has more' : true;
+    return groups(plan) === null ? layoutDecline('wasm layerNorm iterates at most 3 outer dims after merging; this view has more') : true;
   },
   run(ctx, plan, [x, scale, bias], [y, mean, invStd]) {
     const p = plan.params;

@@ -2,7 +2,7 @@ import { outputView } from '../../kernels/broadcast.js';
 import type { Plan } from '../../kernels/kernel.js';
 import type { UnaryParams } from '../../kernels/relu.js';
 import { sizeOf } from '../../tensor/layout.js';
-import { float32Only, type WasmImpl } from './context.js';
+import { float32Only, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 function space(plan: Plan<UnaryParams>) {
@@ -20,7 +20,7 @@ export function unaryWasm<P extends UnaryParams>(kernel: string, exportName: str
       if (dtype !== true) {
         return dtype;
       }
-      return space(plan) === null ? `wasm ${kernel} iterates at most 4 dims after merging; this view has more` : true;
+      return space(plan) === null ? layoutDecline(`wasm ${kernel} iterates at most 4 dims after merging; this view has more`) : true;
     },
     run(ctx, plan, [x], [y]) {
       const { shape, strides } = space(plan)!;

@@ -1,7 +1,7 @@
 import type { Plan } from '../../kernels/kernel.js';
 import type { AxisParams } from '../../kernels/softmax.js';
 import { rowStrides, sizeOf } from '../../tensor/layout.js';
-import { float32Only, type WasmImpl } from './context.js';
+import { float32Only, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** The lines along `axis`: outer dims (axis removed) merged to 3, with x and y strides. */
@@ -21,7 +21,7 @@ export function softmaxWasm(log: boolean): WasmImpl<AxisParams> {
       if (dtype !== true) {
         return dtype;
       }
-      return lines(plan) === null ? 'wasm softmax iterates at most 3 outer dims after merging; this view has more' : true;
+      return lines(plan) === null ? layoutDecline('wasm softmax iterates at most 3 outer dims after merging; this view has more') : true;
     },
     run(ctx, plan, [x], [y]) {
       const { outer, xa, ya, n } = lines(plan)!;
