@@ -67,7 +67,7 @@ export function compare(input: CompareInput): Comparison {
  * subnormal results to zero (WGSL may) or round them in a different order. Every non-exact
  * bound therefore also allows an absolute `terms * smallest normal`.
  */
-function underflow(dtype: DType): number {
+export function underflow(dtype: DType): number {
   return dtype === 'float32' ? 2 ** -126 : 2 ** -1022;
 }
 

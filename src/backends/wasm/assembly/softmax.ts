@@ -74,15 +74,33 @@ export function softmaxLines(
   for (let r = rowStart; r < rowEnd; r++) {
     const px = x + lineBase(r, o1, o2, xs0, xs1, xs2);
     const py = y + lineBase(r, o1, o2, ys0, ys1, ys2);
-    // f32.max and f32x4.max propagate NaN, so a NaN anywhere makes the whole line NaN.
+    // Four independent pseudo-max chains (one maxps each, no NaN rules) and a separate NaN
+    // flag: a NaN anywhere makes the whole line NaN, as in the reference.
     let top: f32 = -Infinity;
     let j = 0;
     if (xa == 1) {
-      let vmax = f32x4.splat(-Infinity);
-      for (; j + 4 <= n; j += 4) {
-        vmax = f32x4.max(vmax, v128.load(px + (<usize>j << 2)));
+      let m0 = f32x4.splat(-Infinity);
+      let m1 = m0;
+      let m2 = m0;
+      let m3 = m0;
+      let nan = f32x4.splat(0);
+      for (; j + 16 <= n; j += 16) {
+        const p = px + (<usize>j << 2);
+        const v0 = v128.load(p);
+        const v1 = v128.load(p, 16);
+        const v2 = v128.load(p, 32);
+        const v3 = v128.load(p, 48);
+        m0 = f32x4.pmax(m0, v0);
+        m1 = f32x4.pmax(m1, v1);
+        m2 = f32x4.pmax(m2, v2);
+        m3 = f32x4.pmax(m3, v3);
+        nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
       }
-      top = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+      const m = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
+      top = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+      if (v128.any_true(nan)) {
+        top = NaN;
+      }
     }
     for (; j < n; j++) {
       top = max(top, load<f32>(px + (<usize>(j * xa) << 2)));
