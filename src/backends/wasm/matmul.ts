@@ -14,27 +14,19 @@ export interface MatrixArgs {
 }
 
 /**
- * C[m, n] (row-major at `c`, zeroed or pre-scaled by gemmInit) += alpha * A * B, rows split
- * across threads, each with its own packing scratch.
+ * C[m, n] (row-major at `c`) = beta * src (or 0 when src is null) + alpha * A * B, rows split
+ * across threads in one dispatch, each thread with its own packing scratch.
  */
-export function productRows(ctx: WasmContext, a: MatrixArgs, b: MatrixArgs, c: number, m: number, n: number, k: number, alpha: number): void {
+export function productRows(ctx: WasmContext, a: MatrixArgs, b: MatrixArgs, c: number, m: number, n: number, k: number, alpha: number, src: MatrixArgs | null, beta: number): void {
   // Below about 2^25 multiply-adds (n = 320 square) waking the pool costs more than it saves
   // (measured by bench/: n = 256 ran 0.80 ms on 2 threads, 0.75 ms on 1).
   const threads = Math.min(ctx.threadsFor((m * n * k) / 1024), Math.max(1, Math.ceil(m / MR)));
   const perThread = ctx.pool.call('scratchBytes', n) as number;
   const scratch = ctx.scratch(perThread);
+  const init = [src?.ptr ?? 0, src?.rs ?? 0, src?.cs ?? 0, beta];
   ctx.pool.parallel('matmul', (t) => {
     const range = t < threads ? rowRange(m, threads, t, MR) : null;
-    return range === null ? null : [a.ptr, a.rs, a.cs, b.ptr, b.rs, b.cs, c, n, m, n, k, alpha, ...range, scratch + t * perThread];
-  });
-}
-
-/** Zeroes (src 0) or fills rows of C with beta * src through src's strides. */
-export function initRows(ctx: WasmContext, c: number, m: number, n: number, src: MatrixArgs | null, beta: number): void {
-  const threads = ctx.threadsFor(m * n);
-  ctx.pool.parallel('gemmInit', (t) => {
-    const range = t < threads ? rowRange(m, threads, t) : null;
-    return range === null ? null : [c, n, n, src?.ptr ?? 0, src?.rs ?? 0, src?.cs ?? 0, beta, ...range];
+    return range === null ? null : [a.ptr, a.rs, a.cs, b.ptr, b.rs, b.cs, c, n, m, n, k, alpha, ...init, ...range, scratch + t * perThread];
   });
 }
 
@@ -46,10 +38,9 @@ export const matmulWasm: WasmImpl<MatmulParams> = {
     const batchStrides = [av.strides.slice(0, r), bv.strides.slice(0, r), out.strides.slice(0, r)];
     forEachElement(batch, batchStrides, [av.offset, bv.offset, 0], ([ao, bo, co]) => {
       const pc = c!.storage.byteOffset + co! * 4;
-      initRows(ctx, pc, m, n, null, 0);
       const pa = { ptr: pointer(a!, { ...av, offset: ao! }), rs: av.strides[r]!, cs: av.strides[r + 1]! };
       const pb = { ptr: pointer(b!, { ...bv, offset: bo! }), rs: bv.strides[r]!, cs: bv.strides[r + 1]! };
-      productRows(ctx, pa, pb, pc, m, n, k, 1);
+      productRows(ctx, pa, pb, pc, m, n, k, 1, null, 0);
     });
   },
 };

@@ -2,6 +2,7 @@
 // dims first), rows [rowStart, rowEnd) of d0*d1*d2 rows of d3 elements. Strides are in
 // elements; c is row-major. The inner loop is SIMD when a and b are contiguous or broadcast
 // (stride 0) along the last dim.
+import { rowElement } from './rows';
 
 @inline export function binaryRows(
   op: i32,
@@ -11,11 +12,8 @@
   rowStart: i32, rowEnd: i32,
 ): void {
   for (let r = rowStart; r < rowEnd; r++) {
-    const i2 = r % d2;
-    const i1 = (r / d2) % d1;
-    const i0 = r / (d2 * d1);
-    const pa = a + ((<usize>(i0 * a0 + i1 * a1 + i2 * a2)) << 2);
-    const pb = b + ((<usize>(i0 * b0 + i1 * b1 + i2 * b2)) << 2);
+    const pa = a + ((rowElement(r, d1, d2, a0, a1, a2)) << 2);
+    const pb = b + ((rowElement(r, d1, d2, b0, b1, b2)) << 2);
     const pc = c + ((<usize>r * <usize>d3) << 2);
     let j = 0;
     if (a3 == 1 && (b3 == 1 || b3 == 0)) {

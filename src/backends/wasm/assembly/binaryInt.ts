@@ -1,6 +1,7 @@
 // add and mul on integer dtypes, wrapping as C does (wasm integer arithmetic wraps; the store
 // truncates narrow types). Same 4-d strided iteration as binary.ts; scalar loops.
 // type: 0 i8, 1 u8, 2 i16, 3 u16, 4 i32, 5 u32, 6 i64, 7 u64. op: 0 add, 1 mul.
+import { rowElement } from './rows';
 
 @inline function rows<T>(
   op: i32,
@@ -11,11 +12,8 @@
 ): void {
   const size = <usize>sizeof<T>();
   for (let r = rowStart; r < rowEnd; r++) {
-    const i2 = r % d2;
-    const i1 = (r / d2) % d1;
-    const i0 = r / (d2 * d1);
-    const pa = a + <usize>(i0 * a0 + i1 * a1 + i2 * a2) * size;
-    const pb = b + <usize>(i0 * b0 + i1 * b1 + i2 * b2) * size;
+    const pa = a + rowElement(r, d1, d2, a0, a1, a2) * size;
+    const pb = b + rowElement(r, d1, d2, b0, b1, b2) * size;
     const pc = c + <usize>r * <usize>d3 * size;
     for (let j = 0; j < d3; j++) {
       const x = load<T>(pa + <usize>(j * a3) * size);

@@ -1,3 +1,5 @@
+import { rowElement } from './rows';
+
 import { prepare, transform, workIm, workRe } from './fft';
 
 // dft along one axis, float32 in and out, float64 inside. Lines are indexed over a 3-d outer
@@ -15,11 +17,8 @@ export function dftLines(
   const re = workRe();
   const im = workIm();
   for (let r = rowStart; r < rowEnd; r++) {
-    const i2 = r % o2;
-    const i1 = (r / o2) % o1;
-    const i0 = r / (o2 * o1);
-    const px = x + (<usize>(i0 * xs0 + i1 * xs1 + i2 * xs2) << 2);
-    const py = y + (<usize>(i0 * ys0 + i1 * ys1 + i2 * ys2) << 2);
+    const px = x + (rowElement(r, o1, o2, xs0, xs1, xs2) << 2);
+    const py = y + (rowElement(r, o1, o2, ys0, ys1, ys2) << 2);
     memory.fill(re, 0, <usize>n << 3);
     memory.fill(im, 0, <usize>n << 3);
     for (let t = 0; t < inPoints; t++) {

@@ -1,6 +1,7 @@
 // gelu over a 4-d strided x (as relu.ts), float32 in and out, computed per element in float64
 // with the same series / continued fraction as the reference's erf (backends/ref/erf.ts) so
 // the tail for x << 0 keeps its relative precision. approximate: 0 = erf, 1 = tanh.
+import { rowElement } from './rows';
 
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126;
 const SQRT_2_OVER_PI: f64 = 0.7978845608028654;
@@ -64,10 +65,7 @@ function geluOne(v: f64, approximate: i32): f64 {
 
 export function gelu(approximate: i32, x: usize, x0: i32, x1: i32, x2: i32, x3: i32, y: usize, d1: i32, d2: i32, d3: i32, rowStart: i32, rowEnd: i32): void {
   for (let r = rowStart; r < rowEnd; r++) {
-    const i2 = r % d2;
-    const i1 = (r / d2) % d1;
-    const i0 = r / (d2 * d1);
-    const px = x + ((<usize>(i0 * x0 + i1 * x1 + i2 * x2)) << 2);
+    const px = x + ((rowElement(r, d1, d2, x0, x1, x2)) << 2);
     const py = y + ((<usize>r * <usize>d3) << 2);
     for (let j = 0; j < d3; j++) {
       const v = <f64>load<f32>(px + (<usize>(j * x3) << 2));

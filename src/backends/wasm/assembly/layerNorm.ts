@@ -2,6 +2,7 @@
 // outer space with x strides (xs0, xs1, xs2); y is row-major; scale and bias are contiguous
 // over the group (pointer 0 = absent). Two passes (mean, then centred squares) with SIMD
 // partial sums added in float64.
+import { rowElement } from './rows';
 
 export function layerNorm(
   x: usize, xs0: i32, xs1: i32, xs2: i32, o1: i32, o2: i32, inner: i32,
@@ -9,10 +10,7 @@ export function layerNorm(
   y: usize, mean: usize, invStd: usize, rowStart: i32, rowEnd: i32,
 ): void {
   for (let r = rowStart; r < rowEnd; r++) {
-    const i2 = r % o2;
-    const i1 = (r / o2) % o1;
-    const i0 = r / (o2 * o1);
-    const px = x + (<usize>(i0 * xs0 + i1 * xs1 + i2 * xs2) << 2);
+    const px = x + (rowElement(r, o1, o2, xs0, xs1, xs2) << 2);
     const py = y + ((<usize>r * <usize>inner) << 2);
     let acc = f32x4.splat(0);
     let j = 0;

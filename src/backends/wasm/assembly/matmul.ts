@@ -1,5 +1,5 @@
 // Packed, register-blocked SIMD matrix product used by matmul and gemm:
-//   C[rowStart:rowEnd, :] += alpha * A[rowStart:rowEnd, :] * B
+//   C[rowStart:rowEnd, :] = beta * src + alpha * A[rowStart:rowEnd, :] * B   (src 0: no term)
 // A and B are read through any element strides (packing makes them contiguous), C is row-major
 // with leading dimension ldc. Pointers are byte offsets into the shared heap; `scratch` is this
 // thread's private area of at least scratchBytes(n) bytes.
@@ -76,8 +76,11 @@ export function matmul(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
   m: i32, n: i32, k: i32, alpha: f32,
+  src: usize, srs: i32, scs: i32, beta: f32,
   rowStart: i32, rowEnd: i32, scratch: usize,
 ): void {
+  // This thread's rows of C start as beta * src (or 0), in the same dispatch as the product.
+  gemmInit(c, ldc, n, src, srs, scs, beta, rowStart, rowEnd);
   const panels = (n + NR - 1) / NR;
   const packedB = scratch;
   const packedA = packedB + (<usize>(panels * NR * KC) << 2);

@@ -1,11 +1,10 @@
 // y = max(x, 0) with NaN kept, float32, over a 4-d strided x (see binary.ts); y row-major.
+import { rowElement } from './rows';
+
 export function relu(x: usize, x0: i32, x1: i32, x2: i32, x3: i32, y: usize, d1: i32, d2: i32, d3: i32, rowStart: i32, rowEnd: i32): void {
   const zero = f32x4.splat(0);
   for (let r = rowStart; r < rowEnd; r++) {
-    const i2 = r % d2;
-    const i1 = (r / d2) % d1;
-    const i0 = r / (d2 * d1);
-    const px = x + ((<usize>(i0 * x0 + i1 * x1 + i2 * x2)) << 2);
+    const px = x + ((rowElement(r, d1, d2, x0, x1, x2)) << 2);
     const py = y + ((<usize>r * <usize>d3) << 2);
     let j = 0;
     if (x3 == 1) {

@@ -3,6 +3,7 @@
 // Max, then exp(x - max) and its sum in float64, then the scale (or the log-sum subtraction).
 
 import { expNonPositive } from './exp';
+import { rowElement } from './rows';
 
 // A contiguous line (x and y stride 1), all in SIMD: d = x - max split exactly into
 // d_hi + d_lo (TwoSum), e = exp(d_hi) * (1 + d_lo), sums in float64. The split matters: in
@@ -59,10 +60,7 @@ function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void 
 }
 
 @inline function lineBase(r: i32, o1: i32, o2: i32, s0: i32, s1: i32, s2: i32): usize {
-  const i2 = r % o2;
-  const i1 = (r / o2) % o1;
-  const i0 = r / (o2 * o1);
-  return <usize>(i0 * s0 + i1 * s1 + i2 * s2) << 2;
+  return rowElement(r, o1, o2, s0, s1, s2) << 2;
 }
 
 export function softmaxLines(
