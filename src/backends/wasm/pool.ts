@@ -50,7 +50,9 @@ export class Pool {
    */
   parallel(name: string, argsOf: (thread: number) => readonly number[] | null): void {
     const own = argsOf(0);
-    if (this.threads === 1) {
+    const others = Array.from({ length: this.threads - 1 }, (_, w) => argsOf(w + 1));
+    if (others.every((list) => list === null)) {
+      // Nothing for the workers: do not wake them (a small call stays a plain call).
       if (own !== null) {
         this.local[name]!(...own);
       }
@@ -60,7 +62,7 @@ export class Pool {
     const fn = this.names.indexOf(name);
     let busy = 0;
     for (let w = 0; w < this.workers.length; w++) {
-      const list = argsOf(w + 1);
+      const list = others[w]!;
       const slot = w * ARGS_PER_WORKER;
       this.args[slot] = fn;
       this.args[slot + 1] = list === null ? -1 : list.length;
