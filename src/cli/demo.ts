@@ -1,111 +1,150 @@
 /**
- * `hotpath demo [--json]`: a small tour on the reference backend. Makes a few tensors, runs the
- * kernels that exist (others are listed as skipped), and prints shapes, times and the runtime's
- * stats. Times here show the API, not speed: speed claims come from `bench/`.
+ * `hotpath demo [--json]`: a tour on built-in data. Runs a few kernels on the reference backend
+ * and on the fastest available one (wasm when it is there), prints the median time of each,
+ * the speedup, and whether the answers agree within the kernel's declared tolerance.
+ * A quick look, not a benchmark: speed claims come from `bench/`.
  */
-import { isKernelName, type AttrsOf, type KernelName } from '../kernels/index.js';
+import { KERNELS, type AttrsOf, type KernelName } from '../kernels/index.js';
+import type { AnyKernelDef } from '../kernels/kernel.js';
+import { compare } from '../kernels/tolerance.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
-import type { KernelStats } from '../runtime/stats.js';
+import { magnitudeOf } from '../runtime/verify.js';
+import { createRefBackend } from '../backends/ref/index.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export interface DemoOptions {
   readonly json: boolean;
 }
 
 interface Step {
-  readonly kernel: string;
+  readonly kernel: KernelName;
   readonly shapes: readonly (readonly number[])[];
   readonly attrs: object;
 }
 
 /** Each step's inputs are deterministic pseudo-random float32 tensors of these shapes. */
 const STEPS: readonly Step[] = [
-  { kernel: 'matmul', shapes: [[64, 128], [128, 32]], attrs: {} },
-  { kernel: 'gemm', shapes: [[64, 128], [128, 32], [32]], attrs: {} },
-  { kernel: 'add', shapes: [[64, 32], [32]], attrs: {} },
-  { kernel: 'gelu', shapes: [[64, 128]], attrs: { approximate: 'tanh' } },
-  { kernel: 'softmax', shapes: [[64, 32]], attrs: {} },
-  { kernel: 'layerNorm', shapes: [[64, 32], [32], [32]], attrs: {} },
-  { kernel: 'reduceMean', shapes: [[64, 32]], attrs: {} },
+  { kernel: 'matmul', shapes: [[256, 256], [256, 256]], attrs: {} },
+  { kernel: 'gemm', shapes: [[128, 256], [256, 64], [64]], attrs: { alpha: 0.5 } },
+  { kernel: 'add', shapes: [[512, 512], [512]], attrs: {} },
+  { kernel: 'gelu', shapes: [[256, 512]], attrs: { approximate: 'tanh' } },
+  { kernel: 'softmax', shapes: [[512, 512]], attrs: {} },
+  { kernel: 'layerNorm', shapes: [[512, 512], [512], [512]], attrs: {} },
+  { kernel: 'reduceMean', shapes: [[512, 512]], attrs: { axes: [1] } },
   // One second of 16 kHz audio: 25 ms frames every 10 ms, as speech front ends use.
-  { kernel: 'hannWindow', shapes: [], attrs: { size: 400 } },
   { kernel: 'stft', shapes: [[1, 16000, 1]], attrs: { frameStep: 160, frameLength: 400 } },
   { kernel: 'melWeightMatrix', shapes: [], attrs: { numMelBins: 40, dftLength: 400, sampleRate: 16000, lowerEdgeHertz: 20, upperEdgeHertz: 8000 } },
 ];
 
-/** Calls per step, so the stats' percentiles have a few samples. */
 const REPEATS = 5;
 
 interface StepResult {
   readonly kernel: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
-  readonly firstMs: number;
+  readonly refMs: number;
+  readonly fastMs: number;
+  readonly fastBackend: string;
+  readonly speedup: number;
+  /** Largest error / bound over the outputs (<= 1: within the declared tolerance). */
+  readonly ratio: number;
+  readonly agree: boolean;
 }
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
-  const runtime = await createRuntime({ backends: ['ref'] });
+  const runtime = await createRuntime();
   try {
-    const ran: StepResult[] = [];
-    const skipped: string[] = [];
-    for (const step of STEPS) {
-      if (isKernelName(step.kernel)) {
-        ran.push(runStep(runtime, step.kernel, step));
-      } else {
-        skipped.push(step.kernel);
-      }
-    }
-    const stats = runtime.stats();
+    const fast = runtime.backends().find((b) => b.available)!.name;
+    const results = STEPS.map((step) => runtime.scope(() => runStep(runtime, step, fast)));
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ backend: 'ref', steps: ran, skipped, stats }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ backends: runtime.backends(), steps: results, stats: runtime.stats() }, null, 2)}\n`);
     } else {
-      process.stdout.write(formatDemo(ran, skipped, stats.kernels));
+      process.stdout.write(formatDemo(results, fast));
     }
-    return 0;
+    return results.every((r) => r.agree) ? 0 : 1;
   } finally {
     await runtime.close();
   }
 }
 
-function runStep(runtime: Runtime, kernel: KernelName, step: Step): StepResult {
-  return runtime.scope(() => {
-    let seed = 1;
-    const inputs = step.shapes.map((shape) => {
-      const data = new Float32Array(shape.reduce((p, d) => p * d, 1));
-      for (let i = 0; i < data.length; i++) {
-        // A fixed LCG so every run prints the same shapes and values.
-        seed = (seed * 1664525 + 1013904223) >>> 0;
-        data[i] = seed / 2 ** 32 - 0.5;
-      }
-      return runtime.tensor(data, shape);
-    });
-    let firstMs = 0;
-    let outputs: string[] = [];
-    for (let r = 0; r < REPEATS; r++) {
-      const start = performance.now();
-      const result = runtime.run(kernel, inputs, step.attrs as AttrsOf<KernelName>, { backend: 'ref' });
-      const ms = performance.now() - start;
-      if (r === 0) {
-        firstMs = ms;
-        outputs = result.map((t) => t.toString());
-      }
-      result.forEach((t) => t.release());
+function inputsOf(runtime: Runtime, shapes: Step['shapes']): Tensor[] {
+  let seed = 1;
+  return shapes.map((shape) => {
+    const data = new Float32Array(shape.reduce((p, d) => p * d, 1));
+    for (let i = 0; i < data.length; i++) {
+      // A fixed LCG so every run uses the same values.
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      data[i] = seed / 2 ** 32 - 0.5;
     }
-    return { kernel, inputs: inputs.map((t) => t.toString()), outputs, firstMs };
+    return runtime.tensor(data, shape);
   });
 }
 
-function formatDemo(ran: readonly StepResult[], skipped: readonly string[], kernels: Readonly<Record<string, KernelStats>>): string {
-  const lines = ['hotpath demo (backend: ref)', ''];
-  for (const r of ran) {
-    lines.push(`${r.kernel.padEnd(11)} ${r.inputs.join(', ')} -> ${r.outputs.join(', ')}  first call ${r.firstMs.toFixed(3)} ms`);
+/** Median ms of REPEATS calls after one warm-up, and the last call's outputs. */
+function timed(runtime: Runtime, step: Step, inputs: Tensor[], backend: string): { ms: number; outputs: Tensor[] } {
+  const attrs = step.attrs as AttrsOf<KernelName>;
+  let outputs = runtime.run(step.kernel, inputs, attrs, { backend });
+  const times: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    outputs.forEach((t) => t.release());
+    const start = performance.now();
+    outputs = runtime.run(step.kernel, inputs, attrs, { backend });
+    times.push(performance.now() - start);
   }
-  if (skipped.length > 0) {
-    lines.push(`skipped (not implemented yet): ${skipped.join(', ')}`);
+  times.sort((a, b) => a - b);
+  return { ms: times[REPEATS >> 1]!, outputs };
+}
+
+function runStep(runtime: Runtime, step: Step, fast: string): StepResult {
+  const inputs = inputsOf(runtime, step.shapes);
+  const ref = timed(runtime, step, inputs, 'ref');
+  const other = timed(runtime, step, inputs, fast);
+  const def = KERNELS[step.kernel] as unknown as AnyKernelDef;
+  const merged = { ...def.defaults, ...step.attrs };
+  const plan = def.infer(inputs, merged);
+  const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(runtime, def, merged, inputs, createRefBackend()) : undefined;
+  let ratio = 0;
+  let agree = true;
+  ref.outputs.forEach((expected, i) => {
+    const result = compare({
+      tolerance: def.tolerance,
+      dtype: expected.dtype,
+      actual: other.outputs[i]!.toArray(),
+      expected: expected.toArray(),
+      ...(magnitudes === undefined ? {} : { magnitude: magnitudes[i]! }),
+      depth: def.depth?.(plan) ?? 1,
+    });
+    ratio = Math.max(ratio, result.ratio);
+    agree &&= result.ok;
+  });
+  return {
+    kernel: step.kernel,
+    inputs: inputs.map((t) => t.toString()),
+    outputs: other.outputs.map((t) => t.toString()),
+    refMs: ref.ms,
+    fastMs: other.ms,
+    fastBackend: fast,
+    speedup: ref.ms / other.ms,
+    ratio,
+    agree,
+  };
+}
+
+function formatDemo(results: readonly StepResult[], fast: string): string {
+  const lines = [`hotpath demo: each kernel on ref and on ${fast}, median of ${REPEATS} calls`, ''];
+  const header = ['kernel', 'inputs', 'ref ms', `${fast} ms`, 'speedup', 'answers'];
+  const rows = results.map((r) => [
+    r.kernel,
+    r.inputs.join(', ') || '(attributes only)',
+    r.refMs.toFixed(3),
+    r.fastMs.toFixed(3),
+    `${r.speedup.toFixed(1)}x`,
+    r.agree ? `agree (error/bound ${r.ratio.toPrecision(2)})` : `DISAGREE (error/bound ${r.ratio.toPrecision(3)})`,
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
+  for (const row of [header, ...rows]) {
+    lines.push(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
   }
-  lines.push('', 'stats:');
-  for (const [name, s] of Object.entries(kernels)) {
-    const backends = Object.entries(s.backends).map(([b, n]) => `${b} x${n}`).join(', ');
-    lines.push(`  ${name.padEnd(11)} calls ${s.calls}  p50 ${s.p50Ms.toFixed(3)} ms  p99 ${s.p99Ms.toFixed(3)} ms  (${backends})`);
-  }
+  lines.push('', 'Agreement uses each kernel\'s declared tolerance against the ref backend (the spec).', 'Speed claims with peers and machine details: npm run bench.');
   return `${lines.join('\n')}\n`;
 }

@@ -35,7 +35,7 @@ function buildProgram(result: { code: number }): Command {
     });
   program
     .command('demo')
-    .description('run a few kernels on the reference backend and print shapes, times and stats')
+    .description('run a few kernels on ref and on the fastest backend: times, speedup, agreement')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       result.code = await demoCommand({ json: opts.json === true });

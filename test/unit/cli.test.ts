@@ -96,13 +96,17 @@ test('unknown command and missing argument exit non-zero', () => {
   assert.notEqual(hotpath('conformance').code, 0);
 });
 
-test('demo runs on ref and prints stats', () => {
+test('demo runs every step on ref and on the fastest backend, and the answers agree', () => {
   const r = hotpath('demo', '--json');
   assert.equal(r.code, 0, r.stderr);
-  const parsed = JSON.parse(r.stdout) as { backend: string; steps: { kernel: string }[]; stats: { kernels: Record<string, { calls: number }> } };
-  assert.equal(parsed.backend, 'ref');
+  const parsed = JSON.parse(r.stdout) as {
+    steps: { kernel: string; fastBackend: string; agree: boolean; ratio: number }[];
+    stats: { kernels: Record<string, { backends: Record<string, number> }> };
+  };
   assert.ok(parsed.steps.length > 0);
   for (const step of parsed.steps) {
-    assert.ok(parsed.stats.kernels[step.kernel]!.calls > 0);
+    assert.ok(step.agree && step.ratio <= 1, `${step.kernel} disagrees (ratio ${step.ratio})`);
+    const ran = parsed.stats.kernels[step.kernel]!.backends;
+    assert.ok((ran['ref'] ?? 0) > 0 && (ran[step.fastBackend] ?? 0) > 0, `${step.kernel} ran on ${JSON.stringify(ran)}`);
   }
 });
