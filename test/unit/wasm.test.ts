@@ -127,3 +127,14 @@ test('a layout the wasm kernel cannot walk is copied to row-major, counted, and 
   assert.equal(hp.memory().tensors, 7);
   await hp.close();
 });
+
+test('softmax lines whose shift overflows to -Infinity match ref (a fast-check counterexample)', async () => {
+  const hp = await createRuntime();
+  const x = hp.tensor([0, 8.50677014868661e37, 0, -2.5521465529286757e38, 1.1754943508222875e-38, 0, 0, 0]);
+  for (const kernel of ['softmax', 'logSoftmax'] as const) {
+    const [onWasm] = hp.run(kernel, [x], {}, { backend: 'wasm' });
+    const [onRef] = hp.run(kernel, [x], {}, { backend: 'ref' });
+    assert.deepEqual(values(onWasm!), values(onRef!), kernel);
+  }
+  await hp.close();
+});

@@ -19,9 +19,11 @@ function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void 
     const x = v128.load(px + (<usize>j << 2));
     const hi = f32x4.add(x, negTop);
     const bb = f32x4.sub(hi, x);
-    const lo = f32x4.add(f32x4.sub(x, f32x4.sub(hi, bb)), f32x4.sub(negTop, bb));
+    // Where exp underflows, drop lo too: for a shift past -FLT_MAX (hi = -Inf) TwoSum gives NaN.
+    const tiny = f32x4.lt(hi, f32x4.splat(-87.3));
+    const lo = v128.andnot(f32x4.add(f32x4.sub(x, f32x4.sub(hi, bb)), f32x4.sub(negTop, bb)), tiny);
     const e0 = expNonPositive(hi);
-    const e = f32x4.add(e0, f32x4.mul(e0, lo));
+    const e = v128.andnot(f32x4.add(e0, f32x4.mul(e0, lo)), tiny);
     acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(e));
     acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 0, 1)));
     v128.store(py + (<usize>j << 2), log ? lo : e);
