@@ -5,13 +5,13 @@
 import type { Backend, BackendFactory } from '../backends/backend.js';
 import { fail, HotpathError } from '../errors.js';
 import { KERNELS, isKernelName, type AttrsOf, type KernelName } from '../kernels/index.js';
-import type { AnyKernelDef, Cost, Inputs } from '../kernels/kernel.js';
+import type { AnyKernelDef, Cost, Inputs, Plan } from '../kernels/kernel.js';
 import { parseDType, type DType } from '../tensor/dtype.js';
 import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
 import { Storage } from '../tensor/storage.js';
 import { checkShape, Tensor } from '../tensor/tensor.js';
-import { choose, rank, type DispatchPolicy, type PassedOver } from './dispatch.js';
-import { convertLayouts } from './layoutConversion.js';
+import { choose, rank, type Choice, type DispatchPolicy, type PassedOver } from './dispatch.js';
+import { convertLayouts, type Conversion } from './layoutConversion.js';
 import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
@@ -34,6 +34,8 @@ export interface Explanation {
   /** Backends ahead of it in priority order, each with the reason it declined. */
   readonly passed: readonly PassedOver[];
   readonly cost: Cost;
+  /** Set when the inputs would be copied to row-major first: why. */
+  readonly copies?: string;
 }
 
 export interface RunOptions {
@@ -158,9 +160,9 @@ export class RuntimeCore {
     this.checkOwnership(def.name, inputs);
     const merged = { ...def.defaults, ...(attrs as object) };
     const plan = def.infer(inputs, merged);
-    const policy = this.policyFor(options);
-    const conversion = convertLayouts(def, merged, inputs, policy, rank(def, plan, inputs, policy).passed);
-    const choice = conversion ?? choose(def, plan, inputs, policy);
+    const { choice: ranked, conversion } = this.route(def, merged, plan, inputs, options);
+    // No backend at all: choose() throws BACKEND with every reason.
+    const choice = ranked ?? choose(def, plan, inputs, this.policyFor(options));
     const callInputs = conversion?.inputs ?? inputs;
     const callPlan = conversion?.plan ?? plan;
     if (conversion !== undefined) {
@@ -199,9 +201,27 @@ export class RuntimeCore {
     this.checkOpen(kernel);
     const def = this.definition(kernel);
     this.checkOwnership(def.name, inputs);
-    const plan = def.infer(inputs, { ...def.defaults, ...(attrs as object) });
-    const { backend, passed } = rank(def, plan, inputs, this.policyFor(options));
-    return { backend: backend?.name, passed, cost: def.cost(plan) };
+    const merged = { ...def.defaults, ...(attrs as object) };
+    const plan = def.infer(inputs, merged);
+    const { choice, conversion } = this.route(def, merged, plan, inputs, options);
+    conversion?.temporaries.forEach((t) => t.release());
+    const passed = choice?.passed ?? rank(def, plan, inputs, this.policyFor(options)).passed;
+    return { backend: choice?.backend.name, passed, cost: def.cost(plan), ...(conversion === undefined ? {} : { copies: conversion.reason }) };
+  }
+
+  /**
+   * The backend for a call: the first that supports it, unless one ahead of it declined only
+   * for layout and takes row-major copies (then the conversion, whose temporaries the caller
+   * releases). `choice` is undefined when nothing can run the call.
+   */
+  private route(def: AnyKernelDef, merged: object, plan: Plan<unknown>, inputs: Inputs, options: RunOptions): { choice: Choice | undefined; conversion: Conversion | undefined } {
+    const policy = this.policyFor(options);
+    const ranked = rank(def, plan, inputs, policy);
+    const conversion = convertLayouts(def, merged, inputs, policy, ranked.passed);
+    if (conversion !== undefined) {
+      return { choice: conversion, conversion };
+    }
+    return { choice: ranked.backend === undefined ? undefined : { backend: ranked.backend, passed: ranked.passed }, conversion: undefined };
   }
 
   /** Closes every backend (worker pools, devices). The runtime refuses calls afterwards. */
