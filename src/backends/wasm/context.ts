@@ -57,3 +57,9 @@ export function float32Only(inputs: Inputs): true | string {
   const other = inputs.find((t) => t !== undefined && t.dtype !== 'float32');
   return other === undefined ? true : `wasm kernels are float32; ${other.describe()} runs on ref`;
 }
+
+/** float32 or float64: the kernels with both builds (matmul, gemm). */
+export function floatOnly(inputs: Inputs): true | string {
+  const other = inputs.find((t) => t !== undefined && t.dtype !== 'float32' && t.dtype !== 'float64');
+  return other === undefined ? true : `wasm ${other.dtype} is not supported here; ${other.describe()} runs on ref`;
+}
