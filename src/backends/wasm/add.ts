@@ -6,8 +6,8 @@ import { sizeOf } from '../../tensor/layout.js';
 import { float32Only, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
-/** Integer dtypes by the type code of assembly/binaryInt.ts. */
-const INT_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
+/** Integer dtypes and float64 by the type code of assembly/binaryInt.ts (scalar loops). */
+const INT_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float64'];
 
 /** add and mul: one 4-d strided loop in assembly/binary.ts (binaryInt.ts for integers), split by rows. */
 export function binaryWasm(name: 'add' | 'mul'): WasmImpl<BinaryParams> {
@@ -33,7 +33,7 @@ export function binaryWasm(name: 'add' | 'mul'): WasmImpl<BinaryParams> {
       const pb = pointer(b!, plan.params.b);
       const pc = c!.storage.byteOffset;
       const type = INT_TYPES.indexOf(c!.dtype);
-      // Integers go through binaryInt (op code, type code first); float32 through add / mul.
+      // Integers and float64 go through binaryInt (op code, type code first); float32 through add / mul.
       const lead = type < 0 ? [] : [name === 'add' ? 0 : 1, type];
       ctx.pool.parallel(type < 0 ? name : 'binaryInt', (t) => {
         const range = t < threads ? rowRange(rows, threads, t) : null;

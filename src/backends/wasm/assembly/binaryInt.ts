@@ -1,6 +1,7 @@
 // add and mul on integer dtypes, wrapping as C does (wasm integer arithmetic wraps; the store
 // truncates narrow types). Same 4-d strided iteration as binary.ts; scalar loops.
-// type: 0 i8, 1 u8, 2 i16, 3 u16, 4 i32, 5 u32, 6 i64, 7 u64. op: 0 add, 1 mul.
+// type: 0 i8, 1 u8, 2 i16, 3 u16, 4 i32, 5 u32, 6 i64, 7 u64, 8 f64 (rounded as IEEE does).
+// op: 0 add, 1 mul.
 import { rowElement } from './rows';
 
 @inline function rows<T>(
@@ -38,6 +39,7 @@ export function binaryInt(
     case 4: rows<i32>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
     case 5: rows<u32>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
     case 6: rows<i64>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
-    default: rows<u64>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    case 7: rows<u64>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    default: rows<f64>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
   }
 }
