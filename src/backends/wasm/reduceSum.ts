@@ -1,7 +1,7 @@
 import type { Plan } from '../../kernels/kernel.js';
 import type { ReduceParams } from '../../kernels/reduce.js';
 import { rowStrides, sizeOf } from '../../tensor/layout.js';
-import { float32Only, type WasmImpl } from './context.js';
+import { floatOnly, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** Kept dims merged to 2 (output order) and reduced dims merged to 2, with x's strides. */
@@ -17,7 +17,7 @@ function blocks(plan: Plan<ReduceParams>) {
 export function reduceWasm(mean: boolean): WasmImpl<ReduceParams> {
   return {
     supports(plan, inputs) {
-      const dtype = float32Only(inputs);
+      const dtype = floatOnly(inputs);
       if (dtype !== true) {
         return dtype;
       }
@@ -30,7 +30,7 @@ export function reduceWasm(mean: boolean): WasmImpl<ReduceParams> {
       const rows = k0 * k1;
       const threads = ctx.threadsFor(sizeOf(plan.params.x.shape));
       const px = pointer(x!, plan.params.x);
-      ctx.pool.parallel('reduceLines', (t) => {
+      ctx.pool.parallel(y!.dtype === 'float64' ? 'reduceLinesF64' : 'reduceLines', (t) => {
         const range = t < threads ? rowRange(rows, threads, t) : null;
         return range === null ? null : [mean ? 1 : 0, px, k1, ...kept.strides[0]!, r0, r1, ...sum.strides[0]!, y!.storage.byteOffset, ...range];
       });

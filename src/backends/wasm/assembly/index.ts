@@ -6,7 +6,7 @@ export { softmaxLines } from './softmax';
 export { layerNorm } from './layerNorm';
 export { matmul, matmulF64, scratchBytes } from './matmul';
 export { gelu } from './gelu';
-export { reduceLines } from './reduce';
+export { reduceLines, reduceLinesF64 } from './reduce';
 export { transpose } from './transpose';
 export { binaryInt } from './binaryInt';
 export { dftLines } from './dft';

@@ -34,3 +34,27 @@ export function reduceLines(
     store<f32>(y + (<usize>o << 2), <f32>(mean ? sum / count : sum));
   }
 }
+
+// The same for float64 data: Neumaier-compensated float64 sums, as the reference does.
+export function reduceLinesF64(
+  mean: i32, x: usize, k1: i32, ks0: i32, ks1: i32, r0: i32, r1: i32, rs0: i32, rs1: i32,
+  y: usize, rowStart: i32, rowEnd: i32,
+): void {
+  const count = <f64>r0 * <f64>r1;
+  for (let o = rowStart; o < rowEnd; o++) {
+    const base = x + (<usize>((o / k1) * ks0 + (o % k1) * ks1) << 3);
+    let sum: f64 = 0;
+    let compensation: f64 = 0;
+    for (let i = 0; i < r0; i++) {
+      const row = base + (<usize>(i * rs0) << 3);
+      for (let j = 0; j < r1; j++) {
+        const v = load<f64>(row + (<usize>(j * rs1) << 3));
+        const t = sum + v;
+        compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+        sum = t;
+      }
+    }
+    const total = isFinite(sum) ? sum + compensation : sum;
+    store<f64>(y + (<usize>o << 3), mean ? total / count : total);
+  }
+}
