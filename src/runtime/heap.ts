@@ -66,11 +66,11 @@ export class Heap {
    * Reserves `bytes` (aligned to 64) and returns the byte offset. Throws MEMORY when the heap
    * cannot grow that far.
    */
-  alloc(bytes: number): number {
+  alloc(bytes: number, purpose = 'tensor'): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     let index = this.free.findIndex((b) => b.size >= size);
     if (index < 0) {
-      this.grow(size);
+      this.grow(size, purpose);
       index = this.free.findIndex((b) => b.size >= size);
     }
     const block = this.free[index]!;
@@ -114,7 +114,7 @@ export class Heap {
     }
   }
 
-  private grow(size: number): void {
+  private grow(size: number, purpose: string): void {
     const current = this.capacityBytes;
     const last = this.free[this.free.length - 1];
     const tailFree = last !== undefined && last.offset + last.size === current ? last.size : 0;
@@ -126,7 +126,7 @@ export class Heap {
       fail({
         code: 'MEMORY',
         kernel: 'heap',
-        problem: 'the CPU heap cannot hold this tensor',
+        problem: `the CPU heap cannot hold this ${purpose}`,
         expected: `at most ${this.maximumBytes - this.usedBytes} more bytes (heap limit ${this.maximumBytes} bytes, ${this.usedBytes} in use)`,
         received: `a request for ${size} bytes`,
         hint: 'release tensors you no longer need, or process the data in chunks',

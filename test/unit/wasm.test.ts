@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRuntime, HotpathError, type Runtime } from '../../src/index.js';
+import { createRuntime, HotpathError, KERNELS, type Runtime } from '../../src/index.js';
+import type { AnyKernelDef } from '../../src/kernels/kernel.js';
+import { compare, describeWorst } from '../../src/kernels/tolerance.js';
 import { loadModule } from '../../src/backends/wasm/module.js';
 import { Pool } from '../../src/backends/wasm/pool.js';
 import { Heap } from '../../src/runtime/heap.js';
@@ -136,5 +138,44 @@ test('softmax lines whose shift overflows to -Infinity match ref (a fast-check c
     const [onRef] = hp.run(kernel, [x], {}, { backend: 'ref' });
     assert.deepEqual(values(onWasm!), values(onRef!), kernel);
   }
+  await hp.close();
+});
+
+test('layerNorm keeps small spreads far from the origin (review finding)', async () => {
+  const hp = await createRuntime();
+  const noise = pseudoRandom(4 * 4096, 9);
+  const x = hp.tensor(noise.map((v) => 3000 + 0.01 * v), [4, 4096]);
+  const def = KERNELS.layerNorm as unknown as AnyKernelDef;
+  const onWasm = hp.run('layerNorm', [x], {}, { backend: 'wasm' });
+  const onRef = hp.run('layerNorm', [x], {}, { backend: 'ref' });
+  onRef.forEach((e, i) => {
+    const result = compare({ tolerance: def.tolerance, dtype: 'float32', actual: onWasm[i]!.toArray(), expected: e.toArray() });
+    assert.ok(result.ok, `output ${i}: ${describeWorst(result)}`);
+  });
+  await hp.close();
+});
+
+test('matmul scratch stays bounded for very wide B, and a failed growth leaves earlier scratch intact', async () => {
+  const hp = await createRuntime({ require: 'wasm', heapBytes: 64 << 20 });
+  const heap = (hp as unknown as { parts: { heap: Heap } }).parts.heap;
+  const a = hp.tensor([2], [1, 1]);
+  const b = hp.tensor(pseudoRandom(1 << 20, 6), [1, 1 << 20]);
+  const c = hp.matmul(a, b);
+  assert.equal(c.get(0, 12345), 2 * (b.get(0, 12345) as number));
+  // Packing 2^20 columns one NC block at a time: far below the 8 MiB of B itself.
+  assert.ok(heap.stats().usedBytes < 16 << 20, `heap in use ${heap.stats().usedBytes}`);
+  c.release();
+  const small = hp.tensor(pseudoRandom(512 * 512, 7), [512, 512]);
+  const before = values(hp.matmul(small, small));
+  // A product whose packing scratch (about 4 MiB a thread) no longer fits: B is a broadcast
+  // view, so the tensors themselves are small; a filler leaves about 4 MiB of heap free.
+  const tall = hp.empty([64, 4096]);
+  const wide = hp.tensor(pseudoRandom(4096, 8), [1, 4096]).broadcastTo([4096, 4096]);
+  const out = hp.empty([64, 4096]);
+  const filler = hp.empty([Math.floor((heap.maximumBytes - heap.stats().usedBytes - (4 << 20)) / 4)]);
+  assert.throws(() => hp.matmul(tall, wide), (e: unknown) => e instanceof HotpathError && e.code === 'MEMORY' && /kernel scratch/.test(e.message));
+  filler.release();
+  out.release();
+  assert.deepEqual(values(hp.matmul(small, small)), before);
   await hp.close();
 });

@@ -38,14 +38,24 @@ export class WasmContext {
     return work < this.threshold ? 1 : this.pool.threads;
   }
 
-  /** Base of a scratch area of `bytesPerThread` for each thread; thread t uses base + t * bytesPerThread. */
-  scratch(bytesPerThread: number): number {
-    const bytes = bytesPerThread * this.pool.threads;
+  /**
+   * Base of a scratch area of `bytesPerThread` for each of `threads` threads; thread t uses
+   * base + t * bytesPerThread. Grows (never per call) and keeps the old block until the new
+   * one is allocated, so a failed growth leaves the old scratch intact.
+   * @throws MEMORY when the heap cannot hold it
+   */
+  scratch(bytesPerThread: number, threads: number): number {
+    const per = Math.ceil(bytesPerThread / 64) * 64;
+    const bytes = per * threads;
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new Error(`internal: scratch size ${bytes}`);
+    }
     if (bytes > this.scratchSize) {
+      const offset = this.heap.alloc(bytes, 'kernel scratch');
       if (this.scratchSize > 0) {
         this.heap.release(this.scratchOffset);
       }
-      this.scratchOffset = this.heap.alloc(bytes);
+      this.scratchOffset = offset;
       this.scratchSize = bytes;
     }
     return this.scratchOffset;

@@ -5,7 +5,7 @@ import { float32Only, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** Transform lengths whose Bluestein scratch (about 80 bytes per point) stays reasonable. */
-const MAX_LENGTH = 1 << 22;
+export const MAX_LENGTH = 1 << 22;
 
 /** The lines: every dim but the axis and the trailing complex dim, merged to 3. */
 function lines(plan: Plan<DftParams>) {
@@ -32,7 +32,7 @@ export const dftWasm: WasmImpl<DftParams> = {
     const rows = o0 * o1 * o2;
     const threads = ctx.threadsFor(sizeOf(p.x.shape) * Math.log2(2 + p.length));
     const perThread = ctx.pool.call('fftScratchBytes', p.length) as number;
-    const scratch = ctx.scratch(perThread);
+    const scratch = ctx.scratch(perThread, threads);
     const head = [pointer(x!, p.x), ...outer.strides[0]!, p.x.strides[p.axis]!, lastStride(p.x.strides), p.complexInput ? 1 : 0, p.inPoints];
     const tail = [y!.storage.byteOffset, ...outer.strides[1]!, p.y.strides[p.axis]!, lastStride(p.y.strides), p.outPoints, p.length, p.inverse ? 1 : 0, p.halfSpectrum ? 1 : 0, o1, o2];
     ctx.pool.parallel('dftLines', (t) => {

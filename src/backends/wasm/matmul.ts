@@ -4,8 +4,19 @@ import { dtypeInfo, type DType } from '../../tensor/dtype.js';
 import { floatOnly, type WasmContext, type WasmImpl } from './context.js';
 import { pointer, rowRange } from './shape.js';
 
-/** Rows per micro-kernel tile (MR in assembly/matmul.ts): thread shares start on a tile. */
+/** Blocking of assembly/matmul.ts (MR, KC, MC, NC there); NR is two SIMD vectors. */
 const MR = 4;
+const KC = 256;
+const MC = 64;
+const NC = 4096;
+
+/** Bytes of packing scratch one thread needs (packed B block, packed A block, edge tile). */
+export function matmulScratchBytes(n: number, k: number, elementBytes: number): number {
+  const nr = 32 / elementBytes;
+  const kc = Math.min(KC, k);
+  const panels = Math.ceil(Math.min(NC, n) / nr);
+  return (panels * nr * kc + MC * kc + MR * nr) * elementBytes;
+}
 
 /** Element strides of one matrix operand: row stride, column stride. */
 export interface MatrixArgs {
@@ -22,8 +33,8 @@ export function productRows(ctx: WasmContext, dtype: DType, a: MatrixArgs, b: Ma
   // Below about 2^25 multiply-adds (n = 320 square) waking the pool costs more than it saves
   // (measured by bench/: n = 256 ran 0.80 ms on 2 threads, 0.75 ms on 1).
   const threads = Math.min(ctx.threadsFor((m * n * k) / 1024), Math.max(1, Math.ceil(m / MR)));
-  const perThread = ctx.pool.call('scratchBytes', n, dtypeInfo(dtype).bytes) as number;
-  const scratch = ctx.scratch(perThread);
+  const perThread = matmulScratchBytes(n, k, dtypeInfo(dtype).bytes);
+  const scratch = ctx.scratch(perThread, threads);
   const init = [src?.ptr ?? 0, src?.rs ?? 0, src?.cs ?? 0, beta];
   ctx.pool.parallel(dtype === 'float64' ? 'matmulF64' : 'matmul', (t) => {
     const range = t < threads ? rowRange(m, threads, t, MR) : null;

@@ -4,7 +4,7 @@ export { mul } from './mul';
 export { relu } from './relu';
 export { softmaxLines } from './softmax';
 export { layerNorm } from './layerNorm';
-export { matmul, matmulF64, scratchBytes } from './matmul';
+export { matmul, matmulF64 } from './matmul';
 export { gelu } from './gelu';
 export { reduceLines, reduceLinesF64 } from './reduce';
 export { transpose } from './transpose';

@@ -3,9 +3,9 @@
 //   C[rowStart:rowEnd, :] = beta * src + alpha * A[rowStart:rowEnd, :] * B   (src 0: no term)
 // A and B are read through any element strides (packing makes them contiguous), C is row-major
 // with leading dimension ldc. Pointers are byte offsets into the shared heap; `scratch` is this
-// thread's private area of at least scratchBytes(n, size) bytes.
+// thread's private area, sized by the caller (backends/wasm/matmul.ts, matmulScratchBytes).
 //
-// Blocking (GotoBLAS style): for each KC-deep slice of k, B's slice is packed into panels of NR
+// Blocking (GotoBLAS style): for each NC-wide block of columns and KC-deep slice of k, B's slice is packed into panels of NR
 // columns ([kc][NR] each), A's rows are packed MC at a time into panels of MR rows ([kc][MR]),
 // and a 4 x (2 vectors) micro-kernel keeps its 8 accumulators in registers. NR is two vectors:
 // 8 float32 or 4 float64 columns.
@@ -18,12 +18,8 @@ const MC: i32 = 64;
   return 32 / sizeof<T>();
 }
 
-// Bytes of scratch one thread needs for a product with n columns of `size`-byte elements.
-export function scratchBytes(n: i32, size: i32): i32 {
-  const width = 32 / size;
-  const panels = (n + width - 1) / width;
-  return (panels * width * KC + MC * KC + MR * width) * size;
-}
+// Columns of B packed at a time (GotoBLAS's NC): bounds the scratch whatever n is.
+export const NC: i32 = 4096;
 
 @inline function madd<T>(acc: v128, a: v128, b: v128): v128 {
   if (sizeof<T>() == 4) {
@@ -122,55 +118,59 @@ export function scratchBytes(n: i32, size: i32): i32 {
   initRows<T>(c, ldc, n, src, srs, scs, beta, rowStart, rowEnd);
   const s = <usize>sizeof<T>();
   const NR = nr<T>();
-  const panels = (n + NR - 1) / NR;
+  const kcMax = min(KC, k);
   const packedB = scratch;
-  const packedA = packedB + <usize>(panels * NR * KC) * s;
-  const tile = packedA + <usize>(MC * KC) * s;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = min(KC, k - pc);
-    // B[pc:pc+kc, :] -> panels [panels][kc][NR], zero-padded past column n.
-    for (let jp = 0; jp < panels; jp++) {
-      let dst = packedB + <usize>(jp * kc * NR) * s;
-      const j0 = jp * NR;
-      for (let p = 0; p < kc; p++) {
-        for (let jj = 0; jj < NR; jj++) {
-          const j = j0 + jj;
-          store<T>(dst + <usize>jj * s, j < n ? at<T>(b, brs, bcs, pc + p, j) : <T>0);
-        }
-        dst += 32;
-      }
-    }
-    for (let ic = rowStart; ic < rowEnd; ic += MC) {
-      const mc = min(MC, rowEnd - ic);
-      // A[ic:ic+mc, pc:pc+kc] -> panels [ceil(mc/MR)][kc][MR], zero-padded past row rowEnd.
-      for (let ip = 0; ip < mc; ip += MR) {
-        let dst = packedA + <usize>(ip * kc) * s;
-        for (let p = 0; p < kc; p++) {
-          for (let r = 0; r < MR; r++) {
-            const i = ic + ip + r;
-            store<T>(dst + <usize>r * s, i < rowEnd ? at<T>(a, ars, acs, i, pc + p) : <T>0);
-          }
-          dst += <usize>MR * s;
-        }
-      }
+  const packedA = packedB + <usize>(((min(NC, n) + NR - 1) / NR) * NR * kcMax) * s;
+  const tile = packedA + <usize>(MC * kcMax) * s;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    const panels = (nc + NR - 1) / NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      // B[pc:pc+kc, jc:jc+nc] -> panels [panels][kc][NR], zero-padded past column n.
       for (let jp = 0; jp < panels; jp++) {
-        const bp = packedB + <usize>(jp * kc * NR) * s;
-        const j0 = jp * NR;
+        let dst = packedB + <usize>(jp * kc * NR) * s;
+        const j0 = jc + jp * NR;
+        for (let p = 0; p < kc; p++) {
+          for (let jj = 0; jj < NR; jj++) {
+            const j = j0 + jj;
+            store<T>(dst + <usize>jj * s, j < n ? at<T>(b, brs, bcs, pc + p, j) : <T>0);
+          }
+          dst += 32;
+        }
+      }
+      for (let ic = rowStart; ic < rowEnd; ic += MC) {
+        const mc = min(MC, rowEnd - ic);
+        // A[ic:ic+mc, pc:pc+kc] -> panels [ceil(mc/MR)][kc][MR], zero-padded past row rowEnd.
         for (let ip = 0; ip < mc; ip += MR) {
-          const ap = packedA + <usize>(ip * kc) * s;
-          const i0 = ic + ip;
-          if (i0 + MR <= rowEnd && j0 + NR <= n) {
-            kernel<T>(ap, bp, c + (<usize>i0 * <usize>ldc + <usize>j0) * s, ldc, kc, alpha);
-          } else {
-            // Edge tile: compute into a zeroed tile, then add the part inside C.
-            memory.fill(tile, 0, <usize>(MR * NR) * s);
-            kernel<T>(ap, bp, tile, NR, kc, alpha);
-            const rows = min(MR, rowEnd - i0);
-            const cols = min(NR, n - j0);
-            for (let r = 0; r < rows; r++) {
-              for (let jj = 0; jj < cols; jj++) {
-                const d = c + (<usize>(i0 + r) * <usize>ldc + <usize>(j0 + jj)) * s;
-                store<T>(d, load<T>(d) + load<T>(tile + <usize>(r * NR + jj) * s));
+          let dst = packedA + <usize>(ip * kc) * s;
+          for (let p = 0; p < kc; p++) {
+            for (let r = 0; r < MR; r++) {
+              const i = ic + ip + r;
+              store<T>(dst + <usize>r * s, i < rowEnd ? at<T>(a, ars, acs, i, pc + p) : <T>0);
+            }
+            dst += <usize>MR * s;
+          }
+        }
+        for (let jp = 0; jp < panels; jp++) {
+          const bp = packedB + <usize>(jp * kc * NR) * s;
+          const j0 = jc + jp * NR;
+          for (let ip = 0; ip < mc; ip += MR) {
+            const ap = packedA + <usize>(ip * kc) * s;
+            const i0 = ic + ip;
+            if (i0 + MR <= rowEnd && j0 + NR <= n) {
+              kernel<T>(ap, bp, c + (<usize>i0 * <usize>ldc + <usize>j0) * s, ldc, kc, alpha);
+            } else {
+              // Edge tile: compute into a zeroed tile, then add the part inside C.
+              memory.fill(tile, 0, <usize>(MR * NR) * s);
+              kernel<T>(ap, bp, tile, NR, kc, alpha);
+              const rows = min(MR, rowEnd - i0);
+              const cols = min(NR, n - j0);
+              for (let r = 0; r < rows; r++) {
+                for (let jj = 0; jj < cols; jj++) {
+                  const d = c + (<usize>(i0 + r) * <usize>ldc + <usize>(j0 + jj)) * s;
+                  store<T>(d, load<T>(d) + load<T>(tile + <usize>(r * NR + jj) * s));
+                }
               }
             }
           }
