@@ -2,16 +2,21 @@
  * The wasm worker pool: `threads - 1` workers plus the calling thread, all running one module
  * over one shared memory. A job is one export called with a different argument list per thread
  * (usually a row range). Dispatch is a store and an Atomics.notify; the caller runs its own
- * share, then waits on the pending count. Workers start lazily on the first parallel job, are
- * unref'd so they never keep the process alive, and a worker that dies fails the job with a
- * clear error (no hang) and is replaced on the next job.
+ * share, then waits on the pending count. Workers start lazily on the first parallel job and
+ * are unref'd so they never keep the process alive. A worker whose call throws, that fails to
+ * start (or is not ready within 30 s) or that leaves its loop fails the job with BACKEND
+ * instead of a hang, and a dead worker is replaced before the next job. One case stays
+ * invisible while the caller blocks: a worker terminated from outside mid-call (Node reports
+ * that only on the event loop); hotpath itself never does that.
  */
 import { Worker } from 'node:worker_threads';
 import { fail } from '../../errors.js';
-import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, type WorkerInit } from './protocol.js';
+import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, STATE, type WorkerInit } from './protocol.js';
 
 /** How long the caller sleeps between liveness checks while workers run (ms). */
 const POLL_MS = 50;
+/** A worker not ready this long after its start fails the call (ms). */
+const START_DEADLINE_MS = 30_000;
 
 export type Export = (...args: number[]) => number | void;
 
@@ -25,7 +30,10 @@ export class Pool {
   private readonly words = new Int32Array(this.control);
   private readonly argBuffer: SharedArrayBuffer;
   private readonly args: Float64Array;
+  private readonly stateBuffer: SharedArrayBuffer;
+  private readonly states: Int32Array;
   private workers: Worker[] = [];
+  private startedAt = 0;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, names: readonly string[]) {
     this.module = module;
@@ -36,6 +44,8 @@ export class Pool {
     this.local = instance.exports as Record<string, Export>;
     this.argBuffer = new SharedArrayBuffer(Math.max(1, threads - 1) * ARGS_PER_WORKER * 8);
     this.args = new Float64Array(this.argBuffer);
+    this.stateBuffer = new SharedArrayBuffer(Math.max(1, threads - 1) * 4);
+    this.states = new Int32Array(this.stateBuffer);
   }
 
   /** An export run on the calling thread only (small calls, setup). */
@@ -103,6 +113,7 @@ export class Pool {
     this.workers = [];
     await Promise.all(workers.map((w) => w.terminate()));
     Atomics.store(this.words, CONTROL.stop, 0);
+    this.states.fill(STATE.starting);
   }
 
   private waitForWorkers(name: string): void {
@@ -112,30 +123,60 @@ export class Pool {
         return;
       }
       Atomics.wait(this.words, CONTROL.pending, pending, POLL_MS);
-      // A worker that exited can no longer count down: fail instead of waiting forever.
-      const dead = this.workers.findIndex((w) => w.threadId === -1);
-      if (dead >= 0 && Atomics.load(this.words, CONTROL.pending) !== 0) {
-        const workers = this.workers;
-        this.workers = [];
-        workers.forEach((w) => void w.terminate());
-        fail({ code: 'BACKEND', kernel: name, problem: `wasm worker ${dead + 1} died during the call`, expected: 'a live worker pool', received: 'a worker thread that exited', hint: 'the pool is restarted on the next call; rerun it' });
+      if (Atomics.load(this.words, CONTROL.pending) === 0) {
+        return;
+      }
+      // A worker that is gone can no longer count down: fail instead of waiting forever.
+      const dead = this.deadWorker();
+      const late = dead < 0 && performance.now() - this.startedAt > START_DEADLINE_MS ? this.states.findIndex((v, i) => i < this.workers.length && v === STATE.starting) : -1;
+      if (dead >= 0 || late >= 0) {
+        this.discard();
+        fail({
+          code: 'BACKEND',
+          kernel: name,
+          problem: dead >= 0 ? `wasm worker ${dead + 1} died during the call` : `wasm worker ${late + 1} did not start within ${START_DEADLINE_MS / 1000} s`,
+          expected: 'a live worker pool',
+          received: dead >= 0 ? 'a worker thread that exited' : 'a worker still starting',
+          hint: 'the pool is restarted on the next call; rerun it',
+        });
       }
     }
   }
 
+  /** Index of a worker that failed to start or left its loop, or -1. */
+  private deadWorker(): number {
+    return this.workers.findIndex((w, i) => w.threadId === -1 || Atomics.load(this.states, i) === STATE.gone);
+  }
+
+  private discard(): void {
+    const workers = this.workers;
+    this.workers = [];
+    workers.forEach((w) => void w.terminate());
+  }
+
   private start(): void {
-    if (this.workers.length > 0) {
+    if (this.workers.length > 0 && this.deadWorker() < 0) {
       return;
     }
+    // First start, or a worker died between calls: start a fresh pool.
+    this.discard();
     Atomics.store(this.words, CONTROL.generation, 0);
+    this.states.fill(STATE.starting);
+    this.startedAt = performance.now();
     const entry = import.meta.url.endsWith('.ts') ? new URL('./worker.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
-    for (let index = 0; index < this.threads - 1; index++) {
-      const init: WorkerInit = { module: this.module, memory: this.memory, control: this.control, args: this.argBuffer, index, names: this.names };
-      const worker = new Worker(entry, { workerData: init });
-      worker.unref();
-      // Errors surface through the liveness check in waitForWorkers; keep them off the console.
-      worker.on('error', () => undefined);
-      this.workers.push(worker);
+    try {
+      for (let index = 0; index < this.threads - 1; index++) {
+        const init: WorkerInit = { module: this.module, memory: this.memory, control: this.control, args: this.argBuffer, states: this.stateBuffer, index, names: this.names };
+        const worker = new Worker(entry, { workerData: init });
+        worker.unref();
+        // Failures surface through the state words; keep them off the console.
+        worker.on('error', () => undefined);
+        this.workers.push(worker);
+      }
+    } catch (error) {
+      // All workers or none: a partial pool would leave rows of the output unwritten.
+      this.discard();
+      fail({ code: 'BACKEND', kernel: 'wasm', problem: 'could not start the worker pool', expected: `${this.threads - 1} worker threads`, received: error instanceof Error ? error.message : String(error), hint: 'use threads: 1, or require: "ref"' });
     }
   }
 }

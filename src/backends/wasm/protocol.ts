@@ -12,6 +12,14 @@ export const CONTROL = {
 } as const;
 
 export const CONTROL_WORDS = 4;
+
+/** Per-worker state words (a separate Int32Array, one per worker). */
+export const STATE = {
+  starting: 0,
+  ready: 1,
+  /** The worker failed to start or left its loop; it will never count down again. */
+  gone: 2,
+} as const;
 export const ARGS_PER_WORKER = 32;
 
 export interface WorkerInit {
@@ -19,6 +27,8 @@ export interface WorkerInit {
   readonly memory: WebAssembly.Memory;
   readonly control: SharedArrayBuffer;
   readonly args: SharedArrayBuffer;
+  /** One state word per worker (STATE). */
+  readonly states: SharedArrayBuffer;
   /** This worker's slot. */
   readonly index: number;
   /** Export names by function index. */
