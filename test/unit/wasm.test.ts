@@ -146,14 +146,18 @@ test('softmax lines whose shift overflows to -Infinity match ref (a fast-check c
 test('layerNorm keeps small spreads far from the origin (review finding)', async () => {
   const hp = await createRuntime();
   const noise = pseudoRandom(4 * 4096, 9);
-  const x = hp.tensor(noise.map((v) => 3000 + 0.01 * v), [4, 4096]);
+  const far = hp.tensor(noise.map((v) => 3000 + 0.01 * v), [4, 4096]);
+  // Squares past float32's range take the float64 path.
+  const wide = hp.tensor([1e20, -1e20, 3, 4, 3e38, -3e38, 1, 2], [2, 4]);
   const def = KERNELS.layerNorm as unknown as AnyKernelDef;
-  const onWasm = hp.run('layerNorm', [x], {}, { backend: 'wasm' });
-  const onRef = hp.run('layerNorm', [x], {}, { backend: 'ref' });
-  onRef.forEach((e, i) => {
-    const result = compare({ tolerance: def.tolerance, dtype: 'float32', actual: onWasm[i]!.toArray(), expected: e.toArray() });
-    assert.ok(result.ok, `output ${i}: ${describeWorst(result)}`);
-  });
+  for (const x of [far, wide]) {
+    const onWasm = hp.run('layerNorm', [x], {}, { backend: 'wasm' });
+    const onRef = hp.run('layerNorm', [x], {}, { backend: 'ref' });
+    onRef.forEach((e, i) => {
+      const result = compare({ tolerance: def.tolerance, dtype: 'float32', actual: onWasm[i]!.toArray(), expected: e.toArray() });
+      assert.ok(result.ok, `${x.toString()} output ${i}: ${describeWorst(result)}`);
+    });
+  }
   await hp.close();
 });
 

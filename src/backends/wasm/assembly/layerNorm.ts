@@ -1,8 +1,17 @@
 // layerNorm over groups of `inner` contiguous elements, float32 in and out. Groups are indexed
 // over a 3-d outer space with x strides (xs0, xs1, xs2); y is row-major; scale and bias are
-// contiguous over the group (pointer 0 = absent). Mean, centring and variance are computed in
-// float64 (f64x2): in float32 a mean far from 0 (x = 3000 + small noise) loses the noise.
+// contiguous over the group (pointer 0 = absent).
+//
+// Precision far from the origin (x = 3000 + small noise): everything is computed on x - K with
+// K = the group's first element, which is exact where it matters (values close to K, Sterbenz),
+// and the mean's offset mean - K is small. Sums run in float32 over blocks of 16 elements and
+// are added in float64, so no float32 sum has more than 4 terms per lane. A group whose float32
+// values overflow is redone in float64 (groupF64).
 import { rowElement } from './rows';
+
+@inline function addLanes(acc: v128, v: v128): v128 {
+  return f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
+}
 
 @inline function lowF64(v: v128): v128 {
   return f64x2.promote_low_f32x4(v);
@@ -16,6 +25,67 @@ import { rowElement } from './rows';
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
+// The same group in float64 throughout (slower): used when the float32 pass over x - K
+// overflows (|x - K| or its square beyond float32's range).
+function groupF64(px: usize, py: usize, inner: i32, scale: usize, bias: usize, epsilon: f64, mean: usize, invStd: usize, r: i32): void {
+    let acc = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= inner; j += 4) {
+    const v = v128.load(px + (<usize>j << 2));
+    acc = f64x2.add(acc, f64x2.add(lowF64(v), highF64(v)));
+  }
+  let sum = lanesSum(acc);
+  for (; j < inner; j++) {
+    sum += <f64>load<f32>(px + (<usize>j << 2));
+  }
+  const mu = sum / <f64>inner;
+  const vmu = f64x2.splat(mu);
+  acc = f64x2.splat(0);
+  j = 0;
+  for (; j + 4 <= inner; j += 4) {
+    const v = v128.load(px + (<usize>j << 2));
+    const d0 = f64x2.sub(lowF64(v), vmu);
+    const d1 = f64x2.sub(highF64(v), vmu);
+    acc = f64x2.add(acc, f64x2.add(f64x2.mul(d0, d0), f64x2.mul(d1, d1)));
+  }
+  let squares = lanesSum(acc);
+  for (; j < inner; j++) {
+    const d = <f64>load<f32>(px + (<usize>j << 2)) - mu;
+    squares += d * d;
+  }
+  const rstd = 1 / Math.sqrt(squares / <f64>inner + epsilon);
+  const vr = f64x2.splat(rstd);
+  j = 0;
+  for (; j + 4 <= inner; j += 4) {
+    const o = <usize>j << 2;
+    const v = v128.load(px + o);
+    // (x - mean) * rstd in float64, rounded once to float32, then scale and bias.
+    const n0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(lowF64(v), vmu), vr));
+    const n1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(highF64(v), vmu), vr));
+    let w = i32x4.shuffle(n0, n1, 0, 1, 4, 5);
+    if (scale != 0) {
+      w = f32x4.mul(w, v128.load(scale + o));
+    }
+    if (bias != 0) {
+      w = f32x4.add(w, v128.load(bias + o));
+    }
+    v128.store(py + o, w);
+  }
+  for (; j < inner; j++) {
+    const o = <usize>j << 2;
+    let w = <f32>((<f64>load<f32>(px + o) - mu) * rstd);
+    if (scale != 0) {
+      w *= load<f32>(scale + o);
+    }
+    if (bias != 0) {
+      w += load<f32>(bias + o);
+    }
+    store<f32>(py + o, w);
+  }
+  store<f32>(mean + (<usize>r << 2), <f32>mu);
+  store<f32>(invStd + (<usize>r << 2), <f32>rstd);
+}
+
 export function layerNorm(
   x: usize, xs0: i32, xs1: i32, xs2: i32, o1: i32, o2: i32, inner: i32,
   scale: usize, bias: usize, epsilon: f64,
@@ -24,41 +94,50 @@ export function layerNorm(
   for (let r = rowStart; r < rowEnd; r++) {
     const px = x + (rowElement(r, o1, o2, xs0, xs1, xs2) << 2);
     const py = y + ((<usize>r * <usize>inner) << 2);
+    const k = load<f32>(px);
+    const vk = f32x4.splat(k);
     let acc = f64x2.splat(0);
     let j = 0;
-    for (; j + 4 <= inner; j += 4) {
-      const v = v128.load(px + (<usize>j << 2));
-      acc = f64x2.add(acc, f64x2.add(lowF64(v), highF64(v)));
+    for (; j + 16 <= inner; j += 16) {
+      const p = px + (<usize>j << 2);
+      const a = f32x4.add(f32x4.sub(v128.load(p), vk), f32x4.sub(v128.load(p, 16), vk));
+      const b = f32x4.add(f32x4.sub(v128.load(p, 32), vk), f32x4.sub(v128.load(p, 48), vk));
+      acc = addLanes(acc, f32x4.add(a, b));
     }
-    let sum = lanesSum(acc);
+    let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     for (; j < inner; j++) {
-      sum += <f64>load<f32>(px + (<usize>j << 2));
+      sum += <f64>(load<f32>(px + (<usize>j << 2)) - k);
     }
-    const mu = sum / <f64>inner;
-    const vmu = f64x2.splat(mu);
+    const shift = sum / <f64>inner;
+    const mu = <f64>k + shift;
+    const s32 = <f32>shift;
+    const vs = f32x4.splat(s32);
     acc = f64x2.splat(0);
     j = 0;
-    for (; j + 4 <= inner; j += 4) {
-      const v = v128.load(px + (<usize>j << 2));
-      const d0 = f64x2.sub(lowF64(v), vmu);
-      const d1 = f64x2.sub(highF64(v), vmu);
-      acc = f64x2.add(acc, f64x2.add(f64x2.mul(d0, d0), f64x2.mul(d1, d1)));
+    for (; j + 16 <= inner; j += 16) {
+      const p = px + (<usize>j << 2);
+      const d0 = f32x4.sub(f32x4.sub(v128.load(p), vk), vs);
+      const d1 = f32x4.sub(f32x4.sub(v128.load(p, 16), vk), vs);
+      const d2 = f32x4.sub(f32x4.sub(v128.load(p, 32), vk), vs);
+      const d3 = f32x4.sub(f32x4.sub(v128.load(p, 48), vk), vs);
+      const q = f32x4.add(f32x4.add(f32x4.mul(d0, d0), f32x4.mul(d1, d1)), f32x4.add(f32x4.mul(d2, d2), f32x4.mul(d3, d3)));
+      acc = addLanes(acc, q);
     }
-    let squares = lanesSum(acc);
+    let squares = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     for (; j < inner; j++) {
-      const d = <f64>load<f32>(px + (<usize>j << 2)) - mu;
+      const d = <f64>(load<f32>(px + (<usize>j << 2)) - k) - <f64>s32;
       squares += d * d;
     }
+    if (!isFinite(sum) || !isFinite(squares)) {
+      groupF64(px, py, inner, scale, bias, epsilon, mean, invStd, r);
+      continue;
+    }
     const rstd = 1 / Math.sqrt(squares / <f64>inner + epsilon);
-    const vr = f64x2.splat(rstd);
+    const vr = f32x4.splat(<f32>rstd);
     j = 0;
     for (; j + 4 <= inner; j += 4) {
       const o = <usize>j << 2;
-      const v = v128.load(px + o);
-      // (x - mean) * rstd in float64, rounded once to float32, then scale and bias.
-      const n0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(lowF64(v), vmu), vr));
-      const n1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(highF64(v), vmu), vr));
-      let w = i32x4.shuffle(n0, n1, 0, 1, 4, 5);
+      let w = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(px + o), vk), vs), vr);
       if (scale != 0) {
         w = f32x4.mul(w, v128.load(scale + o));
       }
@@ -69,7 +148,7 @@ export function layerNorm(
     }
     for (; j < inner; j++) {
       const o = <usize>j << 2;
-      let w = <f32>((<f64>load<f32>(px + o) - mu) * rstd);
+      let w = ((load<f32>(px + o) - k) - s32) * <f32>rstd;
       if (scale != 0) {
         w *= load<f32>(scale + o);
       }
