@@ -147,8 +147,9 @@ test('layerNorm keeps small spreads far from the origin (review finding)', async
   const hp = await createRuntime();
   const noise = pseudoRandom(4 * 4096, 9);
   const far = hp.tensor(noise.map((v) => 3000 + 0.01 * v), [4, 4096]);
-  // Squares past float32's range take the float64 path.
-  const wide = hp.tensor([1e20, -1e20, 3, 4, 3e38, -3e38, 1, 2], [2, 4]);
+  // Squares past float32's range take the float64 path (well-conditioned means: summing
+  // 1e20 and -1e20 with small terms would make any summation order's answer luck).
+  const wide = hp.tensor([1e20, 2e20, 3e20, 4e20, 3e38, 1e38, 2e38, 2.5e38], [2, 4]);
   const def = KERNELS.layerNorm as unknown as AnyKernelDef;
   for (const x of [far, wide]) {
     const onWasm = hp.run('layerNorm', [x], {}, { backend: 'wasm' });

@@ -2,11 +2,11 @@
 // over a 3-d outer space with x strides (xs0, xs1, xs2); y is row-major; scale and bias are
 // contiguous over the group (pointer 0 = absent).
 //
-// Precision far from the origin (x = 3000 + small noise): everything is computed on x - K with
-// K = the group's first element, which is exact where it matters (values close to K, Sterbenz),
-// and the mean's offset mean - K is small. Sums run in float32 over blocks of 16 elements and
-// are added in float64, so no float32 sum has more than 4 terms per lane. A group whose float32
-// values overflow is redone in float64 (groupF64).
+// Precision far from the origin (x = 3000 + small noise): the mean comes from float64 sums;
+// centring computes (x - K) - s in float32 with K the mean rounded to float32 and s the
+// residual, which is exact where it matters (x close to K, Sterbenz). Squares are summed in
+// float32 over blocks of 16 elements and added in float64, so no float32 sum has more than 4
+// terms per lane. A group whose float32 values overflow is redone in float64 (groupF64).
 import { rowElement } from './rows';
 
 @inline function addLanes(acc: v128, v: v128): v128 {
@@ -94,23 +94,21 @@ export function layerNorm(
   for (let r = rowStart; r < rowEnd; r++) {
     const px = x + (rowElement(r, o1, o2, xs0, xs1, xs2) << 2);
     const py = y + ((<usize>r * <usize>inner) << 2);
-    const k = load<f32>(px);
-    const vk = f32x4.splat(k);
+    // The mean from float64 sums of x itself (cancelling terms such as 1e20 and -1e20 would
+    // lose the rest in float32), then K = mean rounded to float32 and its residual s32.
     let acc = f64x2.splat(0);
     let j = 0;
-    for (; j + 16 <= inner; j += 16) {
-      const p = px + (<usize>j << 2);
-      const a = f32x4.add(f32x4.sub(v128.load(p), vk), f32x4.sub(v128.load(p, 16), vk));
-      const b = f32x4.add(f32x4.sub(v128.load(p, 32), vk), f32x4.sub(v128.load(p, 48), vk));
-      acc = addLanes(acc, f32x4.add(a, b));
+    for (; j + 4 <= inner; j += 4) {
+      acc = addLanes(acc, v128.load(px + (<usize>j << 2)));
     }
     let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
     for (; j < inner; j++) {
-      sum += <f64>(load<f32>(px + (<usize>j << 2)) - k);
+      sum += <f64>load<f32>(px + (<usize>j << 2));
     }
-    const shift = sum / <f64>inner;
-    const mu = <f64>k + shift;
-    const s32 = <f32>shift;
+    const mu = sum / <f64>inner;
+    const k = <f32>mu;
+    const vk = f32x4.splat(k);
+    const s32 = <f32>(mu - <f64>k);
     const vs = f32x4.splat(s32);
     acc = f64x2.splat(0);
     j = 0;
