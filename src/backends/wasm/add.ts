@@ -4,7 +4,7 @@ import type { Plan } from '../../kernels/kernel.js';
 import type { DType } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/layout.js';
 import { float32Only, layoutDecline, type WasmImpl } from './context.js';
-import { mergeDims, padTo, pointer, rowRange } from './shape.js';
+import { mergeDims, padTo, pointer, rowRange, splitLongRows } from './shape.js';
 
 /** Integer dtypes and float64 by the type code of assembly/binaryInt.ts (scalar loops). */
 const INT_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float64'];
@@ -13,7 +13,7 @@ const INT_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32'
 export function binaryWasm(name: 'add' | 'mul'): WasmImpl<BinaryParams> {
   const space = (plan: Plan<BinaryParams>) => {
     const { shape, a, b } = plan.params;
-    return padTo(mergeDims(shape, [a.strides, b.strides, outputView(shape).strides]), 4);
+    return padTo(splitLongRows(mergeDims(shape, [a.strides, b.strides, outputView(shape).strides]), 4), 4);
   };
   return {
     supports(plan, inputs) {

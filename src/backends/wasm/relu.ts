@@ -3,10 +3,10 @@ import type { Plan } from '../../kernels/kernel.js';
 import type { UnaryParams } from '../../kernels/relu.js';
 import { sizeOf } from '../../tensor/layout.js';
 import { float32Only, layoutDecline, type WasmImpl } from './context.js';
-import { mergeDims, padTo, pointer, rowRange } from './shape.js';
+import { mergeDims, padTo, pointer, rowRange, splitLongRows } from './shape.js';
 
 function space(plan: Plan<UnaryParams>) {
-  return padTo(mergeDims(plan.params.shape, [plan.params.x.strides, outputView(plan.params.shape).strides]), 4);
+  return padTo(splitLongRows(mergeDims(plan.params.shape, [plan.params.x.strides, outputView(plan.params.shape).strides]), 4), 4);
 }
 
 /**

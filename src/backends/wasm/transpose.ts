@@ -4,12 +4,12 @@ import type { Plan } from '../../kernels/kernel.js';
 import { dtypeInfo } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/layout.js';
 import { layoutDecline, type WasmImpl } from './context.js';
-import { mergeDims, padTo, pointer, rowRange } from './shape.js';
+import { mergeDims, padTo, pointer, rowRange, splitLongRows } from './shape.js';
 
 /** The permuted view of x merged to 4 dims against the row-major output. */
 function space(plan: Plan<TransposeParams>) {
   const x = plan.params.x;
-  return padTo(mergeDims(x.shape, [x.strides, outputView(x.shape).strides]), 4);
+  return padTo(splitLongRows(mergeDims(x.shape, [x.strides, outputView(x.shape).strides]), 4), 4);
 }
 
 /** A strided copy of bytes, so every dtype runs here. */

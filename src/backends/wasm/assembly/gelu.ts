@@ -58,7 +58,11 @@ function geluOne(v: f64, approximate: i32): f64 {
     return v;
   }
   if (approximate) {
-    return 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
+    // 0.5 v (1 + tanh u) = v / (1 + e) for u >= 0 and v e / (1 + e) for u < 0, e = exp(-2|u|):
+    // one exp instead of tanh, and no cancellation in 1 + tanh u for u << 0.
+    const u = SQRT_2_OVER_PI * (v + 0.044715 * v * v * v);
+    const e = Math.exp(-2 * Math.abs(u));
+    return (u >= 0 ? v : v * e) / (1 + e);
   }
   return 0.5 * v * twicePhi(v);
 }
