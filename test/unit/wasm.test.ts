@@ -186,3 +186,15 @@ test('matmul scratch stays bounded for very wide B, and a failed growth leaves e
   assert.deepEqual(values(hp.matmul(small, small)), before);
   await hp.close();
 });
+
+test('irfft ignores the imaginary part of DC on every length (a fast-check counterexample)', async () => {
+  const hp = await createRuntime();
+  const x = hp.tensor([1.1754943508222875e-38, -0.000095367431640625], [1, 2]);
+  for (const length of [2, 3, 4, 7]) {
+    const attrs = { axis: -2, inverse: true, onesided: true, length };
+    const [onWasm] = hp.run('dft', [x], attrs, { backend: 'wasm' });
+    const [onRef] = hp.run('dft', [x], attrs, { backend: 'ref' });
+    assert.deepEqual(values(onWasm!), values(onRef!), `length ${length}`);
+  }
+  await hp.close();
+});

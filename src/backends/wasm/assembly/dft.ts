@@ -29,7 +29,13 @@ export function dftLines(
       }
     }
     if (half) {
-      // Half spectrum to the full spectrum of a real signal: X[n - k] = conj(X[k]).
+      // Half spectrum to the full spectrum of a real signal: X[n - k] = conj(X[k]). The
+      // imaginary parts of DC and (even n) Nyquist are ignored, as numpy's irfft does; zeroing
+      // them keeps Bluestein's rounding from leaking them into the real output.
+      store<f64>(im, 0);
+      if ((n & 1) == 0) {
+        store<f64>(im + (<usize>(n / 2) << 3), 0);
+      }
       for (let k = n / 2 + 1; k < n; k++) {
         store<f64>(re + (<usize>k << 3), load<f64>(re + (<usize>(n - k) << 3)));
         store<f64>(im + (<usize>k << 3), -load<f64>(im + (<usize>(n - k) << 3)));
