@@ -68,8 +68,11 @@ export class Pool {
       }
       return;
     }
-    this.start();
     const fn = this.names.indexOf(name);
+    if (fn < 0 || others.some((list) => list !== null && list.length > ARGS_PER_WORKER - 2)) {
+      throw new Error(`internal: ${name} is not a pool export or has more than ${ARGS_PER_WORKER - 2} arguments`);
+    }
+    this.start();
     let busy = 0;
     for (let w = 0; w < this.workers.length; w++) {
       const list = others[w]!;
