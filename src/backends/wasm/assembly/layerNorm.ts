@@ -2,11 +2,13 @@
 // over a 3-d outer space with x strides (xs0, xs1, xs2); y is row-major; scale and bias are
 // contiguous over the group (pointer 0 = absent).
 //
-// Precision far from the origin (x = 3000 + small noise): the mean comes from float64 sums;
-// centring computes (x - K) - s in float32 with K the mean rounded to float32 and s the
-// residual, which is exact where it matters (x close to K, Sterbenz). Squares are summed in
-// float32 over blocks of 16 elements and added in float64, so no float32 sum has more than 4
-// terms per lane. A group whose float32 values overflow is redone in float64 (groupF64).
+// Two passes over x: (1) float64 sums of x for the mean together with float32-block sums of
+// (x - P)^2, P a pilot mean of the first 16 elements, giving the variance by the shift
+// formula unless that cancels more than half (then a centred pass recomputes the squares);
+// (2) y = ((x - K) - s) * invStd with K = mean rounded to float32 and s its residual, exact
+// where it matters (x close to K, Sterbenz): x = 3000 + small noise keeps its noise. No
+// float32 sum has more than 4 terms per lane before it is added in float64. A group whose
+// float32 values overflow is redone in float64 (groupF64).
 import { rowElement } from './rows';
 
 @inline function addLanes(acc: v128, v: v128): v128 {
@@ -94,37 +96,67 @@ export function layerNorm(
   for (let r = rowStart; r < rowEnd; r++) {
     const px = x + (rowElement(r, o1, o2, xs0, xs1, xs2) << 2);
     const py = y + ((<usize>r * <usize>inner) << 2);
-    // The mean from float64 sums of x itself (cancelling terms such as 1e20 and -1e20 would
-    // lose the rest in float32), then K = mean rounded to float32 and its residual s32.
+    // One pass for both moments: the mean from float64 sums of x itself (cancelling terms
+    // such as 1e20 and -1e20 would lose the rest in float32), and squares of x - P in float32
+    // blocks, P the mean of the first 16 elements (a pilot close to the mean). If P turns out
+    // far from the mean, the centred second pass below recomputes the squares.
+    const pilotCount = min(inner, 16);
+    let pilot: f64 = 0;
+    for (let j = 0; j < pilotCount; j++) {
+      pilot += <f64>load<f32>(px + (<usize>j << 2));
+    }
+    const p32 = <f32>(pilot / <f64>pilotCount);
+    const vp = f32x4.splat(p32);
     let acc = f64x2.splat(0);
+    let acc2 = f64x2.splat(0);
     let j = 0;
-    for (; j + 4 <= inner; j += 4) {
-      acc = addLanes(acc, v128.load(px + (<usize>j << 2)));
+    for (; j + 16 <= inner; j += 16) {
+      const p = px + (<usize>j << 2);
+      const v0 = v128.load(p);
+      const v1 = v128.load(p, 16);
+      const v2 = v128.load(p, 32);
+      const v3 = v128.load(p, 48);
+      acc = addLanes(addLanes(acc, v0), v1);
+      acc = addLanes(addLanes(acc, v2), v3);
+      const d0 = f32x4.sub(v0, vp);
+      const d1 = f32x4.sub(v1, vp);
+      const d2 = f32x4.sub(v2, vp);
+      const d3 = f32x4.sub(v3, vp);
+      acc2 = addLanes(acc2, f32x4.add(f32x4.add(f32x4.mul(d0, d0), f32x4.mul(d1, d1)), f32x4.add(f32x4.mul(d2, d2), f32x4.mul(d3, d3))));
     }
     let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    let pilotSquares = f64x2.extract_lane(acc2, 0) + f64x2.extract_lane(acc2, 1);
     for (; j < inner; j++) {
-      sum += <f64>load<f32>(px + (<usize>j << 2));
+      const v = load<f32>(px + (<usize>j << 2));
+      sum += <f64>v;
+      const d = <f64>(v - p32);
+      pilotSquares += d * d;
     }
     const mu = sum / <f64>inner;
     const k = <f32>mu;
     const vk = f32x4.splat(k);
     const s32 = <f32>(mu - <f64>k);
     const vs = f32x4.splat(s32);
-    acc = f64x2.splat(0);
-    j = 0;
-    for (; j + 16 <= inner; j += 16) {
-      const p = px + (<usize>j << 2);
-      const d0 = f32x4.sub(f32x4.sub(v128.load(p), vk), vs);
-      const d1 = f32x4.sub(f32x4.sub(v128.load(p, 16), vk), vs);
-      const d2 = f32x4.sub(f32x4.sub(v128.load(p, 32), vk), vs);
-      const d3 = f32x4.sub(f32x4.sub(v128.load(p, 48), vk), vs);
-      const q = f32x4.add(f32x4.add(f32x4.mul(d0, d0), f32x4.mul(d1, d1)), f32x4.add(f32x4.mul(d2, d2), f32x4.mul(d3, d3)));
-      acc = addLanes(acc, q);
-    }
-    let squares = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-    for (; j < inner; j++) {
-      const d = <f64>(load<f32>(px + (<usize>j << 2)) - k) - <f64>s32;
-      squares += d * d;
+    // Sum of (x - mean)^2 = sum of (x - P)^2 - n (mean - P)^2; trust it while the subtraction
+    // cancels less than half of it (loses under one bit).
+    const offset = mu - <f64>p32;
+    let squares = pilotSquares - <f64>inner * offset * offset;
+    if (!(squares >= 0.5 * pilotSquares)) {
+      acc = f64x2.splat(0);
+      j = 0;
+      for (; j + 16 <= inner; j += 16) {
+        const p = px + (<usize>j << 2);
+        const d0 = f32x4.sub(f32x4.sub(v128.load(p), vk), vs);
+        const d1 = f32x4.sub(f32x4.sub(v128.load(p, 16), vk), vs);
+        const d2 = f32x4.sub(f32x4.sub(v128.load(p, 32), vk), vs);
+        const d3 = f32x4.sub(f32x4.sub(v128.load(p, 48), vk), vs);
+        acc = addLanes(acc, f32x4.add(f32x4.add(f32x4.mul(d0, d0), f32x4.mul(d1, d1)), f32x4.add(f32x4.mul(d2, d2), f32x4.mul(d3, d3))));
+      }
+      squares = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+      for (; j < inner; j++) {
+        const d = <f64>(load<f32>(px + (<usize>j << 2)) - k) - <f64>s32;
+        squares += d * d;
+      }
     }
     if (!isFinite(sum) || !isFinite(squares)) {
       groupF64(px, py, inner, scale, bias, epsilon, mean, invStd, r);
