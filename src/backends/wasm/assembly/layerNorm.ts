@@ -11,6 +11,28 @@
 // float32 values overflow is redone in float64 (groupF64).
 import { rowElement } from './rows';
 
+// The normalized value times scale plus bias (pointer 0: absent), four lanes or one element
+// at byte offset o.
+@inline function affine4(w: v128, scale: usize, bias: usize, o: usize): v128 {
+  if (scale != 0) {
+    w = f32x4.mul(w, v128.load(scale + o));
+  }
+  if (bias != 0) {
+    w = f32x4.add(w, v128.load(bias + o));
+  }
+  return w;
+}
+
+@inline function affine1(w: f32, scale: usize, bias: usize, o: usize): f32 {
+  if (scale != 0) {
+    w *= load<f32>(scale + o);
+  }
+  if (bias != 0) {
+    w += load<f32>(bias + o);
+  }
+  return w;
+}
+
 @inline function addLanes(acc: v128, v: v128): v128 {
   return f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
 }
@@ -27,10 +49,10 @@ import { rowElement } from './rows';
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-// The same group in float64 throughout (slower): used when the float32 pass over x - K
-// overflows (|x - K| or its square beyond float32's range).
+// The same group in float64 throughout (slower): used when the float32 squares or centred
+// values overflow (beyond float32's range).
 function groupF64(px: usize, py: usize, inner: i32, scale: usize, bias: usize, epsilon: f64, mean: usize, invStd: usize, r: i32): void {
-    let acc = f64x2.splat(0);
+  let acc = f64x2.splat(0);
   let j = 0;
   for (; j + 4 <= inner; j += 4) {
     const v = v128.load(px + (<usize>j << 2));
@@ -64,25 +86,13 @@ function groupF64(px: usize, py: usize, inner: i32, scale: usize, bias: usize, e
     // (x - mean) * rstd in float64, rounded once to float32, then scale and bias.
     const n0 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(lowF64(v), vmu), vr));
     const n1 = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.sub(highF64(v), vmu), vr));
-    let w = i32x4.shuffle(n0, n1, 0, 1, 4, 5);
-    if (scale != 0) {
-      w = f32x4.mul(w, v128.load(scale + o));
-    }
-    if (bias != 0) {
-      w = f32x4.add(w, v128.load(bias + o));
-    }
-    v128.store(py + o, w);
+    const w = i32x4.shuffle(n0, n1, 0, 1, 4, 5);
+    v128.store(py + o, affine4(w, scale, bias, o));
   }
   for (; j < inner; j++) {
     const o = <usize>j << 2;
-    let w = <f32>((<f64>load<f32>(px + o) - mu) * rstd);
-    if (scale != 0) {
-      w *= load<f32>(scale + o);
-    }
-    if (bias != 0) {
-      w += load<f32>(bias + o);
-    }
-    store<f32>(py + o, w);
+    const w = <f32>((<f64>load<f32>(px + o) - mu) * rstd);
+    store<f32>(py + o, affine1(w, scale, bias, o));
   }
   store<f32>(mean + (<usize>r << 2), <f32>mu);
   store<f32>(invStd + (<usize>r << 2), <f32>rstd);
@@ -167,25 +177,13 @@ export function layerNorm(
     j = 0;
     for (; j + 4 <= inner; j += 4) {
       const o = <usize>j << 2;
-      let w = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(px + o), vk), vs), vr);
-      if (scale != 0) {
-        w = f32x4.mul(w, v128.load(scale + o));
-      }
-      if (bias != 0) {
-        w = f32x4.add(w, v128.load(bias + o));
-      }
-      v128.store(py + o, w);
+      const w = f32x4.mul(f32x4.sub(f32x4.sub(v128.load(px + o), vk), vs), vr);
+      v128.store(py + o, affine4(w, scale, bias, o));
     }
     for (; j < inner; j++) {
       const o = <usize>j << 2;
-      let w = ((load<f32>(px + o) - k) - s32) * <f32>rstd;
-      if (scale != 0) {
-        w *= load<f32>(scale + o);
-      }
-      if (bias != 0) {
-        w += load<f32>(bias + o);
-      }
-      store<f32>(py + o, w);
+      const w = ((load<f32>(px + o) - k) - s32) * <f32>rstd;
+      store<f32>(py + o, affine1(w, scale, bias, o));
     }
     store<f32>(mean + (<usize>r << 2), <f32>mu);
     store<f32>(invStd + (<usize>r << 2), <f32>rstd);
