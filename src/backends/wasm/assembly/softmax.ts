@@ -9,7 +9,9 @@ import { rowElement } from './rows';
 // d_hi + d_lo (TwoSum), e = exp(d_hi + d_lo), sums in float64. The split matters: in float32
 // the shift alone carries an error of eps * |x - max|, which exp would turn into many ulp for
 // small outputs. The exp constants are loaded once here (see exp.ts).
-function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void {
+// The loop also takes the max of the next line (at pn), so that its reads from memory overlap
+// this line's exp instead of stalling a pass of their own; the return value is that max.
+function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32, pn: usize): f32 {
   const negTop = f32x4.splat(-top);
   const c0 = expConst(0);
   const c1 = expConst(1);
@@ -26,12 +28,15 @@ function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void 
   const c12 = expConst(12);
   let acc0 = f64x2.splat(0);
   let acc1 = f64x2.splat(0);
+  let ma = f32x4.splat(-Infinity);
+  let mb = ma;
   let j = 0;
   if (log) {
     // logSoftmax keeps d_lo as the output's correction (where exp underflows it is dropped:
     // for a shift past -FLT_MAX, d_hi = -Inf and TwoSum gives NaN).
     for (; j + 4 <= n; j += 4) {
       const x = v128.load(px + (<usize>j << 2));
+      ma = f32x4.pmax(ma, v128.load(pn + (<usize>j << 2)));
       const hi = f32x4.add(x, negTop);
       const lo = twoSumLow(x, hi, negTop);
       const e = expNonPositive(hi, lo, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12);
@@ -46,6 +51,9 @@ function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void 
       const p = px + (<usize>j << 2);
       const xa = v128.load(p);
       const xb = v128.load(p, 16);
+      const pnj = pn + (<usize>j << 2);
+      ma = f32x4.pmax(ma, v128.load(pnj));
+      mb = f32x4.pmax(mb, v128.load(pnj, 16));
       const ha = f32x4.add(xa, negTop);
       const hb = f32x4.add(xb, negTop);
       const ea = expNonPositive(ha, twoSumLow(xa, ha, negTop), c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12);
@@ -59,12 +67,18 @@ function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void 
     }
     for (; j + 4 <= n; j += 4) {
       const x = v128.load(px + (<usize>j << 2));
+      ma = f32x4.pmax(ma, v128.load(pn + (<usize>j << 2)));
       const hi = f32x4.add(x, negTop);
       const e = expNonPositive(hi, twoSumLow(x, hi, negTop), c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12);
       acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(e));
       acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 0, 1)));
       v128.store(py + (<usize>j << 2), e);
     }
+  }
+  const m = f32x4.pmax(ma, mb);
+  let next = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (let k = j; k < n; k++) {
+    next = max(next, load<f32>(pn + (<usize>k << 2)));
   }
   const accAll = f64x2.add(acc0, acc1);
   let sum = f64x2.extract_lane(accAll, 0) + f64x2.extract_lane(accAll, 1);
@@ -85,7 +99,7 @@ function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void 
     for (j = tail; j < n; j++) {
       store<f32>(py + (<usize>j << 2), <f32>(<f64>load<f32>(px + (<usize>j << 2)) - <f64>top - logSum));
     }
-    return;
+    return next;
   }
   const s = f32x4.splat(<f32>(1 / sum));
   for (j = 0; j + 4 <= n; j += 4) {
@@ -97,6 +111,7 @@ function contiguousLine(log: i32, px: usize, py: usize, n: i32, top: f32): void 
     const p = py + (<usize>j << 2);
     store<f32>(p, load<f32>(p) * scale);
   }
+  return next;
 }
 
 // The rounding error of hi = x + negTop, exactly (Knuth's TwoSum): x + negTop = hi + lo.
@@ -142,9 +157,11 @@ export function softmaxLines(
   o1: i32, o2: i32, n: i32, rowStart: i32, rowEnd: i32,
 ): void {
   if (xa == 1 && ya == 1) {
+    let top = lineMax(x + lineBase(rowStart, o1, o2, xs0, xs1, xs2), n, 1);
     for (let r = rowStart; r < rowEnd; r++) {
       const px = x + lineBase(r, o1, o2, xs0, xs1, xs2);
-      contiguousLine(log, px, y + lineBase(r, o1, o2, ys0, ys1, ys2), n, lineMax(px, n, 1));
+      const pn = r + 1 < rowEnd ? x + lineBase(r + 1, o1, o2, xs0, xs1, xs2) : px;
+      top = contiguousLine(log, px, y + lineBase(r, o1, o2, ys0, ys1, ys2), n, top, pn);
     }
     return;
   }
