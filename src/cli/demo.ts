@@ -5,7 +5,7 @@
  * A quick look, not a benchmark: speed claims come from `bench/`.
  */
 import { KERNELS, type AttrsOf, type KernelName } from '../kernels/index.js';
-import type { AnyKernelDef } from '../kernels/kernel.js';
+import { toleranceOf, type AnyKernelDef } from '../kernels/kernel.js';
 import { compare } from '../kernels/tolerance.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { magnitudeOf } from '../runtime/verify.js';
@@ -102,12 +102,12 @@ function runStep(runtime: Runtime, step: Step, fast: string): StepResult {
   const def = KERNELS[step.kernel] as unknown as AnyKernelDef;
   const merged = { ...def.defaults, ...step.attrs };
   const plan = def.infer(inputs, merged);
-  const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(runtime, def, merged, inputs, createRefBackend()) : undefined;
+  const magnitudes = toleranceOf(def, plan).kind === 'accumulated' ? magnitudeOf(runtime, def, merged, inputs, createRefBackend()) : undefined;
   let ratio = 0;
   let agree = true;
   ref.outputs.forEach((expected, i) => {
     const result = compare({
-      tolerance: def.tolerance,
+      tolerance: toleranceOf(def, plan),
       dtype: expected.dtype,
       actual: other.outputs[i]!.toArray(),
       expected: expected.toArray(),

@@ -19,6 +19,7 @@ import { melWeightMatrix } from './melWeightMatrix.js';
 import type { KernelDef } from './kernel.js';
 import { mul } from './mul.js';
 import { relu } from './relu.js';
+import { pairwiseDistances } from './pairwiseDistances.js';
 
 export const KERNELS = {
   matmul,
@@ -37,6 +38,7 @@ export const KERNELS = {
   dft,
   stft,
   melWeightMatrix,
+  pairwiseDistances,
 } as const;
 
 export type Kernels = typeof KERNELS;

@@ -39,6 +39,8 @@ export interface Cost {
  *   |a - e| <= factor * eps * depth * m, where m is the reference run on |inputs| and depth the
  *   number of terms per output (from `depth(plan)`).
  * - `spectral`: max |a - e| <= factor * eps * log2(2 + n) * max |e| over the whole output.
+ * - `relative`: |a - e| <= factor * eps * depth * max(|e|, floor): sums of same-signed terms
+ *   (distances), whose error is relative to the result itself.
  * Each non-exact bound also allows an absolute multiple of the dtype's smallest normal number,
  * so subnormal results that a backend flushes to zero are not failures (see tolerance.ts).
  */
@@ -46,7 +48,8 @@ export type Tolerance =
   | { readonly kind: 'exact' }
   | { readonly kind: 'ulp'; readonly ulp: number; readonly floor: number }
   | { readonly kind: 'accumulated'; readonly factor: number }
-  | { readonly kind: 'spectral'; readonly factor: number };
+  | { readonly kind: 'spectral'; readonly factor: number }
+  | { readonly kind: 'relative'; readonly factor: number; readonly floor: number };
 
 export type Inputs = readonly (Tensor | undefined)[];
 
@@ -56,6 +59,8 @@ export interface KernelDef<A extends object, P> {
   readonly outputs: readonly string[];
   readonly defaults: Readonly<A>;
   readonly tolerance: Tolerance;
+  /** The tolerance of one call when it depends on the attributes (e.g. the metric); else `tolerance`. */
+  toleranceFor?(plan: Plan<P>): Tolerance;
   /** Validates inputs and attributes (merged with defaults) and returns the plan. */
   infer(inputs: Inputs, attrs: A): Plan<P>;
   cost(plan: Plan<P>): Cost;
@@ -77,6 +82,11 @@ export interface KernelSpec<A extends object, P> extends Omit<KernelDef<A, P>, '
  * Declares a kernel. The returned `infer` first checks arity, lifetimes and dtypes against
  * `inputs`, rejects unknown attribute names, then runs the kernel's own validation.
  */
+/** The tolerance a planned call is held to: the kernel's per-call one, else its declared one. */
+export function toleranceOf<P>(def: KernelDef<object, P>, plan: Plan<P>): Tolerance {
+  return def.toleranceFor?.(plan) ?? def.tolerance;
+}
+
 export function defineKernel<A extends object, P>(spec: KernelSpec<A, P>): KernelDef<A, P> {
   return {
     ...spec,

@@ -84,6 +84,10 @@ function boundFunction(input: CompareInput, eps: number): (i: number, e: number 
       const mag = input.magnitude;
       return (i, e) => tol.factor * depth * (eps * Math.abs(Number(mag === undefined ? e : mag[i]!)) + tiny);
     }
+    case 'relative': {
+      const depth = Math.max(input.depth ?? 1, 1);
+      return (_i, e) => tol.factor * depth * (eps * Math.max(Math.abs(Number(e)), tol.floor) + tiny);
+    }
     case 'spectral': {
       let peak = 0;
       for (const e of input.expected) {

@@ -15,6 +15,7 @@ import type { GemmAttrs } from '../kernels/gemm.js';
 import type { LayerNormAttrs } from '../kernels/layerNorm.js';
 import type { ReduceAttrs } from '../kernels/reduce.js';
 import type { AxisAttrs } from '../kernels/softmax.js';
+import type { PairwiseDistancesAttrs } from '../kernels/pairwiseDistances.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { RuntimeCore } from './core.js';
 import { Heap } from './heap.js';
@@ -122,6 +123,17 @@ export class Runtime extends RuntimeCore {
    */
   matmul(a: Tensor, b: Tensor): Tensor {
     return this.run('matmul', [a, b])[0]!;
+  }
+
+  /**
+   * Distances between the rows of x [n, d] and of y [m, d] as [n, m]: metric 'sqeuclidean'
+   * (default), 'euclidean', 'cosine', 'dot' or 'manhattan' (scikit-learn's meanings). Points far
+   * from the origin keep their distances (no ||x||^2 - 2x.y + ||y||^2 cancellation).
+   * @example hp.pairwiseDistances(points, centroids, { metric: 'euclidean' })
+   * @throws SHAPE, DTYPE, ARGUMENT
+   */
+  pairwiseDistances(x: Tensor, y: Tensor, attrs: PairwiseDistancesAttrs = {}): Tensor {
+    return this.run('pairwiseDistances', [x, y], attrs)[0]!;
   }
 
   /** alpha * op(a) * op(b) + beta * c (ONNX Gemm). @throws SHAPE, DTYPE, ARGUMENT */

@@ -4,7 +4,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { fail } from '../errors.js';
-import type { AnyKernelDef, Inputs, Plan } from '../kernels/kernel.js';
+import { toleranceOf, type AnyKernelDef, type Inputs, type Plan } from '../kernels/kernel.js';
 import { compare, describeWorst } from '../kernels/tolerance.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -14,10 +14,10 @@ export function verifyCall(rt: RuntimeCore, def: AnyKernelDef, attrs: object, pl
   const expected = plan.outputs.map((o) => rt.empty(o.shape, o.dtype));
   try {
     ref.run(def, plan, inputs, expected);
-    const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(rt, def, attrs, inputs, ref) : undefined;
+    const magnitudes = toleranceOf(def, plan).kind === 'accumulated' ? magnitudeOf(rt, def, attrs, inputs, ref) : undefined;
     outputs.forEach((out, i) => {
       const result = compare({
-        tolerance: def.tolerance,
+        tolerance: toleranceOf(def, plan),
         dtype: out.dtype,
         actual: out.toArray(),
         expected: expected[i]!.toArray(),
@@ -28,7 +28,7 @@ export function verifyCall(rt: RuntimeCore, def: AnyKernelDef, attrs: object, pl
         fail({
           code: 'MISMATCH',
           kernel: def.name,
-          problem: `verify: output ${i} disagrees with the reference beyond the declared tolerance (${def.tolerance.kind})`,
+          problem: `verify: output ${i} disagrees with the reference beyond the declared tolerance (${toleranceOf(def, plan).kind})`,
           expected: `the ref result within tolerance`,
           received: describeWorst(result),
           hint: 'report this with the inputs; pin `require: "ref"` meanwhile',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRefBackend } from '../backends/ref/index.js';
 import { fail, isHotpathError } from '../errors.js';
 import { isKernelName, KERNELS, type AttrsOf, type KernelName } from '../kernels/index.js';
-import type { AnyKernelDef, Inputs } from '../kernels/kernel.js';
+import { toleranceOf, type AnyKernelDef, type Inputs } from '../kernels/kernel.js';
 import { compare, describeWorst, type Comparison } from '../kernels/tolerance.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { magnitudeOf } from '../runtime/verify.js';
@@ -139,7 +139,7 @@ function runCall(runtime: Runtime, c: OnnxCase, id: KernelName, call: KernelCall
   const merged = { ...def.defaults, ...call.attrs };
   const plan = def.infer(inputs, merged);
   const depth = def.depth?.(plan) ?? 1;
-  const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(runtime, def, merged, inputs, createRefBackend()) : undefined;
+  const magnitudes = toleranceOf(def, plan).kind === 'accumulated' ? magnitudeOf(runtime, def, merged, inputs, createRefBackend()) : undefined;
   let ratio = 0;
   const positions = [...c.outputs.keys()].sort((x, y) => x - y);
   for (const position of positions) {
@@ -154,7 +154,7 @@ function runCall(runtime: Runtime, c: OnnxCase, id: KernelName, call: KernelCall
       return { ...base, status: 'fail', reason: `${label}: ${problem}` };
     }
     const result: Comparison = compare({
-      tolerance: def.tolerance,
+      tolerance: toleranceOf(def, plan),
       dtype: actual.dtype,
       actual: actual.toArray(),
       expected: expected.data,
@@ -162,7 +162,7 @@ function runCall(runtime: Runtime, c: OnnxCase, id: KernelName, call: KernelCall
       depth,
     });
     if (!result.ok) {
-      return { ...base, status: 'fail', worst: `${label} ${describeWorst(result)}`, ratio: result.ratio, reason: `${label} differs beyond the declared ${def.tolerance.kind} tolerance` };
+      return { ...base, status: 'fail', worst: `${label} ${describeWorst(result)}`, ratio: result.ratio, reason: `${label} differs beyond the declared ${toleranceOf(def, plan).kind} tolerance` };
     }
     ratio = Math.max(ratio, result.ratio);
   }

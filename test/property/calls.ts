@@ -76,6 +76,17 @@ const gemmCall = fc
       .map(([a, b, cc]) => call('gemm', [a, b, cc], { alpha, beta, transA, transB }));
   });
 
+const METRIC = fc.constantFrom('sqeuclidean', 'euclidean', 'cosine', 'dot', 'manhattan');
+// Points near a common far-away centre (1e4 +- 1) besides the general values: the case where the
+// GEMM form of a distance cancels.
+const FAR_VALUES = fc.integer({ min: -(2 ** 12), max: 2 ** 12 }).map((i) => Math.fround(1e4 + i / 2 ** 12));
+const pairwiseDistancesCall = fc
+  .record({ n: small, m: small, d: dimArb({ maxDim: 9 }), metric: METRIC, far: fc.boolean(), dtype: floatDType })
+  .chain(({ n, m, d, metric, far, dtype }) => {
+    const arb = (shape: number[]) => (far ? layoutCaseArb(shape, { kinds: STRIDED_KINDS, dtype, values: FAR_VALUES }) : caseArb(shape, dtype, GEMM_VALUES));
+    return fc.tuple(arb([n, d]), arb([m, d])).map(([x, y]) => call('pairwiseDistances', [x, y], { metric }));
+  });
+
 export function binaryCall(kernel: 'add' | 'mul'): fc.Arbitrary<Call> {
   return fc
     .tuple(broadcastPairArb(), anyDType)
@@ -165,5 +176,6 @@ export const CALLS: Readonly<Record<string, fc.Arbitrary<Call>>> = {
   stft: stftCall,
   hannWindow: hannWindowCall,
   melWeightMatrix: melWeightMatrixCall,
+  pairwiseDistances: pairwiseDistancesCall,
 };
 const SPECTRAL = new Set(['dft', 'stft', 'hannWindow', 'melWeightMatrix']);

@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { KERNELS, type KernelName } from '../../src/index.js';
 import { isKernelName } from '../../src/kernels/index.js';
-import type { AnyKernelDef } from '../../src/kernels/kernel.js';
+import { toleranceOf, type AnyKernelDef } from '../../src/kernels/kernel.js';
 import { compare, describeWorst } from '../../src/kernels/tolerance.js';
 import { magnitudeOf } from '../../src/runtime/verify.js';
 import { LAYOUT_KINDS, shapedLayoutCaseArb } from '../../src/testing/arbitraries.js';
@@ -48,15 +48,17 @@ for (const { label, options } of CONFIGS) {
     }
     const expected = hp.run(kernel, rows, c.attrs as never, { backend: 'ref' });
     const merged = { ...def.defaults, ...c.attrs };
-    const depth = def.depth?.(def.infer(rows, merged)) ?? 1;
-    const magnitudes = def.tolerance.kind === 'accumulated' ? magnitudeOf(hp, def, merged, rows, refBackend) : undefined;
+    const plan = def.infer(rows, merged);
+    const depth = def.depth?.(plan) ?? 1;
+    const tolerance = toleranceOf(def, plan);
+    const magnitudes = tolerance.kind === 'accumulated' ? magnitudeOf(hp, def, merged, rows, refBackend) : undefined;
     assert.equal(actual.length, expected.length);
     expected.forEach((e, i) => {
       const a = actual[i]!;
       assert.deepEqual(a.shape, e.shape, `${c.kernel} output ${i} shape`);
       assert.equal(a.dtype, e.dtype, `${c.kernel} output ${i} dtype`);
-      const result = compare({ tolerance: def.tolerance, dtype: e.dtype, actual: a.toArray(), expected: e.toArray(), magnitude: magnitudes?.[i], depth });
-      assert.ok(result.ok, `${c.kernel} on ${backend}, output ${i} (${def.tolerance.kind}): ${describeWorst(result)}`);
+      const result = compare({ tolerance, dtype: e.dtype, actual: a.toArray(), expected: e.toArray(), magnitude: magnitudes?.[i], depth });
+      assert.ok(result.ok, `${c.kernel} on ${backend}, output ${i} (${tolerance.kind}): ${describeWorst(result)}`);
     });
   }
 

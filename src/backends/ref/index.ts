@@ -22,6 +22,7 @@ import { stftRef } from './stft.js';
 import { melWeightMatrixRef } from './melWeightMatrix.js';
 import { mulRef } from './mul.js';
 import { reluRef } from './relu.js';
+import { pairwiseDistancesRef } from './pairwiseDistances.js';
 
 type RefImpls = { readonly [K in KernelName]: KernelImpl<ParamsOf<K>> };
 
@@ -42,6 +43,7 @@ const IMPLS: RefImpls = {
   dft: dftRef,
   stft: stftRef,
   melWeightMatrix: melWeightMatrixRef,
+  pairwiseDistances: pairwiseDistancesRef,
 };
 
 function implOf(kernel: AnyKernelDef): KernelImpl<unknown> | undefined {

@@ -60,6 +60,24 @@ export class WasmContext {
     }
     return this.scratchOffset;
   }
+
+  /**
+   * A heap block of `bytes` for the duration of one call, for buffers that must outlive a
+   * nested `scratch()` (which may move); the caller frees it with `release()` in a finally.
+   * @throws MEMORY when the heap cannot hold it
+   */
+  temp(bytes: number, purpose: string): number {
+    return this.heap.alloc(Math.max(bytes, 64), purpose);
+  }
+
+  release(offset: number): void {
+    this.heap.release(offset);
+  }
+
+  /** float32 elements of the heap at a byte offset, for small host-side writes (e.g. a mean). */
+  f32(byteOffset: number, length: number): Float32Array {
+    return this.heap.view('float32', byteOffset, length) as Float32Array;
+  }
 }
 
 /** Float32 is what the wasm kernels compute in; other dtypes stay on ref. */

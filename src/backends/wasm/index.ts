@@ -19,6 +19,7 @@ import { matmulWasm } from './matmul.js';
 import { melWeightMatrixWasm } from './melWeightMatrix.js';
 import { loadModule } from './module.js';
 import { mulWasm } from './mul.js';
+import { pairwiseDistancesWasm } from './pairwiseDistances.js';
 import { Pool } from './pool.js';
 import { reduceMeanWasm } from './reduceMean.js';
 import { reduceSumWasm } from './reduceSum.js';
@@ -46,10 +47,11 @@ const IMPLS: WasmImpls = {
   stft: stftWasm,
   hannWindow: hannWindowWasm,
   melWeightMatrix: melWeightMatrixWasm,
+  pairwiseDistances: pairwiseDistancesWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -14,3 +14,4 @@ export { stftFrames } from './stft';
 export { fftScratchBytes } from './fft';
 export { hannWindow } from './hannWindow';
 export { melWeightMatrix } from './melWeightMatrix';
+export { distancePack, distanceFinish, manhattanRows } from './pairwiseDistances';

@@ -1,0 +1,147 @@
+// pairwiseDistances, float32. Squared Euclidean (and Euclidean, cosine) go through one GEMM on
+// packed, augmented rows (see distancePack); distanceFinish then turns the GEMM result into
+// distances and recomputes, directly from the inputs, every entry where the GEMM form may have
+// cancelled. manhattanRows is a direct sum. Strides are in elements; pointers in bytes.
+
+@inline function at(base: usize, rs: i32, cs: i32, r: i32, p: i32): f32 {
+  return load<f32>(base + (<usize>(r * rs + p * cs) << 2));
+}
+
+// Packs rows [rowStart, rowEnd) of a [rows, d] operand into dst (row length ld = d + 2):
+// side 0 (x): [x - mu, |x - mu|^2, 1]; side 1 (y): [-2 (y - mu), 1, |y - mu|^2], so that one
+// GEMM of the two gives |x - mu|^2 + |y - mu|^2 - 2 (x - mu).(y - mu) = |x - y|^2. Centring on
+// mu (a mean of the points) keeps points far from the origin from cancelling: x - mu is exact
+// for points near mu. Side 2 (cosine): [x / |x|, 0, 0] (a zero row stays zero). norms[r] gets
+// the float32 squared norm (side 0 and 1).
+export function distancePack(
+  src: usize, rs: i32, cs: i32, d: i32, mu: usize,
+  dst: usize, ld: i32, norms: usize, side: i32, rowStart: i32, rowEnd: i32,
+): void {
+  for (let r = rowStart; r < rowEnd; r++) {
+    const row = dst + (<usize>(r * ld) << 2);
+    let norm: f64 = 0;
+    for (let p = 0; p < d; p++) {
+      const v = side == 2 ? at(src, rs, cs, r, p) : at(src, rs, cs, r, p) - load<f32>(mu + (<usize>p << 2));
+      norm += <f64>v * <f64>v;
+      store<f32>(row + (<usize>p << 2), side == 1 ? v * -2 : v);
+    }
+    const tail = row + (<usize>d << 2);
+    if (side == 2) {
+      // In float64: for subnormal rows 1 / |x| overflows float32.
+      const scale: f64 = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let p = 0; p < d; p++) {
+        const q = row + (<usize>p << 2);
+        store<f32>(q, <f32>(<f64>load<f32>(q) * scale));
+      }
+      store<f32>(tail, 0);
+      store<f32>(tail, 0, 4);
+      continue;
+    }
+    store<f32>(norms + (<usize>r << 2), <f32>norm);
+    store<f32>(tail, side == 0 ? <f32>norm : 1);
+    store<f32>(tail, side == 0 ? 1 : <f32>norm, 4);
+  }
+}
+
+// sum (x_r - y_j)^2 in float64, straight from the inputs; its square root for mode 1 (taken
+// in float64, so a squared distance below float32's range still gives its root).
+function direct(x: usize, xrs: i32, xcs: i32, y: usize, yrs: i32, ycs: i32, d: i32, r: i32, j: i32, mode: i32): f32 {
+  let sum: f64 = 0;
+  for (let p = 0; p < d; p++) {
+    const diff = <f64>at(x, xrs, xcs, r, p) - <f64>at(y, yrs, ycs, j, p);
+    sum += diff * diff;
+  }
+  return <f32>(mode == 1 ? Math.sqrt(sum) : sum);
+}
+
+// Squared distances below this are recomputed whatever the GEMM says: near float32's smallest
+// normal, the float32 value has lost relative precision (and its root would show it).
+const SMALL: f32 = 8.673617379884035e-19; // 2^-60
+
+// Rows [rowStart, rowEnd) of out [n, m] (row-major, holding the GEMM result) become distances.
+// mode 0: squared Euclidean, 1: Euclidean, 2: cosine (out holds x.y of unit rows).
+// For 0 and 1: where D < (|x|^2 + |y|^2) / 2 the GEMM's rounding (about (d + 2) eps times that
+// sum) could be a large part of D, so D is recomputed directly; elsewhere its relative error
+// stays below about 4 (d + 2) eps. NaN fails the test and is recomputed (giving ref's NaN).
+export function distanceFinish(
+  out: usize, m: i32, mode: i32, nx: usize, ny: usize,
+  x: usize, xrs: i32, xcs: i32, y: usize, yrs: i32, ycs: i32, d: i32,
+  rowStart: i32, rowEnd: i32,
+): void {
+  const half = f32x4.splat(0.5);
+  const small = f32x4.splat(SMALL);
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  const two = f32x4.splat(2);
+  for (let r = rowStart; r < rowEnd; r++) {
+    const row = out + (<usize>r * <usize>m << 2);
+    if (mode == 2) {
+      let j = 0;
+      for (; j + 4 <= m; j += 4) {
+        const q = row + (<usize>j << 2);
+        v128.store(q, f32x4.min(f32x4.max(f32x4.sub(one, v128.load(q)), zero), two));
+      }
+      for (; j < m; j++) {
+        const q = row + (<usize>j << 2);
+        store<f32>(q, min<f32>(max<f32>(1 - load<f32>(q), 0), 2));
+      }
+      continue;
+    }
+    const nr = load<f32>(nx + (<usize>r << 2));
+    const vnr = f32x4.splat(nr);
+    let j = 0;
+    for (; j + 4 <= m; j += 4) {
+      const q = row + (<usize>j << 2);
+      const v = v128.load(q);
+      const s = f32x4.mul(f32x4.add(vnr, v128.load(ny + (<usize>j << 2))), half);
+      if (i32x4.all_true(v128.and(f32x4.ge(v, s), f32x4.ge(v, small)))) {
+        v128.store(q, mode == 1 ? f32x4.sqrt(v) : v);
+        continue;
+      }
+      for (let l = 0; l < 4; l++) {
+        finishOne(q + (<usize>l << 2), nr, ny + (<usize>(j + l) << 2), mode, x, xrs, xcs, y, yrs, ycs, d, r, j + l);
+      }
+    }
+    for (; j < m; j++) {
+      finishOne(row + (<usize>j << 2), nr, ny + (<usize>j << 2), mode, x, xrs, xcs, y, yrs, ycs, d, r, j);
+    }
+  }
+}
+
+@inline function finishOne(q: usize, nr: f32, pny: usize, mode: i32, x: usize, xrs: i32, xcs: i32, y: usize, yrs: i32, ycs: i32, d: i32, r: i32, j: i32): void {
+  const v = load<f32>(q);
+  if (v >= (nr + load<f32>(pny)) * 0.5 && v >= SMALL) {
+    store<f32>(q, mode == 1 ? Mathf.sqrt(v) : v);
+  } else {
+    store<f32>(q, direct(x, xrs, xcs, y, yrs, ycs, d, r, j, mode));
+  }
+}
+
+// out[r, j] = sum |x_r - y_j| for rows [rowStart, rowEnd): four float32 lanes of partial sums
+// (positive terms: relative error at most d/4 eps) added in float64, when both rows are
+// contiguous; float64 scalar sums otherwise.
+export function manhattanRows(
+  x: usize, xrs: i32, xcs: i32, y: usize, yrs: i32, ycs: i32, out: usize, m: i32, d: i32,
+  rowStart: i32, rowEnd: i32,
+): void {
+  for (let r = rowStart; r < rowEnd; r++) {
+    const orow = out + (<usize>r * <usize>m << 2);
+    for (let j = 0; j < m; j++) {
+      let sum: f64 = 0;
+      let p = 0;
+      if (xcs == 1 && ycs == 1) {
+        const px = x + (<usize>(r * xrs) << 2);
+        const py = y + (<usize>(j * yrs) << 2);
+        let acc = f32x4.splat(0);
+        for (; p + 4 <= d; p += 4) {
+          acc = f32x4.add(acc, f32x4.abs(f32x4.sub(v128.load(px + (<usize>p << 2)), v128.load(py + (<usize>p << 2)))));
+        }
+        sum = <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1) + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+      }
+      for (; p < d; p++) {
+        sum += Math.abs(<f64>at(x, xrs, xcs, r, p) - <f64>at(y, yrs, ycs, j, p));
+      }
+      store<f32>(orow + (<usize>j << 2), <f32>sum);
+    }
+  }
+}

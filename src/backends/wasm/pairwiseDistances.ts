@@ -1,0 +1,83 @@
+/**
+ * pairwiseDistances on wasm, float32. sqeuclidean / euclidean / cosine: pack both operands
+ * (centred, augmented with their norms, or normalized), one GEMM, then a finishing pass that
+ * recomputes directly wherever the GEMM form could have cancelled (assembly/pairwiseDistances.ts).
+ * dot is the GEMM itself; manhattan a direct sum. Any strides; float64 runs on ref.
+ */
+import type { PairwiseDistancesParams } from '../../kernels/pairwiseDistances.js';
+import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
+import { float32Only, type WasmContext, type WasmImpl } from './context.js';
+import { productRows } from './matmul.js';
+import { pointer, rowRange } from './shape.js';
+
+const FINISH_MODE = { sqeuclidean: 0, euclidean: 1, cosine: 2 } as const;
+
+export const pairwiseDistancesWasm: WasmImpl<PairwiseDistancesParams> = {
+  supports: (_plan, inputs) => float32Only(inputs),
+  run(ctx, plan, [x, y], [out]) {
+    const { n, m, d, metric, x: xv, y: yv } = plan.params;
+    if (n === 0 || m === 0) {
+      return;
+    }
+    const px = pointer(x!, xv);
+    const py = pointer(y!, yv);
+    const po = out!.storage.byteOffset;
+    const [xrs, xcs] = xv.strides as [number, number];
+    const [yrs, ycs] = yv.strides as [number, number];
+    if (metric === 'dot') {
+      productRows(ctx, 'float32', { ptr: px, rs: xrs, cs: xcs }, { ptr: py, rs: ycs, cs: yrs }, po, n, m, d, 1, null, 0);
+      return;
+    }
+    if (metric === 'manhattan') {
+      byRows(ctx, 'manhattanRows', n, n * m * d, (range) => [px, xrs, xcs, py, yrs, ycs, po, m, d, ...range]);
+      return;
+    }
+    const mode = FINISH_MODE[metric];
+    const ld = d + 2;
+    const base = ctx.temp(4 * (n * ld + m * ld + n + m + d), 'pairwiseDistances packing');
+    try {
+      const packedX = base;
+      const packedY = packedX + 4 * n * ld;
+      const normsX = packedY + 4 * m * ld;
+      const normsY = normsX + 4 * n;
+      const mu = normsY + 4 * m;
+      const side = mode === 2 ? 2 : 0;
+      if (mode !== 2) {
+        // Centre on the mean of the smaller set: cheap, and near any cluster of points that
+        // could cancel (points far from it are far from each other's GEMM trouble too).
+        const [t, v] = n <= m ? [x!, xv] : [y!, yv];
+        ctx.f32(mu, d).set(meanRows(t, v, d));
+      }
+      byRows(ctx, 'distancePack', n, n * d, (range) => [px, xrs, xcs, d, mu, packedX, ld, normsX, side, ...range]);
+      byRows(ctx, 'distancePack', m, m * d, (range) => [py, yrs, ycs, d, mu, packedY, ld, normsY, mode === 2 ? 2 : 1, ...range]);
+      productRows(ctx, 'float32', { ptr: packedX, rs: ld, cs: 1 }, { ptr: packedY, rs: 1, cs: ld }, po, n, m, ld, 1, null, 0);
+      byRows(ctx, 'distanceFinish', n, n * m, (range) => [po, m, mode, normsX, normsY, px, xrs, xcs, py, yrs, ycs, d, ...range]);
+    } finally {
+      ctx.release(base);
+    }
+  },
+};
+
+/** Runs `name` over `rows` split across the threads `work` elements are worth. */
+function byRows(ctx: WasmContext, name: string, rows: number, work: number, argsOf: (range: [number, number]) => readonly number[]): void {
+  const threads = Math.min(ctx.threadsFor(work), rows);
+  ctx.pool.parallel(name, (t) => {
+    const range = t < threads ? rowRange(rows, threads, t) : null;
+    return range === null ? null : argsOf(range);
+  });
+}
+
+/** Column means of a [rows, d] view, summed in float64. */
+function meanRows(t: Tensor, v: ViewSpec, d: number): Float32Array {
+  const data = t.data('pairwiseDistances');
+  const rows = v.shape[0]!;
+  const [rs, cs] = v.strides as [number, number];
+  const sums = new Float64Array(d);
+  for (let r = 0; r < rows; r++) {
+    const base = v.offset + r * rs;
+    for (let p = 0; p < d; p++) {
+      sums[p] = sums[p]! + (data[base + p * cs] as number);
+    }
+  }
+  return Float32Array.from(sums, (s) => (rows === 0 ? 0 : s / rows));
+}
