@@ -14,3 +14,4 @@ export { DTYPES, type DType, type TypedArray } from './tensor/dtype.js';
 export type { Layout } from './tensor/layout.js';
 export { KERNELS, type KernelName } from './kernels/index.js';
 export type { Backend, BackendFactory, BackendInfo } from './backends/backend.js';
+export * from './io/index.js';

@@ -20,6 +20,7 @@ import type { KernelDef } from './kernel.js';
 import { mul } from './mul.js';
 import { relu } from './relu.js';
 import { pairwiseDistances } from './pairwiseDistances.js';
+import { lloyd } from './lloyd.js';
 
 export const KERNELS = {
   matmul,
@@ -39,6 +40,7 @@ export const KERNELS = {
   stft,
   melWeightMatrix,
   pairwiseDistances,
+  lloyd,
 } as const;
 
 export type Kernels = typeof KERNELS;

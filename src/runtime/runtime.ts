@@ -17,6 +17,7 @@ import type { ReduceAttrs } from '../kernels/reduce.js';
 import type { AxisAttrs } from '../kernels/softmax.js';
 import type { PairwiseDistancesAttrs } from '../kernels/pairwiseDistances.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type IterateRowsOptions, type LoadNpyOptions, type NpyWriteInfo, type RowsOptions, type SaveNpzOptions } from '../io/index.js';
 import { RuntimeCore } from './core.js';
 import { Heap } from './heap.js';
 import type { PassedOver } from './dispatch.js';
@@ -116,6 +117,50 @@ function resolveFactories(list: RuntimeOptions['backends']): readonly BackendFac
 
 /** Kernel methods. Each returns new tensors the caller owns; inputs are never modified. */
 export class Runtime extends RuntimeCore {
+  /**
+   * Reads a .npy file (versions 1-3) into a tensor: Fortran order becomes a `col` tensor, no
+   * copy either way. @example const x = hp.load('points.npy')
+   * @throws FORMAT (a malformed or hostile file), IO, MEMORY
+   */
+  load(path: string, options: LoadNpyOptions = {}): Tensor {
+    return loadNpy(this, path, options);
+  }
+
+  /**
+   * Writes a tensor as .npy (row- or col-contiguous tensors as they are; other views through a
+   * row-major copy, counted in stats). @throws IO, LIFETIME
+   */
+  save(path: string, tensor: Tensor): NpyWriteInfo {
+    const info = saveNpy(this, path, tensor);
+    if (info.gathered) {
+      this.recorder.recordCopy('save: a strided tensor written through a row-major copy');
+    }
+    return info;
+  }
+
+  /** Every array of a .npz archive (stored or deflated), by name. @throws FORMAT, IO, MEMORY */
+  loadNpz(path: string): Record<string, Tensor> {
+    return loadNpz(this, path);
+  }
+
+  /** Writes tensors as a .npz archive (`compress` as np.savez_compressed). @throws IO, LIFETIME */
+  saveNpz(path: string, tensors: Record<string, Tensor>, options: SaveNpzOptions = {}): void {
+    saveNpz(this, path, tensors, options);
+  }
+
+  /** Rows [start, start + count) along axis 0 of a C-order .npy, reading only those bytes. @throws FORMAT, LAYOUT, ARGUMENT, IO */
+  readRows(path: string, start: number, count: number, options: RowsOptions = {}): Tensor {
+    return readRows(this, path, start, count, options);
+  }
+
+  /**
+   * Batches of up to `batch` rows of a .npy, for files larger than memory; release each.
+   * @example for await (const rows of hp.iterateRows('big.npy', { batch: 65536 })) { ...; rows.release(); }
+   */
+  iterateRows(path: string, options: IterateRowsOptions): AsyncGenerator<Tensor, void, undefined> {
+    return iterateRows(this, path, options);
+  }
+
   /**
    * Matrix product with numpy semantics (1-D promotion, broadcast batch dims), any layout.
    * @example hp.matmul(hp.tensor(a, [m, k]), hp.tensor(b, [k, n], { layout: 'col' }))

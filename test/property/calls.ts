@@ -87,6 +87,16 @@ const pairwiseDistancesCall = fc
     return fc.tuple(arb([n, d]), arb([m, d])).map(([x, y]) => call('pairwiseDistances', [x, y], { metric }));
   });
 
+// Points and centroids from a few distinct values, so that exact and near ties are common.
+const TIE_VALUES = fc.constantFrom(0, 1, -1, 0.5, 3, 1e4, 1e4 + 1);
+const lloydCall = fc
+  .record({ n: dimArb({ maxDim: 12 }), k: fc.integer({ min: 1, max: 6 }), d: dimArb({ maxDim: 6 }), ties: fc.boolean(), weighted: fc.boolean(), dtype: floatDType })
+  .chain(({ n, k, d, ties, weighted, dtype }) => {
+    const arb = (shape: number[]) => (ties ? layoutCaseArb(shape, { kinds: STRIDED_KINDS, dtype, values: TIE_VALUES }) : caseArb(shape, dtype, GEMM_VALUES));
+    const w = weighted ? caseArb([n], dtype, { maxAbs: 1e6, tiny: false }) : fc.constant(undefined);
+    return fc.tuple(arb([n, d]), arb([k, d]), w).map(([x, c, ww]) => call('lloyd', [x, c, ww]));
+  });
+
 export function binaryCall(kernel: 'add' | 'mul'): fc.Arbitrary<Call> {
   return fc
     .tuple(broadcastPairArb(), anyDType)
@@ -177,5 +187,6 @@ export const CALLS: Readonly<Record<string, fc.Arbitrary<Call>>> = {
   hannWindow: hannWindowCall,
   melWeightMatrix: melWeightMatrixCall,
   pairwiseDistances: pairwiseDistancesCall,
+  lloyd: lloydCall,
 };
 const SPECTRAL = new Set(['dft', 'stft', 'hannWindow', 'melWeightMatrix']);

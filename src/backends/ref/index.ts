@@ -23,6 +23,7 @@ import { melWeightMatrixRef } from './melWeightMatrix.js';
 import { mulRef } from './mul.js';
 import { reluRef } from './relu.js';
 import { pairwiseDistancesRef } from './pairwiseDistances.js';
+import { lloydRef } from './lloyd.js';
 
 type RefImpls = { readonly [K in KernelName]: KernelImpl<ParamsOf<K>> };
 
@@ -44,6 +45,7 @@ const IMPLS: RefImpls = {
   stft: stftRef,
   melWeightMatrix: melWeightMatrixRef,
   pairwiseDistances: pairwiseDistancesRef,
+  lloyd: lloydRef,
 };
 
 function implOf(kernel: AnyKernelDef): KernelImpl<unknown> | undefined {

@@ -20,6 +20,7 @@ import { melWeightMatrixWasm } from './melWeightMatrix.js';
 import { loadModule } from './module.js';
 import { mulWasm } from './mul.js';
 import { pairwiseDistancesWasm } from './pairwiseDistances.js';
+import { lloydWasm } from './lloyd.js';
 import { Pool } from './pool.js';
 import { reduceMeanWasm } from './reduceMean.js';
 import { reduceSumWasm } from './reduceSum.js';
@@ -48,10 +49,11 @@ const IMPLS: WasmImpls = {
   hannWindow: hannWindowWasm,
   melWeightMatrix: melWeightMatrixWasm,
   pairwiseDistances: pairwiseDistancesWasm,
+  lloyd: lloydWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'lloydPrepare', 'lloydAssign', 'lloydCombine'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -15,3 +15,4 @@ export { fftScratchBytes } from './fft';
 export { hannWindow } from './hannWindow';
 export { melWeightMatrix } from './melWeightMatrix';
 export { distancePack, distanceFinish, manhattanRows } from './pairwiseDistances';
+export { lloydPrepare, lloydAssign, lloydCombine } from './lloyd';

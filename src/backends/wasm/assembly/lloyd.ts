@@ -1,0 +1,239 @@
+// lloyd (one k-means step), float32 points, exact results (see src/kernels/lloyd.ts):
+// - lloydPrepare: centroids transposed into ct [d][kpad] (kpad a multiple of 8, padding
+//   centroids 0 with squared norm +Inf so they never win) and their float32 squared norms cn;
+// - lloydAssign: per row the score |c|^2 - 2 x.c for every centroid, four rows at a time in
+//   SIMD (a small GEMM), the best and second-best score per row; where they are closer than
+//   the scores' rounding could explain (or not finite), every distance is recomputed in float64
+//   in feature order, as the reference does, so the label is the reference's. Then w * x and w
+//   are added in float64 to the row's block of sums (blocks of LLOYD_BLOCK rows, one per slot);
+// - lloydCombine: block sums added in block order into the totals.
+// Pointers are bytes; strides elements. Rows of x and of c are contiguous (cs = 1).
+
+const U: f32 = 5.9604644775390625e-8; // 2^-24, float32 unit roundoff
+const F64_U: f32 = 1.1102230246251565e-16; // 2^-53, float64 unit roundoff
+
+export function lloydPrepare(c: usize, crs: i32, k: i32, d: i32, ct: usize, kpad: i32, cn: usize): void {
+  for (let j = 0; j < kpad; j++) {
+    let norm: f64 = 0;
+    for (let p = 0; p < d; p++) {
+      const v: f32 = j < k ? load<f32>(c + (<usize>(j * crs + p) << 2)) : 0;
+      norm += <f64>v * <f64>v;
+      store<f32>(ct + (<usize>(p * kpad + j) << 2), v);
+    }
+    store<f32>(cn + (<usize>j << 2), j < k ? <f32>norm : Infinity);
+  }
+}
+
+// a * b + c, fused in the relaxed-SIMD build.
+@inline function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+// Scores of rows r0..r3 (pointers) against all kpad centroids into sc [4][kpad].
+@inline function scores4(r0: usize, r1: usize, r2: usize, r3: usize, d: i32, ct: usize, kpad: i32, cn: usize, sc: usize): void {
+  const minusTwo = f32x4.splat(-2);
+  for (let g = 0; g < kpad; g += 8) {
+    let a00 = f32x4.splat(0);
+    let a01 = a00;
+    let a10 = a00;
+    let a11 = a00;
+    let a20 = a00;
+    let a21 = a00;
+    let a30 = a00;
+    let a31 = a00;
+    for (let p = 0; p < d; p++) {
+      const cp = ct + (<usize>(p * kpad + g) << 2);
+      const c0 = v128.load(cp);
+      const c1 = v128.load(cp, 16);
+      const o = <usize>p << 2;
+      const x0 = v128.load32_splat(r0 + o);
+      const x1 = v128.load32_splat(r1 + o);
+      const x2 = v128.load32_splat(r2 + o);
+      const x3 = v128.load32_splat(r3 + o);
+      a00 = fma(x0, c0, a00);
+      a01 = fma(x0, c1, a01);
+      a10 = fma(x1, c0, a10);
+      a11 = fma(x1, c1, a11);
+      a20 = fma(x2, c0, a20);
+      a21 = fma(x2, c1, a21);
+      a30 = fma(x3, c0, a30);
+      a31 = fma(x3, c1, a31);
+    }
+    const n0 = v128.load(cn + (<usize>g << 2));
+    const n1 = v128.load(cn + (<usize>g << 2), 16);
+    const row = <usize>kpad << 2;
+    const q = sc + (<usize>g << 2);
+    v128.store(q, fma(a00, minusTwo, n0));
+    v128.store(q, fma(a01, minusTwo, n1), 16);
+    v128.store(q + row, fma(a10, minusTwo, n0));
+    v128.store(q + row, fma(a11, minusTwo, n1), 16);
+    v128.store(q + 2 * row, fma(a20, minusTwo, n0));
+    v128.store(q + 2 * row, fma(a21, minusTwo, n1), 16);
+    v128.store(q + 3 * row, fma(a30, minusTwo, n0));
+    v128.store(q + 3 * row, fma(a31, minusTwo, n1), 16);
+  }
+}
+
+// The exact label: float64 distances in feature order, first strict minimum (NaN never wins).
+function exactLabel(px: usize, d: i32, c: usize, crs: i32, k: i32): i32 {
+  let best = 0;
+  let bestDist: f64 = Infinity;
+  for (let j = 0; j < k; j++) {
+    let dist: f64 = 0;
+    const pc = c + (<usize>(j * crs) << 2);
+    for (let p = 0; p < d; p++) {
+      const diff = <f64>load<f32>(px + (<usize>p << 2)) - <f64>load<f32>(pc + (<usize>p << 2));
+      dist += diff * diff;
+    }
+    if (dist < bestDist) {
+      bestDist = dist;
+      best = j;
+    }
+  }
+  return best;
+}
+
+@inline function better(v: f32, i: i32, b: f32, bi: i32): bool {
+  return v < b || (v == b && i < bi);
+}
+
+// The label of one row from its scores (kpad of them at s).
+function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: i32, maxC2: f32, maxC: f32): i32 {
+  let best1 = f32x4.splat(Infinity);
+  let best2 = best1;
+  let idx = i32x4.splat(0);
+  let lane = i32x4(0, 1, 2, 3);
+  const four = i32x4.splat(4);
+  for (let j = 0; j < kpad; j += 4) {
+    const v = v128.load(s + (<usize>j << 2));
+    const lt = f32x4.lt(v, best1);
+    best2 = f32x4.pmin(best2, f32x4.pmax(best1, v));
+    idx = v128.bitselect(lane, idx, lt);
+    best1 = f32x4.pmin(best1, v);
+    lane = i32x4.add(lane, four);
+  }
+  // Across the four lanes: the smallest best (lowest index on ties) and the runner-up.
+  const v0 = f32x4.extract_lane(best1, 0);
+  const v1 = f32x4.extract_lane(best1, 1);
+  const v2 = f32x4.extract_lane(best1, 2);
+  const v3 = f32x4.extract_lane(best1, 3);
+  let b = v0;
+  let bi = i32x4.extract_lane(idx, 0);
+  let second = min(f32x4.extract_lane(best2, 0), min(v1, min(v2, v3)));
+  if (better(v1, i32x4.extract_lane(idx, 1), b, bi)) {
+    b = v1;
+    bi = i32x4.extract_lane(idx, 1);
+    second = min(f32x4.extract_lane(best2, 1), min(v0, min(v2, v3)));
+  }
+  if (better(v2, i32x4.extract_lane(idx, 2), b, bi)) {
+    b = v2;
+    bi = i32x4.extract_lane(idx, 2);
+    second = min(f32x4.extract_lane(best2, 2), min(v0, min(v1, v3)));
+  }
+  if (better(v3, i32x4.extract_lane(idx, 3), b, bi)) {
+    b = v3;
+    bi = i32x4.extract_lane(idx, 3);
+    second = min(f32x4.extract_lane(best2, 3), min(v0, min(v1, v2)));
+  }
+  // |x| for the rounding bound: scores err by at most u (2 |c|^2 + 2 (d + 1) |x| |c|) each;
+  // the bound doubles that for the gap between two of them, with margin.
+  let xx = f32x4.splat(0);
+  let p = 0;
+  for (; p + 4 <= d; p += 4) {
+    const v = v128.load(px + (<usize>p << 2));
+    xx = fma(v, v, xx);
+  }
+  let x2 = f32x4.extract_lane(xx, 0) + f32x4.extract_lane(xx, 1) + f32x4.extract_lane(xx, 2) + f32x4.extract_lane(xx, 3);
+  for (; p < d; p++) {
+    const v = load<f32>(px + (<usize>p << 2));
+    x2 += v * v;
+  }
+  // The reference's own float64 distances err by up to about (d + 2) 2^-53 (|x| + |c|)^2 (far
+  // more than the score gap when |x| >> |c|), so a gap within that is settled its way too.
+  const xn = Mathf.sqrt(x2);
+  const reach = xn + maxC;
+  const terms = <f32>(d + 2);
+  const bound: f32 = <f32>4.5 * U * (<f32>2 * maxC2 + <f32>2 * (terms - 1) * xn * maxC) + <f32>4 * terms * F64_U * reach * reach;
+  if (!(second - b > bound)) {
+    return exactLabel(px, d, c, crs, k);
+  }
+  return bi;
+}
+
+// Adds w * x (float64) to the label's row of the block sums and w to its count.
+@inline function accumulate(px: usize, d: i32, w: f64, sums: usize, counts: usize, label: i32, weighted: bool): void {
+  const row = sums + (<usize>(label * d) << 3);
+  const vw = f64x2.splat(w);
+  let p = 0;
+  for (; p + 4 <= d; p += 4) {
+    const v = v128.load(px + (<usize>p << 2));
+    let lo = f64x2.promote_low_f32x4(v);
+    let hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    if (weighted) {
+      lo = f64x2.mul(vw, lo);
+      hi = f64x2.mul(vw, hi);
+    }
+    const q = row + (<usize>p << 3);
+    v128.store(q, f64x2.add(v128.load(q), lo));
+    v128.store(q, f64x2.add(v128.load(q, 16), hi), 16);
+  }
+  for (; p < d; p++) {
+    const q = row + (<usize>p << 3);
+    store<f64>(q, load<f64>(q) + w * <f64>load<f32>(px + (<usize>p << 2)));
+  }
+  const pc = counts + (<usize>label << 3);
+  store<f64>(pc, load<f64>(pc) + w);
+}
+
+// Rows [rowStart, rowEnd) (a whole number of blocks, but the last) of x; block sums for the
+// block holding row r go to slots + ((r - slotRow) / block) * slotBytes: k * d sums then k
+// counts, float64. sc: this thread's score scratch, 4 * kpad floats.
+export function lloydAssign(
+  x: usize, xrs: i32, d: i32, w: usize, ws: i32, ct: usize, kpad: i32, cn: usize,
+  c: usize, crs: i32, k: i32, maxC2: f32, maxC: f32, labels: usize,
+  slots: usize, slotRow: i32, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
+): void {
+  const slotBytes = <usize>(k * d + k) << 3;
+  for (let b0 = rowStart; b0 < rowEnd; b0 += block) {
+    const b1 = min(rowEnd, b0 + block);
+    const sums = slots + <usize>((b0 - slotRow) / block) * slotBytes;
+    const counts = sums + (<usize>(k * d) << 3);
+    memory.fill(sums, 0, slotBytes);
+    for (let r = b0; r < b1; r += 4) {
+      const last = min(r + 3, b1 - 1);
+      const p0 = x + (<usize>(r * xrs) << 2);
+      const p1 = x + (<usize>(min(r + 1, last) * xrs) << 2);
+      const p2 = x + (<usize>(min(r + 2, last) * xrs) << 2);
+      const p3 = x + (<usize>(last * xrs) << 2);
+      scores4(p0, p1, p2, p3, d, ct, kpad, cn, sc);
+      for (let i = r; i <= last; i++) {
+        const px = x + (<usize>(i * xrs) << 2);
+        const label = labelOf(sc + (<usize>((i - r) * kpad) << 2), kpad, px, d, c, crs, k, maxC2, maxC);
+        store<i32>(labels + (<usize>i << 2), label);
+        const weight: f64 = w == 0 ? 1 : <f64>load<f32>(w + (<usize>(i * ws) << 2));
+        accumulate(px, d, weight, sums, counts, label, w != 0);
+      }
+    }
+  }
+}
+
+// sums (k * d) and counts (k), float64, += each of `slotCount` slots, in slot order.
+export function lloydCombine(slots: usize, slotCount: i32, k: i32, d: i32, sums: usize, counts: usize): void {
+  const kd = k * d;
+  const slotBytes = <usize>(kd + k) << 3;
+  for (let s = 0; s < slotCount; s++) {
+    const slot = slots + <usize>s * slotBytes;
+    for (let e = 0; e < kd; e++) {
+      const q = sums + (<usize>e << 3);
+      store<f64>(q, load<f64>(q) + load<f64>(slot + (<usize>e << 3)));
+    }
+    for (let j = 0; j < k; j++) {
+      const q = counts + (<usize>j << 3);
+      store<f64>(q, load<f64>(q) + load<f64>(slot + (<usize>(kd + j) << 3)));
+    }
+  }
+}
