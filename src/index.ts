@@ -15,3 +15,5 @@ export type { Layout } from './tensor/layout.js';
 export { KERNELS, type KernelName } from './kernels/index.js';
 export type { Backend, BackendFactory, BackendInfo } from './backends/backend.js';
 export * from './io/index.js';
+export type { IterationInfo, KMeansInit, KMeansOptions, KMeansResult } from './kmeans/index.js';
+export type { Metric, PairwiseDistancesAttrs } from './kernels/pairwiseDistances.js';

@@ -10,6 +10,8 @@ import { isHotpathError } from '../errors.js';
 import { conformanceCommand } from './conformance.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
+import { kmeansCommand, type KMeansCommandOptions } from './kmeans.js';
+import { blobsCommand, type BlobsCommandOptions } from './blobs.js';
 
 /** Builds the program; each action stores its exit code in `result.code`. */
 function buildProgram(result: { code: number }): Command {
@@ -39,6 +41,36 @@ function buildProgram(result: { code: number }): Command {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       result.code = await demoCommand({ json: opts.json === true });
+    });
+  program
+    .command('kmeans')
+    .description('k-means on a .npy file of points [n, d]: progress, summary, labels and centroids as .npy')
+    .argument('<file>', 'points as .npy (float32 or float64, C or Fortran order)')
+    .requiredOption('--k <k>', 'number of clusters')
+    .option('--init <how>', 'k-means++ | random | first (the first k rows) | CENTROIDS.npy', 'k-means++')
+    .option('--n-init <n>', 'runs from different seeds, keeping the lowest inertia (default: 10 for random, else 1)')
+    .option('--max-iter <n>', 'most Lloyd iterations per run', '300')
+    .option('--tol <t>', "stop when the centroids' squared movement is at most t times the mean feature variance", '1e-4')
+    .option('--seed <s>', 'seed of the random choices', '0')
+    .option('--labels-out <file>', 'write the labels (int32) as .npy')
+    .option('--centroids-out <file>', 'write the centroids as .npy')
+    .option('--backend <name>', 'run on this backend only (wasm, ref)')
+    .option('--threads <n>', 'worker threads of the wasm backend (default: all cores)')
+    .option('--json', 'machine-readable summary')
+    .action(async (file: string, opts: Omit<KMeansCommandOptions, 'progress'>) => {
+      result.code = await kmeansCommand(file, { ...opts, progress: process.stderr.isTTY === true });
+    });
+  program
+    .command('blobs')
+    .description('write seeded Gaussian blobs [n, d] (float32) as .npy, e.g. to try `hotpath kmeans`')
+    .argument('<out>', 'output .npy file')
+    .option('--n <n>', 'points', '100000')
+    .option('--d <d>', 'features', '32')
+    .option('--centers <k>', 'blob centres', '64')
+    .option('--spread <s>', 'standard deviation around each centre', '1')
+    .option('--seed <s>', 'seed', '0')
+    .action(async (out: string, opts: BlobsCommandOptions) => {
+      result.code = await blobsCommand(out, opts);
     });
   return program;
 }

@@ -17,6 +17,7 @@ import type { ReduceAttrs } from '../kernels/reduce.js';
 import type { AxisAttrs } from '../kernels/softmax.js';
 import type { PairwiseDistancesAttrs } from '../kernels/pairwiseDistances.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { kmeans, type KMeansOptions, type KMeansResult } from '../kmeans/index.js';
 import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type IterateRowsOptions, type LoadNpyOptions, type NpyWriteInfo, type RowsOptions, type SaveNpzOptions } from '../io/index.js';
 import { RuntimeCore } from './core.js';
 import { Heap } from './heap.js';
@@ -179,6 +180,16 @@ export class Runtime extends RuntimeCore {
    */
   pairwiseDistances(x: Tensor, y: Tensor, attrs: PairwiseDistancesAttrs = {}): Tensor {
     return this.run('pairwiseDistances', [x, y], attrs)[0]!;
+  }
+
+  /**
+   * k-means with scikit-learn's semantics (k-means++, nInit, maxIter, tol, sampleWeight, seed);
+   * the assignment and float64 sums run on the fastest backend, identically on any thread count.
+   * @example const { centroids, labels, inertia } = hp.kmeans(points, { k: 8, seed: 1 })
+   * @throws SHAPE, DTYPE, ARGUMENT (k > n, NaN in x, bad options), LIFETIME, MEMORY
+   */
+  kmeans(x: Tensor, options: KMeansOptions): KMeansResult {
+    return kmeans(this, x, options);
   }
 
   /** alpha * op(a) * op(b) + beta * c (ONNX Gemm). @throws SHAPE, DTYPE, ARGUMENT */

@@ -1,0 +1,145 @@
+/**
+ * `hotpath kmeans FILE.npy --k K [...]`: k-means on a .npy file of points ([n, d], float32 or
+ * float64, either order), with a progress bar on a terminal (run, iteration, inertia, shift) and
+ * a summary: inertia, iterations, seconds, backend, points per second. Labels and centroids can
+ * be written as .npy. `--init first` takes the first k rows, so other tools can start from the
+ * same centroids and be compared exactly.
+ */
+import { SingleBar } from 'cli-progress';
+import { fail } from '../errors.js';
+import type { IterationInfo, KMeansInit } from '../kmeans/index.js';
+import { createRuntime, type Runtime } from '../runtime/runtime.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface KMeansCommandOptions {
+  readonly k: string;
+  readonly init?: string;
+  readonly nInit?: string;
+  readonly maxIter?: string;
+  readonly tol?: string;
+  readonly seed?: string;
+  readonly labelsOut?: string;
+  readonly centroidsOut?: string;
+  readonly backend?: string;
+  readonly threads?: string;
+  readonly json?: boolean;
+  /** Whether to draw the progress bar (the CLI passes process.stderr.isTTY). */
+  readonly progress: boolean;
+}
+
+/** A number option: integer or real, checked here so the message names the flag. */
+function numberOption(flag: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || (integer && !Number.isSafeInteger(parsed))) {
+    fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: `invalid ${flag}`, expected: integer ? 'an integer' : 'a number', received: value });
+  }
+  return parsed;
+}
+
+function initOf(hp: Runtime, value: string | undefined): KMeansInit | undefined {
+  if (value === undefined || value === 'k-means++' || value === 'random' || value === 'first') {
+    return value;
+  }
+  if (value.endsWith('.npy')) {
+    return hp.load(value, { name: 'initial centroids' });
+  }
+  return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'unknown --init', expected: 'k-means++ | random | first | CENTROIDS.npy', received: value });
+}
+
+export async function kmeansCommand(file: string, opts: KMeansCommandOptions): Promise<number> {
+  const k = numberOption('--k', opts.k, true)!;
+  const threads = numberOption('--threads', opts.threads, true);
+  const hp = await createRuntime({
+    ...(opts.backend === undefined ? {} : { backends: [opts.backend], require: opts.backend }),
+    ...(threads === undefined ? {} : { threads }),
+  });
+  try {
+    const x = hp.load(file, { name: file });
+    const init = initOf(hp, opts.init);
+    const maxIter = numberOption('--max-iter', opts.maxIter, true) ?? 300;
+    const bar = opts.progress && opts.json !== true ? new SingleBar({ format: 'k-means run {run} |{bar}| iteration {value}/{total}  inertia {inertia}  shift {shift}', hideCursor: true, clearOnComplete: true }) : undefined;
+    let barRun = -1;
+    const onIteration = (info: IterationInfo): void => {
+      if (bar === undefined) {
+        return;
+      }
+      if (info.run !== barRun) {
+        bar.stop();
+        bar.start(maxIter, 0, { run: info.run + 1, inertia: '-', shift: '-' });
+        barRun = info.run;
+      }
+      bar.update(info.iteration, { inertia: info.inertia().toPrecision(8), shift: info.shift.toExponential(3) });
+    };
+    const started = performance.now();
+    const result = hp.kmeans(x, {
+      k,
+      ...(init === undefined ? {} : { init }),
+      ...optional('nInit', numberOption('--n-init', opts.nInit, true)),
+      maxIter,
+      ...optional('tol', numberOption('--tol', opts.tol, false)),
+      ...optional('seed', numberOption('--seed', opts.seed, true)),
+      onIteration,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    bar?.stop();
+    if (opts.labelsOut !== undefined) {
+      hp.save(opts.labelsOut, result.labels);
+    }
+    if (opts.centroidsOut !== undefined) {
+      hp.save(opts.centroidsOut, result.centroids);
+    }
+    const [n, d] = x.shape as [number, number];
+    const backend = Object.keys(hp.stats().kernels.lloyd?.backends ?? {}).join(', ');
+    const summary = {
+      file,
+      points: n,
+      features: d,
+      k,
+      dtype: x.dtype,
+      inertia: result.inertia,
+      iterations: result.iterations,
+      converged: result.converged,
+      runs: result.runs,
+      seconds,
+      pointsPerSecond: (n * result.iterations) / seconds,
+      backend,
+      threads: hp.backends().find((b) => b.name === 'wasm')?.threads ?? 1,
+      clusterSizes: result.clusterSizes,
+      ...optional('labelsOut', opts.labelsOut),
+      ...optional('centroidsOut', opts.centroidsOut),
+    };
+    process.stdout.write(opts.json === true ? `${JSON.stringify(summary)}\n` : describe(summary));
+    release([x, result.labels, result.centroids, ...(typeof init === 'object' ? [init] : [])]);
+    return 0;
+  } finally {
+    await hp.close();
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function release(tensors: readonly Tensor[]): void {
+  tensors.forEach((t) => t.release());
+}
+
+function describe(s: { file: string; points: number; features: number; k: number; dtype: string; inertia: number; iterations: number; converged: boolean; runs: number; seconds: number; pointsPerSecond: number; backend: string; threads: number; labelsOut?: string; centroidsOut?: string }): string {
+  const lines = [
+    `k-means on ${s.file}: ${s.points} points x ${s.features} features (${s.dtype}), k = ${s.k}`,
+    `  inertia        ${s.inertia.toPrecision(10)}`,
+    `  iterations     ${s.iterations} (${s.converged ? 'converged' : 'stopped at --max-iter'}; best of ${s.runs} run${s.runs === 1 ? '' : 's'})`,
+    `  time           ${s.seconds.toFixed(3)} s (${(s.pointsPerSecond / 1e6).toFixed(1)} M point-iterations per second)`,
+    `  backend        ${s.backend} (${s.threads} thread${s.threads === 1 ? '' : 's'})`,
+  ];
+  if (s.labelsOut !== undefined) {
+    lines.push(`  labels         ${s.labelsOut}`);
+  }
+  if (s.centroidsOut !== undefined) {
+    lines.push(`  centroids      ${s.centroidsOut}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,150 @@
+/**
+ * Lloyd's algorithm with scikit-learn's semantics, on top of the lloyd kernel (assignment and
+ * float64 sums on the runtime's backend). The data are centred first (as scikit-learn does),
+ * each iteration divides the sums into new centroids, relocates empty clusters to the points
+ * farthest from their centres, and stops on unchanged labels (strict convergence) or when the
+ * centroids' total squared movement is at most tol times the mean feature variance.
+ */
+import type { RuntimeCore } from '../runtime/core.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Data } from './init.js';
+import type { IterationInfo, Settings } from './options.js';
+
+export interface RunResult {
+  /** Centroids in centred coordinates, [k, d], rounded to the data's dtype. */
+  readonly centers: Float64Array;
+  readonly labels: Int32Array;
+  readonly inertia: number;
+  readonly iterations: number;
+  /** True when labels stopped changing or the shift fell within tol before maxIter. */
+  readonly converged: boolean;
+}
+
+type Round = (v: number) => number;
+
+export function roundFor(dtype: string): Round {
+  return dtype === 'float32' ? Math.fround : (v) => v;
+}
+
+/** One lloyd kernel call: labels, float64 sums [k, d] and counts [k]. */
+export function step(rt: RuntimeCore, data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; sums: Float64Array; counts: Float64Array } {
+  return rt.scope(() => {
+    const c = rt.tensor(data.x instanceof Float32Array ? Float32Array.from(centers) : Float64Array.from(centers), [k, data.d]);
+    const [labels, sums, counts] = rt.run('lloyd', weights === undefined ? [data.tensor, c] : [data.tensor, c, weights]);
+    return { labels: labels!.toArray() as Int32Array, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array };
+  });
+}
+
+/** sum of w * |x_i - c_label|^2 in float64. */
+export function inertiaOf(data: Data, centers: Float64Array, labels: Int32Array): number {
+  const { n, d, x, weights } = data;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = labels[i]! * d;
+    let dist = 0;
+    for (let p = 0; p < d; p++) {
+      const diff = x[i * d + p]! - centers[base + p]!;
+      dist += diff * diff;
+    }
+    total += (weights === undefined ? 1 : weights[i]!) * dist;
+  }
+  return total;
+}
+
+/**
+ * Moves each empty cluster onto one of the points farthest from their (old) centres, farthest
+ * first, taking that point's weight out of its own cluster (scikit-learn's relocation; labels
+ * are not changed, as there).
+ */
+function relocateEmpty(data: Data, old: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array, k: number): void {
+  const empty: number[] = [];
+  for (let j = 0; j < k; j++) {
+    if (counts[j] === 0) {
+      empty.push(j);
+    }
+  }
+  if (empty.length === 0) {
+    return;
+  }
+  const { n, d, x, weights } = data;
+  const far = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const base = labels[i]! * d;
+    let dist = 0;
+    for (let p = 0; p < d; p++) {
+      const diff = x[i * d + p]! - old[base + p]!;
+      dist += diff * diff;
+    }
+    far[i] = dist;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => far[b]! - far[a]! || a - b);
+  empty.forEach((j, e) => {
+    const id = order[e]!;
+    const w = weights === undefined ? 1 : weights[id]!;
+    const from = labels[id]!;
+    for (let p = 0; p < d; p++) {
+      const v = w * x[id * d + p]!;
+      sums[from * d + p] = sums[from * d + p]! - v;
+      sums[j * d + p] = v;
+    }
+    counts[from] = counts[from]! - w;
+    counts[j] = w;
+  });
+}
+
+/** One k-means run from `initial` (centred coordinates). */
+export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, settings: Settings, tolScaled: number, run: number): RunResult {
+  const { k, d, maxIter } = settings;
+  const round = roundFor(settings.dtype);
+  let centers = initial.map(round);
+  let previous: Int32Array = new Int32Array(data.n).fill(-1);
+  let labels = previous;
+  let iterations = 0;
+  let strict = false;
+  let converged = false;
+  for (let it = 0; it < maxIter; it++) {
+    const result = step(rt, data, centers, k, settings.weights);
+    if (it === 0 && !result.sums.every(Number.isFinite)) {
+      // Every point adds to some cluster's float64 sums (0 * NaN is NaN), so this is where NaN
+      // or Infinity in the data shows, at no cost to clean data.
+      data.explainNonFinite?.();
+    }
+    labels = result.labels;
+    relocateEmpty(data, centers, labels, result.sums, result.counts, k);
+    const next = new Float64Array(k * d);
+    let shift = 0;
+    for (let j = 0; j < k; j++) {
+      const count = result.counts[j]!;
+      for (let p = 0; p < d; p++) {
+        // A cluster emptied by the relocation keeps its centre.
+        const v = count > 0 ? round(result.sums[j * d + p]! / count) : centers[j * d + p]!;
+        next[j * d + p] = v;
+        shift += (v - centers[j * d + p]!) ** 2;
+      }
+    }
+    const assignedTo = centers;
+    centers = next;
+    iterations = it + 1;
+    let changed = 0;
+    for (let i = 0; i < data.n; i++) {
+      changed += labels[i] !== previous[i] ? 1 : 0;
+    }
+    const current = labels;
+    settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia: () => inertiaOf(data, assignedTo, current) } satisfies IterationInfo);
+    if (changed === 0) {
+      strict = true;
+      converged = true;
+      break;
+    }
+    if (shift <= tolScaled) {
+      converged = true;
+      break;
+    }
+    previous = labels;
+  }
+  if (!strict) {
+    // Labels that match the final centroids (the last step assigned to the previous ones).
+    labels = step(rt, data, centers, k, settings.weights).labels;
+  }
+  return { centers, labels, inertia: inertiaOf(data, centers, labels), iterations, converged };
+}

@@ -1,0 +1,143 @@
+/**
+ * k-means with scikit-learn's semantics (`KMeans(algorithm='lloyd')`): k-means++ / random /
+ * first-rows / given initial centroids, nInit runs keeping the lowest inertia, maxIter, tol
+ * relative to the data's variance, sample weights, empty clusters relocated to the farthest
+ * points, centroid sums in float64. The heavy step (labels and sums) is the lloyd kernel, so it
+ * runs on the runtime's fastest backend with identical results on any thread count.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { fail } from '../errors.js';
+import type { RuntimeCore } from '../runtime/core.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { lloydRun, roundFor, step, type RunResult } from './fit.js';
+import { firstRows, kmeansPlusPlus, randomRows, type Data } from './init.js';
+import { checkFinite, settingsOf, type KMeansOptions } from './options.js';
+
+export type { IterationInfo, KMeansInit, KMeansOptions } from './options.js';
+
+/** What kmeans needs of a runtime: the kernels it calls by name. */
+export interface KMeansRuntime extends RuntimeCore {
+  pairwiseDistances(x: Tensor, y: Tensor, attrs?: { metric?: 'sqeuclidean' | 'euclidean' }): Tensor;
+}
+
+export interface KMeansResult {
+  /** [k, d], the data's dtype. The caller releases it (or uses runtime.scope). */
+  readonly centroids: Tensor;
+  /** int32 [n]: each point's cluster. */
+  readonly labels: Tensor;
+  /** Sum over points of weight times squared distance to their centroid (float64). */
+  readonly inertia: number;
+  /** Lloyd iterations of the kept run. */
+  readonly iterations: number;
+  /** Whether the kept run stopped before maxIter (labels stable or shift within tol). */
+  readonly converged: boolean;
+  /** Points per cluster (unweighted). */
+  readonly clusterSizes: readonly number[];
+  /** Runs done (nInit) and which one was kept. */
+  readonly runs: number;
+  readonly bestRun: number;
+  /** The nearest centroid of each row of x (int32 [rows]). @throws SHAPE, DTYPE */
+  predict(x: Tensor): Tensor;
+  /** Euclidean distances from each row of x to every centroid ([rows, k]). @throws SHAPE, DTYPE */
+  transform(x: Tensor): Tensor;
+}
+
+/**
+ * Clusters the rows of x [n, d] (float32 or float64, any layout; x is not modified).
+ * @example const { centroids, labels, inertia } = hp.kmeans(points, { k: 8, seed: 1 })
+ * @throws SHAPE, DTYPE, ARGUMENT (bad options, k > n, NaN or Infinity in x), LIFETIME, MEMORY
+ */
+export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KMeansResult {
+  const s = settingsOf(x, options);
+  const { n, d, k } = s;
+  const round = roundFor(s.dtype);
+  const mean = rt.scope(() => Float64Array.from(rt.run('reduceMean', [x], { axes: [0], keepdims: false })[0]!.toArray() as Float32Array));
+  const xc = centred(rt, x, mean);
+  try {
+    const values = xc.data('kmeans') as Float32Array | Float64Array;
+    const weights = s.weights === undefined ? undefined : Float64Array.from(s.weights.toArray() as Float32Array);
+    const explainNonFinite = (): void => {
+      checkFinite(x.toArray() as Float32Array | Float64Array, d, 'x');
+      checkFinite(values, d, 'x - mean (values this large overflow when centred)');
+    };
+    const data: Data = { n, d, x: values, tensor: xc, weights, explainNonFinite };
+    const tolScaled = s.tol === 0 ? 0 : s.tol * meanVariance(rt, xc, d);
+    const rng = xoroshiro128plus(s.seed);
+    let best: RunResult | undefined;
+    let bestRun = 0;
+    for (let run = 0; run < s.nInit; run++) {
+      const initial =
+        s.init === 'first' ? firstRows(data, k) : s.init === 'random' ? randomRows(data, k, rng) : s.init === 'k-means++' ? kmeansPlusPlus(rt, data, k, rng) : givenCentres(s.init, mean, d);
+      const result = lloydRun(rt, data, initial, s, tolScaled, run);
+      if (best === undefined || result.inertia < best.inertia) {
+        best = result;
+        bestRun = run;
+      }
+    }
+    const kept = best!;
+    const sizes = new Array<number>(k).fill(0);
+    for (const label of kept.labels) {
+      sizes[label] = sizes[label]! + 1;
+    }
+    const centroidValues = kept.centers.map((v, e) => round(v + mean[e % d]!));
+    const centroids = rt.tensor(s.dtype === 'float32' ? Float32Array.from(centroidValues) : centroidValues, [k, d], { name: 'kmeans centroids' });
+    const labels = rt.tensor(kept.labels, [n], { name: 'kmeans labels' });
+    const centers = kept.centers;
+    return {
+      centroids,
+      labels,
+      inertia: kept.inertia,
+      iterations: kept.iterations,
+      converged: kept.converged,
+      clusterSizes: sizes,
+      runs: s.nInit,
+      bestRun,
+      predict: (points) => predict(rt, points, mean, centers, k, s.dtype),
+      transform: (points) => rt.pairwiseDistances(points, centroids, { metric: 'euclidean' }),
+    };
+  } finally {
+    xc.release();
+  }
+}
+
+/** x - mean as a new row-major tensor (the add kernel broadcasts the negated mean). */
+function centred(rt: RuntimeCore, x: Tensor, mean: Float64Array): Tensor {
+  return rt.scope(() => {
+    const negated = rt.tensor(x.dtype === 'float32' ? Float32Array.from(mean, (v) => -v) : Float64Array.from(mean, (v) => -v), [mean.length]);
+    return rt.run('add', [x, negated])[0]!;
+  });
+}
+
+/** Mean over features of the variance of each feature (scikit-learn's tol scale). */
+function meanVariance(rt: RuntimeCore, xc: Tensor, d: number): number {
+  return rt.scope(() => {
+    const squares = rt.run('mul', [xc, xc])[0]!;
+    const second = rt.run('reduceMean', [squares], { axes: [0], keepdims: false })[0]!.toArray() as Float32Array;
+    const first = rt.run('reduceMean', [xc], { axes: [0], keepdims: false })[0]!.toArray() as Float32Array;
+    let total = 0;
+    for (let p = 0; p < d; p++) {
+      total += Math.max(0, second[p]! - first[p]! * first[p]!);
+    }
+    return total / d;
+  });
+}
+
+function givenCentres(init: Tensor, mean: Float64Array, d: number): Float64Array {
+  const values = init.toArray() as Float32Array | Float64Array;
+  checkFinite(values, d, 'init');
+  return Float64Array.from(values, (v, e) => v - mean[e % d]!);
+}
+
+function predict(rt: RuntimeCore, points: Tensor, mean: Float64Array, centers: Float64Array, k: number, dtype: string): Tensor {
+  points.check('kmeans.predict');
+  if (points.rank !== 2 || points.shape[1] !== mean.length || points.dtype !== dtype) {
+    fail({ code: 'SHAPE', kernel: 'kmeans.predict', problem: 'points do not match the fitted data', expected: `${dtype}[rows,${mean.length}]`, received: points.describe() });
+  }
+  const xc = centred(rt, points, mean);
+  try {
+    const data: Data = { n: points.shape[0]!, d: mean.length, x: xc.data('kmeans.predict') as Float32Array | Float64Array, tensor: xc, weights: undefined };
+    return rt.tensor(step(rt, data, centers, k, undefined).labels, [data.n], { name: 'kmeans predicted labels' });
+  } finally {
+    xc.release();
+  }
+}
