@@ -295,7 +295,8 @@ function wrapBackendError(kernel: string, backend: string, error: unknown): Erro
 function collectTensors(value: unknown, found = new Set<Tensor>(), depth = 0): Set<Tensor> {
   if (value instanceof Tensor) {
     found.add(value);
-  } else if (depth < 4 && value !== null && typeof value === 'object') {
+  } else if (depth < 4 && value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    // Typed arrays hold numbers, never tensors: walking their elements would cost O(length).
     for (const v of Array.isArray(value) ? value : Object.values(value)) {
       collectTensors(v, found, depth + 1);
     }

@@ -97,8 +97,10 @@ function exactLabel(px: usize, d: i32, c: usize, crs: i32, k: i32): i32 {
   return best;
 }
 
-@inline function better(v: f32, i: i32, b: f32, bi: i32): bool {
-  return v < b || (v == b && i < bi);
+// The smallest of four lanes, in every lane.
+@inline function lanesMin(v: v128): v128 {
+  const m = f32x4.pmin(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.pmin(m, i32x4.shuffle(m, m, 1, 0, 3, 2));
 }
 
 // The label of one row from its scores (kpad of them at s).
@@ -116,29 +118,17 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
     best1 = f32x4.pmin(best1, v);
     lane = i32x4.add(lane, four);
   }
-  // Across the four lanes: the smallest best (lowest index on ties) and the runner-up.
-  const v0 = f32x4.extract_lane(best1, 0);
-  const v1 = f32x4.extract_lane(best1, 1);
-  const v2 = f32x4.extract_lane(best1, 2);
-  const v3 = f32x4.extract_lane(best1, 3);
-  let b = v0;
-  let bi = i32x4.extract_lane(idx, 0);
-  let second = min(f32x4.extract_lane(best2, 0), min(v1, min(v2, v3)));
-  if (better(v1, i32x4.extract_lane(idx, 1), b, bi)) {
-    b = v1;
-    bi = i32x4.extract_lane(idx, 1);
-    second = min(f32x4.extract_lane(best2, 1), min(v0, min(v2, v3)));
-  }
-  if (better(v2, i32x4.extract_lane(idx, 2), b, bi)) {
-    b = v2;
-    bi = i32x4.extract_lane(idx, 2);
-    second = min(f32x4.extract_lane(best2, 2), min(v0, min(v1, v3)));
-  }
-  if (better(v3, i32x4.extract_lane(idx, 3), b, bi)) {
-    b = v3;
-    bi = i32x4.extract_lane(idx, 3);
-    second = min(f32x4.extract_lane(best2, 3), min(v0, min(v1, v2)));
-  }
+  // Across the four lanes, without branches (their outcomes are data-dependent and were
+  // mispredicted often enough to halve the speed): the smallest best, its lowest index, and
+  // the runner-up (that lane's second best or another lane's best). Indices differ mod 4, so
+  // one lane holds bi.
+  const top = lanesMin(best1);
+  const b = f32x4.extract_lane(top, 0);
+  const candidates = v128.bitselect(idx, i32x4.splat(i32.MAX_VALUE), f32x4.eq(best1, top));
+  const lowest = i32x4.min_s(candidates, i32x4.shuffle(candidates, candidates, 2, 3, 0, 1));
+  const bi = min(i32x4.extract_lane(lowest, 0), i32x4.extract_lane(lowest, 1));
+  const own = i32x4.eq(idx, i32x4.splat(bi));
+  const second = f32x4.extract_lane(lanesMin(v128.bitselect(best2, best1, own)), 0);
   // |x| for the rounding bound: scores err by at most u (2 |c|^2 + 2 (d + 1) |x| |c|) each;
   // the bound doubles that for the gap between two of them, with margin.
   let xx = f32x4.splat(0);
