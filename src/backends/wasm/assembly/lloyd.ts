@@ -78,11 +78,17 @@ export function lloydPrepare(c: usize, crs: i32, k: i32, d: i32, ct: usize, kpad
   }
 }
 
-// The exact label: float64 distances in feature order, first strict minimum (NaN never wins).
-function exactLabel(px: usize, d: i32, c: usize, crs: i32, k: i32): i32 {
+// The exact label: float64 distances in feature order, first strict minimum (NaN never wins),
+// as the reference computes it, but only over the centroids whose score is within `limit`
+// (not above it, NaN included): every other one is farther than the best for certain, so it
+// could not be the reference's answer.
+function exactLabel(px: usize, d: i32, c: usize, crs: i32, k: i32, s: usize, limit: f32): i32 {
   let best = 0;
   let bestDist: f64 = Infinity;
   for (let j = 0; j < k; j++) {
+    if (load<f32>(s + (<usize>j << 2)) > limit) {
+      continue;
+    }
     let dist: f64 = 0;
     const pc = c + (<usize>(j * crs) << 2);
     for (let p = 0; p < d; p++) {
@@ -149,7 +155,8 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
   const terms = <f32>(d + 2);
   const bound: f32 = <f32>4.5 * U * (<f32>2 * maxC2 + <f32>2 * (terms - 1) * xn * maxC) + <f32>4 * terms * F64_U * reach * reach;
   if (!(second - b > bound)) {
-    return exactLabel(px, d, c, crs, k);
+    // NaN limits (a NaN or infinite best) keep every centroid in.
+    return exactLabel(px, d, c, crs, k, s, b + bound);
   }
   return bi;
 }
