@@ -77,7 +77,7 @@ function relocateEmpty(data: Data, old: Float64Array, labels: Int32Array, sums: 
     }
     far[i] = dist;
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => far[b]! - far[a]! || a - b);
+  const order = farthest(far, empty.length);
   empty.forEach((j, e) => {
     const id = order[e]!;
     const w = weights === undefined ? 1 : weights[id]!;
@@ -90,6 +90,29 @@ function relocateEmpty(data: Data, old: Float64Array, labels: Int32Array, sums: 
     counts[from] = counts[from]! - w;
     counts[j] = w;
   });
+}
+
+/**
+ * Indices of the m largest values, largest first (lower index first among equal values): one
+ * pass keeping a small sorted list, O(n m) for the few empty clusters instead of a full sort.
+ */
+function farthest(values: Float64Array, m: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (top.length === m && !(v > values[top[m - 1]!]!)) {
+      continue;
+    }
+    let at = top.length === m ? m - 1 : top.length;
+    while (at > 0 && v > values[top[at - 1]!]!) {
+      at--;
+    }
+    top.splice(at, 0, i);
+    if (top.length > m) {
+      top.pop();
+    }
+  }
+  return top;
 }
 
 /** One k-means run from `initial` (centred coordinates). */

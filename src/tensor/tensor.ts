@@ -115,7 +115,13 @@ export class Tensor implements TrackedTensor {
   toArray(): TypedArray {
     const src = this.data('tensor.toArray');
     const out = dtypeInfo(this.dtype).create(new ArrayBuffer(this.size * dtypeInfo(this.dtype).bytes), 0, this.size);
-    copyStrided(src, this.view, out, { shape: this.shape, strides: rowStrides(this.shape), offset: 0 });
+    const row = rowStrides(this.shape);
+    if (this.view.strides.every((s, i) => s === row[i] || this.shape[i] === 1)) {
+      // Row-contiguous: one block copy instead of a strided walk.
+      (out as { set(a: ArrayLike<number | bigint>): void }).set(src.subarray(this.view.offset, this.view.offset + this.size) as ArrayLike<number | bigint>);
+      return out;
+    }
+    copyStrided(src, this.view, out, { shape: this.shape, strides: row, offset: 0 });
     return out;
   }
 
