@@ -11,6 +11,7 @@ import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { magnitudeOf } from '../runtime/verify.js';
 import { createRefBackend } from '../backends/ref/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { formatKmeansDemo, kmeansDemo } from './demoKmeans.js';
 
 export interface DemoOptions {
   readonly json: boolean;
@@ -34,6 +35,8 @@ const STEPS: readonly Step[] = [
   // One second of 16 kHz audio: 25 ms frames every 10 ms, as speech front ends use.
   { kernel: 'stft', shapes: [[1, 16000, 1]], attrs: { frameStep: 160, frameLength: 400 } },
   { kernel: 'melWeightMatrix', shapes: [], attrs: { numMelBins: 40, dftLength: 400, sampleRate: 16000, lowerEdgeHertz: 20, upperEdgeHertz: 8000 } },
+  { kernel: 'pairwiseDistances', shapes: [[1000, 32], [256, 32]], attrs: { metric: 'sqeuclidean' } },
+  { kernel: 'lloyd', shapes: [[4096, 16], [16, 16]], attrs: {} },
 ];
 
 const REPEATS = 5;
@@ -53,17 +56,21 @@ interface StepResult {
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const runtime = await createRuntime();
+  const refRuntime = await createRuntime({ backends: ['ref'] });
   try {
     const fast = runtime.backends().find((b) => b.available)!.name;
     const results = STEPS.map((step) => runtime.scope(() => runStep(runtime, step, fast)));
+    const kmeans = kmeansDemo(refRuntime, runtime, fast);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ backends: runtime.backends(), steps: results, stats: runtime.stats() }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ backends: runtime.backends(), steps: results, kmeans, stats: runtime.stats() }, null, 2)}\n`);
     } else {
       process.stdout.write(formatDemo(results, fast));
+      process.stdout.write(`${formatKmeansDemo(kmeans).join('\n')}\n`);
     }
-    return results.every((r) => r.agree) ? 0 : 1;
+    return results.every((r) => r.agree) && kmeans.every((r) => r.agree) ? 0 : 1;
   } finally {
     await runtime.close();
+    await refRuntime.close();
   }
 }
 
