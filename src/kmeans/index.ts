@@ -61,7 +61,7 @@ export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KM
       checkFinite(values, d, 'x - mean (values this large overflow when centred)');
     };
     const data: Data = { n, d, x: values, tensor: xc, weights, explainNonFinite };
-    const tolScaled = s.tol === 0 ? 0 : s.tol * meanVariance(rt, xc, d);
+    const tolScaled = s.tol === 0 ? 0 : s.tol * meanVariance(values, n, d);
     const rng = xoroshiro128plus(s.seed);
     let best: RunResult | undefined;
     let bestRun = 0;
@@ -108,18 +108,26 @@ function centred(rt: RuntimeCore, x: Tensor, mean: Float64Array): Tensor {
   });
 }
 
-/** Mean over features of the variance of each feature (scikit-learn's tol scale). */
-function meanVariance(rt: RuntimeCore, xc: Tensor, d: number): number {
-  return rt.scope(() => {
-    const squares = rt.run('mul', [xc, xc])[0]!;
-    const second = rt.run('reduceMean', [squares], { axes: [0], keepdims: false })[0]!.toArray() as Float32Array;
-    const first = rt.run('reduceMean', [xc], { axes: [0], keepdims: false })[0]!.toArray() as Float32Array;
-    let total = 0;
+/**
+ * Mean over features of the variance of each feature (scikit-learn's tol scale), in float64:
+ * float32 squares of values near 1e20 would overflow and make tol infinite.
+ */
+function meanVariance(values: Float32Array | Float64Array, n: number, d: number): number {
+  const sums = new Float64Array(d);
+  const squares = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
     for (let p = 0; p < d; p++) {
-      total += Math.max(0, second[p]! - first[p]! * first[p]!);
+      const v = values[i * d + p]!;
+      sums[p] = sums[p]! + v;
+      squares[p] = squares[p]! + v * v;
     }
-    return total / d;
-  });
+  }
+  let total = 0;
+  for (let p = 0; p < d; p++) {
+    const mean = sums[p]! / n;
+    total += Math.max(0, squares[p]! / n - mean * mean);
+  }
+  return total / d;
 }
 
 function givenCentres(init: Tensor, mean: Float64Array, d: number): Float64Array {
@@ -130,7 +138,10 @@ function givenCentres(init: Tensor, mean: Float64Array, d: number): Float64Array
 
 function predict(rt: RuntimeCore, points: Tensor, mean: Float64Array, centers: Float64Array, k: number, dtype: string): Tensor {
   points.check('kmeans.predict');
-  if (points.rank !== 2 || points.shape[1] !== mean.length || points.dtype !== dtype) {
+  if (points.dtype !== dtype) {
+    fail({ code: 'DTYPE', kernel: 'kmeans.predict', problem: 'points have another dtype than the fitted data', expected: dtype, received: points.describe() });
+  }
+  if (points.rank !== 2 || points.shape[1] !== mean.length) {
     fail({ code: 'SHAPE', kernel: 'kmeans.predict', problem: 'points do not match the fitted data', expected: `${dtype}[rows,${mean.length}]`, received: points.describe() });
   }
   const xc = centred(rt, points, mean);

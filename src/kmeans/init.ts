@@ -83,9 +83,13 @@ export function randomRows(data: Data, k: number, rng: RandomGenerator): Float64
   for (let j = 0; j < k; j++) {
     const cumulative = cumulativeOf(left, undefined);
     let id = searchSorted(cumulative, uniformFloat64(rng) * cumulative[n - 1]!);
-    while (left[id] === 0) {
-      // Only reachable by rounding at the very end of the range: take the last positive one.
+    // A draw that lands on a zero weight (only by rounding at either end of the range): take
+    // the nearest positive one.
+    while (left[id] === 0 && id > 0) {
       id -= 1;
+    }
+    while (left[id] === 0) {
+      id += 1;
     }
     ids.push(id);
     left[id] = 0;

@@ -102,7 +102,9 @@ export function settingsOf(x: Tensor, options: KMeansOptions): Settings {
     fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'unknown init', expected: `${INITS.join(' | ')} | a [k, d] tensor`, received: String(init) });
   }
   const nInitOption = options.nInit ?? 'auto';
-  const nInit = init !== 'random' && init !== 'k-means++' ? 1 : nInitOption === 'auto' ? (init === 'random' ? 10 : 1) : integer('nInit', nInitOption, 1);
+  const requested = nInitOption === 'auto' ? (init === 'random' ? 10 : 1) : integer('nInit', nInitOption, 1);
+  // The deterministic inits give the same run every time: one is enough.
+  const nInit = init === 'random' || init === 'k-means++' ? requested : 1;
   const maxIter = integer('maxIter', options.maxIter ?? 300, 1);
   const tol = options.tol ?? 1e-4;
   if (typeof tol !== 'number' || !Number.isFinite(tol) || tol < 0) {
@@ -115,7 +117,10 @@ export function settingsOf(x: Tensor, options: KMeansOptions): Settings {
       fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'sampleWeight is not a tensor', expected: `a ${x.dtype}[${n}] Tensor`, received: typeof weights });
     }
     weights.check(WHERE);
-    if (weights.rank !== 1 || weights.shape[0] !== n || weights.dtype !== x.dtype) {
+    if (weights.dtype !== x.dtype) {
+      fail({ code: 'DTYPE', kernel: WHERE, problem: 'sampleWeight has another dtype than x', expected: x.dtype, received: weights.describe() });
+    }
+    if (weights.rank !== 1 || weights.shape[0] !== n) {
       fail({ code: 'SHAPE', kernel: WHERE, problem: 'sampleWeight does not match the points', expected: `${x.dtype}[${n}]`, received: weights.describe() });
     }
     let total = 0;

@@ -1,0 +1,202 @@
+/**
+ * hp.pairwiseDistances against a float64 reference written here as plain loops: every metric on
+ * ref and wasm, points far from the origin, col-major and strided inputs, zero rows, empty sets
+ * and coded errors.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRuntime, HotpathError, type Metric, type Runtime, type RuntimeOptions, type Tensor } from '../../src/index.js';
+import { values } from '../helpers.js';
+
+const METRICS: readonly Metric[] = ['sqeuclidean', 'euclidean', 'cosine', 'dot', 'manhattan'];
+
+const RUNTIMES: readonly { name: string; options: RuntimeOptions }[] = [
+  { name: 'ref', options: { backends: ['ref'] } },
+  // require: no silent fallback to ref; parallelThreshold 0 splits even small calls across threads.
+  { name: 'wasm', options: { backends: ['wasm'], require: 'wasm', threads: 2, parallelThreshold: 0 } },
+];
+
+function eachRuntime(title: string, body: (hp: Runtime, name: string) => void): void {
+  for (const { name, options } of RUNTIMES) {
+    test(`${title} (${name})`, async () => {
+      const hp = await createRuntime(options);
+      try {
+        body(hp, name);
+      } finally {
+        await hp.close();
+      }
+    });
+  }
+}
+
+function pseudoRandom(n: number, seed: number): Float64Array {
+  let s = seed;
+  return Float64Array.from({ length: n }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  });
+}
+
+/** Rows of a tensor as float64 arrays (the values it holds, whatever its layout). */
+function rowsOf(t: Tensor): number[][] {
+  const flat = Array.from(t.toArray() as Float32Array);
+  const [n, d] = t.shape as [number, number];
+  return Array.from({ length: n }, (_, i) => flat.slice(i * d, (i + 1) * d));
+}
+
+/** The definition of each metric (scikit-learn's meaning), in float64. */
+function reference(metric: Metric, x: number[][], y: number[][]): number[][] {
+  return x.map((a) =>
+    y.map((b) => {
+      let sq = 0;
+      let abs = 0;
+      let dot = 0;
+      let aa = 0;
+      let bb = 0;
+      a.forEach((v, p) => {
+        sq += (v - b[p]!) ** 2;
+        abs += Math.abs(v - b[p]!);
+        dot += v * b[p]!;
+        aa += v * v;
+        bb += b[p]! * b[p]!;
+      });
+      switch (metric) {
+        case 'sqeuclidean':
+          return sq;
+        case 'euclidean':
+          return Math.sqrt(sq);
+        case 'manhattan':
+          return abs;
+        case 'dot':
+          return dot;
+        case 'cosine':
+          return aa === 0 || bb === 0 ? 1 : Math.min(2, Math.max(0, 1 - dot / Math.sqrt(aa * bb)));
+      }
+    }),
+  );
+}
+
+/** Largest error, relative to |expected| (cosine: absolute; dot: relative to sum |a b|). */
+function worstError(metric: Metric, got: Tensor, x: number[][], y: number[][]): number {
+  const expected = reference(metric, x, y);
+  const scale = metric === 'dot' ? reference('dot', x.map((r) => r.map(Math.abs)), y.map((r) => r.map(Math.abs))) : expected;
+  const flat = Array.from(got.toArray() as Float32Array);
+  assert.deepEqual(got.shape, [x.length, y.length]);
+  let worst = 0;
+  expected.forEach((row, i) =>
+    row.forEach((e, j) => {
+      const denominator = metric === 'cosine' ? 1 : Math.abs(scale[i]![j]!);
+      const err = Math.abs(flat[i * y.length + j]! - e);
+      worst = Math.max(worst, denominator === 0 ? err * 1e30 : err / denominator);
+    }),
+  );
+  return worst;
+}
+
+function assertCode(fn: () => unknown, code: string, fragment: string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof HotpathError, String(e));
+    assert.equal(e.code, code, e.message);
+    assert.ok(e.message.includes(fragment), `"${e.message}" lacks "${fragment}"`);
+    return true;
+  });
+}
+
+const centred = (n: number, seed: number): Float32Array => Float32Array.from(pseudoRandom(n, seed), (v) => v * 2 - 1);
+
+eachRuntime('every metric matches the float64 definition (float32)', (hp, name) => {
+  const x = hp.tensor(centred(9 * 7, 1), [9, 7]);
+  const y = hp.tensor(centred(5 * 7, 2), [5, 7]);
+  for (const metric of METRICS) {
+    const err = worstError(metric, hp.pairwiseDistances(x, y, { metric }), rowsOf(x), rowsOf(y));
+    assert.ok(err <= 1e-5, `${metric}: worst error ${err}`);
+  }
+  assert.equal(hp.pairwiseDistances(x, y).dtype, 'float32');
+  assert.deepEqual(Object.keys(hp.stats().kernels.pairwiseDistances!.backends), [name]);
+});
+
+test('every metric matches the float64 definition (float64, ref)', async () => {
+  const hp = await createRuntime({ backends: ['ref'] });
+  const x = hp.tensor(Float64Array.from(centred(6 * 5, 3)), [6, 5]);
+  const y = hp.tensor(Float64Array.from(centred(4 * 5, 4)), [4, 5]);
+  for (const metric of METRICS) {
+    const got = hp.pairwiseDistances(x, y, { metric });
+    assert.equal(got.dtype, 'float64');
+    const err = worstError(metric, got, rowsOf(x), rowsOf(y));
+    assert.ok(err <= 1e-12, `${metric}: worst error ${err}`);
+  }
+  await hp.close();
+});
+
+eachRuntime('far from the origin: 10000 and 10001 are exactly 1 apart', (hp) => {
+  // Squared distances of small integers are exact in float32, so no tolerance: the GEMM form
+  // |x|^2 - 2 x.y + |y|^2 would give 0 or 2 here (1e8 has an ulp of 8 in float32).
+  const x = hp.tensor(Float32Array.from([10000, 10000, 10001, 10000, 10000, 10002, 10003, 9999]), [4, 2]);
+  const y = hp.tensor(Float32Array.from([10001, 10000, 10000, 10000, 10001, 10001]), [3, 2]);
+  const expected = reference('sqeuclidean', rowsOf(x), rowsOf(y)).flat();
+  assert.deepEqual(expected.slice(0, 3), [1, 0, 2]);
+  assert.deepEqual(values(hp.pairwiseDistances(x, y)), expected);
+  assert.deepEqual(values(hp.pairwiseDistances(x, y, { metric: 'euclidean' })), expected.map(Math.sqrt).map(Math.fround));
+  const one = hp.pairwiseDistances(hp.tensor(Float32Array.from([10000]), [1, 1]), hp.tensor(Float32Array.from([10001]), [1, 1]));
+  assert.equal(one.item(), 1);
+});
+
+eachRuntime('random points near 1e4 in 16-D stay within 1e-5 of float64', (hp) => {
+  const near = (n: number, seed: number): Float32Array => Float32Array.from(pseudoRandom(n * 16, seed), (v) => 1e4 + (v * 2 - 1));
+  const xs = near(40, 5);
+  const x = hp.tensor(xs, [40, 16]);
+  // Row 0 of y repeats row 3 of x: its distance must be exactly 0, not cancellation noise.
+  const ys = near(30, 6);
+  ys.set(xs.subarray(3 * 16, 4 * 16), 0);
+  const y = hp.tensor(ys, [30, 16]);
+  for (const metric of ['sqeuclidean', 'euclidean', 'manhattan', 'cosine'] as const) {
+    const got = hp.pairwiseDistances(x, y, { metric });
+    if (metric !== 'cosine') {
+      assert.equal(got.get(3, 0), 0, `${metric}: identical rows`);
+    }
+    const err = worstError(metric, got, rowsOf(x), rowsOf(y));
+    assert.ok(err <= 1e-5, `${metric}: worst error ${err}`);
+  }
+});
+
+eachRuntime('col-major, transposed and strided inputs match the same reference', (hp) => {
+  const data = centred(8 * 6, 7);
+  const colX = hp.tensor(data, [8, 6], { layout: 'col' });
+  const transposedX = hp.tensor(data, [6, 8]).transpose();
+  const big = hp.tensor(centred(12 * 14, 8), [12, 14]);
+  const stridedY = big.slice([1, 12, 2], [2, 14, 2]); // [6, 6], both strides > 1, offset > 0
+  assert.deepEqual(stridedY.shape, [6, 6]);
+  for (const x of [colX, transposedX]) {
+    for (const metric of METRICS) {
+      const err = worstError(metric, hp.pairwiseDistances(x, stridedY, { metric }), rowsOf(x), rowsOf(stridedY));
+      assert.ok(err <= 1e-5, `${x.toString()} x ${stridedY.toString()} ${metric}: worst error ${err}`);
+    }
+  }
+});
+
+eachRuntime('cosine: a zero row is at distance 1 from everything', (hp) => {
+  const x = hp.tensor(Float32Array.from([0, 0, 0, 1, 2, 3]), [2, 3]);
+  const y = hp.tensor(Float32Array.from([4, 5, 6, 0, 0, 0, -1, 0, 0]), [3, 3]);
+  const got = Array.from(hp.pairwiseDistances(x, y, { metric: 'cosine' }).toArray() as Float32Array);
+  assert.deepEqual([got[0], got[1], got[2], got[4]], [1, 1, 1, 1]);
+  const expected = reference('cosine', rowsOf(x), rowsOf(y)).flat();
+  got.forEach((v, e) => assert.ok(Math.abs(v - expected[e]!) <= 1e-6, `${e}: ${v} vs ${expected[e]}`));
+});
+
+eachRuntime('no rows on either side gives an empty result', (hp) => {
+  const none = hp.tensor(new Float32Array(0), [0, 3]);
+  const some = hp.tensor(centred(4 * 3, 9), [4, 3]);
+  for (const metric of METRICS) {
+    assert.deepEqual(hp.pairwiseDistances(none, some, { metric }).shape, [0, 4]);
+    assert.deepEqual(hp.pairwiseDistances(some, none, { metric }).shape, [4, 0]);
+  }
+});
+
+eachRuntime('bad input gives coded errors', (hp) => {
+  const x = hp.tensor(centred(4 * 3, 10), [4, 3]);
+  assertCode(() => hp.pairwiseDistances(hp.tensor(centred(3, 11)), x), 'SHAPE', 'rank 2');
+  assertCode(() => hp.pairwiseDistances(x, hp.tensor(centred(8, 12), [2, 4])), 'SHAPE', 'different numbers of features');
+  assertCode(() => hp.pairwiseDistances(x, x, { metric: 'chebyshev' as Metric }), 'ARGUMENT', 'unknown metric');
+  assertCode(() => hp.pairwiseDistances(x, hp.tensor(Float64Array.from(centred(6, 13)), [2, 3])), 'DTYPE', 'different dtypes');
+  assertCode(() => hp.pairwiseDistances(hp.tensor(Int32Array.from([1, 2, 3]), [1, 3]), hp.tensor(Int32Array.from([1, 2, 3]), [1, 3])), 'DTYPE', 'int32');
+});
