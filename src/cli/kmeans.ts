@@ -92,7 +92,7 @@ export async function kmeansCommand(file: string, opts: KMeansCommandOptions): P
       hp.save(opts.centroidsOut, result.centroids);
     }
     const [n, d] = x.shape as [number, number];
-    const backend = Object.keys(hp.stats().kernels.lloyd?.backends ?? {}).join(', ');
+    const backend = Object.keys(hp.stats().kernels.hamerly?.backends ?? {}).join(', ');
     const summary = {
       file,
       points: n,

@@ -21,6 +21,7 @@ import { mul } from './mul.js';
 import { relu } from './relu.js';
 import { pairwiseDistances } from './pairwiseDistances.js';
 import { lloyd } from './lloyd.js';
+import { hamerly } from './hamerly.js';
 
 export const KERNELS = {
   matmul,
@@ -41,6 +42,7 @@ export const KERNELS = {
   melWeightMatrix,
   pairwiseDistances,
   lloyd,
+  hamerly,
 } as const;
 
 export type Kernels = typeof KERNELS;

@@ -68,6 +68,11 @@ export interface KernelDef<A extends object, P> {
   depth?(plan: Plan<P>): number;
   /** Attributes for the magnitude run of an `accumulated` check (e.g. |alpha|, |beta|). */
   magnitudeAttrs?(attrs: A): A;
+  /**
+   * Outputs that are hints rather than answers (e.g. hamerly's bounds): backends may differ
+   * there, so verify, the conformance runner and the property tests do not compare them.
+   */
+  readonly hints?: readonly number[];
 }
 
 /** Any kernel definition, for tables and dispatch where the concrete types do not matter. */
@@ -82,6 +87,11 @@ export interface KernelSpec<A extends object, P> extends Omit<KernelDef<A, P>, '
  * Declares a kernel. The returned `infer` first checks arity, lifetimes and dtypes against
  * `inputs`, rejects unknown attribute names, then runs the kernel's own validation.
  */
+/** Whether output `index` is an answer to compare across backends (not a hint). */
+export function compared(def: { readonly hints?: readonly number[] }, index: number): boolean {
+  return def.hints?.includes(index) !== true;
+}
+
 /** The tolerance a planned call is held to: the kernel's per-call one, else its declared one. */
 export function toleranceOf<P>(def: KernelDef<object, P>, plan: Plan<P>): Tolerance {
   return def.toleranceFor?.(plan) ?? def.tolerance;

@@ -35,6 +35,80 @@ export function step(rt: RuntimeCore, data: Data, centers: Float64Array, k: numb
   });
 }
 
+/**
+ * What carries from one step to the next so the hamerly kernel can skip points: the labels and
+ * Hamerly's bounds of the last step, as heap tensors (no copies), widened in place by how far
+ * each centroid then moved.
+ */
+export class Hints {
+  private labels: Tensor;
+  private bounds: Tensor;
+
+  constructor(private readonly rt: RuntimeCore, n: number) {
+    this.labels = rt.zeros([n], 'int32');
+    // Upper Infinity, lower 0: no claim, every point is scored in the first step.
+    const initial = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      initial[2 * i] = Infinity;
+    }
+    this.bounds = rt.tensor(initial, [n, 2], { name: 'hamerly bounds' });
+  }
+
+  /** One hamerly step with these hints; keeps the new labels and bounds. */
+  step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; sums: Float64Array; counts: Float64Array } {
+    const rt = this.rt;
+    const c = rt.tensor(data.x instanceof Float32Array ? Float32Array.from(centers) : Float64Array.from(centers), [k, data.d]);
+    try {
+      const inputs = [data.tensor, c, this.labels, this.bounds, ...(weights === undefined ? [] : [weights])];
+      const [labels, sums, counts, bounds] = rt.run('hamerly', inputs);
+      this.labels.release();
+      this.bounds.release();
+      this.labels = labels!;
+      this.bounds = bounds!;
+      const out = { labels: labels!.toArray() as Int32Array, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array };
+      sums!.release();
+      counts!.release();
+      return out;
+    } finally {
+      c.release();
+    }
+  }
+
+  /**
+   * After the centroids moved from `before` to `after`: each upper bound grows by its own
+   * centroid's movement, each lower bound shrinks by the largest movement of any other
+   * (triangle inequality), both rounded outwards.
+   */
+  widen(before: Float64Array, after: Float64Array, k: number, d: number): void {
+    const drift = new Float64Array(k);
+    let top = -1;
+    for (let j = 0; j < k; j++) {
+      let sq = 0;
+      for (let p = 0; p < d; p++) {
+        sq += (after[j * d + p]! - before[j * d + p]!) ** 2;
+      }
+      drift[j] = Math.sqrt(sq) * (1 + 1e-12);
+      top = top < 0 || drift[j]! > drift[top]! ? j : top;
+    }
+    let second = 0;
+    for (let j = 0; j < k; j++) {
+      second = j === top ? second : Math.max(second, drift[j]!);
+    }
+    const labels = this.labels.data('kmeans') as Int32Array;
+    const bounds = this.bounds.data('kmeans') as Float64Array;
+    for (let i = 0; i < labels.length; i++) {
+      const a = labels[i]!;
+      bounds[2 * i] = bounds[2 * i]! * (1 + 1e-12) + drift[a]!;
+      bounds[2 * i + 1] = Math.max(0, bounds[2 * i + 1]! * (1 - 1e-12) - (a === top ? second : drift[top]!));
+    }
+  }
+
+  release(): void {
+    this.labels.release();
+    this.bounds.release();
+  }
+}
+
 /** sum of w * |x_i - c_label|^2 in float64. */
 export function inertiaOf(data: Data, centers: Float64Array, labels: Int32Array): number {
   const { n, d, x, weights } = data;
@@ -125,49 +199,55 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
   let iterations = 0;
   let strict = false;
   let converged = false;
-  for (let it = 0; it < maxIter; it++) {
-    const result = step(rt, data, centers, k, settings.weights);
-    if (it === 0 && !result.sums.every(Number.isFinite)) {
-      // Every point adds to some cluster's float64 sums (0 * NaN is NaN), so this is where NaN
-      // or Infinity in the data shows, at no cost to clean data.
-      data.explainNonFinite?.();
-    }
-    labels = result.labels;
-    relocateEmpty(data, centers, labels, result.sums, result.counts, k);
-    const next = new Float64Array(k * d);
-    let shift = 0;
-    for (let j = 0; j < k; j++) {
-      const count = result.counts[j]!;
-      for (let p = 0; p < d; p++) {
-        // A cluster emptied by the relocation keeps its centre.
-        const v = count > 0 ? round(result.sums[j * d + p]! / count) : centers[j * d + p]!;
-        next[j * d + p] = v;
-        shift += (v - centers[j * d + p]!) ** 2;
+  const hints = new Hints(rt, data.n);
+  try {
+    for (let it = 0; it < maxIter; it++) {
+      const result = hints.step(data, centers, k, settings.weights);
+      if (it === 0 && !result.sums.every(Number.isFinite)) {
+        // Every point adds to some cluster's float64 sums (0 * NaN is NaN), so this is where NaN
+        // or Infinity in the data shows, at no cost to clean data.
+        data.explainNonFinite?.();
       }
+      labels = result.labels;
+      relocateEmpty(data, centers, labels, result.sums, result.counts, k);
+      const next = new Float64Array(k * d);
+      let shift = 0;
+      for (let j = 0; j < k; j++) {
+        const count = result.counts[j]!;
+        for (let p = 0; p < d; p++) {
+          // A cluster emptied by the relocation keeps its centre.
+          const v = count > 0 ? round(result.sums[j * d + p]! / count) : centers[j * d + p]!;
+          next[j * d + p] = v;
+          shift += (v - centers[j * d + p]!) ** 2;
+        }
+      }
+      const assignedTo = centers;
+      hints.widen(centers, next, k, d);
+      centers = next;
+      iterations = it + 1;
+      let changed = 0;
+      for (let i = 0; i < data.n; i++) {
+        changed += labels[i] !== previous[i] ? 1 : 0;
+      }
+      const current = labels;
+      settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia: () => inertiaOf(data, assignedTo, current) } satisfies IterationInfo);
+      if (changed === 0) {
+        strict = true;
+        converged = true;
+        break;
+      }
+      if (shift <= tolScaled) {
+        converged = true;
+        break;
+      }
+      previous = labels;
     }
-    const assignedTo = centers;
-    centers = next;
-    iterations = it + 1;
-    let changed = 0;
-    for (let i = 0; i < data.n; i++) {
-      changed += labels[i] !== previous[i] ? 1 : 0;
+    if (!strict) {
+      // Labels that match the final centroids (the last step assigned to the previous ones).
+      labels = hints.step(data, centers, k, settings.weights).labels;
     }
-    const current = labels;
-    settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia: () => inertiaOf(data, assignedTo, current) } satisfies IterationInfo);
-    if (changed === 0) {
-      strict = true;
-      converged = true;
-      break;
-    }
-    if (shift <= tolScaled) {
-      converged = true;
-      break;
-    }
-    previous = labels;
-  }
-  if (!strict) {
-    // Labels that match the final centroids (the last step assigned to the previous ones).
-    labels = step(rt, data, centers, k, settings.weights).labels;
+  } finally {
+    hints.release();
   }
   return { centers, labels, inertia: inertiaOf(data, centers, labels), iterations, converged };
 }

@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { createRefBackend } from '../../src/backends/ref/index.js';
 import { KERNELS, type KernelName } from '../../src/index.js';
 import { isKernelName } from '../../src/kernels/index.js';
-import { toleranceOf, type AnyKernelDef } from '../../src/kernels/kernel.js';
+import { compared, toleranceOf, type AnyKernelDef } from '../../src/kernels/kernel.js';
 import { compare, describeWorst } from '../../src/kernels/tolerance.js';
 import { magnitudeOf } from '../../src/runtime/verify.js';
 import { LAYOUT_KINDS, shapedLayoutCaseArb } from '../../src/testing/arbitraries.js';
@@ -54,6 +54,9 @@ for (const { label, options } of CONFIGS) {
     const magnitudes = tolerance.kind === 'accumulated' ? magnitudeOf(hp, def, merged, rows, refBackend) : undefined;
     assert.equal(actual.length, expected.length);
     expected.forEach((e, i) => {
+      if (!compared(def, i)) {
+        return;
+      }
       const a = actual[i]!;
       assert.deepEqual(a.shape, e.shape, `${c.kernel} output ${i} shape`);
       assert.equal(a.dtype, e.dtype, `${c.kernel} output ${i} dtype`);

@@ -102,7 +102,7 @@ eachRuntime('well-separated blobs are recovered exactly (up to a permutation)', 
   const r = hp.kmeans(hp.tensor(blobs.points, [400, 3]), { k: 4, seed: 5 });
   assertSamePartition(nums(r.labels), blobs.truth);
   assert.equal(r.converged, true);
-  assert.deepEqual(Object.keys(hp.stats().kernels.lloyd!.backends), [name]);
+  assert.deepEqual(Object.keys(hp.stats().kernels.hamerly!.backends), [name]);
 });
 
 eachRuntime('empty clusters move to the points farthest from their centres (scikit-learn rule)', (hp) => {

@@ -85,7 +85,7 @@ test('kmeans --json: the summary, the .npy outputs, and the same answer as the l
     assert.deepEqual(values(labels), values(lib.labels));
     assert.deepEqual(values(centroids), values(lib.centroids));
     assert.deepEqual([s.inertia, s.iterations, s.converged, s.clusterSizes], [lib.inertia, lib.iterations, lib.converged, lib.clusterSizes]);
-    assert.equal(s.backend, Object.keys(hp.stats().kernels.lloyd!.backends).join(', '));
+    assert.equal(s.backend, Object.keys(hp.stats().kernels.hamerly!.backends).join(', '));
   } finally {
     await hp.close();
   }

@@ -24,6 +24,7 @@ import { mulRef } from './mul.js';
 import { reluRef } from './relu.js';
 import { pairwiseDistancesRef } from './pairwiseDistances.js';
 import { lloydRef } from './lloyd.js';
+import { hamerlyRef } from './hamerly.js';
 
 type RefImpls = { readonly [K in KernelName]: KernelImpl<ParamsOf<K>> };
 
@@ -46,6 +47,7 @@ const IMPLS: RefImpls = {
   melWeightMatrix: melWeightMatrixRef,
   pairwiseDistances: pairwiseDistancesRef,
   lloyd: lloydRef,
+  hamerly: hamerlyRef,
 };
 
 function implOf(kernel: AnyKernelDef): KernelImpl<unknown> | undefined {

@@ -1,18 +1,21 @@
 import type { KernelImpl } from '../backend.js';
 import { LLOYD_BLOCK, type LloydParams } from '../../kernels/lloyd.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 /**
  * Nearest centroid by float64 squared distance (first on ties, strict <), then the blockwise
- * float64 sums of w * x and w that the kernel defines.
+ * float64 sums of w * x and w that the kernel defines. With `bounds`, also each point's exact
+ * distance to its centroid and to the next nearest (Infinity when there is no other).
  */
-export const lloydRef: KernelImpl<LloydParams> = (plan, [x, c, w], [labels, sums, counts]) => {
-  const { n, k, d, x: xv, centroids: cv, weights: wv } = plan.params;
-  const X = x!.data('lloyd');
-  const C = c!.data('lloyd');
+export function lloydLoop(params: LloydParams, x: Tensor, c: Tensor, w: Tensor | undefined, labels: Tensor, sums: Tensor, counts: Tensor, bounds?: Tensor): void {
+  const { n, k, d, x: xv, centroids: cv, weights: wv } = params;
+  const X = x.data('lloyd');
+  const C = c.data('lloyd');
   const W = wv === null ? undefined : w!.data('lloyd');
-  const L = labels!.data('lloyd');
-  const S = sums!.data('lloyd') as Float64Array;
-  const N = counts!.data('lloyd') as Float64Array;
+  const L = labels.data('lloyd');
+  const S = sums.data('lloyd') as Float64Array;
+  const N = counts.data('lloyd') as Float64Array;
+  const B = bounds?.data('lloyd') as Float64Array | undefined;
   const xAt = (i: number, p: number): number => X[xv.offset + i * xv.strides[0]! + p * xv.strides[1]!] as number;
   const cAt = (j: number, p: number): number => C[cv.offset + j * cv.strides[0]! + p * cv.strides[1]!] as number;
   S.fill(0);
@@ -25,6 +28,7 @@ export const lloydRef: KernelImpl<LloydParams> = (plan, [x, c, w], [labels, sums
     for (let i = start; i < Math.min(n, start + LLOYD_BLOCK); i++) {
       let best = 0;
       let bestDist = Infinity;
+      let secondDist = Infinity;
       for (let j = 0; j < k; j++) {
         let dist = 0;
         for (let p = 0; p < d; p++) {
@@ -32,11 +36,18 @@ export const lloydRef: KernelImpl<LloydParams> = (plan, [x, c, w], [labels, sums
           dist += diff * diff;
         }
         if (dist < bestDist) {
+          secondDist = bestDist;
           bestDist = dist;
           best = j;
+        } else if (dist < secondDist) {
+          secondDist = dist;
         }
       }
       L[i] = best;
+      if (B !== undefined) {
+        B[2 * i] = Math.sqrt(bestDist);
+        B[2 * i + 1] = Math.sqrt(secondDist);
+      }
       const weight = W === undefined ? 1 : (W[wv!.offset + i * wv!.strides[0]!] as number);
       for (let p = 0; p < d; p++) {
         blockSums[best * d + p] = blockSums[best * d + p]! + weight * xAt(i, p);
@@ -50,4 +61,8 @@ export const lloydRef: KernelImpl<LloydParams> = (plan, [x, c, w], [labels, sums
       N[j] = N[j]! + blockCounts[j]!;
     }
   }
+}
+
+export const lloydRef: KernelImpl<LloydParams> = (plan, [x, c, w], [labels, sums, counts]) => {
+  lloydLoop(plan.params, x!, c!, w, labels!, sums!, counts!);
 };

@@ -21,6 +21,7 @@ import { loadModule } from './module.js';
 import { mulWasm } from './mul.js';
 import { pairwiseDistancesWasm } from './pairwiseDistances.js';
 import { lloydWasm } from './lloyd.js';
+import { hamerlyWasm } from './hamerly.js';
 import { Pool } from './pool.js';
 import { reduceMeanWasm } from './reduceMean.js';
 import { reduceSumWasm } from './reduceSum.js';
@@ -50,6 +51,7 @@ const IMPLS: WasmImpls = {
   melWeightMatrix: melWeightMatrixWasm,
   pairwiseDistances: pairwiseDistancesWasm,
   lloyd: lloydWasm,
+  hamerly: hamerlyWasm,
 };
 
 /** Every export the pool may call, by index. */

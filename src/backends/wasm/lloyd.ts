@@ -1,13 +1,15 @@
 /**
- * lloyd on wasm, float32: transposed centroids and their norms once per call (lloydPrepare),
- * then rows split across threads in whole blocks of LLOYD_BLOCK (lloydAssign writes each
- * block's float64 sums into its own slot), then the slots added in block order (lloydCombine).
- * Blocks go in waves when all slots at once would take more than SLOT_CAP bytes. The result is
- * bit-equal to ref on any thread count (see src/kernels/lloyd.ts).
+ * lloyd (and hamerly) on wasm, float32: transposed centroids and their norms once per call
+ * (lloydPrepare), then rows split across threads in whole blocks of LLOYD_BLOCK (lloydAssign
+ * writes each block's float64 sums into its own slot), then the slots added in block order
+ * (lloydCombine). Blocks go in waves when all slots at once would take more than SLOT_CAP
+ * bytes. The result is bit-equal to ref on any thread count (see src/kernels/lloyd.ts).
  */
 import { LLOYD_BLOCK, type LloydParams } from '../../kernels/lloyd.js';
-import type { ViewSpec } from '../../tensor/tensor.js';
-import { float32Only, layoutDecline, type WasmImpl } from './context.js';
+import type { Inputs } from '../../kernels/kernel.js';
+import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
+import type { Support } from '../backend.js';
+import { float32Only, layoutDecline, type WasmContext, type WasmImpl } from './context.js';
 import { pointer, rowRange } from './shape.js';
 
 /** Bytes of block sums held at once (a wave). */
@@ -17,60 +19,76 @@ function rowsContiguous(v: ViewSpec): boolean {
   return v.shape[1]! <= 1 || v.strides[1] === 1;
 }
 
+/** float32 points, centroids and weights (`inputs`: those three), rows contiguous. */
+export function lloydSupport(params: LloydParams, inputs: Inputs): Support {
+  const dtype = float32Only(inputs);
+  if (dtype !== true) {
+    return dtype;
+  }
+  return rowsContiguous(params.x) && rowsContiguous(params.centroids) ? true : layoutDecline('wasm lloyd needs the rows of x and of the centroids contiguous');
+}
+
+/** Previous labels and bounds (hamerly), as pointers into the heap; bounds [n, 2] row-major. */
+export interface LloydHints {
+  readonly labels: number;
+  readonly bounds: number;
+  readonly boundsOut: number;
+}
+
+export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: readonly (Tensor | undefined)[], [labels, sums, counts]: readonly Tensor[], hints: LloydHints | null): void {
+  const { n, k, d, x: xv, centroids: cv, weights: wv } = params;
+  (sums!.data('lloyd') as Float64Array).fill(0);
+  (counts!.data('lloyd') as Float64Array).fill(0);
+  if (n === 0) {
+    return;
+  }
+  const kpad = Math.ceil(k / 8) * 8;
+  const px = pointer(x!, xv);
+  const pc = pointer(c!, cv);
+  const pw = wv === null ? 0 : pointer(w!, wv);
+  const ws = wv === null ? 0 : wv.strides[0]!;
+  const blocks = Math.ceil(n / LLOYD_BLOCK);
+  const threads = Math.min(ctx.threadsFor((n * k * d) / 1024), blocks);
+  const slotBytes = 8 * (k * d + k);
+  const perWave = Math.min(blocks, Math.max(threads, Math.floor(SLOT_CAP / slotBytes)));
+  // Per thread: 4 rows of scores, then the block's row list.
+  const threadBytes = 16 * kpad + 4 * LLOYD_BLOCK;
+  const centroidBytes = 4 * (d * kpad + kpad);
+  const base = ctx.temp(centroidBytes + threadBytes * threads + slotBytes * perWave, 'lloyd scratch');
+  try {
+    const ct = base;
+    const cn = ct + 4 * d * kpad;
+    const perThread = base + centroidBytes;
+    const slots = perThread + threadBytes * threads;
+    ctx.pool.parallel('lloydPrepare', (t) => (t === 0 ? [pc, cv.strides[0]!, k, d, ct, kpad, cn] : null));
+    let maxC2 = 0;
+    for (const v of ctx.f32(cn, k)) {
+      maxC2 = Math.max(maxC2, v);
+    }
+    const maxC = Math.sqrt(maxC2);
+    const hintArgs = hints === null ? [0, 0, 0] : [hints.labels, hints.bounds, hints.boundsOut];
+    for (let b0 = 0; b0 < blocks; b0 += perWave) {
+      const b1 = Math.min(blocks, b0 + perWave);
+      const first = b0 * LLOYD_BLOCK;
+      const rows = Math.min(n, b1 * LLOYD_BLOCK) - first;
+      ctx.pool.parallel('lloydAssign', (t) => {
+        const range = t < threads ? rowRange(rows, threads, t, LLOYD_BLOCK) : null;
+        if (range === null) {
+          return null;
+        }
+        const own = perThread + t * threadBytes;
+        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, first, LLOYD_BLOCK, own, first + range[0], first + range[1], ...hintArgs, own + 16 * kpad];
+      });
+      ctx.pool.parallel('lloydCombine', (t) => (t === 0 ? [slots, b1 - b0, k, d, sums!.storage.byteOffset, counts!.storage.byteOffset] : null));
+    }
+  } finally {
+    ctx.release(base);
+  }
+}
+
 export const lloydWasm: WasmImpl<LloydParams> = {
-  supports(plan, inputs) {
-    const dtype = float32Only(inputs);
-    if (dtype !== true) {
-      return dtype;
-    }
-    const { x, centroids } = plan.params;
-    return rowsContiguous(x) && rowsContiguous(centroids) ? true : layoutDecline('wasm lloyd needs the rows of x and of the centroids contiguous');
-  },
-  run(ctx, plan, [x, c, w], [labels, sums, counts]) {
-    const { n, k, d, x: xv, centroids: cv, weights: wv } = plan.params;
-    (sums!.data('lloyd') as Float64Array).fill(0);
-    (counts!.data('lloyd') as Float64Array).fill(0);
-    if (n === 0) {
-      return;
-    }
-    const kpad = Math.ceil(k / 8) * 8;
-    const px = pointer(x!, xv);
-    const pc = pointer(c!, cv);
-    const pw = wv === null ? 0 : pointer(w!, wv);
-    const ws = wv === null ? 0 : wv.strides[0]!;
-    const blocks = Math.ceil(n / LLOYD_BLOCK);
-    const threads = Math.min(ctx.threadsFor((n * k * d) / 1024), blocks);
-    const slotBytes = 8 * (k * d + k);
-    const perWave = Math.min(blocks, Math.max(threads, Math.floor(SLOT_CAP / slotBytes)));
-    const scoreBytes = 16 * kpad;
-    const centroidBytes = 4 * (d * kpad + kpad);
-    const base = ctx.temp(centroidBytes + scoreBytes * threads + slotBytes * perWave, 'lloyd scratch');
-    try {
-      const ct = base;
-      const cn = ct + 4 * d * kpad;
-      const scores = base + centroidBytes;
-      const slots = scores + scoreBytes * threads;
-      ctx.pool.parallel('lloydPrepare', (t) => (t === 0 ? [pc, cv.strides[0]!, k, d, ct, kpad, cn] : null));
-      let maxC2 = 0;
-      for (const v of ctx.f32(cn, k)) {
-        maxC2 = Math.max(maxC2, v);
-      }
-      const maxC = Math.sqrt(maxC2);
-      for (let b0 = 0; b0 < blocks; b0 += perWave) {
-        const b1 = Math.min(blocks, b0 + perWave);
-        const first = b0 * LLOYD_BLOCK;
-        const rows = Math.min(n, b1 * LLOYD_BLOCK) - first;
-        ctx.pool.parallel('lloydAssign', (t) => {
-          const range = t < threads ? rowRange(rows, threads, t, LLOYD_BLOCK) : null;
-          if (range === null) {
-            return null;
-          }
-          return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, first, LLOYD_BLOCK, scores + t * scoreBytes, first + range[0], first + range[1]];
-        });
-        ctx.pool.parallel('lloydCombine', (t) => (t === 0 ? [slots, b1 - b0, k, d, sums!.storage.byteOffset, counts!.storage.byteOffset] : null));
-      }
-    } finally {
-      ctx.release(base);
-    }
+  supports: (plan, inputs) => lloydSupport(plan.params, inputs),
+  run(ctx, plan, inputs, outputs) {
+    runLloyd(ctx, plan.params, inputs, outputs, null);
   },
 };

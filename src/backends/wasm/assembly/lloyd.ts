@@ -110,7 +110,10 @@ function exactLabel(px: usize, d: i32, c: usize, crs: i32, k: i32, s: usize, lim
 }
 
 // The label of one row from its scores (kpad of them at s).
-function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: i32, maxC2: f32, maxC: f32): i32 {
+// With bounds != 0, also writes there an upper bound on the distance to the label's centroid
+// and a lower bound on the distance to every other centroid (Hamerly's bounds), from the
+// scores and their rounding bound; after an exact recompute, (Infinity, 0): no claim.
+function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: i32, maxC2: f32, maxC: f32, bounds: usize): i32 {
   let best1 = f32x4.splat(Infinity);
   let best2 = best1;
   let idx = i32x4.splat(0);
@@ -155,8 +158,18 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
   const terms = <f32>(d + 2);
   const bound: f32 = <f32>4.5 * U * (<f32>2 * maxC2 + <f32>2 * (terms - 1) * xn * maxC) + <f32>4 * terms * F64_U * reach * reach;
   if (!(second - b > bound)) {
+    if (bounds != 0) {
+      store<f64>(bounds, Infinity);
+      store<f64>(bounds, 0, 8);
+    }
     // NaN limits (a NaN or infinite best) keep every centroid in.
     return exactLabel(px, d, c, crs, k, s, b + bound);
+  }
+  if (bounds != 0) {
+    // |x|^2 itself is a float32 sum of d squares: relative error below (d + 1) u.
+    const slack = <f64>x2 * <f64>(2 * (d + 1)) * <f64>U;
+    store<f64>(bounds, Math.sqrt(<f64>x2 + slack + <f64>b + <f64>bound));
+    store<f64>(bounds, Math.sqrt(max(0, <f64>x2 - slack + <f64>second - <f64>bound)), 8);
   }
   return bi;
 }
@@ -186,13 +199,43 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
   store<f64>(pc, load<f64>(pc) + w);
 }
 
+// The row of x named by entry e of the row list.
+@inline function rowAt(x: usize, xrs: i32, list: usize, e: i32): usize {
+  return x + (<usize>(load<i32>(list + (<usize>e << 2)) * xrs) << 2);
+}
+
+// Whether Hamerly's bounds (u >= distance to the hinted centroid, l <= distance to any other)
+// prove the hinted centroid strictly nearest, also for the reference's float64 distances,
+// which err by up to about (d + 2) 2^-53 (|x| + |c|)^2.
+@inline function provenNearest(px: usize, d: i32, u: f64, l: f64, maxC: f32): bool {
+  let xx = f32x4.splat(0);
+  let p = 0;
+  for (; p + 4 <= d; p += 4) {
+    const v = v128.load(px + (<usize>p << 2));
+    xx = fma(v, v, xx);
+  }
+  let x2 = f32x4.extract_lane(xx, 0) + f32x4.extract_lane(xx, 1) + f32x4.extract_lane(xx, 2) + f32x4.extract_lane(xx, 3);
+  for (; p < d; p++) {
+    const v = load<f32>(px + (<usize>p << 2));
+    x2 += v * v;
+  }
+  const reach = Math.sqrt(<f64>x2) * (1 + <f64>(d + 1) * <f64>U) + <f64>maxC;
+  const margin = <f64>(4 * (d + 2)) * 1.1102230246251565e-16 * reach * reach;
+  return u * u + margin < l * l;
+}
+
 // Rows [rowStart, rowEnd) (a whole number of blocks, but the last) of x; block sums for the
 // block holding row r go to slots + ((r - slotRow) / block) * slotBytes: k * d sums then k
-// counts, float64. sc: this thread's score scratch, 4 * kpad floats.
+// counts, float64. sc: this thread's score scratch, 4 * kpad floats; list: its row list, block
+// ints. With hints != 0 (labels from the previous step) and boundsIn (two float64 per row, valid
+// for these centroids), rows whose bounds prove their hinted label keep it without computing a
+// single distance; the others are scored. boundsOut (or 0) gets each row's new bounds. The sums
+// are then added in row order, so the result is the same with or without hints.
 export function lloydAssign(
   x: usize, xrs: i32, d: i32, w: usize, ws: i32, ct: usize, kpad: i32, cn: usize,
   c: usize, crs: i32, k: i32, maxC2: f32, maxC: f32, labels: usize,
   slots: usize, slotRow: i32, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
+  hints: usize, boundsIn: usize, boundsOut: usize, list: usize,
 ): void {
   const slotBytes = <usize>(k * d + k) << 3;
   for (let b0 = rowStart; b0 < rowEnd; b0 += block) {
@@ -200,20 +243,42 @@ export function lloydAssign(
     const sums = slots + <usize>((b0 - slotRow) / block) * slotBytes;
     const counts = sums + (<usize>(k * d) << 3);
     memory.fill(sums, 0, slotBytes);
-    for (let r = b0; r < b1; r += 4) {
-      const last = min(r + 3, b1 - 1);
-      const p0 = x + (<usize>(r * xrs) << 2);
-      const p1 = x + (<usize>(min(r + 1, last) * xrs) << 2);
-      const p2 = x + (<usize>(min(r + 2, last) * xrs) << 2);
-      const p3 = x + (<usize>(last * xrs) << 2);
-      scores4(p0, p1, p2, p3, d, ct, kpad, cn, sc);
-      for (let i = r; i <= last; i++) {
-        const px = x + (<usize>(i * xrs) << 2);
-        const label = labelOf(sc + (<usize>((i - r) * kpad) << 2), kpad, px, d, c, crs, k, maxC2, maxC);
-        store<i32>(labels + (<usize>i << 2), label);
-        const weight: f64 = w == 0 ? 1 : <f64>load<f32>(w + (<usize>(i * ws) << 2));
-        accumulate(px, d, weight, sums, counts, label, w != 0);
+    // Rows to score.
+    let count = 0;
+    for (let i = b0; i < b1; i++) {
+      if (hints != 0) {
+        const q = boundsIn + (<usize>i << 4);
+        const u = load<f64>(q);
+        const l = load<f64>(q, 8);
+        if (provenNearest(x + (<usize>(i * xrs) << 2), d, u, l, maxC)) {
+          store<i32>(labels + (<usize>i << 2), load<i32>(hints + (<usize>i << 2)));
+          if (boundsOut != 0) {
+            const o = boundsOut + (<usize>i << 4);
+            store<f64>(o, u);
+            store<f64>(o, l, 8);
+          }
+          continue;
+        }
       }
+      store<i32>(list + (<usize>count << 2), i);
+      count++;
+    }
+    for (let g = 0; g < count; g += 4) {
+      const last = min(g + 3, count - 1);
+      scores4(rowAt(x, xrs, list, g), rowAt(x, xrs, list, min(g + 1, last)), rowAt(x, xrs, list, min(g + 2, last)), rowAt(x, xrs, list, last), d, ct, kpad, cn, sc);
+      for (let e = g; e <= last; e++) {
+        const i = load<i32>(list + (<usize>e << 2));
+        const px = x + (<usize>(i * xrs) << 2);
+        const out = boundsOut == 0 ? 0 : boundsOut + (<usize>i << 4);
+        const label = labelOf(sc + (<usize>((e - g) * kpad) << 2), kpad, px, d, c, crs, k, maxC2, maxC, out);
+        store<i32>(labels + (<usize>i << 2), label);
+      }
+    }
+    // Sums in row order (the reference's order).
+    for (let i = b0; i < b1; i++) {
+      const px = x + (<usize>(i * xrs) << 2);
+      const weight: f64 = w == 0 ? 1 : <f64>load<f32>(w + (<usize>(i * ws) << 2));
+      accumulate(px, d, weight, sums, counts, load<i32>(labels + (<usize>i << 2)), w != 0);
     }
   }
 }

@@ -1,0 +1,138 @@
+/**
+ * The hamerly kernel: given valid hints (labels and Hamerly bounds for the current centroids,
+ * computed here by plain float64 loops, with random slack), its labels, sums and counts are the
+ * lloyd kernel's on ref, bit for bit, on 1 and 2 threads; invalid-looking hints ([Infinity, 0])
+ * change nothing; the bounds it returns are valid bounds.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createRuntime, type Runtime } from '../../src/index.js';
+
+let ref: Runtime;
+const wasm: Runtime[] = [];
+
+before(async () => {
+  ref = await createRuntime({ backends: ['ref'] });
+  wasm.push(await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 1 }));
+  wasm.push(await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 2, parallelThreshold: 0 }));
+});
+
+after(async () => {
+  await ref.close();
+  for (const hp of wasm) {
+    await hp.close();
+  }
+});
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+interface Case {
+  readonly n: number;
+  readonly d: number;
+  readonly k: number;
+  readonly x: Float32Array;
+  readonly c: Float32Array;
+}
+
+/** Clustered points (some far from the origin), centroids near some of them, a few duplicated. */
+function makeCase(seed: number, n: number, d: number, k: number, offset: number): Case {
+  const next = lcg(seed);
+  const centres = Float32Array.from({ length: 8 * d }, () => offset + (next() - 0.5) * 20);
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const m = Math.floor(next() * 8);
+    for (let p = 0; p < d; p++) {
+      x[i * d + p] = centres[m * d + p]! + (next() - 0.5) * 3;
+    }
+  }
+  const c = new Float32Array(k * d);
+  for (let j = 0; j < k; j++) {
+    // Every fourth centroid duplicates the previous one: exact ties.
+    const from = j % 4 === 3 ? j - 1 : -1;
+    for (let p = 0; p < d; p++) {
+      c[j * d + p] = from >= 0 ? c[from * d + p]! : x[Math.floor(next() * n) * d + p]! + (next() - 0.5) * 0.5;
+    }
+  }
+  return { n, d, k, x, c };
+}
+
+function distance(cs: Case, i: number, j: number): number {
+  let sum = 0;
+  for (let p = 0; p < cs.d; p++) {
+    const diff = cs.x[i * cs.d + p]! - cs.c[j * cs.d + p]!;
+    sum += diff * diff;
+  }
+  return Math.sqrt(sum);
+}
+
+/** Valid hints: labels (the true nearest, or any label for points given no claim) and bounds with slack. */
+function hints(cs: Case, seed: number): { labels: Int32Array; bounds: Float64Array } {
+  const next = lcg(seed);
+  const labels = new Int32Array(cs.n);
+  const bounds = new Float64Array(2 * cs.n);
+  for (let i = 0; i < cs.n; i++) {
+    if (next() < 0.2) {
+      labels[i] = Math.floor(next() * cs.k);
+      bounds[2 * i] = Infinity;
+      bounds[2 * i + 1] = 0;
+      continue;
+    }
+    const a = Math.floor(next() * cs.k);
+    let other = Infinity;
+    for (let j = 0; j < cs.k; j++) {
+      other = j === a ? other : Math.min(other, distance(cs, i, j));
+    }
+    labels[i] = a;
+    bounds[2 * i] = distance(cs, i, a) * (1 + next() * 0.1);
+    bounds[2 * i + 1] = other * (1 - next() * 0.1);
+  }
+  return { labels, bounds };
+}
+
+for (const [name, cs] of [
+  ['clustered, d=5, k=13', makeCase(1, 5000, 5, 13, 0)],
+  ['far from the origin (1e4), d=16, k=8', makeCase(2, 4500, 16, 8, 1e4)],
+  ['k=1', makeCase(3, 300, 3, 1, 0)],
+] as const) {
+  test(`hamerly with valid hints equals lloyd on ref: ${name}`, () => {
+    const expected = ref.scope(() => ref.run('lloyd', [ref.tensor(cs.x, [cs.n, cs.d]), ref.tensor(cs.c, [cs.k, cs.d])]).map((t) => t.toArray()));
+    for (const hp of wasm) {
+      for (const seed of [11, 12]) {
+        hp.scope(() => {
+          const h = hints(cs, seed);
+          const out = hp.run('hamerly', [hp.tensor(cs.x, [cs.n, cs.d]), hp.tensor(cs.c, [cs.k, cs.d]), hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2])]);
+          assert.deepEqual(out[0]!.toArray(), expected[0], 'labels');
+          assert.deepEqual(out[1]!.toArray(), expected[1], 'sums');
+          assert.deepEqual(out[2]!.toArray(), expected[2], 'counts');
+          const bounds = out[3]!.toArray() as Float64Array;
+          const labels = out[0]!.toArray() as Int32Array;
+          for (let i = 0; i < cs.n; i++) {
+            const own = distance(cs, i, labels[i]!);
+            assert.ok(bounds[2 * i]! >= own * (1 - 1e-12), `upper bound of point ${i}`);
+            for (let j = 0; j < cs.k; j++) {
+              if (j !== labels[i]) {
+                assert.ok(bounds[2 * i + 1]! <= distance(cs, i, j) * (1 + 1e-12), `lower bound of point ${i} against centroid ${j}`);
+              }
+            }
+          }
+        });
+      }
+    }
+  });
+}
+
+test('hamerly rejects hints of the wrong shape', () => {
+  ref.scope(() => {
+    const x = ref.tensor(new Float32Array(6), [3, 2]);
+    const c = ref.tensor(new Float32Array(4), [2, 2]);
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([2], 'int32'), ref.zeros([3, 2], 'float64')]), { code: 'SHAPE' });
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'int32'), ref.zeros([3], 'float64')]), { code: 'SHAPE' });
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'float32'), ref.zeros([3, 2], 'float64')]), { code: 'DTYPE' });
+  });
+});
