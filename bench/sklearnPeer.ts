@@ -115,11 +115,11 @@ function sklearnNote(json: SklearnJson, call: string): string {
  * The scikit-learn row of a case, beside `caseRows` (same workload and size) and against the
  * same baseline; `call` is what the script ran, for the note.
  */
-export function sklearnRow(caseRows: readonly Row[], work: Work, outcome: SklearnOutcome, call: string, log: (line: string) => void): Row {
+export function sklearnRow(caseRows: readonly Row[], work: Work, outcome: SklearnOutcome, call: string, log: (line: string) => void, name = SKLEARN): Row {
   const first = caseRows[0]!;
-  const row = { workload: first.workload, size: first.size, contender: SKLEARN, baseline: first.baseline };
+  const row = { workload: first.workload, size: first.size, contender: name, baseline: first.baseline };
   if (outcome.status !== 'ok') {
-    log(`  ${SKLEARN}: ${outcome.status} (${outcome.reason})`);
+    log(`  ${name}: ${outcome.status} (${outcome.reason})`);
     return { ...row, note: 'unavailable', status: outcome.status, reason: outcome.reason };
   }
   const samplesMs = outcome.json.samples_s.map((s) => s * 1000);
@@ -129,7 +129,7 @@ export function sklearnRow(caseRows: readonly Row[], work: Work, outcome: Sklear
   const [fastest, slowest] = [Math.min(...samplesMs), Math.max(...samplesMs)];
   // OpenMP's barriers make scikit-learn's 2 threads slow by far when anything else takes a core.
   const spread = slowest > SPREAD * fastest ? `; samples ranged ${fastest.toFixed(1)}-${slowest.toFixed(1)} ms: something else used the cores during them` : '';
-  log(`  ${SKLEARN}: ${ms.toFixed(2)} ms median of ${samplesMs.length} (timed in Python)${spread}`);
+  log(`  ${name}: ${ms.toFixed(2)} ms median of ${samplesMs.length} (timed in Python)${spread}`);
   return {
     ...row,
     note: `${sklearnNote(outcome.json, call)}${spread}`,

@@ -6,7 +6,7 @@ object on stdout. Only the call itself is timed: not the interpreter start, the 
 .npy loading.
 
   python3 bench/sklearn_peer.py kmeans --x X.npy --k 64 --max-iter 20 --repeats 7
-      KMeans(n_clusters=k, init=X[:k], n_init=1, max_iter, tol=0, algorithm='lloyd').fit(X)
+      KMeans(n_clusters=k, init=X[:k], n_init=1, max_iter, tol=0, algorithm='lloyd' or --algorithm elkan).fit(X)
   python3 bench/sklearn_peer.py distances --x X.npy --y Y.npy --sample-rows 200 --repeats 7
       euclidean_distances(X, Y, squared=True)
 
@@ -51,7 +51,7 @@ def run_kmeans(args, np):
     init = x[:k].copy()
 
     def fit():
-        return KMeans(n_clusters=k, init=init, n_init=1, max_iter=args.max_iter, tol=0.0, algorithm="lloyd").fit(x)
+        return KMeans(n_clusters=k, init=init, n_init=1, max_iter=args.max_iter, tol=0.0, algorithm=args.algorithm).fit(x)
 
     model, samples = timed(fit, args.warmup, args.repeats)
     centers = model.cluster_centers_
@@ -91,6 +91,7 @@ def main():
     parser.add_argument("--y")
     parser.add_argument("--k", type=int, default=64)
     parser.add_argument("--max-iter", type=int, default=20)
+    parser.add_argument("--algorithm", choices=["lloyd", "elkan"], default="lloyd")
     parser.add_argument("--sample-rows", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=7)
