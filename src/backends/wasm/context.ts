@@ -74,6 +74,11 @@ export class WasmContext {
     this.heap.release(offset);
   }
 
+  /** int32 elements of the heap at a byte offset (e.g. a counter the threads share). */
+  heapI32(byteOffset: number, length: number): Int32Array {
+    return this.heap.view('int32', byteOffset, length) as Int32Array;
+  }
+
   /** float32 elements of the heap at a byte offset, for small host-side writes (e.g. a mean). */
   f32(byteOffset: number, length: number): Float32Array {
     return this.heap.view('float32', byteOffset, length) as Float32Array;

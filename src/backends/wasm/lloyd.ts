@@ -10,7 +10,7 @@ import type { Inputs } from '../../kernels/kernel.js';
 import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
 import type { Support } from '../backend.js';
 import { float32Only, layoutDecline, type WasmContext, type WasmImpl } from './context.js';
-import { pointer, rowRange } from './shape.js';
+import { pointer } from './shape.js';
 
 /** Bytes of block sums held at once (a wave). */
 const SLOT_CAP = 32 * 2 ** 20;
@@ -51,12 +51,13 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
   const threads = Math.min(ctx.threadsFor((n * k * d) / 1024), blocks);
   const slotBytes = 8 * (k * d + k);
   const perWave = Math.min(blocks, Math.max(threads, Math.floor(SLOT_CAP / slotBytes)));
-  // Per thread: 4 rows of scores, then the block's row list.
+  // Per thread: 4 rows of scores, then the block's row list; then the shared block counter.
   const threadBytes = 16 * kpad + 4 * LLOYD_BLOCK;
-  const centroidBytes = 4 * (d * kpad + kpad);
+  const centroidBytes = 4 * (d * kpad + kpad) + 64;
   const base = ctx.temp(centroidBytes + threadBytes * threads + slotBytes * perWave, 'lloyd scratch');
   try {
-    const ct = base;
+    const counter = base;
+    const ct = base + 64;
     const cn = ct + 4 * d * kpad;
     const perThread = base + centroidBytes;
     const slots = perThread + threadBytes * threads;
@@ -70,14 +71,14 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
     for (let b0 = 0; b0 < blocks; b0 += perWave) {
       const b1 = Math.min(blocks, b0 + perWave);
       const first = b0 * LLOYD_BLOCK;
-      const rows = Math.min(n, b1 * LLOYD_BLOCK) - first;
+      const last = Math.min(n, b1 * LLOYD_BLOCK);
+      ctx.heapI32(counter, 1)[0] = 0;
       ctx.pool.parallel('lloydAssign', (t) => {
-        const range = t < threads ? rowRange(rows, threads, t, LLOYD_BLOCK) : null;
-        if (range === null) {
+        if (t >= threads) {
           return null;
         }
         const own = perThread + t * threadBytes;
-        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, first, LLOYD_BLOCK, own, first + range[0], first + range[1], ...hintArgs, own + 16 * kpad];
+        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, counter, LLOYD_BLOCK, own, first, last, ...hintArgs, own + 16 * kpad];
       });
       ctx.pool.parallel('lloydCombine', (t) => (t === 0 ? [slots, b1 - b0, k, d, sums!.storage.byteOffset, counts!.storage.byteOffset] : null));
     }

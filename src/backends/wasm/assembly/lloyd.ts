@@ -224,9 +224,11 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
   return u * u + margin < l * l;
 }
 
-// Rows [rowStart, rowEnd) (a whole number of blocks, but the last) of x; block sums for the
-// block holding row r go to slots + ((r - slotRow) / block) * slotBytes: k * d sums then k
-// counts, float64. sc: this thread's score scratch, 4 * kpad floats; list: its row list, block
+// Rows [rowStart, rowEnd) of x, in blocks of `block` rows that the threads claim one at a time
+// from the shared counter at `next` (an i32, zero before the call), so a thread whose blocks go
+// faster (more rows proven by their bounds) takes more of them; block sums for the block
+// holding row r go to slots + ((r - rowStart) / block) * slotBytes: k * d sums then k counts,
+// float64, added in block order afterwards, so the claim order changes nothing. sc: this thread's score scratch, 4 * kpad floats; list: its row list, block
 // ints. With hints != 0 (labels from the previous step) and boundsIn (two float64 per row, valid
 // for these centroids), rows whose bounds prove their hinted label keep it without computing a
 // single distance; the others are scored. boundsOut (or 0) gets each row's new bounds. The sums
@@ -234,13 +236,15 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
 export function lloydAssign(
   x: usize, xrs: i32, d: i32, w: usize, ws: i32, ct: usize, kpad: i32, cn: usize,
   c: usize, crs: i32, k: i32, maxC2: f32, maxC: f32, labels: usize,
-  slots: usize, slotRow: i32, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
+  slots: usize, next: usize, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
   hints: usize, boundsIn: usize, boundsOut: usize, list: usize,
 ): void {
   const slotBytes = <usize>(k * d + k) << 3;
-  for (let b0 = rowStart; b0 < rowEnd; b0 += block) {
+  const blocks = (rowEnd - rowStart + block - 1) / block;
+  for (let claimed = atomic.add<i32>(next, 1); claimed < blocks; claimed = atomic.add<i32>(next, 1)) {
+    const b0 = rowStart + claimed * block;
     const b1 = min(rowEnd, b0 + block);
-    const sums = slots + <usize>((b0 - slotRow) / block) * slotBytes;
+    const sums = slots + <usize>claimed * slotBytes;
     const counts = sums + (<usize>(k * d) << 3);
     memory.fill(sums, 0, slotBytes);
     // Rows to score.
