@@ -201,3 +201,23 @@ test('irfft ignores the imaginary part of DC on every length (a fast-check count
   }
   await hp.close();
 });
+
+test('matmul and gemm on wasm agree with ref across the blocking: one k slice (C written once), several, edge tiles, a C term', async () => {
+  // verify mode runs ref beside wasm and throws MISMATCH beyond the declared tolerance.
+  const hp = await createRuntime({ backends: ['wasm', 'ref'], verify: true, threads: 2, parallelThreshold: 0 });
+  for (const [m, k, n] of [[37, 200, 29], [37, 256, 8], [9, 600, 33], [64, 257, 16], [5, 1, 3]] as const) {
+    hp.scope(() => {
+      const a = hp.tensor(pseudoRandom(m * k, m + k), [m, k]);
+      const b = hp.tensor(pseudoRandom(k * n, k + n), [k, n]);
+      const c = hp.tensor(pseudoRandom(m * n, n), [m, n]);
+      hp.matmul(a, b);
+      hp.gemm(a, b, c, { alpha: 0.5, beta: 2 });
+      hp.gemm(a, b, undefined, { alpha: -1.5 });
+    });
+  }
+  const stats = hp.stats().kernels;
+  assert.equal(stats.matmul?.backends.wasm, 5);
+  assert.equal(stats.gemm?.backends.wasm, 10);
+  assert.equal(stats.matmul?.verified, 5);
+  await hp.close();
+});

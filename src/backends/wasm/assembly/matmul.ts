@@ -45,8 +45,10 @@ export const NC: i32 = 4096;
   return sizeof<T>() == 4 ? f32x4.splat(<f32>x) : f64x2.splat(x);
 }
 
-// acc tile (MR x NR) = sum_p Apanel[p][0..MR] * Bpanel[p][0..NR]; then dst += alpha * acc.
-@inline function kernel<T>(ap: usize, bp: usize, dst: usize, ldd: i32, kc: i32, alpha: f64): void {
+// acc tile (MR x NR) = sum_p Apanel[p][0..MR] * Bpanel[p][0..NR]; then dst += alpha * acc,
+// or dst = alpha * acc when `direct` (the whole of k in one slice and no C term: C is then
+// written once, never zero-filled or read back, which matters when k is small and C large).
+@inline function kernel<T>(ap: usize, bp: usize, dst: usize, ldd: i32, kc: i32, alpha: f64, direct: bool): void {
   const s = <usize>sizeof<T>();
   const zero = splat<T>(0);
   let c00 = zero, c01 = zero;
@@ -73,6 +75,21 @@ export const NC: i32 = 4096;
   }
   const f = splat<T>(alpha);
   const row = <usize>ldd * s;
+  if (direct) {
+    const none = splat<T>(0);
+    v128.store(dst, madd<T>(none, c00, f));
+    v128.store(dst, madd<T>(none, c01, f), 16);
+    dst += row;
+    v128.store(dst, madd<T>(none, c10, f));
+    v128.store(dst, madd<T>(none, c11, f), 16);
+    dst += row;
+    v128.store(dst, madd<T>(none, c20, f));
+    v128.store(dst, madd<T>(none, c21, f), 16);
+    dst += row;
+    v128.store(dst, madd<T>(none, c30, f));
+    v128.store(dst, madd<T>(none, c31, f), 16);
+    return;
+  }
   v128.store(dst, madd<T>(v128.load(dst), c00, f));
   v128.store(dst, madd<T>(v128.load(dst, 16), c01, f), 16);
   dst += row;
@@ -115,7 +132,11 @@ export const NC: i32 = 4096;
   src: usize, srs: i32, scs: i32, beta: f64,
   rowStart: i32, rowEnd: i32, scratch: usize,
 ): void {
-  initRows<T>(c, ldc, n, src, srs, scs, beta, rowStart, rowEnd);
+  // One k slice and no C term: every element of C is written exactly once by a tile store.
+  const direct = src == 0 && k <= KC && k > 0;
+  if (!direct) {
+    initRows<T>(c, ldc, n, src, srs, scs, beta, rowStart, rowEnd);
+  }
   const s = <usize>sizeof<T>();
   const NR = nr<T>();
   const kcMax = min(KC, k);
@@ -159,17 +180,17 @@ export const NC: i32 = 4096;
             const ap = packedA + <usize>(ip * kc) * s;
             const i0 = ic + ip;
             if (i0 + MR <= rowEnd && j0 + NR <= n) {
-              kernel<T>(ap, bp, c + (<usize>i0 * <usize>ldc + <usize>j0) * s, ldc, kc, alpha);
+              kernel<T>(ap, bp, c + (<usize>i0 * <usize>ldc + <usize>j0) * s, ldc, kc, alpha, direct);
             } else {
               // Edge tile: compute into a zeroed tile, then add the part inside C.
-              memory.fill(tile, 0, <usize>(MR * NR) * s);
-              kernel<T>(ap, bp, tile, NR, kc, alpha);
+              kernel<T>(ap, bp, tile, NR, kc, alpha, true);
               const rows = min(MR, rowEnd - i0);
               const cols = min(NR, n - j0);
               for (let r = 0; r < rows; r++) {
                 for (let jj = 0; jj < cols; jj++) {
                   const d = c + (<usize>(i0 + r) * <usize>ldc + <usize>(j0 + jj)) * s;
-                  store<T>(d, load<T>(d) + load<T>(tile + <usize>(r * NR + jj) * s));
+                  const v = load<T>(tile + <usize>(r * NR + jj) * s);
+                  store<T>(d, direct ? v : load<T>(d) + v);
                 }
               }
             }
