@@ -221,3 +221,23 @@ test('matmul and gemm on wasm agree with ref across the blocking: one k slice (C
   assert.equal(stats.matmul?.verified, 5);
   await hp.close();
 });
+
+test('reduceSum/reduceMean over an outer axis (column sums, 4 and 16 at a time) agree with ref, on 1 and 2 threads alike', async () => {
+  const results: number[][] = [];
+  for (const threads of [1, 2]) {
+    const hp = await createRuntime({ backends: ['wasm', 'ref'], verify: true, threads, parallelThreshold: 0 });
+    const out: number[] = [];
+    for (const [rows, cols] of [[1000, 40], [37, 16], [5, 7], [300, 21]] as const) {
+      hp.scope(() => {
+        const x = hp.tensor(pseudoRandom(rows * cols, rows + cols), [rows, cols]);
+        out.push(...values(hp.reduceMean(x, { axes: [0], keepdims: false })), ...values(hp.reduceSum(x, { axes: [0] })));
+        const x3 = hp.tensor(pseudoRandom(rows * cols * 2, rows), [2, rows, cols]);
+        out.push(...values(hp.reduceSum(x3, { axes: [1] })));
+      });
+    }
+    assert.equal(hp.stats().kernels.reduceSum?.backends.wasm, 8);
+    results.push(out);
+    await hp.close();
+  }
+  assert.deepEqual(results[0], results[1]);
+});
