@@ -223,10 +223,10 @@ test('matmul and gemm on wasm agree with ref across the blocking: one k slice (C
 });
 
 test('reduceSum/reduceMean over an outer axis (column sums, 4 and 16 at a time) agree with ref, on 1 and 2 threads alike', async () => {
-  const results: number[][] = [];
+  const results: (number | bigint)[][] = [];
   for (const threads of [1, 2]) {
     const hp = await createRuntime({ backends: ['wasm', 'ref'], verify: true, threads, parallelThreshold: 0 });
-    const out: number[] = [];
+    const out: (number | bigint)[] = [];
     for (const [rows, cols] of [[1000, 40], [37, 16], [5, 7], [300, 21]] as const) {
       hp.scope(() => {
         const x = hp.tensor(pseudoRandom(rows * cols, rows + cols), [rows, cols]);
