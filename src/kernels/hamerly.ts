@@ -1,12 +1,13 @@
 /**
- * hamerly(x, centroids, labels, bounds, weights?): the lloyd step (same labels, sums and counts,
- * bit for bit), given hints that let a backend skip work: the labels of the previous step and,
- * per point, Hamerly's bounds [upper, lower] (float64 [n, 2]) valid for these centroids: upper
- * >= the distance to the centroid its label names, lower <= the distance to every other
- * centroid. A point whose bounds prove its label (upper < lower, with margin for rounding)
- * keeps it without a single distance computed. Outputs: labels, sums, counts as lloyd, and new
- * bounds for the same centroids (the caller widens them by each centroid's movement before the
- * next step). Hints that are not valid bounds give wrong labels: pass [Infinity, 0] when in doubt.
+ * hamerly(x, centroids, labels, bounds, drift, weights?): the lloyd step (same labels, sums and
+ * counts, bit for bit), given hints that let a backend skip work: the labels of the previous
+ * step, per point Hamerly's bounds [upper, lower] (float64 [n, 2]) for the previous centroids
+ * (upper >= the distance to the centroid its label names, lower <= the distance to every other
+ * centroid), and drift (float64 [k]): how far each centroid has moved since (>= the distance).
+ * A point whose bounds, widened by the drift, prove its label (with margin for rounding) keeps
+ * it without a single distance computed. Outputs: labels, sums, counts as lloyd, and bounds
+ * for these centroids (the next step's hints). Hints that are not valid bounds give wrong
+ * labels: pass [Infinity, 0] when in doubt.
  * Only the first three outputs are compared across backends; bounds are hints, checked as
  * bounds by the tests. Throws SHAPE, DTYPE.
  */
@@ -20,6 +21,7 @@ export type HamerlyAttrs = Record<string, never>;
 export interface HamerlyParams extends LloydParams {
   readonly hints: ViewSpec;
   readonly bounds: ViewSpec;
+  readonly drift: ViewSpec;
 }
 
 export const hamerly = defineKernel<HamerlyAttrs, HamerlyParams>({
@@ -29,15 +31,19 @@ export const hamerly = defineKernel<HamerlyAttrs, HamerlyParams>({
     { name: 'centroids', dtypes: FLOATS },
     { name: 'labels', dtypes: ['int32'] },
     { name: 'bounds', dtypes: ['float64'] },
+    { name: 'drift', dtypes: ['float64'] },
     { name: 'weights', dtypes: FLOATS, optional: true },
   ],
   outputs: ['labels', 'sums', 'counts', 'bounds'],
   hints: [3],
   defaults: {},
   tolerance: { kind: 'exact' },
-  infer: ([x, c, labels, bounds, w]) => {
+  infer: ([x, c, labels, bounds, drift, w]) => {
     const plan = lloyd.infer([x, c, w], {});
-    const { n } = plan.params;
+    const { n, k } = plan.params;
+    if (drift!.rank !== 1 || drift!.shape[0] !== k) {
+      fail({ code: 'SHAPE', kernel: 'hamerly', problem: 'drift does not match the centroids', expected: `[${k}]`, received: drift!.describe() });
+    }
     if (labels!.rank !== 1 || labels!.shape[0] !== n) {
       fail({ code: 'SHAPE', kernel: 'hamerly', problem: 'labels do not match the points', expected: `[${n}]`, received: labels!.describe() });
     }
@@ -50,6 +56,7 @@ export const hamerly = defineKernel<HamerlyAttrs, HamerlyParams>({
         ...plan.params,
         hints: { shape: labels!.shape, strides: labels!.strides, offset: labels!.offset },
         bounds: { shape: bounds!.shape, strides: bounds!.strides, offset: bounds!.offset },
+        drift: { shape: drift!.shape, strides: drift!.strides, offset: drift!.offset },
       },
     };
   },

@@ -37,15 +37,17 @@ export function step(rt: RuntimeCore, data: Data, centers: Float64Array, k: numb
 
 /**
  * What carries from one step to the next so the hamerly kernel can skip points: the labels and
- * Hamerly's bounds of the last step, as heap tensors (no copies), widened in place by how far
- * each centroid then moved.
+ * Hamerly's bounds of the last step, as heap tensors (no copies), and how far each centroid has
+ * moved since (the kernel widens the bounds by it).
  */
 export class Hints {
   private labels: Tensor;
   private bounds: Tensor;
+  private drift: Tensor;
 
-  constructor(private readonly rt: RuntimeCore, n: number) {
+  constructor(private readonly rt: RuntimeCore, n: number, k: number) {
     this.labels = rt.zeros([n], 'int32');
+    this.drift = rt.zeros([k], 'float64');
     // Upper Infinity, lower 0: no claim, every point is scored in the first step.
     const initial = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
@@ -59,7 +61,7 @@ export class Hints {
     const rt = this.rt;
     const c = rt.tensor(data.x instanceof Float32Array ? Float32Array.from(centers) : Float64Array.from(centers), [k, data.d]);
     try {
-      const inputs = [data.tensor, c, this.labels, this.bounds, ...(weights === undefined ? [] : [weights])];
+      const inputs = [data.tensor, c, this.labels, this.bounds, this.drift, ...(weights === undefined ? [] : [weights])];
       const [labels, sums, counts, bounds] = rt.run('hamerly', inputs);
       this.labels.release();
       this.bounds.release();
@@ -74,38 +76,22 @@ export class Hints {
     }
   }
 
-  /**
-   * After the centroids moved from `before` to `after`: each upper bound grows by its own
-   * centroid's movement, each lower bound shrinks by the largest movement of any other
-   * (triangle inequality), both rounded outwards.
-   */
-  widen(before: Float64Array, after: Float64Array, k: number, d: number): void {
-    const drift = new Float64Array(k);
-    let top = -1;
+  /** Records how far each centroid moved from `before` to `after` (rounded up), for the next step. */
+  moved(before: Float64Array, after: Float64Array, k: number, d: number): void {
+    const drift = this.drift.data('kmeans') as Float64Array;
     for (let j = 0; j < k; j++) {
       let sq = 0;
       for (let p = 0; p < d; p++) {
         sq += (after[j * d + p]! - before[j * d + p]!) ** 2;
       }
       drift[j] = Math.sqrt(sq) * (1 + 1e-12);
-      top = top < 0 || drift[j]! > drift[top]! ? j : top;
-    }
-    let second = 0;
-    for (let j = 0; j < k; j++) {
-      second = j === top ? second : Math.max(second, drift[j]!);
-    }
-    const labels = this.labels.data('kmeans') as Int32Array;
-    const bounds = this.bounds.data('kmeans') as Float64Array;
-    for (let i = 0; i < labels.length; i++) {
-      const a = labels[i]!;
-      bounds[2 * i] = bounds[2 * i]! * (1 + 1e-12) + drift[a]!;
-      bounds[2 * i + 1] = Math.max(0, bounds[2 * i + 1]! * (1 - 1e-12) - (a === top ? second : drift[top]!));
     }
   }
 
   release(): void {
     this.labels.release();
     this.bounds.release();
+    this.drift.release();
   }
 }
 
@@ -199,7 +185,7 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
   let iterations = 0;
   let strict = false;
   let converged = false;
-  const hints = new Hints(rt, data.n);
+  const hints = new Hints(rt, data.n, k);
   try {
     for (let it = 0; it < maxIter; it++) {
       const result = hints.step(data, centers, k, settings.weights);
@@ -222,7 +208,7 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
         }
       }
       const assignedTo = centers;
-      hints.widen(centers, next, k, d);
+      hints.moved(centers, next, k, d);
       centers = next;
       iterations = it + 1;
       let changed = 0;

@@ -83,7 +83,12 @@ function hints(cs: Case, seed: number): { labels: Int32Array; bounds: Float64Arr
       bounds[2 * i + 1] = 0;
       continue;
     }
-    const a = Math.floor(next() * cs.k);
+    // Mostly the true nearest centroid (the case where bounds let a point skip), sometimes any.
+    let nearest = 0;
+    for (let j = 1; j < cs.k; j++) {
+      nearest = distance(cs, i, j) < distance(cs, i, nearest) ? j : nearest;
+    }
+    const a = next() < 0.7 ? nearest : Math.floor(next() * cs.k);
     let other = Infinity;
     for (let j = 0; j < cs.k; j++) {
       other = j === a ? other : Math.min(other, distance(cs, i, j));
@@ -106,7 +111,7 @@ for (const [name, cs] of [
       for (const seed of [11, 12]) {
         hp.scope(() => {
           const h = hints(cs, seed);
-          const out = hp.run('hamerly', [hp.tensor(cs.x, [cs.n, cs.d]), hp.tensor(cs.c, [cs.k, cs.d]), hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2])]);
+          const out = hp.run('hamerly', [hp.tensor(cs.x, [cs.n, cs.d]), hp.tensor(cs.c, [cs.k, cs.d]), hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2]), hp.zeros([cs.k], 'float64')]);
           assert.deepEqual(out[0]!.toArray(), expected[0], 'labels');
           assert.deepEqual(out[1]!.toArray(), expected[1], 'sums');
           assert.deepEqual(out[2]!.toArray(), expected[2], 'counts');
@@ -127,12 +132,53 @@ for (const [name, cs] of [
   });
 }
 
+for (const [how, moveOf] of [
+  // Half the centroids move by up to a few units: far enough to change many labels.
+  ['half the centroids move', (next: () => number) => (_j: number) => (next() < 0.5 ? 6 : 0)],
+  // One centroid moves far, the others stay: only the upper bounds of its own points widen.
+  ['one centroid moves far', () => (j: number) => (j === 0 ? 12 : 0)],
+] as const) {
+  test(`hamerly with bounds for earlier centroids and how far each moved equals lloyd on the new ones: ${how}`, () => {
+    const cs = makeCase(4, 6000, 6, 12, 0);
+    const h = hints(cs, 21);
+    const next = lcg(22);
+    const spread = moveOf(next);
+    const moved = new Float32Array(cs.c.length);
+    for (let j = 0; j < cs.k; j++) {
+      const size = spread(j);
+      for (let p = 0; p < cs.d; p++) {
+        moved[j * cs.d + p] = cs.c[j * cs.d + p]! + (next() - 0.5) * size;
+      }
+    }
+    const drift = new Float64Array(cs.k);
+    for (let j = 0; j < cs.k; j++) {
+      let sq = 0;
+      for (let p = 0; p < cs.d; p++) {
+        sq += (moved[j * cs.d + p]! - cs.c[j * cs.d + p]!) ** 2;
+      }
+      // Any upper bound on the movement is valid; some are a little loose.
+      drift[j] = Math.sqrt(sq) * (1 + next() * 0.05);
+    }
+    const expected = ref.scope(() => ref.run('lloyd', [ref.tensor(cs.x, [cs.n, cs.d]), ref.tensor(moved, [cs.k, cs.d])]).map((t) => t.toArray()));
+    for (const hp of wasm) {
+      hp.scope(() => {
+        const out = hp.run('hamerly', [hp.tensor(cs.x, [cs.n, cs.d]), hp.tensor(moved, [cs.k, cs.d]), hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2]), hp.tensor(drift, [cs.k])]);
+        assert.deepEqual(out[0]!.toArray(), expected[0], 'labels');
+        assert.deepEqual(out[1]!.toArray(), expected[1], 'sums');
+        assert.deepEqual(out[2]!.toArray(), expected[2], 'counts');
+      });
+    }
+  });
+}
+
 test('hamerly rejects hints of the wrong shape', () => {
   ref.scope(() => {
     const x = ref.tensor(new Float32Array(6), [3, 2]);
     const c = ref.tensor(new Float32Array(4), [2, 2]);
-    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([2], 'int32'), ref.zeros([3, 2], 'float64')]), { code: 'SHAPE' });
-    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'int32'), ref.zeros([3], 'float64')]), { code: 'SHAPE' });
-    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'float32'), ref.zeros([3, 2], 'float64')]), { code: 'DTYPE' });
+    const drift = ref.zeros([2], 'float64');
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([2], 'int32'), ref.zeros([3, 2], 'float64'), drift]), { code: 'SHAPE' });
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'int32'), ref.zeros([3], 'float64'), drift]), { code: 'SHAPE' });
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'int32'), ref.zeros([3, 2], 'float64'), ref.zeros([3], 'float64')]), { code: 'SHAPE' });
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'float32'), ref.zeros([3, 2], 'float64'), drift]), { code: 'DTYPE' });
   });
 });

@@ -11,14 +11,32 @@ function rowMajor(v: ViewSpec, inner: number): boolean {
 
 export const hamerlyWasm: WasmImpl<HamerlyParams> = {
   supports(plan, inputs) {
-    const base = lloydSupport(plan.params, [inputs[0], inputs[1], inputs[4]]);
+    const base = lloydSupport(plan.params, [inputs[0], inputs[1], inputs[5]]);
     if (base !== true) {
       return base;
     }
-    return rowMajor(plan.params.hints, 1) && rowMajor(plan.params.bounds, 2) ? true : layoutDecline('wasm hamerly needs labels and bounds contiguous');
+    return rowMajor(plan.params.hints, 1) && rowMajor(plan.params.bounds, 2) && (plan.params.drift.shape[0]! <= 1 || plan.params.drift.strides[0] === 1) ? true : layoutDecline('wasm hamerly needs labels and bounds contiguous');
   },
-  run(ctx, plan, [x, c, labels, bounds, w], [outLabels, sums, counts, outBounds]) {
+  run(ctx, plan, [x, c, labels, bounds, drift, w], [outLabels, sums, counts, outBounds]) {
     const p = plan.params;
-    runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], { labels: pointer(labels!, p.hints), bounds: pointer(bounds!, p.bounds), boundsOut: outBounds!.storage.byteOffset });
+    // The largest movement, where, and the largest of the others (the lower bounds' widening).
+    const moves = drift!.toArray() as Float64Array;
+    let top = 0;
+    for (let j = 1; j < moves.length; j++) {
+      top = moves[j]! > moves[top]! ? j : top;
+    }
+    let second = 0;
+    moves.forEach((m, j) => {
+      second = j === top ? second : Math.max(second, m);
+    });
+    runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], {
+      labels: pointer(labels!, p.hints),
+      bounds: pointer(bounds!, p.bounds),
+      boundsOut: outBounds!.storage.byteOffset,
+      drift: pointer(drift!, p.drift),
+      topDrift: top,
+      maxDrift: moves[top]!,
+      secondDrift: second,
+    });
   },
 };

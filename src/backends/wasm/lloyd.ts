@@ -33,6 +33,11 @@ export interface LloydHints {
   readonly labels: number;
   readonly bounds: number;
   readonly boundsOut: number;
+  /** float64 per centroid, and its largest entry, where, and the largest of the others. */
+  readonly drift: number;
+  readonly topDrift: number;
+  readonly maxDrift: number;
+  readonly secondDrift: number;
 }
 
 export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: readonly (Tensor | undefined)[], [labels, sums, counts]: readonly Tensor[], hints: LloydHints | null): void {
@@ -68,6 +73,7 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
     }
     const maxC = Math.sqrt(maxC2);
     const hintArgs = hints === null ? [0, 0, 0] : [hints.labels, hints.bounds, hints.boundsOut];
+    const driftArgs = hints === null ? [0, 0, 0, 0] : [hints.drift, hints.topDrift, hints.maxDrift, hints.secondDrift];
     for (let b0 = 0; b0 < blocks; b0 += perWave) {
       const b1 = Math.min(blocks, b0 + perWave);
       const first = b0 * LLOYD_BLOCK;
@@ -78,7 +84,7 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
           return null;
         }
         const own = perThread + t * threadBytes;
-        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, counter, LLOYD_BLOCK, own, first, last, ...hintArgs, own + 16 * kpad];
+        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, counter, LLOYD_BLOCK, own, first, last, ...hintArgs, own + 16 * kpad, ...driftArgs];
       });
       ctx.pool.parallel('lloydCombine', (t) => (t === 0 ? [slots, b1 - b0, k, d, sums!.storage.byteOffset, counts!.storage.byteOffset] : null));
     }

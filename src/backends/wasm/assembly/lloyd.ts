@@ -229,15 +229,18 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
 // faster (more rows proven by their bounds) takes more of them; block sums for the block
 // holding row r go to slots + ((r - rowStart) / block) * slotBytes: k * d sums then k counts,
 // float64, added in block order afterwards, so the claim order changes nothing. sc: this thread's score scratch, 4 * kpad floats; list: its row list, block
-// ints. With hints != 0 (labels from the previous step) and boundsIn (two float64 per row, valid
-// for these centroids), rows whose bounds prove their hinted label keep it without computing a
-// single distance; the others are scored. boundsOut (or 0) gets each row's new bounds. The sums
+// ints. With hints != 0 (labels from the previous step), boundsIn (two float64 per row, valid
+// for the previous centroids) and drift (float64 per centroid: how far it moved since; its
+// largest at topDrift, maxDrift, and the largest of the others, secondDrift), rows whose
+// widened bounds prove their hinted label keep it without computing a single distance; the
+// others are scored. boundsOut (or 0) gets each row's new bounds. The sums
 // are then added in row order, so the result is the same with or without hints.
 export function lloydAssign(
   x: usize, xrs: i32, d: i32, w: usize, ws: i32, ct: usize, kpad: i32, cn: usize,
   c: usize, crs: i32, k: i32, maxC2: f32, maxC: f32, labels: usize,
   slots: usize, next: usize, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
   hints: usize, boundsIn: usize, boundsOut: usize, list: usize,
+  drift: usize, topDrift: i32, maxDrift: f64, secondDrift: f64,
 ): void {
   const slotBytes = <usize>(k * d + k) << 3;
   const blocks = (rowEnd - rowStart + block - 1) / block;
@@ -252,10 +255,14 @@ export function lloydAssign(
     for (let i = b0; i < b1; i++) {
       if (hints != 0) {
         const q = boundsIn + (<usize>i << 4);
-        const u = load<f64>(q);
-        const l = load<f64>(q, 8);
+        const hinted = load<i32>(hints + (<usize>i << 2));
+        // Widened by how far the centroids moved since the bounds were made (triangle
+        // inequality): the upper by the hinted centroid's own move, the lower by the largest
+        // move of any other; rounded outwards.
+        const u = load<f64>(q) * (1 + 1e-12) + load<f64>(drift + (<usize>hinted << 3));
+        const l = max(0, load<f64>(q, 8) * (1 - 1e-12) - (hinted == topDrift ? secondDrift : maxDrift));
         if (provenNearest(x + (<usize>(i * xrs) << 2), d, u, l, maxC)) {
-          store<i32>(labels + (<usize>i << 2), load<i32>(hints + (<usize>i << 2)));
+          store<i32>(labels + (<usize>i << 2), hinted);
           if (boundsOut != 0) {
             const o = boundsOut + (<usize>i << 4);
             store<f64>(o, u);
