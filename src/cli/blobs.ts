@@ -13,7 +13,7 @@ export interface BlobsCommandOptions {
 
 function count(flag: string, value: string, min: number): number {
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < min) {
+  if (value.trim() === '' || !Number.isSafeInteger(parsed) || parsed < min) {
     fail({ code: 'ARGUMENT', kernel: 'blobs', problem: `invalid ${flag}`, expected: `an integer >= ${min}`, received: value });
   }
   return parsed;
@@ -21,7 +21,7 @@ function count(flag: string, value: string, min: number): number {
 
 export async function blobsCommand(out: string, opts: BlobsCommandOptions): Promise<number> {
   const spread = Number(opts.spread);
-  if (!Number.isFinite(spread) || spread < 0) {
+  if (opts.spread.trim() === '' || !Number.isFinite(spread) || spread < 0) {
     fail({ code: 'ARGUMENT', kernel: 'blobs', problem: 'invalid --spread', expected: 'a number >= 0', received: opts.spread });
   }
   const n = count('--n', opts.n, 1);

@@ -88,8 +88,11 @@ export async function* iterateRows(hp: RuntimeCore, path: string, options: Itera
   try {
     const header = await readHeaderAsync(handle, file);
     const plan = planRows(header, file);
-    for (let start = 0; start < plan.rows; start += batch) {
-      const count = Math.min(batch, plan.rows - start);
+    // Rows of zero bytes (a 0 in the shape) cannot be larger than memory: one batch of them all,
+    // instead of counting through a shape of up to 2^53 rows.
+    const step = plan.rowBytes === 0 ? Math.max(plan.rows, 1) : batch;
+    for (let start = 0; start < plan.rows; start += step) {
+      const count = Math.min(step, plan.rows - start);
       const t = allocateFor(hp, header, [count, ...plan.inner], 'row', file);
       try {
         const bytes = tensorBytes(t, file.where);

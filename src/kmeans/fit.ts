@@ -46,15 +46,15 @@ export class Hints {
   private drift: Tensor;
 
   constructor(private readonly rt: RuntimeCore, n: number, k: number) {
-    this.labels = rt.zeros([n], 'int32');
-    this.drift = rt.zeros([k], 'float64');
     // Upper Infinity, lower 0: no claim, every point is scored in the first step.
     const initial = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
       initial[2 * i] = Infinity;
     }
-    this.bounds = rt.tensor(initial, [n, 2], { name: 'hamerly bounds' });
+    // Made in one scope so that a failed allocation leaves none of them behind.
+    [this.labels, this.drift, this.bounds] = rt.scope(() => [rt.zeros([n], 'int32'), rt.zeros([k], 'float64'), rt.tensor(initial, [n, 2], { name: 'hamerly bounds' })]);
   }
+
 
   /** One hamerly step with these hints; keeps the new labels and bounds. */
   step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; sums: Float64Array; counts: Float64Array } {

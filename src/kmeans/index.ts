@@ -62,6 +62,10 @@ export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KM
     };
     const data: Data = { n, d, x: values, tensor: xc, weights, explainNonFinite };
     const tolScaled = s.tol === 0 ? 0 : s.tol * meanVariance(values, n, d);
+    if (s.init === 'k-means++' || s.init === 'random') {
+      // The random inits read distances before any Lloyd step could notice NaN or Infinity.
+      explainNonFinite();
+    }
     const rng = xoroshiro128plus(s.seed);
     let best: RunResult | undefined;
     let bestRun = 0;

@@ -7,6 +7,7 @@
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -80,6 +81,10 @@ export function randomRows(data: Data, k: number, rng: RandomGenerator): Float64
     return rowsOf(data, ids);
   }
   const left = Float64Array.from(weights);
+  const positive = left.reduce((count, w) => count + (w > 0 ? 1 : 0), 0);
+  if (positive < k) {
+    fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: "too few points with weight > 0 for init 'random'", expected: `at least k = ${k}`, received: `${positive}` });
+  }
   for (let j = 0; j < k; j++) {
     const cumulative = cumulativeOf(left, undefined);
     let id = searchSorted(cumulative, uniformFloat64(rng) * cumulative[n - 1]!);
@@ -109,7 +114,9 @@ export function kmeansPlusPlus(rt: RuntimeCore & { pairwiseDistances(x: Tensor, 
     const cumulative = cumulativeOf(closest, weights);
     const candidates = Array.from({ length: trials }, () => searchSorted(cumulative, uniformFloat64(rng) * potential));
     const rows = distancesTo(rt, data, candidates);
-    let best = -1;
+    // The first trial unless another lowers the potential (numpy's argmin, also when every
+    // potential overflows to Infinity).
+    let best = 0;
     let bestPotential = Infinity;
     let bestRow: Float64Array | undefined;
     rows.forEach((row, t) => {
@@ -126,7 +133,7 @@ export function kmeansPlusPlus(rt: RuntimeCore & { pairwiseDistances(x: Tensor, 
       }
     });
     ids.push(candidates[best]!);
-    closest = bestRow!;
+    closest = bestRow ?? rows[0]!;
     potential = bestPotential;
   }
   return rowsOf(data, ids);

@@ -95,7 +95,10 @@ export function settingsOf(x: Tensor, options: KMeansOptions): Settings {
   const init = options.init ?? 'k-means++';
   if (isTensor(init)) {
     init.check(WHERE);
-    if (init.rank !== 2 || init.shape[0] !== k || init.shape[1] !== d || init.dtype !== x.dtype) {
+    if (init.dtype !== x.dtype) {
+      fail({ code: 'DTYPE', kernel: WHERE, problem: 'initial centroids have another dtype than x', expected: x.dtype, received: init.describe() });
+    }
+    if (init.rank !== 2 || init.shape[0] !== k || init.shape[1] !== d) {
       fail({ code: 'SHAPE', kernel: WHERE, problem: 'initial centroids do not match', expected: `${x.dtype}[${k},${d}]`, received: init.describe() });
     }
   } else if (!INITS.includes(init as string)) {

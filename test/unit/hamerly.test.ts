@@ -182,3 +182,50 @@ test('hamerly rejects hints of the wrong shape', () => {
     assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'float32'), ref.zeros([3, 2], 'float64'), drift]), { code: 'DTYPE' });
   });
 });
+
+test('hamerly: hint labels out of range, negative drift and a strided one-row bounds view make no claim', () => {
+  const cs = makeCase(5, 300, 3, 4, 0);
+  const expected = ref.scope(() => ref.run('lloyd', [ref.tensor(cs.x, [cs.n, cs.d]), ref.tensor(cs.c, [cs.k, cs.d])]).map((t) => t.toArray()));
+  // Bounds [0, Infinity] would "prove" any hinted label: only valid labels may be believed.
+  const bad = new Int32Array(cs.n).map((_, i) => [cs.k, 100000, -1, -553][i % 4]!);
+  const claim = new Float64Array(2 * cs.n).map((_, e) => (e % 2 === 0 ? 0 : Infinity));
+  for (const hp of wasm) {
+    hp.scope(() => {
+      const x = hp.tensor(cs.x, [cs.n, cs.d]);
+      const c = hp.tensor(cs.c, [cs.k, cs.d]);
+      const out = hp.run('hamerly', [x, c, hp.tensor(bad, [cs.n]), hp.tensor(claim, [cs.n, 2]), hp.zeros([cs.k], 'float64')]);
+      assert.deepEqual(out[0]!.toArray(), expected[0]);
+      assert.deepEqual(out[2]!.toArray(), expected[2]);
+      const h = hints(cs, 31);
+      const negative = hp.tensor(new Float64Array(cs.k).fill(-1), [cs.k]);
+      const again = hp.run('hamerly', [x, c, hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2]), negative]);
+      assert.deepEqual(again[0]!.toArray(), expected[0]);
+      assert.deepEqual(again[1]!.toArray(), expected[1]);
+    });
+  }
+  // One point, bounds read through strides [5, 4]: the valid pair is [5, 0] (no claim), the
+  // element right after the first is 100, which would wrongly prove label 0.
+  for (const hp of [ref, ...wasm]) {
+    hp.scope(() => {
+      const x = hp.tensor(new Float32Array([3, 0]), [1, 2]);
+      const c = hp.tensor(new Float32Array([0, 0, 3, 0]), [2, 2]);
+      const base = hp.tensor(new Float64Array([5, 100, 0, 0, 0]), [1, 5]);
+      const bounds = base.slice(null, [0, 5, 4]).reshape([1, 2]);
+      const out = hp.run('hamerly', [x, c, hp.tensor(new Int32Array([0]), [1]), bounds, hp.zeros([2], 'float64')]);
+      assert.deepEqual(Array.from(out[0]!.toArray() as Int32Array), [1]);
+    });
+  }
+});
+
+test('lloyd: labels equal the reference for values deep in float32\'s subnormal range of scores', () => {
+  for (const scale of [1e-21, 3e-22, 1e-22]) {
+    const cs = makeCase(6, 3000, 4, 6, 0);
+    const x = Float32Array.from(cs.x, (v) => v * scale);
+    const c = Float32Array.from(cs.c, (v) => v * scale);
+    const expected = ref.scope(() => ref.run('lloyd', [ref.tensor(x, [cs.n, cs.d]), ref.tensor(c, [cs.k, cs.d])])[0]!.toArray());
+    for (const hp of wasm) {
+      const got = hp.scope(() => hp.run('lloyd', [hp.tensor(x, [cs.n, cs.d]), hp.tensor(c, [cs.k, cs.d])])[0]!.toArray());
+      assert.deepEqual(got, expected, `scale ${scale}`);
+    }
+  }
+});

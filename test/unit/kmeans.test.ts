@@ -306,3 +306,24 @@ eachRuntime('convergence: large tol stops early, tol 0 runs to fixed labels, max
   assert.deepEqual([capped.iterations, capped.converged], [2, false]);
   assert.deepEqual(nums(capped.predict(x)), nums(capped.labels), 'labels match the returned centroids');
 });
+
+test('random inits: NaN or Infinity is a coded error, overflowing float32 distances do not crash, too few weighted points is refused', async () => {
+  const hp = await createRuntime({ backends: ['wasm', 'ref'] });
+  try {
+    for (const bad of [Number.NaN, Infinity]) {
+      for (const init of ['k-means++', 'random'] as const) {
+        const x = hp.tensor(Float32Array.from([0, 0, 1, 1, bad, 2, 3, 3]), [4, 2]);
+        assert.throws(() => hp.kmeans(x, { k: 2, init }), (e: unknown) => e instanceof HotpathError && e.code === 'ARGUMENT' && /row 2/.test(e.message));
+      }
+    }
+    // Squared float32 distances of +-1e20 overflow; k-means++ must still finish (scikit-learn does).
+    const huge = hp.tensor(Float32Array.from([1e20, 0, 1e20, 1, -1e20, 0, -1e20, 1, 0, 0, 0, 1]), [6, 2]);
+    const r = hp.kmeans(huge, { k: 3, seed: 1 });
+    assert.equal(r.labels.shape[0], 6);
+    const w = hp.tensor(Float32Array.from([1, 1, 0, 0, 0, 0]), [6]);
+    const x6 = hp.tensor(Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]), [6, 2]);
+    assert.throws(() => hp.kmeans(x6, { k: 3, init: 'random', sampleWeight: w }), (e: unknown) => e instanceof HotpathError && e.code === 'ARGUMENT' && /weight > 0/.test(e.message));
+  } finally {
+    await hp.close();
+  }
+});

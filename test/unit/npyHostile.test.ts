@@ -193,3 +193,20 @@ test('npz: an entry whose data is cut short is refused', async () => {
     assertThrowsCode(() => loadNpz(hp, path), 'FORMAT', ['short-entry.npz:x.npy', 'truncated data', 'expected 36 bytes of data', 'received 20 bytes']);
   });
 });
+
+test('iterateRows over a shape of 2^53 - 1 zero-byte rows ends at once with one empty batch', async () => {
+  const dir = tempDir();
+  try {
+    const path = dir.write('zero-rows.npy', buildNpy(dict('<f4', '(9007199254740991, 0)')));
+    await withRuntime(async (hp) => {
+      const shapes: number[][] = [];
+      for await (const rows of iterateRows(hp, path, { batch: 64 })) {
+        shapes.push([...rows.shape]);
+        rows.release();
+      }
+      assert.deepEqual(shapes, [[9007199254740991, 0]]);
+    });
+  } finally {
+    dir.remove();
+  }
+});

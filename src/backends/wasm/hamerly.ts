@@ -6,7 +6,7 @@ import { lloydSupport, runLloyd } from './lloyd.js';
 import { pointer } from './shape.js';
 
 function rowMajor(v: ViewSpec, inner: number): boolean {
-  return v.shape[0]! <= 1 || (v.strides[0] === inner && (inner === 1 || v.strides[1] === 1));
+  return (v.shape[0]! <= 1 || v.strides[0] === inner) && (inner === 1 || v.strides[1] === 1);
 }
 
 export const hamerlyWasm: WasmImpl<HamerlyParams> = {
@@ -21,6 +21,16 @@ export const hamerlyWasm: WasmImpl<HamerlyParams> = {
     const p = plan.params;
     // The largest movement, where, and the largest of the others (the lower bounds' widening).
     const moves = drift!.toArray() as Float64Array;
+    if (!moves.every((m) => m >= 0 && m < Infinity)) {
+      // A drift that is not a distance makes no claim: score every point, and claim nothing.
+      runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], null);
+      const out = outBounds!.data('hamerly') as Float64Array;
+      for (let i = 0; i < p.n; i++) {
+        out[2 * i] = Infinity;
+        out[2 * i + 1] = 0;
+      }
+      return;
+    }
     let top = 0;
     for (let j = 1; j < moves.length; j++) {
       top = moves[j]! > moves[top]! ? j : top;

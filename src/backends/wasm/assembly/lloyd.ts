@@ -11,6 +11,7 @@
 
 const U: f32 = 5.9604644775390625e-8; // 2^-24, float32 unit roundoff
 const F64_U: f32 = 1.1102230246251565e-16; // 2^-53, float64 unit roundoff
+const TINY: f32 = 1.401298464324817e-45; // 2^-149, the smallest float32 step
 
 export function lloydPrepare(c: usize, crs: i32, k: i32, d: i32, ct: usize, kpad: i32, cn: usize): void {
   for (let j = 0; j < kpad; j++) {
@@ -156,7 +157,10 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
   const xn = Mathf.sqrt(x2);
   const reach = xn + maxC;
   const terms = <f32>(d + 2);
-  const bound: f32 = <f32>4.5 * U * (<f32>2 * maxC2 + <f32>2 * (terms - 1) * xn * maxC) + <f32>4 * terms * F64_U * reach * reach;
+  // Below float32's normal range every rounding also errs by up to 2^-149 absolute: (d + 2) of
+  // them per score, doubled for the gap, with margin.
+  const tiny: f32 = <f32>4 * terms * TINY;
+  const bound: f32 = <f32>4.5 * U * (<f32>2 * maxC2 + <f32>2 * (terms - 1) * xn * maxC) + <f32>4 * terms * F64_U * reach * reach + tiny;
   if (!(second - b > bound)) {
     if (bounds != 0) {
       store<f64>(bounds, Infinity);
@@ -167,7 +171,7 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
   }
   if (bounds != 0) {
     // |x|^2 itself is a float32 sum of d squares: relative error below (d + 1) u.
-    const slack = <f64>x2 * <f64>(2 * (d + 1)) * <f64>U;
+    const slack = <f64>x2 * <f64>(2 * (d + 1)) * <f64>U + <f64>tiny;
     store<f64>(bounds, Math.sqrt(<f64>x2 + slack + <f64>b + <f64>bound));
     store<f64>(bounds, Math.sqrt(max(0, <f64>x2 - slack + <f64>second - <f64>bound)), 8);
   }
@@ -256,6 +260,12 @@ export function lloydAssign(
       if (hints != 0) {
         const q = boundsIn + (<usize>i << 4);
         const hinted = load<i32>(hints + (<usize>i << 2));
+        if (<u32>hinted >= <u32>k) {
+          // Not a label: no claim (and never an index).
+          store<i32>(list + (<usize>count << 2), i);
+          count++;
+          continue;
+        }
         // Widened by how far the centroids moved since the bounds were made (triangle
         // inequality): the upper by the hinted centroid's own move, the lower by the largest
         // move of any other; rounded outwards.
