@@ -9,6 +9,8 @@
 // - lloydCombine: block sums added in block order into the totals.
 // Pointers are bytes; strides elements. Rows of x and of c are contiguous (cs = 1).
 
+import { fma } from './exp';
+
 const U: f32 = 5.9604644775390625e-8; // 2^-24, float32 unit roundoff
 const F64_U: f32 = 1.1102230246251565e-16; // 2^-53, float64 unit roundoff
 const TINY: f32 = 1.401298464324817e-45; // 2^-149, the smallest float32 step
@@ -25,13 +27,20 @@ export function lloydPrepare(c: usize, crs: i32, k: i32, d: i32, ct: usize, kpad
   }
 }
 
-// a * b + c, fused in the relaxed-SIMD build.
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(f32x4.mul(a, b), c);
+// |x|^2 of a row of d float32 values, in float32 (relative error below (d + 1) u).
+@inline function squaredNorm(px: usize, d: i32): f32 {
+  let xx = f32x4.splat(0);
+  let p = 0;
+  for (; p + 4 <= d; p += 4) {
+    const v = v128.load(px + (<usize>p << 2));
+    xx = fma(v, v, xx);
   }
+  let x2 = f32x4.extract_lane(xx, 0) + f32x4.extract_lane(xx, 1) + f32x4.extract_lane(xx, 2) + f32x4.extract_lane(xx, 3);
+  for (; p < d; p++) {
+    const v = load<f32>(px + (<usize>p << 2));
+    x2 += v * v;
+  }
+  return x2;
 }
 
 // Scores of rows r0..r3 (pointers) against all kpad centroids into sc [4][kpad].
@@ -141,17 +150,7 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
   const second = f32x4.extract_lane(lanesMin(v128.bitselect(best2, best1, own)), 0);
   // |x| for the rounding bound: scores err by at most u (2 |c|^2 + 2 (d + 1) |x| |c|) each;
   // the bound doubles that for the gap between two of them, with margin.
-  let xx = f32x4.splat(0);
-  let p = 0;
-  for (; p + 4 <= d; p += 4) {
-    const v = v128.load(px + (<usize>p << 2));
-    xx = fma(v, v, xx);
-  }
-  let x2 = f32x4.extract_lane(xx, 0) + f32x4.extract_lane(xx, 1) + f32x4.extract_lane(xx, 2) + f32x4.extract_lane(xx, 3);
-  for (; p < d; p++) {
-    const v = load<f32>(px + (<usize>p << 2));
-    x2 += v * v;
-  }
+  const x2 = squaredNorm(px, d);
   // The reference's own float64 distances err by up to about (d + 2) 2^-53 (|x| + |c|)^2 (far
   // more than the score gap when |x| >> |c|), so a gap within that is settled its way too.
   const xn = Mathf.sqrt(x2);
@@ -212,17 +211,7 @@ function labelOf(s: usize, kpad: i32, px: usize, d: i32, c: usize, crs: i32, k: 
 // prove the hinted centroid strictly nearest, also for the reference's float64 distances,
 // which err by up to about (d + 2) 2^-53 (|x| + |c|)^2.
 @inline function provenNearest(px: usize, d: i32, u: f64, l: f64, maxC: f32): bool {
-  let xx = f32x4.splat(0);
-  let p = 0;
-  for (; p + 4 <= d; p += 4) {
-    const v = v128.load(px + (<usize>p << 2));
-    xx = fma(v, v, xx);
-  }
-  let x2 = f32x4.extract_lane(xx, 0) + f32x4.extract_lane(xx, 1) + f32x4.extract_lane(xx, 2) + f32x4.extract_lane(xx, 3);
-  for (; p < d; p++) {
-    const v = load<f32>(px + (<usize>p << 2));
-    x2 += v * v;
-  }
+  const x2 = squaredNorm(px, d);
   const reach = Math.sqrt(<f64>x2) * (1 + <f64>(d + 1) * <f64>U) + <f64>maxC;
   const margin = <f64>(4 * (d + 2)) * 1.1102230246251565e-16 * reach * reach;
   return u * u + margin < l * l;
