@@ -241,3 +241,33 @@ test('reduceSum/reduceMean over an outer axis (column sums, 4 and 16 at a time) 
   }
   assert.deepEqual(results[0], results[1]);
 });
+
+test('pairwiseDistances on wasm: the fused GEMM epilogue, its recomputation list, and the unfused path when the list overflows, all match float64', async () => {
+  // Two tight clusters 200 apart (near 1e4): every pair inside a cluster is a recomputation
+  // candidate (its distance is small beside the norms about the mean), half of all pairs.
+  // 800 x 800 on one thread lists more than the per-thread capacity (2^18), so the call falls
+  // back to the unfused path; 300 x 200 stays within it.
+  const clustered = (count: number, seed: number): Float32Array => Float32Array.from(pseudoRandom(count * 8, seed), (v, e) => 1e4 + v + (Math.floor(e / 8) % 2 === 0 ? 100 : -100));
+  for (const [n, m, threads] of [[800, 800, 1], [300, 200, 2], [37, 29, 2]] as const) {
+    const hp = await createRuntime({ backends: ['wasm'], require: 'wasm', threads, parallelThreshold: 0 });
+    const d = 8;
+    const x = clustered(n, 3);
+    const y = clustered(m, 4);
+    for (const metric of ['sqeuclidean', 'euclidean'] as const) {
+      const got = hp.scope(() => hp.pairwiseDistances(hp.tensor(x, [n, d]), hp.tensor(y, [m, d]), { metric }).toArray() as Float32Array);
+      let worst = 0;
+      for (let i = 0; i < n; i += 7) {
+        for (let j = 0; j < m; j++) {
+          let sum = 0;
+          for (let p = 0; p < d; p++) {
+            sum += (x[i * d + p]! - y[j * d + p]!) ** 2;
+          }
+          const expected = metric === 'euclidean' ? Math.sqrt(sum) : sum;
+          worst = Math.max(worst, Math.abs(got[i * m + j]! - expected) / expected);
+        }
+      }
+      assert.ok(worst <= 1e-5, `${n}x${m} ${metric}: max relative error ${worst}`);
+    }
+    await hp.close();
+  }
+});

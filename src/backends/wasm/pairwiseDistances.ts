@@ -7,7 +7,7 @@
 import type { PairwiseDistancesParams } from '../../kernels/pairwiseDistances.js';
 import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
 import { float32Only, type WasmContext, type WasmImpl } from './context.js';
-import { productRows } from './matmul.js';
+import { matmulScratchBytes, productRows } from './matmul.js';
 import { pointer, rowRange } from './shape.js';
 
 const FINISH_MODE = { sqeuclidean: 0, euclidean: 1, cosine: 2 } as const;
@@ -50,13 +50,65 @@ export const pairwiseDistancesWasm: WasmImpl<PairwiseDistancesParams> = {
       }
       byRows(ctx, 'distancePack', n, n * d, (range) => [px, xrs, xcs, d, mu, packedX, ld, normsX, side, ...range]);
       byRows(ctx, 'distancePack', m, m * d, (range) => [py, yrs, ycs, d, mu, packedY, ld, normsY, mode === 2 ? 2 : 1, ...range]);
-      productRows(ctx, 'float32', { ptr: packedX, rs: ld, cs: 1 }, { ptr: packedY, rs: 1, cs: ld }, po, n, m, ld, 1, null, 0);
-      byRows(ctx, 'distanceFinish', n, n * m, (range) => [po, m, mode, normsX, normsY, px, xrs, xcs, py, yrs, ycs, d, ...range]);
+      const fused = mode !== 2 && ld <= KC && fusedProduct(ctx, { packedX, packedY, normsX, normsY, po, n, m, ld, mode }, [px, xrs, xcs, py, yrs, ycs, d]);
+      if (!fused) {
+        productRows(ctx, 'float32', { ptr: packedX, rs: ld, cs: 1 }, { ptr: packedY, rs: 1, cs: ld }, po, n, m, ld, 1, null, 0);
+        byRows(ctx, 'distanceFinish', n, n * m, (range) => [po, m, mode, normsX, normsY, px, xrs, xcs, py, yrs, ycs, d, ...range]);
+      }
     } finally {
       ctx.release(base);
     }
   },
 };
+
+/** The matmul blocking's k slice and row tile (assembly/matmul.ts). */
+const KC = 256;
+const MR = 4;
+/** Most entries per thread the fused GEMM may leave for direct recomputation (pairs of i32). */
+const LIST_CAP = 1 << 18;
+
+interface Fused {
+  readonly packedX: number;
+  readonly packedY: number;
+  readonly normsX: number;
+  readonly normsY: number;
+  readonly po: number;
+  readonly n: number;
+  readonly m: number;
+  readonly ld: number;
+  readonly mode: number;
+}
+
+/**
+ * The GEMM with the finishing step in its tile stores (matmulDistance): final values are
+ * written once, and only the listed entries are recomputed afterwards, instead of a second
+ * pass over the whole result. false (nothing usable written) when a thread listed more than
+ * its capacity: the caller then runs the unfused path.
+ */
+function fusedProduct(ctx: WasmContext, f: Fused, inputs: readonly number[]): boolean {
+  const threads = Math.min(ctx.threadsFor((f.n * f.m * f.ld) / 1024), Math.max(1, Math.ceil(f.n / MR)));
+  const packing = Math.ceil(matmulScratchBytes(f.m, f.ld, 4) / 64) * 64;
+  const perThread = packing + 64 + 8 * LIST_CAP;
+  const base = ctx.temp(perThread * threads, 'pairwiseDistances epilogue');
+  try {
+    const words = (t: number): Int32Array => ctx.heapI32(base + t * perThread + packing, 6);
+    for (let t = 0; t < threads; t++) {
+      words(t).set([f.normsX, f.normsY, f.mode, base + t * perThread + packing + 64, LIST_CAP, 0]);
+    }
+    ctx.pool.parallel('matmulDistance', (t) => {
+      const range = t < threads ? rowRange(f.n, threads, t, MR) : null;
+      return range === null ? null : [f.packedX, f.ld, 1, f.packedY, 1, f.ld, f.po, f.m, f.n, f.m, f.ld, ...range, base + t * perThread, base + t * perThread + packing];
+    });
+    const counts = Array.from({ length: threads }, (_, t) => words(t)[5]!);
+    if (counts.some((c) => c > LIST_CAP)) {
+      return false;
+    }
+    ctx.pool.parallel('distanceFixList', (t) => (t < threads && counts[t]! > 0 ? [f.po, f.m, f.mode, base + t * perThread + packing + 64, counts[t]!, ...inputs] : null));
+    return true;
+  } finally {
+    ctx.release(base);
+  }
+}
 
 /** Runs `name` over `rows` split across the threads `work` elements are worth. */
 function byRows(ctx: WasmContext, name: string, rows: number, work: number, argsOf: (range: [number, number]) => readonly number[]): void {

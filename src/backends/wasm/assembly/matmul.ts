@@ -48,7 +48,7 @@ export const NC: i32 = 4096;
 // acc tile (MR x NR) = sum_p Apanel[p][0..MR] * Bpanel[p][0..NR]; then dst += alpha * acc,
 // or dst = alpha * acc when `direct` (the whole of k in one slice and no C term: C is then
 // written once, never zero-filled or read back, which matters when k is small and C large).
-@inline function kernel<T>(ap: usize, bp: usize, dst: usize, ldd: i32, kc: i32, alpha: f64, direct: bool): void {
+@inline function kernel<T>(ap: usize, bp: usize, dst: usize, ldd: i32, kc: i32, alpha: f64, direct: bool, epi: usize, i0: i32, j0: i32): void {
   const s = <usize>sizeof<T>();
   const zero = splat<T>(0);
   let c00 = zero, c01 = zero;
@@ -75,6 +75,27 @@ export const NC: i32 = 4096;
   }
   const f = splat<T>(alpha);
   const row = <usize>ldd * s;
+  if (direct && epi != 0) {
+    // The distance epilogue (float32 only): see finishStore. Descriptor and ny read once.
+    const nx = <usize>load<i32>(epi) + (<usize>i0 << 2);
+    const ny = <usize>load<i32>(epi, 4) + (<usize>j0 << 2);
+    const sqrtMode = load<i32>(epi, 8) == 1;
+    const y0 = v128.load(ny);
+    const y1 = v128.load(ny, 16);
+    const none = splat<T>(0);
+    finishStore(dst, madd<T>(none, c00, f), y0, nx, sqrtMode, epi, i0, j0);
+    finishStore(dst + 16, madd<T>(none, c01, f), y1, nx, sqrtMode, epi, i0, j0 + 4);
+    dst += row;
+    finishStore(dst, madd<T>(none, c10, f), y0, nx + 4, sqrtMode, epi, i0 + 1, j0);
+    finishStore(dst + 16, madd<T>(none, c11, f), y1, nx + 4, sqrtMode, epi, i0 + 1, j0 + 4);
+    dst += row;
+    finishStore(dst, madd<T>(none, c20, f), y0, nx + 8, sqrtMode, epi, i0 + 2, j0);
+    finishStore(dst + 16, madd<T>(none, c21, f), y1, nx + 8, sqrtMode, epi, i0 + 2, j0 + 4);
+    dst += row;
+    finishStore(dst, madd<T>(none, c30, f), y0, nx + 12, sqrtMode, epi, i0 + 3, j0);
+    finishStore(dst + 16, madd<T>(none, c31, f), y1, nx + 12, sqrtMode, epi, i0 + 3, j0 + 4);
+    return;
+  }
   if (direct) {
     const none = splat<T>(0);
     v128.store(dst, madd<T>(none, c00, f));
@@ -101,6 +122,60 @@ export const NC: i32 = 4096;
   dst += row;
   v128.store(dst, madd<T>(v128.load(dst), c30, f));
   v128.store(dst, madd<T>(v128.load(dst, 16), c31, f), 16);
+}
+
+// The distance epilogue. epi points at this thread's descriptor, i32 words: [0] nx (squared
+// row norms of x, float32), [1] ny (of y), [2] mode (0 squared, 1 Euclidean), [3] list (pairs
+// i, j of i32), [4] capacity (pairs), [5] count. A value D is final when D >= (nx_i + ny_j) / 2
+// and D >= 2^-60 (the GEMM form cannot have cancelled it; see pairwiseDistances.ts): stored as
+// D or sqrt(D). Any other is stored as D and its (i, j) listed for a direct recomputation (past
+// the capacity, count keeps growing and the caller redoes the call unfused).
+const SMALL: f32 = 8.673617379884035e-19; // 2^-60
+
+@inline function finishStore(dst: usize, v: v128, ny: v128, nx: usize, sqrtMode: bool, epi: usize, i: i32, j: i32): void {
+  const s = f32x4.mul(f32x4.add(v128.load32_splat(nx), ny), f32x4.splat(0.5));
+  const ok = v128.and(f32x4.ge(v, s), f32x4.ge(v, f32x4.splat(SMALL)));
+  v128.store(dst, sqrtMode ? v128.bitselect(f32x4.sqrt(v), v, ok) : v);
+  if (!i32x4.all_true(ok)) {
+    listLanes(ok, epi, i, j);
+  }
+}
+
+// Lists the lanes of a vector at (i, j..j+3) whose `ok` is false (rare: kept out of line).
+function listLanes(ok: v128, epi: usize, i: i32, j: i32): void {
+  if (i32x4.extract_lane(ok, 0) == 0) {
+    listOne(epi, i, j);
+  }
+  if (i32x4.extract_lane(ok, 1) == 0) {
+    listOne(epi, i, j + 1);
+  }
+  if (i32x4.extract_lane(ok, 2) == 0) {
+    listOne(epi, i, j + 2);
+  }
+  if (i32x4.extract_lane(ok, 3) == 0) {
+    listOne(epi, i, j + 3);
+  }
+}
+
+@inline function listOne(epi: usize, i: i32, j: i32): void {
+  const count = load<i32>(epi, 20);
+  if (count < load<i32>(epi, 16)) {
+    const at = <usize>load<i32>(epi, 12) + (<usize>count << 3);
+    store<i32>(at, i);
+    store<i32>(at, j, 4);
+  }
+  store<i32>(epi, count + 1, 20);
+}
+
+// One element of an edge tile through the same epilogue.
+function finishOne(dst: usize, v: f32, epi: usize, i: i32, j: i32): void {
+  const nx = <usize>load<i32>(epi);
+  const ny = <usize>load<i32>(epi, 4);
+  const ok = v >= (load<f32>(nx + (<usize>i << 2)) + load<f32>(ny + (<usize>j << 2))) * 0.5 && v >= SMALL;
+  store<f32>(dst, ok && load<i32>(epi, 8) == 1 ? Mathf.sqrt(v) : v);
+  if (!ok) {
+    listOne(epi, i, j);
+  }
 }
 
 // Element (i, j) of a strided matrix.
@@ -130,7 +205,7 @@ export const NC: i32 = 4096;
   c: usize, ldc: i32,
   m: i32, n: i32, k: i32, alpha: f64,
   src: usize, srs: i32, scs: i32, beta: f64,
-  rowStart: i32, rowEnd: i32, scratch: usize,
+  rowStart: i32, rowEnd: i32, scratch: usize, epi: usize,
 ): void {
   // One k slice and no C term: every element of C is written exactly once by a tile store.
   const direct = src == 0 && k <= KC && k > 0;
@@ -180,17 +255,21 @@ export const NC: i32 = 4096;
             const ap = packedA + <usize>(ip * kc) * s;
             const i0 = ic + ip;
             if (i0 + MR <= rowEnd && j0 + NR <= n) {
-              kernel<T>(ap, bp, c + (<usize>i0 * <usize>ldc + <usize>j0) * s, ldc, kc, alpha, direct);
+              kernel<T>(ap, bp, c + (<usize>i0 * <usize>ldc + <usize>j0) * s, ldc, kc, alpha, direct, direct ? epi : 0, i0, j0);
             } else {
               // Edge tile: compute into a zeroed tile, then add the part inside C.
-              kernel<T>(ap, bp, tile, NR, kc, alpha, true);
+              kernel<T>(ap, bp, tile, NR, kc, alpha, true, 0, 0, 0);
               const rows = min(MR, rowEnd - i0);
               const cols = min(NR, n - j0);
               for (let r = 0; r < rows; r++) {
                 for (let jj = 0; jj < cols; jj++) {
                   const d = c + (<usize>(i0 + r) * <usize>ldc + <usize>(j0 + jj)) * s;
                   const v = load<T>(tile + <usize>(r * NR + jj) * s);
-                  store<T>(d, direct ? v : load<T>(d) + v);
+                  if (direct && epi != 0) {
+                    finishOne(d, <f32>v, epi, i0 + r, j0 + jj);
+                  } else {
+                    store<T>(d, direct ? v : load<T>(d) + v);
+                  }
                 }
               }
             }
@@ -206,7 +285,16 @@ export function matmul(
   m: i32, n: i32, k: i32, alpha: f64, src: usize, srs: i32, scs: i32, beta: f64,
   rowStart: i32, rowEnd: i32, scratch: usize,
 ): void {
-  product<f32>(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, alpha, src, srs, scs, beta, rowStart, rowEnd, scratch);
+  product<f32>(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, alpha, src, srs, scs, beta, rowStart, rowEnd, scratch, 0);
+}
+
+// matmul whose tiles go through the distance epilogue described at epi (see finishStore);
+// pairwiseDistances' squared / Euclidean GEMM. Requires k <= KC (one slice), no C term.
+export function matmulDistance(
+  a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, ldc: i32,
+  m: i32, n: i32, k: i32, rowStart: i32, rowEnd: i32, scratch: usize, epi: usize,
+): void {
+  product<f32>(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, 1, 0, 0, 0, 0, rowStart, rowEnd, scratch, epi);
 }
 
 export function matmulF64(
@@ -214,5 +302,5 @@ export function matmulF64(
   m: i32, n: i32, k: i32, alpha: f64, src: usize, srs: i32, scs: i32, beta: f64,
   rowStart: i32, rowEnd: i32, scratch: usize,
 ): void {
-  product<f64>(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, alpha, src, srs, scs, beta, rowStart, rowEnd, scratch);
+  product<f64>(a, ars, acs, b, brs, bcs, c, ldc, m, n, k, alpha, src, srs, scs, beta, rowStart, rowEnd, scratch, 0);
 }

@@ -20,7 +20,25 @@ export function distancePack(
   for (let r = rowStart; r < rowEnd; r++) {
     const row = dst + (<usize>(r * ld) << 2);
     let norm: f64 = 0;
-    for (let p = 0; p < d; p++) {
+    let p = 0;
+    if (cs == 1 && side != 2) {
+      // Contiguous rows: four features a step, the squares summed in float64 lanes.
+      const from = src + (<usize>(r * rs) << 2);
+      const scale = f32x4.splat(side == 1 ? -2 : 1);
+      let acc0 = f64x2.splat(0);
+      let acc1 = acc0;
+      for (; p + 4 <= d; p += 4) {
+        const v = f32x4.sub(v128.load(from + (<usize>p << 2)), v128.load(mu + (<usize>p << 2)));
+        const lo = f64x2.promote_low_f32x4(v);
+        const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+        acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+        acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+        v128.store(row + (<usize>p << 2), f32x4.mul(v, scale));
+      }
+      const acc = f64x2.add(acc0, acc1);
+      norm = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    }
+    for (; p < d; p++) {
       const v = side == 2 ? at(src, rs, cs, r, p) : at(src, rs, cs, r, p) - load<f32>(mu + (<usize>p << 2));
       norm += <f64>v * <f64>v;
       store<f32>(row + (<usize>p << 2), side == 1 ? v * -2 : v);
@@ -143,5 +161,18 @@ export function manhattanRows(
       }
       store<f32>(orow + (<usize>j << 2), <f32>sum);
     }
+  }
+}
+
+// The entries matmulDistance listed (pairs i, j of i32 at list), recomputed directly (mode 0
+// squared, 1 Euclidean) into out [n, m].
+export function distanceFixList(
+  out: usize, m: i32, mode: i32, list: usize, count: i32,
+  x: usize, xrs: i32, xcs: i32, y: usize, yrs: i32, ycs: i32, d: i32,
+): void {
+  for (let e = 0; e < count; e++) {
+    const i = load<i32>(list + (<usize>e << 3));
+    const j = load<i32>(list + (<usize>e << 3), 4);
+    store<f32>(out + ((<usize>i * <usize>m + <usize>j) << 2), direct(x, xrs, xcs, y, yrs, ycs, d, i, j, mode));
   }
 }
