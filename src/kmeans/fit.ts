@@ -56,18 +56,35 @@ export class Hints {
   }
 
 
-  /** One hamerly step with these hints; keeps the new labels and bounds. */
-  step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; sums: Float64Array; counts: Float64Array } {
+  /** Whether no step has run yet (every label then counts as changed, as scikit-learn's -1). */
+  private first = true;
+
+  /**
+   * One hamerly step with these hints; keeps the new labels and bounds. `labels` is a view of
+   * the heap, valid until the next step (no copy of n labels per iteration); `changed` counts
+   * the points whose label differs from the previous step's.
+   */
+  step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; sums: Float64Array; counts: Float64Array; changed: number } {
     const rt = this.rt;
     const c = rt.tensor(data.x instanceof Float32Array ? Float32Array.from(centers) : Float64Array.from(centers), [k, data.d]);
     try {
       const inputs = [data.tensor, c, this.labels, this.bounds, this.drift, ...(weights === undefined ? [] : [weights])];
       const [labels, sums, counts, bounds] = rt.run('hamerly', inputs);
+      const now = labels!.data('kmeans') as Int32Array;
+      let changed = now.length;
+      if (!this.first) {
+        const before = this.labels.data('kmeans') as Int32Array;
+        changed = 0;
+        for (let i = 0; i < now.length; i++) {
+          changed += now[i] !== before[i] ? 1 : 0;
+        }
+      }
+      this.first = false;
       this.labels.release();
       this.bounds.release();
       this.labels = labels!;
       this.bounds = bounds!;
-      const out = { labels: labels!.toArray() as Int32Array, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array };
+      const out = { labels: now, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array, changed };
       sums!.release();
       counts!.release();
       return out;
@@ -180,8 +197,7 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
   const { k, d, maxIter } = settings;
   const round = roundFor(settings.dtype);
   let centers = initial.map(round);
-  let previous: Int32Array = new Int32Array(data.n).fill(-1);
-  let labels = previous;
+  let labels: Int32Array = new Int32Array(0);
   let iterations = 0;
   let strict = false;
   let converged = false;
@@ -211,10 +227,7 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
       hints.moved(centers, next, k, d);
       centers = next;
       iterations = it + 1;
-      let changed = 0;
-      for (let i = 0; i < data.n; i++) {
-        changed += labels[i] !== previous[i] ? 1 : 0;
-      }
+      const changed = result.changed;
       const current = labels;
       settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia: () => inertiaOf(data, assignedTo, current) } satisfies IterationInfo);
       if (changed === 0) {
@@ -226,12 +239,13 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
         converged = true;
         break;
       }
-      previous = labels;
     }
     if (!strict) {
       // Labels that match the final centroids (the last step assigned to the previous ones).
       labels = hints.step(data, centers, k, settings.weights).labels;
     }
+    // The heap view dies with the hints: one copy, at the end.
+    labels = Int32Array.from(labels);
   } finally {
     hints.release();
   }
