@@ -14,7 +14,7 @@
 import { fail } from '../errors.js';
 import type { ViewSpec } from '../tensor/tensor.js';
 import { defineKernel, FLOATS } from './kernel.js';
-import { lloyd, type LloydParams } from './lloyd.js';
+import { lloyd, planLloyd, type LloydParams } from './lloyd.js';
 
 export type HamerlyAttrs = Record<string, never>;
 
@@ -39,7 +39,7 @@ export const hamerly = defineKernel<HamerlyAttrs, HamerlyParams>({
   defaults: {},
   tolerance: { kind: 'exact' },
   infer: ([x, c, labels, bounds, drift, w]) => {
-    const plan = lloyd.infer([x, c, w], {});
+    const plan = planLloyd('hamerly', x!, c!, w);
     const { n, k } = plan.params;
     if (drift!.rank !== 1 || drift!.shape[0] !== k) {
       fail({ code: 'SHAPE', kernel: 'hamerly', problem: 'drift does not match the centroids', expected: `[${k}]`, received: drift!.describe() });

@@ -14,7 +14,7 @@
 import { fail } from '../errors.js';
 import { dtypeInfo } from '../tensor/dtype.js';
 import type { Tensor, ViewSpec } from '../tensor/tensor.js';
-import { defineKernel, FLOATS, sameDType } from './kernel.js';
+import { defineKernel, FLOATS, sameDType, type Plan } from './kernel.js';
 
 /** Rows per block of the blockwise sums (see above). */
 export const LLOYD_BLOCK = 2048;
@@ -40,43 +40,46 @@ export const lloyd = defineKernel<LloydAttrs, LloydParams>({
   outputs: ['labels', 'sums', 'counts'],
   defaults: {},
   tolerance: { kind: 'exact' },
-  infer: ([x, c, w]) => {
-    sameDType('lloyd', [x, c, w]);
-    const xv = matrix(x!, 'x');
-    const cv = matrix(c!, 'centroids');
-    const [n, d] = xv.shape as [number, number];
-    const [k, dc] = cv.shape as [number, number];
-    if (d !== dc) {
-      fail({ code: 'SHAPE', kernel: 'lloyd', problem: 'x and centroids have different numbers of features', expected: `centroids with ${d} columns, as x`, received: `x ${x!.describe()}, centroids ${c!.describe()}` });
-    }
-    if (k === 0) {
-      fail({ code: 'SHAPE', kernel: 'lloyd', problem: 'no centroids', expected: 'at least one centroid', received: c!.describe() });
-    }
-    let wv: ViewSpec | null = null;
-    if (w !== undefined) {
-      if (w.rank !== 1 || w.shape[0] !== n) {
-        fail({ code: 'SHAPE', kernel: 'lloyd', problem: 'weights do not match the points', expected: `[${n}]`, received: w.describe() });
-      }
-      wv = { shape: w.shape, strides: w.strides, offset: w.offset };
-    }
-    return {
-      outputs: [
-        { shape: [n], dtype: 'int32' },
-        { shape: [k, d], dtype: 'float64' },
-        { shape: [k], dtype: 'float64' },
-      ],
-      params: { n, k, d, x: xv, centroids: cv, weights: wv },
-    };
-  },
+  infer: ([x, c, w]) => planLloyd('lloyd', x!, c!, w),
   cost: (plan) => {
     const { n, k, d } = plan.params;
     return { flops: 2 * n * k * d + 2 * n * d, bytes: dtypeInfo('float32').bytes * (n * d + k * d + n) + 8 * k * (d + 1) };
   },
 });
 
-function matrix(t: Tensor, name: string): ViewSpec {
+function matrix(t: Tensor, name: string, kernel: string): ViewSpec {
   if (t.rank !== 2) {
-    fail({ code: 'SHAPE', kernel: 'lloyd', problem: `${name} is not a matrix of points`, expected: 'rank 2: [points, features]', received: t.describe() });
+    fail({ code: 'SHAPE', kernel, problem: `${name} is not a matrix of points`, expected: 'rank 2: [points, features]', received: t.describe() });
   }
   return { shape: t.shape, strides: t.strides, offset: t.offset };
+}
+
+/** Validates a lloyd-style call (also hamerly's) and plans it; errors name `kernel`. */
+export function planLloyd(kernel: string, x: Tensor, c: Tensor, w: Tensor | undefined): Plan<LloydParams> {
+  sameDType(kernel, [x, c, w]);
+  const xv = matrix(x, 'x', kernel);
+  const cv = matrix(c, 'centroids', kernel);
+  const [n, d] = xv.shape as [number, number];
+  const [k, dc] = cv.shape as [number, number];
+  if (d !== dc) {
+    fail({ code: 'SHAPE', kernel, problem: 'x and centroids have different numbers of features', expected: `centroids with ${d} columns, as x`, received: `x ${x.describe()}, centroids ${c.describe()}` });
+  }
+  if (k === 0) {
+    fail({ code: 'SHAPE', kernel, problem: 'no centroids', expected: 'at least one centroid', received: c.describe() });
+  }
+  let wv: ViewSpec | null = null;
+  if (w !== undefined) {
+    if (w.rank !== 1 || w.shape[0] !== n) {
+      fail({ code: 'SHAPE', kernel, problem: 'weights do not match the points', expected: `[${n}]`, received: w.describe() });
+    }
+    wv = { shape: w.shape, strides: w.strides, offset: w.offset };
+  }
+  return {
+    outputs: [
+      { shape: [n], dtype: 'int32' },
+      { shape: [k, d], dtype: 'float64' },
+      { shape: [k], dtype: 'float64' },
+    ],
+    params: { n, k, d, x: xv, centroids: cv, weights: wv },
+  };
 }

@@ -229,3 +229,11 @@ test('lloyd: labels equal the reference for values deep in float32\'s subnormal 
     }
   }
 });
+
+test('hamerly names itself in the errors it shares with lloyd', () => {
+  ref.scope(() => {
+    const x = ref.tensor(new Float32Array(6), [3, 2]);
+    const c = ref.tensor(new Float32Array(3), [1, 3]);
+    assert.throws(() => ref.run('hamerly', [x, c, ref.zeros([3], 'int32'), ref.zeros([3, 2], 'float64'), ref.zeros([1], 'float64')]), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'SHAPE' && e.message.startsWith('hamerly: x and centroids have different numbers of features'));
+  });
+});
