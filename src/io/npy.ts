@@ -15,7 +15,7 @@ import type { RuntimeCore } from '../runtime/core.js';
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { encodeNpyHeader, type NpyVersion } from './npyHeader.js';
-import { allocateFor, fixBytes, gatherRowMajor, ioError, readExactSync, readHeaderSync, tensorBytes, writeAllSync, type FileOptions } from './npyData.js';
+import { gatherRowMajor, ioError, readHeaderSync, readTensorSync, tensorBytes, writeAllSync, type FileOptions } from './npyData.js';
 
 export { parseNpyHeader, type NpyHeader, type NpyVersion } from './npyHeader.js';
 
@@ -61,16 +61,7 @@ export function loadNpy(hp: RuntimeCore, path: string, options: LoadNpyOptions =
   const fd = open(path, file);
   try {
     const header = readHeaderSync(fd, file);
-    const t = allocateFor(hp, header, header.shape, header.fortranOrder ? 'col' : 'row', { ...file, ...(options.name === undefined ? {} : { name: options.name }) });
-    try {
-      const bytes = tensorBytes(t, file.where);
-      readExactSync(fd, bytes, header.dataOffset, file);
-      fixBytes(bytes, header);
-    } catch (error) {
-      t.release();
-      throw error;
-    }
-    return t;
+    return readTensorSync(hp, fd, header, header.shape, header.fortranOrder ? 'col' : 'row', header.dataOffset, { ...file, ...(options.name === undefined ? {} : { name: options.name }) });
   } catch (error) {
     throw ioError(error, 'read', file);
   } finally {

@@ -55,6 +55,23 @@ export function allocateFor(hp: RuntimeCore, header: NpyHeader, shape: readonly 
 }
 
 /**
+ * A tensor of `shape` filled from the file's bytes at `position` (byte order fixed); released
+ * again if the read fails. loadNpy and readRows read through it.
+ */
+export function readTensorSync(hp: RuntimeCore, fd: number, header: NpyHeader, shape: readonly number[], layout: 'row' | 'col', position: number, options: FileOptions & { name?: string }): Tensor {
+  const t = allocateFor(hp, header, shape, layout, options);
+  try {
+    const bytes = tensorBytes(t, options.where);
+    readExactSync(fd, bytes, position, options);
+    fixBytes(bytes, header);
+  } catch (error) {
+    t.release();
+    throw error;
+  }
+  return t;
+}
+
+/**
  * Makes bytes read from a file right for this machine, in place: swaps each element when the
  * file's byte order differs, and turns numpy booleans into exactly 0 or 1.
  */

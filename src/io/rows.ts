@@ -11,7 +11,7 @@ import { dtypeInfo } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkDataBytes, parseNpyHeader, parseNpyPreamble, PREAMBLE_BYTES, type NpyHeader } from './npyHeader.js';
-import { allocateFor, fixBytes, IO_CHUNK_BYTES, ioError, readExactSync, readHeaderSync, shortRead, tensorBytes, type FileOptions } from './npyData.js';
+import { allocateFor, fixBytes, IO_CHUNK_BYTES, ioError, readHeaderSync, readTensorSync, shortRead, tensorBytes, type FileOptions } from './npyData.js';
 
 export interface RowsOptions {
   /** Longest header accepted, in bytes (10 000 by default, as numpy). */
@@ -49,16 +49,7 @@ export function readRows(hp: RuntimeCore, path: string, start: number, count: nu
     const header = readHeaderSync(fd, file);
     const plan = planRows(header, file);
     checkRange(start, count, plan.rows, file);
-    const t = allocateFor(hp, header, [count, ...plan.inner], 'row', file);
-    try {
-      const bytes = tensorBytes(t, file.where);
-      readExactSync(fd, bytes, header.dataOffset + start * plan.rowBytes, file);
-      fixBytes(bytes, header);
-    } catch (error) {
-      t.release();
-      throw error;
-    }
-    return t;
+    return readTensorSync(hp, fd, header, [count, ...plan.inner], 'row', header.dataOffset + start * plan.rowBytes, file);
   } catch (error) {
     throw ioError(error, 'read', file);
   } finally {
