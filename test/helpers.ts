@@ -1,6 +1,10 @@
 /** Small helpers shared by the test files. */
 import assert from 'node:assert/strict';
-import { HotpathError } from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createRuntime, HotpathError, type Runtime, type RuntimeOptions } from '../src/index.js';
 
 /** The `code` of the HotpathError `fn` throws, or 'no error'. Fails on any other error. */
 export function codeOf(fn: () => unknown): string {
@@ -16,4 +20,51 @@ export function codeOf(fn: () => unknown): string {
 /** A tensor's elements in row-major order as a plain array. */
 export function values(t: { toArray(): ArrayLike<number | bigint> }): (number | bigint)[] {
   return Array.from(t.toArray());
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `hotpath ...args` from the TypeScript sources, as a child process the way users run it. */
+export function hotpath(...args: string[]): CliRun {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Exit 2 with one `error [CODE] ...` line (containing `fragment`, when given) and no stack trace. */
+export function assertCleanError(r: CliRun, code: string, fragment?: string): void {
+  assert.equal(r.code, 2, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  assert.match(r.stderr, new RegExp(`^error \\[${code}\\] `));
+  if (fragment !== undefined) {
+    assert.ok(r.stderr.includes(fragment), `"${r.stderr}" lacks "${fragment}"`);
+  }
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace for an expected error');
+}
+
+/** One test per runtime configuration, each on a fresh runtime closed at the end. */
+export function eachRuntime(runtimes: readonly { name: string; options: RuntimeOptions }[], title: string, body: (hp: Runtime, name: string) => void): void {
+  for (const { name, options } of runtimes) {
+    test(`${title} (${name})`, async () => {
+      const hp = await createRuntime(options);
+      try {
+        body(hp, name);
+      } finally {
+        await hp.close();
+      }
+    });
+  }
+}
+
+/** n deterministic values in [0, 1) from a linear congruential generator. */
+export function uniformValues(n: number, seed: number): Float64Array {
+  let s = seed;
+  return Float64Array.from({ length: n }, () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  });
 }

@@ -3,13 +3,14 @@
  * line formats of `conformance`, JSON that parses, and clear errors without stack traces.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
+
+import { assertCleanError, hotpath } from '../helpers.js';
 
 const { onnx } = onnxProto;
 
@@ -19,16 +20,7 @@ const FIXTURES = path.resolve(REPO, '../shared/conformance/onnx-node');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-function hotpath(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A temp folder holding copies of the named fixture folders. */
 function fixtureDir(...names: string[]): string {
@@ -39,11 +31,6 @@ function fixtureDir(...names: string[]): string {
   return dir;
 }
 
-function assertCleanError(r: Run, code: string): void {
-  assert.equal(r.code, 2, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  assert.match(r.stderr, new RegExp(`^error \\[${code}\\] `));
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace for an expected error');
-}
 
 test('doctor --json parses and lists ref as available', () => {
   const r = hotpath('doctor', '--json');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRuntime, HotpathError, type Metric, type Runtime, type RuntimeOptions, type Tensor } from '../../src/index.js';
-import { values } from '../helpers.js';
+import { eachRuntime, uniformValues, values } from '../helpers.js';
 
 const METRICS: readonly Metric[] = ['sqeuclidean', 'euclidean', 'cosine', 'dot', 'manhattan'];
 
@@ -16,26 +16,7 @@ const RUNTIMES: readonly { name: string; options: RuntimeOptions }[] = [
   { name: 'wasm', options: { backends: ['wasm'], require: 'wasm', threads: 2, parallelThreshold: 0 } },
 ];
 
-function eachRuntime(title: string, body: (hp: Runtime, name: string) => void): void {
-  for (const { name, options } of RUNTIMES) {
-    test(`${title} (${name})`, async () => {
-      const hp = await createRuntime(options);
-      try {
-        body(hp, name);
-      } finally {
-        await hp.close();
-      }
-    });
-  }
-}
 
-function pseudoRandom(n: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  });
-}
 
 /** Rows of a tensor as float64 arrays (the values it holds, whatever its layout). */
 function rowsOf(t: Tensor): number[][] {
@@ -102,9 +83,9 @@ function assertCode(fn: () => unknown, code: string, fragment: string): void {
   });
 }
 
-const centred = (n: number, seed: number): Float32Array => Float32Array.from(pseudoRandom(n, seed), (v) => v * 2 - 1);
+const centred = (n: number, seed: number): Float32Array => Float32Array.from(uniformValues(n, seed), (v) => v * 2 - 1);
 
-eachRuntime('every metric matches the float64 definition (float32)', (hp, name) => {
+eachRuntime(RUNTIMES, 'every metric matches the float64 definition (float32)', (hp, name) => {
   const x = hp.tensor(centred(9 * 7, 1), [9, 7]);
   const y = hp.tensor(centred(5 * 7, 2), [5, 7]);
   for (const metric of METRICS) {
@@ -128,7 +109,7 @@ test('every metric matches the float64 definition (float64, ref)', async () => {
   await hp.close();
 });
 
-eachRuntime('far from the origin: 10000 and 10001 are exactly 1 apart', (hp) => {
+eachRuntime(RUNTIMES, 'far from the origin: 10000 and 10001 are exactly 1 apart', (hp) => {
   // Squared distances of small integers are exact in float32, so no tolerance: the GEMM form
   // |x|^2 - 2 x.y + |y|^2 would give 0 or 2 here (1e8 has an ulp of 8 in float32).
   const x = hp.tensor(Float32Array.from([10000, 10000, 10001, 10000, 10000, 10002, 10003, 9999]), [4, 2]);
@@ -141,8 +122,8 @@ eachRuntime('far from the origin: 10000 and 10001 are exactly 1 apart', (hp) => 
   assert.equal(one.item(), 1);
 });
 
-eachRuntime('random points near 1e4 in 16-D stay within 1e-5 of float64', (hp) => {
-  const near = (n: number, seed: number): Float32Array => Float32Array.from(pseudoRandom(n * 16, seed), (v) => 1e4 + (v * 2 - 1));
+eachRuntime(RUNTIMES, 'random points near 1e4 in 16-D stay within 1e-5 of float64', (hp) => {
+  const near = (n: number, seed: number): Float32Array => Float32Array.from(uniformValues(n * 16, seed), (v) => 1e4 + (v * 2 - 1));
   const xs = near(40, 5);
   const x = hp.tensor(xs, [40, 16]);
   // Row 0 of y repeats row 3 of x: its distance must be exactly 0, not cancellation noise.
@@ -159,7 +140,7 @@ eachRuntime('random points near 1e4 in 16-D stay within 1e-5 of float64', (hp) =
   }
 });
 
-eachRuntime('col-major, transposed and strided inputs match the same reference', (hp) => {
+eachRuntime(RUNTIMES, 'col-major, transposed and strided inputs match the same reference', (hp) => {
   const data = centred(8 * 6, 7);
   const colX = hp.tensor(data, [8, 6], { layout: 'col' });
   const transposedX = hp.tensor(data, [6, 8]).transpose();
@@ -174,7 +155,7 @@ eachRuntime('col-major, transposed and strided inputs match the same reference',
   }
 });
 
-eachRuntime('cosine: a zero row is at distance 1 from everything', (hp) => {
+eachRuntime(RUNTIMES, 'cosine: a zero row is at distance 1 from everything', (hp) => {
   const x = hp.tensor(Float32Array.from([0, 0, 0, 1, 2, 3]), [2, 3]);
   const y = hp.tensor(Float32Array.from([4, 5, 6, 0, 0, 0, -1, 0, 0]), [3, 3]);
   const got = Array.from(hp.pairwiseDistances(x, y, { metric: 'cosine' }).toArray() as Float32Array);
@@ -183,7 +164,7 @@ eachRuntime('cosine: a zero row is at distance 1 from everything', (hp) => {
   got.forEach((v, e) => assert.ok(Math.abs(v - expected[e]!) <= 1e-6, `${e}: ${v} vs ${expected[e]}`));
 });
 
-eachRuntime('no rows on either side gives an empty result', (hp) => {
+eachRuntime(RUNTIMES, 'no rows on either side gives an empty result', (hp) => {
   const none = hp.tensor(new Float32Array(0), [0, 3]);
   const some = hp.tensor(centred(4 * 3, 9), [4, 3]);
   for (const metric of METRICS) {
@@ -192,7 +173,7 @@ eachRuntime('no rows on either side gives an empty result', (hp) => {
   }
 });
 
-eachRuntime('bad input gives coded errors', (hp) => {
+eachRuntime(RUNTIMES, 'bad input gives coded errors', (hp) => {
   const x = hp.tensor(centred(4 * 3, 10), [4, 3]);
   assertCode(() => hp.pairwiseDistances(hp.tensor(centred(3, 11)), x), 'SHAPE', 'rank 2');
   assertCode(() => hp.pairwiseDistances(x, hp.tensor(centred(8, 12), [2, 4])), 'SHAPE', 'different numbers of features');

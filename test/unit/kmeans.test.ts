@@ -6,33 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRuntime, HotpathError, type Runtime, type RuntimeOptions, type Tensor } from '../../src/index.js';
 import { makeBlobs } from '../../src/data/blobs.js';
+import { eachRuntime, uniformValues } from '../helpers.js';
 
 const RUNTIMES: readonly { name: string; options: RuntimeOptions }[] = [
   { name: 'ref', options: { backends: ['ref'] } },
   { name: 'wasm', options: { backends: ['wasm', 'ref'], threads: 2 } },
 ];
 
-/** One test per runtime, each with a fresh runtime closed at the end. */
-function eachRuntime(title: string, body: (hp: Runtime, name: string) => void): void {
-  for (const { name, options } of RUNTIMES) {
-    test(`${title} (${name})`, async () => {
-      const hp = await createRuntime(options);
-      try {
-        body(hp, name);
-      } finally {
-        await hp.close();
-      }
-    });
-  }
-}
 
-function pseudoRandom(n: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  });
-}
 
 const nums = (t: Tensor): number[] => Array.from(t.toArray() as Float32Array);
 
@@ -64,7 +45,7 @@ function assertCode(fn: () => unknown, code: string, fragment: string): void {
 
 const SIX = [[-10, -1], [-10, 1], [-12, 0], [10, -1], [10, 1], [12, 0]];
 
-eachRuntime('hand example, init first: ties go to the first centroid, a local minimum', (hp) => {
+eachRuntime(RUNTIMES, 'hand example, init first: ties go to the first centroid, a local minimum', (hp) => {
   // Mean (0, 0), so centring is exact. Start c0 = (-10,-1), c1 = (-10,1) (the first rows).
   // Iteration 1: p2 (-12,0) and p5 (12,0) are at 5 and 485 from both: tie -> c0. p3 -> c0 (400 < 404),
   //   p4 -> c1. Labels [0,1,0,0,1,0]; c0 = mean(p0,p2,p3,p5) = (0,-0.5), c1 = mean(p1,p4) = (0,1).
@@ -81,7 +62,7 @@ eachRuntime('hand example, init first: ties go to the first centroid, a local mi
   }
 });
 
-eachRuntime('hand example, given centroids', (hp) => {
+eachRuntime(RUNTIMES, 'hand example, given centroids', (hp) => {
   // Points (0,0) (0,2) (4,0) (4,2) (8,0) (8,2), mean (4,1). Start (1,1), (9,1).
   // Iteration 1: (4,y) is at 9+1 = 10 from c0, 25+1 = 26 from c1 -> labels [0,0,0,0,1,1];
   //   c0 = (2,1), c1 = (8,1). Iteration 2: (4,0) at 5 vs 17, same labels -> converged, 2 iterations.
@@ -97,7 +78,7 @@ eachRuntime('hand example, given centroids', (hp) => {
   }
 });
 
-eachRuntime('well-separated blobs are recovered exactly (up to a permutation)', (hp, name) => {
+eachRuntime(RUNTIMES, 'well-separated blobs are recovered exactly (up to a permutation)', (hp, name) => {
   const blobs = makeBlobs({ n: 400, d: 3, centers: 4, spread: 0.05, seed: 3 });
   const r = hp.kmeans(hp.tensor(blobs.points, [400, 3]), { k: 4, seed: 5 });
   assertSamePartition(nums(r.labels), blobs.truth);
@@ -105,7 +86,7 @@ eachRuntime('well-separated blobs are recovered exactly (up to a permutation)', 
   assert.deepEqual(Object.keys(hp.stats().kernels.hamerly!.backends), [name]);
 });
 
-eachRuntime('empty clusters move to the points farthest from their centres (scikit-learn rule)', (hp) => {
+eachRuntime(RUNTIMES, 'empty clusters move to the points farthest from their centres (scikit-learn rule)', (hp) => {
   const pts = [[0, 0], [0, 2], [4, 0], [4, 2], [8, 0], [8, 2]];
   const d2 = (a: number[], b: number[]): number => (a[0]! - b[0]!) ** 2 + (a[1]! - b[1]!) ** 2;
   const x = hp.tensor(pts, undefined, { dtype: 'float64' });
@@ -139,7 +120,7 @@ eachRuntime('empty clusters move to the points farthest from their centres (scik
   assert.deepEqual([nums(weighted.centroids), nums(weighted.labels)], [[-1, 1], [0, 1]]);
 });
 
-eachRuntime('float32 and float64 agree', (hp) => {
+eachRuntime(RUNTIMES, 'float32 and float64 agree', (hp) => {
   const blobs = makeBlobs({ n: 500, d: 4, centers: 5, spread: 0.7, seed: 11 });
   const a = hp.kmeans(hp.tensor(blobs.points, [500, 4]), { k: 5, seed: 2 });
   const b = hp.kmeans(hp.tensor(Float64Array.from(blobs.points), [500, 4]), { k: 5, seed: 2 });
@@ -148,10 +129,10 @@ eachRuntime('float32 and float64 agree', (hp) => {
   assertClose(nums(a.centroids), nums(b.centroids), 1e-5);
 });
 
-eachRuntime('integer sample weights act as repetitions', (hp) => {
+eachRuntime(RUNTIMES, 'integer sample weights act as repetitions', (hp) => {
   const n = 40;
-  const data = Float32Array.from(pseudoRandom(n * 2, 7), (v) => v * 10);
-  const w = Array.from(pseudoRandom(n, 8), (v) => Math.floor(v * 4)); // 0..3
+  const data = Float32Array.from(uniformValues(n * 2, 7), (v) => v * 10);
+  const w = Array.from(uniformValues(n, 8), (v) => Math.floor(v * 4)); // 0..3
   const repeated: number[] = [];
   const firstCopy: number[] = [];
   w.forEach((times, i) => {
@@ -170,13 +151,13 @@ eachRuntime('integer sample weights act as repetitions', (hp) => {
   nums(plain.labels).forEach((label, r) => firstCopy[r]! >= 0 && assert.equal(wl[firstCopy[r]!], label, `row ${firstCopy[r]}`));
 });
 
-eachRuntime('inputs are never mutated: col-major x, given init, weights, and a strided view', (hp) => {
+eachRuntime(RUNTIMES, 'inputs are never mutated: col-major x, given init, weights, and a strided view', (hp) => {
   const n = 30;
-  const colData = Float32Array.from(pseudoRandom(n * 3, 21));
+  const colData = Float32Array.from(uniformValues(n * 3, 21));
   const x = hp.tensor(colData, [n, 3], { layout: 'col' });
   const init = hp.tensor(Float32Array.from([0.2, 0.2, 0.2, 0.8, 0.8, 0.8]), [2, 3]);
-  const weights = hp.tensor(Float32Array.from(pseudoRandom(n, 22), (v) => v + 0.5));
-  const big = hp.tensor(Float32Array.from(pseudoRandom(2 * n * 6, 23)), [2 * n, 6]);
+  const weights = hp.tensor(Float32Array.from(uniformValues(n, 22), (v) => v + 0.5));
+  const big = hp.tensor(Float32Array.from(uniformValues(2 * n * 6, 23)), [2 * n, 6]);
   const view = big.slice([0, 2 * n, 2], [1, 6, 2]); // every other row and column: [n, 3]
   const before = [x, init, weights, big].map((t) => Uint8Array.from(new Uint8Array(t.data().buffer, t.data().byteOffset, t.data().byteLength)));
   const r1 = hp.kmeans(x, { k: 2, init, sampleWeight: weights });
@@ -206,7 +187,7 @@ test('wasm: 1 and 2 threads give identical results, and lloyd is bit-equal to re
     const hp = await createRuntime(options);
     const x = hp.tensor(blobs.points, [n, 8]);
     const c = hp.tensor(blobs.points.subarray(0, 64), [8, 8]);
-    const w = hp.tensor(Float32Array.from(pseudoRandom(n, 5)));
+    const w = hp.tensor(Float32Array.from(uniformValues(n, 5)));
     // Far from the origin with exact ties (rows equal to centroid 0 or halfway between 0 and 1).
     const far = hp.tensor(Float32Array.from([10001, 0, 10001, 5, 10000, 0, 10002, 0, 10001, -3]), [5, 2]);
     const cf = hp.tensor(Float32Array.from([10000, 0, 10002, 0]), [2, 2]);
@@ -217,8 +198,8 @@ test('wasm: 1 and 2 threads give identical results, and lloyd is bit-equal to re
   assert.deepEqual(Array.from(outputs[1]![6]! as Int32Array), [0, 0, 0, 1, 0], 'ties go to the first centroid');
 });
 
-eachRuntime('seeds: same seed same result, nInit keeps the lowest inertia', (hp) => {
-  const x = hp.tensor(Float32Array.from(pseudoRandom(200 * 2, 31)), [200, 2]);
+eachRuntime(RUNTIMES, 'seeds: same seed same result, nInit keeps the lowest inertia', (hp) => {
+  const x = hp.tensor(Float32Array.from(uniformValues(200 * 2, 31)), [200, 2]);
   const fit = (seed: number, nInit = 1) => hp.kmeans(x, { k: 5, seed, nInit });
   const key = (r: ReturnType<typeof fit>) => JSON.stringify([nums(r.labels), nums(r.centroids), r.inertia]);
   assert.equal(key(fit(1)), key(fit(1)));
@@ -233,9 +214,9 @@ eachRuntime('seeds: same seed same result, nInit keeps the lowest inertia', (hp)
   assert.equal(random.runs, 10, "nInit 'auto' is 10 for init 'random'");
 });
 
-eachRuntime('predict on the training data gives the labels; transform gives euclidean distances', (hp) => {
+eachRuntime(RUNTIMES, 'predict on the training data gives the labels; transform gives euclidean distances', (hp) => {
   const n = 60;
-  const data = Float32Array.from(pseudoRandom(n * 3, 41));
+  const data = Float32Array.from(uniformValues(n * 3, 41));
   const x = hp.tensor(data, [n, 3]);
   const r = hp.kmeans(x, { k: 4, seed: 2 });
   assert.deepEqual(nums(r.predict(x)), nums(r.labels));
@@ -256,9 +237,9 @@ eachRuntime('predict on the training data gives the labels; transform gives eucl
   assertCode(() => r.predict(hp.tensor(Float32Array.from([1, 2]), [1, 2])), 'SHAPE', 'kmeans.predict');
 });
 
-eachRuntime('bad input gives coded errors', (hp) => {
-  const x = hp.tensor(Float32Array.from(pseudoRandom(12, 51)), [6, 2]);
-  const withBad = (row: number, v: number): Tensor => hp.tensor(Float32Array.from(pseudoRandom(12, 51), (u, e) => (e === row * 2 + 1 ? v : u)), [6, 2]);
+eachRuntime(RUNTIMES, 'bad input gives coded errors', (hp) => {
+  const x = hp.tensor(Float32Array.from(uniformValues(12, 51)), [6, 2]);
+  const withBad = (row: number, v: number): Tensor => hp.tensor(Float32Array.from(uniformValues(12, 51), (u, e) => (e === row * 2 + 1 ? v : u)), [6, 2]);
   const weights = (...w: number[]): Tensor => hp.tensor(Float32Array.from(w));
   assertCode(() => hp.kmeans(x, { k: 7 }), 'ARGUMENT', 'k <= 6');
   assertCode(() => hp.kmeans(x, { k: 0 }), 'ARGUMENT', 'invalid k');
@@ -283,9 +264,9 @@ eachRuntime('bad input gives coded errors', (hp) => {
   assertCode(() => hp.kmeans(gone, { k: 1 }), 'LIFETIME', "'gone'");
 });
 
-eachRuntime('convergence: large tol stops early, tol 0 runs to fixed labels, maxIter stops unconverged', (hp) => {
+eachRuntime(RUNTIMES, 'convergence: large tol stops early, tol 0 runs to fixed labels, maxIter stops unconverged', (hp) => {
   const n = 300;
-  const data = Float32Array.from(pseudoRandom(n * 2, 61));
+  const data = Float32Array.from(uniformValues(n * 2, 61));
   const x = hp.tensor(data, [n, 2]);
   const seen: number[] = [];
   const strict = hp.kmeans(x, { k: 6, init: 'first', tol: 0, onIteration: (info) => seen.push(info.iteration) });

@@ -3,37 +3,19 @@
  * summary, the .npy files written, agreement with a library run, and bad input (exit 2, one line).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createRuntime } from '../../src/index.js';
-import { values } from '../helpers.js';
+import { assertCleanError, hotpath, values } from '../helpers.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-kmeans-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
-function hotpath(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
-function assertCleanError(r: Run, code: string, fragment: string): void {
-  assert.equal(r.code, 2, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  assert.match(r.stderr, new RegExp(`^error \\[${code}\\] `));
-  assert.ok(r.stderr.includes(fragment), `"${r.stderr}" lacks "${fragment}"`);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace for an expected error');
-}
 
 const POINTS = path.join(tmp, 'points.npy');
 const N = 600;
