@@ -12,10 +12,11 @@ const LOG2E: f32 = 1.44269504;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const MAGIC: f32 = 12582912.0;
-export const EXP_SMALLEST: f32 = -87.3;
+const EXP_SMALLEST: f32 = -87.3;
 const BIAS_BITS: f32 = reinterpret<f32>(<i32>127 - 0x4b400000);
 
-// Lane-splatted constants, 16 bytes each, in the order of the offsets below.
+// Lane-splatted constants, 16 bytes each; expConst(i) is entry i, and expNonPositive takes
+// entries 0..12 as c0..c12 in this order.
 const TABLE: usize = memory.data<f32>([
   LOG2E, LOG2E, LOG2E, LOG2E,
   MAGIC, MAGIC, MAGIC, MAGIC,
@@ -42,23 +43,10 @@ const TABLE: usize = memory.data<f32>([
   }
 }
 
+// Entry i of the table (loaded once by a caller, before its loop).
 @inline export function expConst(i: i32): v128 {
   return v128.load(TABLE + (<usize>i << 4));
 }
-
-export const E_LOG2E = 0;
-export const E_MAGIC = 1;
-export const E_LN2_HI = 2;
-export const E_LN2_LO = 3;
-export const E_P7 = 4;
-export const E_P6 = 5;
-export const E_P5 = 6;
-export const E_P4 = 7;
-export const E_P3 = 8;
-export const E_P2 = 9;
-export const E_ONE = 10;
-export const E_SMALLEST = 11;
-export const E_BIAS = 12;
 
 // e^(d + lo) for d <= 0 and a small correction lo (|lo| <= ulp(d)), lanes where d < -87.3 give
 // 0; constants c0..c12 are expConst(0..12), loaded by the caller outside its loop.
