@@ -11,7 +11,7 @@ import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lloydRun, roundFor, step, type RunResult } from './fit.js';
 import { firstRows, kmeansPlusPlus, randomRows, type Data } from './init.js';
-import { checkFinite, settingsOf, type KMeansOptions } from './options.js';
+import { checkFinite, firstNonFinite, settingsOf, type KMeansOptions } from './options.js';
 
 export type { IterationInfo, KMeansInit, KMeansOptions } from './options.js';
 
@@ -62,8 +62,9 @@ export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KM
     };
     const data: Data = { n, d, x: values, tensor: xc, weights, explainNonFinite };
     const tolScaled = s.tol === 0 ? 0 : s.tol * meanVariance(values, n, d);
-    if (s.init === 'k-means++' || s.init === 'random') {
-      // The random inits read distances before any Lloyd step could notice NaN or Infinity.
+    if ((s.init === 'k-means++' || s.init === 'random') && firstNonFinite(values) >= 0) {
+      // The random inits read distances before any Lloyd step could notice NaN or Infinity;
+      // centring keeps them, so the centred values tell, and x is read only to name the cause.
       explainNonFinite();
     }
     const rng = xoroshiro128plus(s.seed);

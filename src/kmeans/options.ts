@@ -147,10 +147,20 @@ export function settingsOf(x: Tensor, options: KMeansOptions): Settings {
 
 /** Throws ARGUMENT naming the first row with NaN or +-Infinity in `values` ([rows, d], row-major). */
 export function checkFinite(values: ArrayLike<number>, d: number, what: string): void {
+  const i = firstNonFinite(values);
+  if (i >= 0) {
+    const v = values[i]!;
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: `${what} contains NaN or Infinity`, expected: 'finite values', received: `${v} at row ${Math.floor(i / d)}, column ${i % d}`, hint: 'drop or impute those rows first' });
+  }
+}
+
+/** The index of the first NaN or +-Infinity in `values`, or -1. */
+export function firstNonFinite(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v - v !== 0) {
-      fail({ code: 'ARGUMENT', kernel: WHERE, problem: `${what} contains NaN or Infinity`, expected: 'finite values', received: `${v} at row ${Math.floor(i / d)}, column ${i % d}`, hint: 'drop or impute those rows first' });
+      return i;
     }
   }
+  return -1;
 }
