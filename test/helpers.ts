@@ -68,3 +68,13 @@ export function uniformValues(n: number, seed: number): Float64Array {
     return s / 2 ** 32;
   });
 }
+
+/** `fn` throws a HotpathError with this code whose message contains `fragment`. */
+export function assertCode(fn: () => unknown, code: string, fragment: string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof HotpathError, String(e));
+    assert.equal(e.code, code, e.message);
+    assert.ok(e.message.includes(fragment), `"${e.message}" lacks "${fragment}"`);
+    return true;
+  });
+}

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createRuntime, HotpathError, type Metric, type Runtime, type RuntimeOptions, type Tensor } from '../../src/index.js';
-import { eachRuntime, uniformValues, values } from '../helpers.js';
+import { createRuntime, type Metric, type Runtime, type RuntimeOptions, type Tensor } from '../../src/index.js';
+import { assertCode, eachRuntime, uniformValues, values } from '../helpers.js';
 
 const METRICS: readonly Metric[] = ['sqeuclidean', 'euclidean', 'cosine', 'dot', 'manhattan'];
 
@@ -72,15 +72,6 @@ function worstError(metric: Metric, got: Tensor, x: number[][], y: number[][]): 
     }),
   );
   return worst;
-}
-
-function assertCode(fn: () => unknown, code: string, fragment: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof HotpathError, String(e));
-    assert.equal(e.code, code, e.message);
-    assert.ok(e.message.includes(fragment), `"${e.message}" lacks "${fragment}"`);
-    return true;
-  });
 }
 
 const centred = (n: number, seed: number): Float32Array => Float32Array.from(uniformValues(n, seed), (v) => v * 2 - 1);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRuntime, HotpathError, type Runtime, type RuntimeOptions, type Tensor } from '../../src/index.js';
 import { makeBlobs } from '../../src/data/blobs.js';
-import { eachRuntime, uniformValues } from '../helpers.js';
+import { assertCode, eachRuntime, uniformValues } from '../helpers.js';
 
 const RUNTIMES: readonly { name: string; options: RuntimeOptions }[] = [
   { name: 'ref', options: { backends: ['ref'] } },
@@ -32,15 +32,6 @@ function assertSamePartition(a: ArrayLike<number>, b: ArrayLike<number>): void {
 function assertClose(actual: readonly number[], expected: readonly number[], rel: number): void {
   assert.equal(actual.length, expected.length);
   actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= rel * Math.max(1, Math.abs(expected[i]!)), `[${i}] ${v} vs ${expected[i]}`));
-}
-
-function assertCode(fn: () => unknown, code: string, fragment: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof HotpathError, String(e));
-    assert.equal(e.code, code, e.message);
-    assert.ok(e.message.includes(fragment), `"${e.message}" lacks "${fragment}"`);
-    return true;
-  });
 }
 
 const SIX = [[-10, -1], [-10, 1], [-12, 0], [10, -1], [10, 1], [12, 0]];
