@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ONNX_NODE } from '../fixtures.js';
 import { createRuntime } from '../../src/index.js';
 import { findConformanceTests, readOnnxCase, runConformanceCase, type CaseStatus } from '../../src/testing/index.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = path.resolve(REPO, '../shared/conformance/onnx-node');
+const FIXTURES = ONNX_NODE;
 
 const hp = await createRuntime();
 const backends = hp.backends().filter((b) => b.available).map((b) => b.name);

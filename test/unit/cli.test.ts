@@ -7,15 +7,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
 
 import { assertCleanError, hotpath } from '../helpers.js';
+import { ONNX_NODE } from '../fixtures.js';
 
 const { onnx } = onnxProto;
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = path.resolve(REPO, '../shared/conformance/onnx-node');
+const FIXTURES = ONNX_NODE;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

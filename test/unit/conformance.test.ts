@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ONNX_NODE } from '../fixtures.js';
 import { createRuntime } from '../../src/index.js';
 import { readOnnxCase, runConformanceCase, type OnnxCase } from '../../src/testing/index.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = path.resolve(REPO, '../shared/conformance/onnx-node');
+const FIXTURES = ONNX_NODE;
 
 function fixture(name: string): OnnxCase {
   return readOnnxCase(path.join(FIXTURES, name));

@@ -8,15 +8,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, unlinkSync, m
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
+import { ONNX_NODE } from '../fixtures.js';
 import { HotpathError, type TypedArray } from '../../src/index.js';
 import { decodeTensor, readOnnxCase } from '../../src/testing/index.js';
 
 const { onnx } = onnxProto;
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = path.resolve(REPO, '../shared/conformance/onnx-node');
+const FIXTURES = ONNX_NODE;
 
 interface ManifestFile {
   readonly name: string;

@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { NUMPY_UMATH } from '../fixtures.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const VECTORS = path.resolve(REPO, '../shared/conformance/numpy-umath');
+const VECTORS = NUMPY_UMATH;
 
 type FloatDType = 'float32' | 'float64';
 
