@@ -19,7 +19,7 @@ import type { PairwiseDistancesAttrs } from '../kernels/pairwiseDistances.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kmeans, type KMeansOptions, type KMeansResult } from '../kmeans/index.js';
 import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type IterateRowsOptions, type LoadNpyOptions, type NpyWriteInfo, type RowsOptions, type SaveNpzOptions } from '../io/index.js';
-import { RuntimeCore } from './core.js';
+import { ShapeRuntime } from './shapeOps.js';
 import { Heap } from './heap.js';
 import type { PassedOver } from './dispatch.js';
 
@@ -117,7 +117,7 @@ function resolveFactories(list: RuntimeOptions['backends']): readonly BackendFac
 }
 
 /** Kernel methods. Each returns new tensors the caller owns; inputs are never modified. */
-export class Runtime extends RuntimeCore {
+export class Runtime extends ShapeRuntime {
   /**
    * Reads a .npy file (versions 1-3) into a tensor: Fortran order becomes a `col` tensor, no
    * copy either way. @example const x = hp.load('points.npy')
