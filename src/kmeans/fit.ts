@@ -64,7 +64,7 @@ export class Hints {
    * the heap, valid until the next step (no copy of n labels per iteration); `changed` counts
    * the points whose label differs from the previous step's.
    */
-  step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; sums: Float64Array; counts: Float64Array; changed: number } {
+  step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; labelsTensor: Tensor; sums: Float64Array; counts: Float64Array; changed: number } {
     const rt = this.rt;
     const c = rt.tensor(data.x instanceof Float32Array ? Float32Array.from(centers) : Float64Array.from(centers), [k, data.d]);
     try {
@@ -84,7 +84,7 @@ export class Hints {
       this.bounds.release();
       this.labels = labels!;
       this.bounds = bounds!;
-      const out = { labels: now, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array, changed };
+      const out = { labels: now, labelsTensor: labels!, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array, changed };
       sums!.release();
       counts!.release();
       return out;
@@ -228,8 +228,15 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
       centers = next;
       iterations = it + 1;
       const changed = result.changed;
-      const current = labels;
-      settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia: () => inertiaOf(data, assignedTo, current) } satisfies IterationInfo);
+      const current = result.labelsTensor;
+      // inertia() may be kept and called later: it reads the labels and the centred data through
+      // their tensors, so once the next step (or the end of the fit) has released them it throws
+      // LIFETIME instead of reading heap bytes that belong to someone else by then.
+      const inertia = (): number => {
+        const where = 'kmeans.onIteration inertia()';
+        return inertiaOf({ ...data, x: data.tensor.data(where) as Float32Array | Float64Array }, assignedTo, current.data(where) as Int32Array);
+      };
+      settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia } satisfies IterationInfo);
       if (changed === 0) {
         strict = true;
         converged = true;

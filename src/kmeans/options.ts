@@ -18,7 +18,7 @@ export interface IterationInfo {
   readonly shift: number;
   /** Points whose label changed in this iteration. */
   readonly changed: number;
-  /** The inertia of the new labels against the centroids they were assigned to (computed on call: O(n d); call it inside the callback, the labels it reads change with the next iteration). */
+  /** The inertia of the new labels against the centroids they were assigned to (computed on call: O(n d); call it inside the callback: the labels it reads are released by the next iteration, and a later call throws LIFETIME). */
   readonly inertia: () => number;
 }
 

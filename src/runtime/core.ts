@@ -9,14 +9,16 @@ import type { AnyKernelDef, Cost, Inputs, Plan } from '../kernels/kernel.js';
 import { parseDType, type DType } from '../tensor/dtype.js';
 import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
 import { Storage } from '../tensor/storage.js';
-import { checkShape, Tensor } from '../tensor/tensor.js';
+import { checkShape, copyStrided, Tensor } from '../tensor/tensor.js';
 import { choose, rank, type Choice, type DispatchPolicy, type PassedOver } from './dispatch.js';
-import { convertLayouts, type Conversion } from './layoutConversion.js';
+import { convertLayouts, type Conversion, type ConversionMode } from './layoutConversion.js';
 import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
+import type { TrackedTensor } from '../tensor/storage.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
-import { toElements, type TensorData, type TensorOptions } from './input.js';
+import { convert, toElements, writeElements, type TensorData, type TensorOptions } from './input.js';
 import { verifyCall } from './verify.js';
+import { describeValue, optionsOf } from './args.js';
 
 export interface BackendStatus {
   readonly name: string;
@@ -79,13 +81,31 @@ export class RuntimeCore {
    * A tensor holding a copy of `data` (the copy is counted in stats).
    * @example hp.tensor(new Float32Array([1, 2, 3, 4]), [2, 2])
    * @example hp.tensor([[1, 2], [3, 4]], undefined, { dtype: 'float64' })
-   * @throws SHAPE when data and shape disagree, DTYPE for an unknown dtype, ARGUMENT for bad data
+   * @example hp.tensor([[1, 2], [3, 4]], undefined, { layout: 'col' })   // .get(0, 1) is 2; memory 1, 3, 2, 4
+   * @example hp.tensor(fortranBuffer, [n, d], { layout: 'col' })          // flat data: taken in memory order
+   * @throws SHAPE when data and shape disagree, DTYPE for an unknown dtype or a value that does not
+   *   fit it, ARGUMENT for bad data or options, MEMORY (before any conversion) when the heap cannot hold it
    */
-  tensor(data: TensorData, shape?: readonly number[], options: TensorOptions = {}): Tensor {
+  tensor(data: TensorData, shape?: readonly number[], options?: TensorOptions): Tensor {
     this.checkOpen('runtime.tensor');
-    const { values, shape: resolved, dtype } = toElements(data, shape, options);
-    const t = this.empty(resolved, dtype, options);
-    t.data('runtime.tensor').set(values as never);
+    const opts = optionsOf(options, 'runtime.tensor');
+    const { flat, shape: resolved, dtype, nested } = toElements(data, shape, opts);
+    // Allocated before any element is converted: MEMORY comes at once, not after a copy.
+    const layout = opts.layout ?? 'row';
+    const t = this.empty(resolved, dtype, { zero: false, layout, ...(opts.name === undefined ? {} : { name: opts.name }) });
+    try {
+      const target = t.data('runtime.tensor');
+      if (nested && layout === 'col') {
+        // Nested values are by index: write them through the col strides.
+        const values = convert(flat, dtype);
+        copyStrided(values, { shape: resolved, strides: rowStrides(resolved), offset: 0 }, target, { shape: resolved, strides: t.strides, offset: 0 });
+      } else {
+        writeElements(flat, dtype, target);
+      }
+    } catch (error) {
+      t.release();
+      throw error;
+    }
     this.recorder.recordCopy('tensor() copies its data into runtime storage');
     return t;
   }
@@ -93,9 +113,12 @@ export class RuntimeCore {
   /**
    * A new tensor, zero-filled unless `zero: false` (then its contents are whatever the heap
    * held: only for outputs about to be overwritten); `layout: 'col'` for column-major strides.
+   * @example hp.empty([2, 3], 'float64', { layout: 'col' })
+   * @throws SHAPE, DTYPE, ARGUMENT, MEMORY
    */
-  empty(shape: readonly number[], dtype: DType = 'float32', options: { layout?: 'row' | 'col'; name?: string; zero?: boolean } = {}): Tensor {
+  empty(shape: readonly number[], dtype: DType = 'float32', emptyOptions?: { layout?: 'row' | 'col'; name?: string; zero?: boolean }): Tensor {
     this.checkOpen('runtime.empty');
+    const options = optionsOf(emptyOptions, 'runtime.empty');
     checkShape(shape, 'runtime.empty');
     parseDType(dtype, 'runtime.empty');
     if (options.layout !== undefined && options.layout !== 'row' && options.layout !== 'col') {
@@ -112,30 +135,40 @@ export class RuntimeCore {
 
   /**
    * Runs `fn` and releases every tensor it created except those in its return value (and the
-   * storages those views need). Scopes nest; they must not interleave across awaits.
+   * storages those views need); kept tensors move to the enclosing scope. Scopes nest, and
+   * async scopes may overlap: each one tracks the tensors of its own async context
+   * (AsyncLocalStorage), so two concurrent `scope(async ...)` calls never release each other's.
+   * @example const y = hp.scope(() => hp.relu(hp.add(a, b)));   // the sum is released
+   * @example const y = await hp.scope(async () => { const x = await load(); return hp.relu(x); });
+   * @throws ARGUMENT when fn is not a function; whatever fn throws (after releasing its tensors)
    */
   scope<T>(fn: () => T): T {
-    this.registry.openFrame();
+    this.checkOpen('runtime.scope');
+    if (typeof fn !== 'function') {
+      fail({ code: 'ARGUMENT', kernel: 'runtime.scope', problem: 'invalid scope body', expected: 'a function (sync or async)', received: describeValue(fn) });
+    }
+    const release = (t: TrackedTensor): void => (t as Tensor).release();
+    const frame = this.registry.openFrame();
     let result: T;
     try {
-      result = fn();
+      result = this.registry.within(frame, fn);
     } catch (error) {
-      this.registry.closeFrame(new Set(), (t) => (t as Tensor).release());
+      this.registry.closeFrame(frame, new Set(), release);
       throw error;
     }
     if (result instanceof Promise) {
       return result.then(
         (value: unknown) => {
-          this.registry.closeFrame(collectTensors(value), (t) => (t as Tensor).release());
+          this.registry.closeFrame(frame, collectTensors(value), release);
           return value;
         },
         (error: unknown) => {
-          this.registry.closeFrame(new Set(), (t) => (t as Tensor).release());
+          this.registry.closeFrame(frame, new Set(), release);
           throw error;
         },
       ) as T;
     }
-    this.registry.closeFrame(collectTensors(result), (t) => (t as Tensor).release());
+    this.registry.closeFrame(frame, collectTensors(result), release);
     return result;
   }
 
@@ -154,23 +187,25 @@ export class RuntimeCore {
    * @throws the kernel's validation errors, BACKEND when no allowed backend can run it,
    *   MISMATCH when verify mode finds a disagreement with the reference.
    */
-  run<K extends KernelName>(kernel: K, inputs: Inputs, attrs: AttrsOf<K> = {} as AttrsOf<K>, options: RunOptions = {}): Tensor[] {
+  run<K extends KernelName>(kernel: K, inputs: Inputs, attrs?: AttrsOf<K>, runOptions?: RunOptions): Tensor[] {
     this.checkOpen(kernel);
-    const def = this.definition(kernel);
-    this.checkOwnership(def.name, inputs);
-    const merged = { ...def.defaults, ...(attrs as object) };
-    const plan = def.infer(inputs, merged);
-    const { choice: ranked, conversion } = this.route(def, merged, plan, inputs, options);
-    // No backend at all: choose() throws BACKEND with every reason.
-    const choice = ranked ?? choose(def, plan, inputs, this.policyFor(options));
-    const callInputs = conversion?.inputs ?? inputs;
-    const callPlan = conversion?.plan ?? plan;
-    if (conversion !== undefined) {
-      this.recorder.recordCopy(`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`);
-    }
-    // Every backend writes every output element, so outputs skip the zero fill.
-    const outputs = plan.outputs.map((o) => this.empty(o.shape, o.dtype, { zero: false }));
+    const options = optionsOf(runOptions, String(kernel), 'run options');
+    const { def, merged, plan } = this.prepare(kernel, inputs, attrs);
+    const { choice: ranked, conversion } = this.route(def, merged, plan, inputs, options, 'copy');
+    const outputs: Tensor[] = [];
     try {
+      // No backend at all: choose() throws BACKEND with every reason.
+      const choice = ranked ?? choose(def, plan, inputs, this.policyFor(options));
+      const callInputs = conversion?.inputs ?? inputs;
+      const callPlan = conversion?.plan ?? plan;
+      if (conversion !== undefined) {
+        this.recorder.recordCopy(`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`);
+      }
+      // Every backend writes every output element, so outputs skip the zero fill. Allocated one
+      // by one inside the try: when one cannot be (MEMORY), those before it are released too.
+      for (const o of plan.outputs) {
+        outputs.push(this.empty(o.shape, o.dtype, { zero: false }));
+      }
       const start = performance.now();
       try {
         choice.backend.run(def, callPlan, callInputs, outputs);
@@ -194,30 +229,50 @@ export class RuntimeCore {
 
   /**
    * Which backend would run this call and why every backend ahead of it was passed over,
-   * without running it. `backend` is undefined when none can (run() would throw BACKEND).
-   * @throws the kernel's validation errors
+   * without running it and without copying anything (a layout conversion is only described).
+   * `backend` is undefined when none can (run() would throw BACKEND).
+   * @example hp.explain('softmax', [x]).backend   // 'wasm'
+   * @throws LIFETIME for a released input, the kernel's validation errors, ARGUMENT for bad options
    */
-  explain<K extends KernelName>(kernel: K, inputs: Inputs, attrs: AttrsOf<K> = {} as AttrsOf<K>, options: RunOptions = {}): Explanation {
+  explain<K extends KernelName>(kernel: K, inputs: Inputs, attrs?: AttrsOf<K>, runOptions?: RunOptions): Explanation {
     this.checkOpen(kernel);
-    const def = this.definition(kernel);
-    this.checkOwnership(def.name, inputs);
-    const merged = { ...def.defaults, ...(attrs as object) };
-    const plan = def.infer(inputs, merged);
-    const { choice, conversion } = this.route(def, merged, plan, inputs, options);
+    const options = optionsOf(runOptions, String(kernel), 'run options');
+    const { def, merged, plan } = this.prepare(kernel, inputs, attrs);
+    const { choice, conversion } = this.route(def, merged, plan, inputs, options, 'describe');
     conversion?.temporaries.forEach((t) => t.release());
     const passed = choice?.passed ?? rank(def, plan, inputs, this.policyFor(options)).passed;
     return { backend: choice?.backend.name, passed, cost: def.cost(plan), ...(conversion === undefined ? {} : { copies: conversion.reason }) };
   }
 
   /**
+   * What run() and explain() check before routing: the runtime's own inputs, alive (LIFETIME
+   * before any dtype, arity or attribute complaint about a released tensor), then the kernel's
+   * validation.
+   */
+  private prepare(kernel: string, inputs: Inputs, attrs: object | undefined): { def: AnyKernelDef; merged: object; plan: Plan<unknown> } {
+    if (Array.isArray(inputs)) {
+      for (const t of inputs) {
+        if (t instanceof Tensor) {
+          t.check(String(kernel));
+        }
+      }
+    }
+    const def = this.definition(kernel);
+    this.checkOwnership(def.name, inputs);
+    const merged = { ...def.defaults, ...optionsOf(attrs, def.name, 'attributes') };
+    return { def, merged, plan: def.infer(inputs, merged) };
+  }
+
+  /**
    * The backend for a call: the first that supports it, unless one ahead of it declined only
    * for layout and takes row-major copies (then the conversion, whose temporaries the caller
-   * releases). `choice` is undefined when nothing can run the call.
+   * releases; with `describe` they are row-major views, not copies). `choice` is undefined when
+   * nothing can run the call.
    */
-  private route(def: AnyKernelDef, merged: object, plan: Plan<unknown>, inputs: Inputs, options: RunOptions): { choice: Choice | undefined; conversion: Conversion | undefined } {
+  private route(def: AnyKernelDef, merged: object, plan: Plan<unknown>, inputs: Inputs, options: RunOptions, mode: ConversionMode): { choice: Choice | undefined; conversion: Conversion | undefined } {
     const policy = this.policyFor(options);
     const ranked = rank(def, plan, inputs, policy);
-    const conversion = convertLayouts(def, merged, inputs, policy, ranked.passed);
+    const conversion = convertLayouts(def, merged, inputs, policy, ranked.passed, mode);
     if (conversion !== undefined) {
       return { choice: conversion, conversion };
     }

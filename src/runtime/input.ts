@@ -1,6 +1,8 @@
 /**
- * Turns what users hand to `runtime.tensor()` (typed arrays, flat or nested number arrays) into
- * row-major elements of one dtype, with every mismatch reported.
+ * Checks what users hand to `runtime.tensor()` (typed arrays, flat or nested number arrays) and
+ * writes it into a tensor's storage in one dtype, with every mismatch reported. Checking comes
+ * first and converting last, straight into the heap: a request the heap cannot hold fails
+ * before any element is converted or copied.
  */
 import { fail } from '../errors.js';
 import { dtypeInfo, dtypeOfArray, isTypedArray, parseDType, type DType, type TypedArray } from '../tensor/dtype.js';
@@ -12,15 +14,23 @@ export type TensorData = TypedArray | readonly NestedNumbers[] | number | bigint
 export interface TensorOptions {
   /** Element type; defaults to the typed array's own, or float32 for plain numbers. */
   readonly dtype?: DType;
-  /** How `data` is ordered: `row` (C order, default) or `col` (Fortran order). */
+  /**
+   * Memory order of the new tensor: `row` (C order, default) or `col` (Fortran order, numpy's
+   * `order='F'`). Nested arrays keep their values either way (`[[1, 2], [3, 4]]` has 2 at
+   * [0, 1] in both); flat data (a typed array or a flat array with a `shape`) is taken as the
+   * elements in that memory order, so a Fortran-ordered buffer becomes a `col` tensor as it is.
+   */
   readonly layout?: 'row' | 'col';
   readonly name?: string;
 }
 
 export interface Elements {
-  readonly values: TypedArray;
+  /** The elements, not yet converted: in C order of `shape` when `nested`, else in memory order. */
+  readonly flat: ArrayLike<number | bigint>;
   readonly shape: readonly number[];
   readonly dtype: DType;
+  /** Whether the data was a nested array (its values are by index, whatever the layout). */
+  readonly nested: boolean;
 }
 
 const WHERE = 'runtime.tensor';
@@ -38,9 +48,8 @@ export function toElements(data: TensorData, shape: readonly number[] | undefine
   if (sizeOf(resolved) !== flat.length) {
     fail({ code: 'SHAPE', kernel: WHERE, problem: 'data length does not match the shape', expected: `${sizeOf(resolved)} elements for ${formatShape(resolved)}`, received: `${flat.length} elements` });
   }
-  const values = convert(flat, dtype);
-  // With layout 'col' the values are already in Fortran order; the runtime gives them col strides.
-  return { values, shape: resolved, dtype };
+  const nested = Array.isArray(data) && Array.isArray(data[0]);
+  return { flat, shape: resolved, dtype, nested };
 }
 
 function defaultDType(data: TensorData): DType {
@@ -110,10 +119,20 @@ const INT_RANGE: Partial<Record<DType, readonly [bigint, bigint]>> = {
   uint64: [0n, 2n ** 64n - 1n],
 };
 
-/** Copies into the dtype; integer dtypes take only integers in range (no silent wrap or truncation). */
-function convert(flat: ArrayLike<number | bigint>, dtype: DType): TypedArray {
+/** A new array of the dtype holding `flat` converted (see writeElements). */
+export function convert(flat: ArrayLike<number | bigint>, dtype: DType): TypedArray {
   const info = dtypeInfo(dtype);
   const out = info.create(new ArrayBuffer(flat.length * info.bytes), 0, flat.length);
+  writeElements(flat, dtype, out);
+  return out;
+}
+
+/**
+ * Writes `flat` into `out` (an array of `dtype`, as long as flat); integer dtypes take only
+ * integers in range (no silent wrap or truncation).
+ */
+export function writeElements(flat: ArrayLike<number | bigint>, dtype: DType, out: TypedArray): TypedArray {
+  const info = dtypeInfo(dtype);
   if (isTypedArray(flat) && dtypeOfArray(flat) === dtype) {
     // Same element type: every value fits; copy as is.
     out.set(flat as never);

@@ -5,7 +5,8 @@
  */
 import type { Backend } from '../backends/backend.js';
 import type { AnyKernelDef, Inputs, Plan } from '../kernels/kernel.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { rowStrides } from '../tensor/layout.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { DispatchPolicy, PassedOver } from './dispatch.js';
 
 export interface Conversion {
@@ -20,12 +21,15 @@ export interface Conversion {
   readonly temporaries: readonly Tensor[];
 }
 
+/** `copy` for a call about to run; `describe` for explain(), which must not copy anything. */
+export type ConversionMode = 'copy' | 'describe';
+
 /**
  * Tries the first backend in `passed` that declined for layout: copies every input that is not
  * row-major with offset 0, re-plans, and asks again. undefined when there is no such backend or
  * it still declines.
  */
-export function convertLayouts(def: AnyKernelDef, attrs: object, inputs: Inputs, policy: DispatchPolicy, passed: readonly PassedOver[]): Conversion | undefined {
+export function convertLayouts(def: AnyKernelDef, attrs: object, inputs: Inputs, policy: DispatchPolicy, passed: readonly PassedOver[], mode: ConversionMode): Conversion | undefined {
   const index = passed.findIndex((p) => p.contiguous === true);
   if (index < 0) {
     return undefined;
@@ -35,18 +39,26 @@ export function convertLayouts(def: AnyKernelDef, attrs: object, inputs: Inputs,
     return undefined;
   }
   const temporaries: Tensor[] = [];
-  const converted = inputs.map((t) => {
-    if (t === undefined || (t.layout === 'row' && t.offset === 0)) {
-      return t;
+  let result: Conversion | undefined;
+  try {
+    const converted = inputs.map((t) => {
+      if (t === undefined || (t.layout === 'row' && t.offset === 0)) {
+        return t;
+      }
+      // describe: a view with the copy's shape, strides and dtype over the same storage, for
+      // infer() and supports() to look at (they read no elements); nothing is copied.
+      const copy = mode === 'copy' ? t.clone() : new Tensor(t.storage, { shape: t.shape, strides: rowStrides(t.shape), offset: 0 }, { isBase: false });
+      temporaries.push(copy);
+      return copy;
+    });
+    const plan = def.infer(converted, attrs);
+    if (temporaries.length > 0 && backend.supports(def, plan, converted) === true) {
+      result = { backend, passed: passed.slice(0, index), inputs: converted, plan, reason: passed[index]!.reason, temporaries };
     }
-    const copy = t.clone();
-    temporaries.push(copy);
-    return copy;
-  });
-  const plan = def.infer(converted, attrs);
-  if (temporaries.length === 0 || backend.supports(def, plan, converted) !== true) {
-    temporaries.forEach((t) => t.release());
-    return undefined;
+  } finally {
+    if (result === undefined) {
+      temporaries.forEach((t) => t.release());
+    }
   }
-  return { backend, passed: passed.slice(0, index), inputs: converted, plan, reason: passed[index]!.reason, temporaries };
+  return result;
 }

@@ -2,6 +2,7 @@
  * The runtime's record of live tensors and storages, and of scopes. It is the TensorOwner every
  * tensor of one runtime reports to.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fail } from '../errors.js';
 import { dtypeInfo, type DType, type TypedArray } from '../tensor/dtype.js';
 import type { Allocation, Storage, TensorOwner, TrackedTensor } from '../tensor/storage.js';
@@ -16,12 +17,27 @@ export interface MemoryInfo {
   readonly bytes: number;
 }
 
+/**
+ * One runtime.scope() call: the tensors created inside it, and the scope it was opened in.
+ * Frames form a tree, not a stack: two async scopes may be open at once, each in its own async
+ * context, and each collects only the tensors created in its own context.
+ */
+export interface Frame {
+  readonly tensors: Set<TrackedTensor>;
+  readonly parent: Frame | undefined;
+  closed: boolean;
+}
+
 export class TensorRegistry implements TensorOwner {
   readonly ownerId: string;
   private readonly counters = new Map<string, number>();
   /** Live views per live storage. */
   private readonly live = new Map<Storage, Set<TrackedTensor>>();
-  private readonly frames: Set<TrackedTensor>[] = [];
+  /**
+   * The innermost open scope of the current async context. AsyncLocalStorage follows awaits,
+   * so overlapping `scope(async ...)` calls never see (or release) each other's tensors.
+   */
+  private readonly current = new AsyncLocalStorage<Frame>();
   /** Storages whose base tensor a scope released while views of it were returned. */
   private readonly orphans = new Set<Storage>();
 
@@ -52,7 +68,7 @@ export class TensorRegistry implements TensorOwner {
       this.live.set(tensor.storage, views);
     }
     views.add(tensor);
-    this.frames[this.frames.length - 1]?.add(tensor);
+    openFrame(this.current.getStore())?.tensors.add(tensor);
   }
 
   untrack(tensor: TrackedTensor): void {
@@ -78,26 +94,31 @@ export class TensorRegistry implements TensorOwner {
     return { tensors, storages: this.live.size, bytes };
   }
 
-  /** Opens a scope frame: tensors created until `closeFrame` belong to it. */
-  openFrame(): void {
-    this.frames.push(new Set());
+  /** A new scope frame, a child of the current async context's innermost one. */
+  openFrame(): Frame {
+    return { tensors: new Set(), parent: this.current.getStore(), closed: false };
+  }
+
+  /** Runs `fn` with `frame` as the current frame (for fn and every async continuation of it). */
+  within<T>(frame: Frame, fn: () => T): T {
+    return this.current.run(frame, fn);
   }
 
   /**
-   * Closes the innermost frame: releases its tensors except `keep`, which move to the enclosing
-   * frame. A base tensor whose storage a kept view still uses is detached instead, and the
-   * storage is freed with its last view.
+   * Closes a frame: releases its tensors except `keep`, which move to the enclosing open frame
+   * (or to nobody: the caller owns them). A base tensor whose storage a kept view still uses is
+   * detached instead, and the storage is freed with its last view.
    */
-  closeFrame(keep: ReadonlySet<TrackedTensor>, release: (t: TrackedTensor) => void): void {
-    const frame = this.frames.pop();
-    if (frame === undefined) {
+  closeFrame(frame: Frame, keep: ReadonlySet<TrackedTensor>, release: (t: TrackedTensor) => void): void {
+    if (frame.closed) {
       return;
     }
+    frame.closed = true;
     const keptStorages = new Set([...keep].map((t) => t.storage));
-    const parent = this.frames[this.frames.length - 1];
-    for (const t of frame) {
+    const parent = openFrame(frame.parent);
+    for (const t of frame.tensors) {
       if (keep.has(t)) {
-        parent?.add(t);
+        parent?.tensors.add(t);
       } else if (t.isBase && keptStorages.has(t.storage)) {
         // Only views of this storage were returned: they own it now.
         this.orphans.add(t.storage);
@@ -106,7 +127,20 @@ export class TensorRegistry implements TensorOwner {
         release(t);
       }
     }
+    frame.tensors.clear();
   }
+}
+
+/**
+ * The nearest frame that is still open: an async task started in a scope may outlive it, and
+ * what it creates then belongs to the scope around that one (or to nobody).
+ */
+function openFrame(frame: Frame | undefined): Frame | undefined {
+  let f = frame;
+  while (f !== undefined && f.closed) {
+    f = f.parent;
+  }
+  return f;
 }
 
 /** A heap block as an Allocation: caches its typed array until the heap's buffer changes. */
