@@ -1,5 +1,9 @@
-/** `hotpath blobs OUT.npy [--n N --d D --centers K --spread S --seed S]`: seeded test data. */
-import { makeBlobs } from '../data/blobs.js';
+/**
+ * `hotpath blobs OUT.npy [--n N --d D --centers K --spread S --seed S] [--json]`: seeded test
+ * data, generated straight into a heap tensor (so a request larger than the heap is refused with
+ * MEMORY before anything is generated) and saved as float32 .npy.
+ */
+import { fillBlobs } from '../data/blobs.js';
 import { fail } from '../errors.js';
 import { createRuntime } from '../runtime/runtime.js';
 
@@ -9,6 +13,7 @@ export interface BlobsCommandOptions {
   readonly centers: string;
   readonly spread: string;
   readonly seed: string;
+  readonly json?: boolean;
 }
 
 function count(flag: string, value: string, min: number): number {
@@ -26,12 +31,17 @@ export async function blobsCommand(out: string, opts: BlobsCommandOptions): Prom
   }
   const n = count('--n', opts.n, 1);
   const d = count('--d', opts.d, 1);
-  const blobs = makeBlobs({ n, d, centers: count('--centers', opts.centers, 1), spread, seed: count('--seed', opts.seed, 0) });
+  const centers = count('--centers', opts.centers, 1);
+  const seed = count('--seed', opts.seed, 0);
   const hp = await createRuntime({ backends: ['ref'] });
   try {
-    const points = hp.tensor(blobs.points, [n, d]);
+    // The heap checks the size (MEMORY) before the points are generated into it.
+    const points = hp.empty([n, d], 'float32', { zero: false, name: 'blobs' });
+    fillBlobs({ n, d, centers, spread, seed }, points.data('blobs') as Float32Array);
     const info = hp.save(out, points);
-    process.stdout.write(`wrote ${out}: float32[${n},${d}], ${info.bytes} bytes\n`);
+    points.release();
+    const summary = { file: out, dtype: 'float32', shape: [n, d], bytes: info.bytes, centers, spread, seed };
+    process.stdout.write(opts.json === true ? `${JSON.stringify(summary)}\n` : `wrote ${out}: float32[${n},${d}], ${info.bytes} bytes\n`);
     return 0;
   } finally {
     await hp.close();

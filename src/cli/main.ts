@@ -69,6 +69,7 @@ function buildProgram(result: { code: number }): Command {
     .option('--centers <k>', 'blob centres', '64')
     .option('--spread <s>', 'standard deviation around each centre', '1')
     .option('--seed <s>', 'seed', '0')
+    .option('--json', 'machine-readable summary')
     .action(async (out: string, opts: BlobsCommandOptions) => {
       result.code = await blobsCommand(out, opts);
     });

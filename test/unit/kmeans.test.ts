@@ -299,3 +299,10 @@ test('random inits: NaN or Infinity is a coded error, overflowing float32 distan
     await hp.close();
   }
 });
+
+test('makeBlobs: coded errors for bad counts and for sizes no array can hold', () => {
+  assertCode(() => makeBlobs({ n: 1e12, d: 1000, centers: 2 }), 'MEMORY', 'n * d');
+  assertCode(() => makeBlobs({ n: 0, d: 2, centers: 2 }), 'ARGUMENT', 'invalid n');
+  assertCode(() => makeBlobs({ n: 2, d: 2.5, centers: 2 }), 'ARGUMENT', 'invalid d');
+  assertCode(() => makeBlobs({ n: 2, d: 2, centers: 2, spread: Number.NaN }), 'ARGUMENT', 'invalid spread');
+});

@@ -111,3 +111,19 @@ test('blobs bad input: exit 2 with one coded error line', () => {
   assertCleanError(hotpath('blobs', path.join(tmp, 'b.npy'), '--n', '0'), 'ARGUMENT', '--n');
   assertCleanError(hotpath('blobs', path.join(tmp, 'b.npy'), '--spread', '-1'), 'ARGUMENT', '--spread');
 });
+
+test('blobs larger than the heap: MEMORY before anything is generated, not a RangeError', () => {
+  const out = path.join(tmp, 'huge.npy');
+  assertCleanError(hotpath('blobs', out, '--n', '1e12', '--d', '1000'), 'MEMORY', 'heap');
+  assert.throws(() => readFileSync(out), /ENOENT/, 'no file is written');
+});
+
+test('blobs --json: one JSON line describing the file written', async () => {
+  const out = path.join(tmp, 'small.npy');
+  const r = hotpath('blobs', out, '--n', '5', '--d', '2', '--centers', '2', '--seed', '7', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { file: string; dtype: string; shape: number[]; bytes: number; centers: number; seed: number };
+  // 128-byte header (numpy's 64-byte alignment for a short dict) + 5 * 2 float32.
+  assert.deepEqual(s, { file: out, dtype: 'float32', shape: [5, 2], bytes: 128 + 40, centers: 2, spread: 1, seed: 7 });
+  assert.equal(readFileSync(out).length, s.bytes);
+});

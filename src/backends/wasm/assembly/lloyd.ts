@@ -279,7 +279,7 @@ export function lloydAssign(
       for (let e = g; e <= last; e++) {
         const i = load<i32>(list + (<usize>e << 2));
         const px = x + (<usize>(i * xrs) << 2);
-        const out = boundsOut == 0 ? 0 : boundsOut + (<usize>i << 4);
+        const out = boundsOut == 0 ? <usize>0 : boundsOut + (<usize>i << 4);
         const label = labelOf(sc + (<usize>((e - g) * kpad) << 2), kpad, px, d, c, crs, k, maxC2, maxC, out);
         store<i32>(labels + (<usize>i << 2), label);
       }
