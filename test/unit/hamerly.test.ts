@@ -1,7 +1,7 @@
 /**
  * The hamerly kernel: given valid hints (labels and Hamerly bounds for the current centroids,
  * computed here by plain float64 loops, with random slack), its labels, sums and counts are the
- * lloyd kernel's on ref, bit for bit, on 1 and 2 threads; invalid-looking hints ([Infinity, 0])
+ * lloyd kernel's on ref, bit for bit, on 1 and 2 threads, for float32 and float64 points; invalid-looking hints ([Infinity, 0])
  * change nothing; the bounds it returns are valid bounds.
  */
 import assert from 'node:assert/strict';
@@ -36,22 +36,24 @@ interface Case {
   readonly n: number;
   readonly d: number;
   readonly k: number;
-  readonly x: Float32Array;
-  readonly c: Float32Array;
+  readonly x: Float32Array | Float64Array;
+  readonly c: Float32Array | Float64Array;
 }
 
+type FloatArray = typeof Float32Array | typeof Float64Array;
+
 /** Clustered points (some far from the origin), centroids near some of them, a few duplicated. */
-function makeCase(seed: number, n: number, d: number, k: number, offset: number): Case {
+function makeCase(seed: number, n: number, d: number, k: number, offset: number, array: FloatArray = Float32Array): Case {
   const next = lcg(seed);
-  const centres = Float32Array.from({ length: 8 * d }, () => offset + (next() - 0.5) * 20);
-  const x = new Float32Array(n * d);
+  const centres = array.from({ length: 8 * d }, () => offset + (next() - 0.5) * 20);
+  const x = new array(n * d);
   for (let i = 0; i < n; i++) {
     const m = Math.floor(next() * 8);
     for (let p = 0; p < d; p++) {
       x[i * d + p] = centres[m * d + p]! + (next() - 0.5) * 3;
     }
   }
-  const c = new Float32Array(k * d);
+  const c = new array(k * d);
   for (let j = 0; j < k; j++) {
     // Every fourth centroid duplicates the previous one: exact ties.
     const from = j % 4 === 3 ? j - 1 : -1;
@@ -104,6 +106,9 @@ for (const [name, cs] of [
   ['clustered, d=5, k=13', makeCase(1, 5000, 5, 13, 0)],
   ['far from the origin (1e4), d=16, k=8', makeCase(2, 4500, 16, 8, 1e4)],
   ['k=1', makeCase(3, 300, 3, 1, 0)],
+  ['float64, clustered, d=5, k=13', makeCase(1, 5000, 5, 13, 0, Float64Array)],
+  ['float64, far from the origin (1e6), d=16, k=8', makeCase(2, 4500, 16, 8, 1e6, Float64Array)],
+  ['float64, k=1', makeCase(3, 300, 3, 1, 0, Float64Array)],
 ] as const) {
   test(`hamerly with valid hints equals lloyd on ref: ${name}`, () => {
     const expected = ref.scope(() => ref.run('lloyd', [ref.tensor(cs.x, [cs.n, cs.d]), ref.tensor(cs.c, [cs.k, cs.d])]).map((t) => t.toArray()));
@@ -132,18 +137,19 @@ for (const [name, cs] of [
   });
 }
 
-for (const [how, moveOf] of [
+for (const [how, moveOf, array] of [
   // Half the centroids move by up to a few units: far enough to change many labels.
-  ['half the centroids move', (next: () => number) => (_j: number) => (next() < 0.5 ? 6 : 0)],
+  ['half the centroids move', (next: () => number) => (_j: number) => (next() < 0.5 ? 6 : 0), Float32Array],
   // One centroid moves far, the others stay: only the upper bounds of its own points widen.
-  ['one centroid moves far', () => (j: number) => (j === 0 ? 12 : 0)],
+  ['one centroid moves far', () => (j: number) => (j === 0 ? 12 : 0), Float32Array],
+  ['float64, half the centroids move', (next: () => number) => (_j: number) => (next() < 0.5 ? 6 : 0), Float64Array],
 ] as const) {
   test(`hamerly with bounds for earlier centroids and how far each moved equals lloyd on the new ones: ${how}`, () => {
-    const cs = makeCase(4, 6000, 6, 12, 0);
+    const cs = makeCase(4, 6000, 6, 12, 0, array);
     const h = hints(cs, 21);
     const next = lcg(22);
     const spread = moveOf(next);
-    const moved = new Float32Array(cs.c.length);
+    const moved = new array(cs.c.length);
     for (let j = 0; j < cs.k; j++) {
       const size = spread(j);
       for (let p = 0; p < cs.d; p++) {

@@ -83,6 +83,11 @@ export class WasmContext {
   f32(byteOffset: number, length: number): Float32Array {
     return this.heap.view('float32', byteOffset, length) as Float32Array;
   }
+
+  /** float64 elements of the heap at a byte offset, for small host-side reads (e.g. norms). */
+  f64(byteOffset: number, length: number): Float64Array {
+    return this.heap.view('float64', byteOffset, length) as Float64Array;
+  }
 }
 
 /** Float32 is what the wasm kernels compute in; other dtypes stay on ref. */

@@ -1,5 +1,5 @@
 /**
- * lloyd (and hamerly) on wasm, float32: transposed centroids and their norms once per call
+ * lloyd (and hamerly) on wasm, float32 and float64 (one generic AssemblyScript body): transposed centroids and their norms once per call
  * (lloydPrepare), then rows split across threads in whole blocks of LLOYD_BLOCK (lloydAssign
  * writes each block's float64 sums into its own slot), then the slots added in block order
  * (lloydCombine). Blocks go in waves when all slots at once would take more than SLOT_CAP
@@ -9,7 +9,7 @@ import { LLOYD_BLOCK, type LloydParams } from '../../kernels/lloyd.js';
 import type { Inputs } from '../../kernels/kernel.js';
 import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
 import type { Support } from '../backend.js';
-import { float32Only, layoutDecline, type WasmContext, type WasmImpl } from './context.js';
+import { floatOnly, layoutDecline, type WasmContext, type WasmImpl } from './context.js';
 import { pointer } from './shape.js';
 
 /** Bytes of block sums held at once (a wave). */
@@ -19,9 +19,9 @@ function rowsContiguous(v: ViewSpec): boolean {
   return v.shape[1]! <= 1 || v.strides[1] === 1;
 }
 
-/** float32 points, centroids and weights (`inputs`: those three), rows contiguous. */
+/** float32 or float64 points, centroids and weights (`inputs`: those three; one dtype, as infer checks), rows contiguous. */
 export function lloydSupport(params: LloydParams, inputs: Inputs): Support {
-  const dtype = float32Only(inputs);
+  const dtype = floatOnly(inputs);
   if (dtype !== true) {
     return dtype;
   }
@@ -48,6 +48,9 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
     return;
   }
   const kpad = Math.ceil(k / 8) * 8;
+  // Bytes per element of x and the centroids (and of the scores, norms and transposed centroids).
+  const size = x!.dtype === 'float64' ? 8 : 4;
+  const suffix = size === 8 ? 'F64' : '';
   const px = pointer(x!, xv);
   const pc = pointer(c!, cv);
   const pw = wv === null ? 0 : pointer(w!, wv);
@@ -57,18 +60,18 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
   const slotBytes = 8 * (k * d + k);
   const perWave = Math.min(blocks, Math.max(threads, Math.floor(SLOT_CAP / slotBytes)));
   // Per thread: 4 rows of scores, then the block's row list; then the shared block counter.
-  const threadBytes = 16 * kpad + 4 * LLOYD_BLOCK;
-  const centroidBytes = 4 * (d * kpad + kpad) + 64;
+  const threadBytes = 4 * size * kpad + 4 * LLOYD_BLOCK;
+  const centroidBytes = size * (d * kpad + kpad) + 64;
   const base = ctx.temp(centroidBytes + threadBytes * threads + slotBytes * perWave, 'lloyd scratch');
   try {
     const counter = base;
     const ct = base + 64;
-    const cn = ct + 4 * d * kpad;
+    const cn = ct + size * d * kpad;
     const perThread = base + centroidBytes;
     const slots = perThread + threadBytes * threads;
-    ctx.pool.parallel('lloydPrepare', (t) => (t === 0 ? [pc, cv.strides[0]!, k, d, ct, kpad, cn] : null));
+    ctx.pool.parallel(`lloydPrepare${suffix}`, (t) => (t === 0 ? [pc, cv.strides[0]!, k, d, ct, kpad, cn] : null));
     let maxC2 = 0;
-    for (const v of ctx.f32(cn, k)) {
+    for (const v of size === 8 ? ctx.f64(cn, k) : ctx.f32(cn, k)) {
       maxC2 = Math.max(maxC2, v);
     }
     const maxC = Math.sqrt(maxC2);
@@ -79,12 +82,12 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
       const first = b0 * LLOYD_BLOCK;
       const last = Math.min(n, b1 * LLOYD_BLOCK);
       ctx.heapI32(counter, 1)[0] = 0;
-      ctx.pool.parallel('lloydAssign', (t) => {
+      ctx.pool.parallel(`lloydAssign${suffix}`, (t) => {
         if (t >= threads) {
           return null;
         }
         const own = perThread + t * threadBytes;
-        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, counter, LLOYD_BLOCK, own, first, last, ...hintArgs, own + 16 * kpad, ...driftArgs];
+        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, counter, LLOYD_BLOCK, own, first, last, ...hintArgs, own + 4 * size * kpad, ...driftArgs];
       });
       ctx.pool.parallel('lloydCombine', (t) => (t === 0 ? [slots, b1 - b0, k, d, sums!.storage.byteOffset, counts!.storage.byteOffset] : null));
     }

@@ -15,4 +15,4 @@ export { fftScratchBytes } from './fft';
 export { hannWindow } from './hannWindow';
 export { melWeightMatrix } from './melWeightMatrix';
 export { distancePack, distanceFinish, distanceFixList, manhattanRows } from './pairwiseDistances';
-export { lloydPrepare, lloydAssign, lloydCombine } from './lloyd';
+export { lloydPrepare, lloydPrepareF64, lloydAssign, lloydAssignF64, lloydCombine } from './lloyd';
