@@ -45,7 +45,7 @@ type FloatArray = typeof Float32Array | typeof Float64Array;
 /** Clustered points (some far from the origin), centroids near some of them, a few duplicated. */
 function makeCase(seed: number, n: number, d: number, k: number, offset: number, array: FloatArray = Float32Array): Case {
   const next = lcg(seed);
-  const centres = array.from({ length: 8 * d }, () => offset + (next() - 0.5) * 20);
+  const centres = array.from(Array.from({ length: 8 * d }, () => offset + (next() - 0.5) * 20));
   const x = new array(n * d);
   for (let i = 0; i < n; i++) {
     const m = Math.floor(next() * 8);
