@@ -1,16 +1,20 @@
 /**
- * float64 on wasm (f64x2, every thread): lloyd's labels, sums and counts bit-equal to ref on 1
- * thread and on 2 threads with every call split, for values that only float64 separates, far
+ * float64 on wasm (f64x2, every thread), on 1 thread and on 2 threads with every call split:
+ * lloyd's labels, sums and counts bit-equal to ref for values that only float64 separates, far
  * from the origin, deep below float64's normal range, overflowing, NaN and Infinity, exact
- * ties, weights and a column-major x; k-means and the CLI run float64 on wasm. Expected values
- * are ref's (the plain float64 loops that define the kernel) or worked out by hand.
+ * ties, weights and a column-major x; k-means and the CLI run float64 on wasm;
+ * pairwiseDistances within its declared float64 tolerance of ref for every metric, strided
+ * views, far-from-origin, non-finite and zero rows. Expected values are ref's (the plain
+ * float64 loops that define the kernels) or worked out by hand.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createRuntime, type Runtime } from '../../src/index.js';
+import { createRuntime, KERNELS, type Runtime, type Tensor } from '../../src/index.js';
+import { toleranceOf, type AnyKernelDef } from '../../src/kernels/kernel.js';
+import { compare, describeWorst } from '../../src/kernels/tolerance.js';
 import { hotpath } from '../helpers.js';
 
 let ref: Runtime;
@@ -135,7 +139,7 @@ test('kmeans float64 runs hamerly on wasm and gives ref\'s answer on 1 and 2 thr
   const { x } = cluster(10, 3000, d, 1, 0, 1);
   const fit = (hp: Runtime): unknown[] =>
     hp.scope(() => {
-      const r = hp.kmeans(hp.tensor(x, [x.length / d, d]), { k: 9, seed: 4, nInit: 2, init: 'random' });
+      const r = hp.kmeans(hp.tensor(x, [x.length / d, d]), { k: 9, seed: 4, nInit: 2 });
       return [r.labels.toArray(), r.centroids.toArray(), r.inertia, r.iterations];
     });
   const expected = fit(ref);
@@ -157,5 +161,94 @@ test('hotpath kmeans on a float64 file says backend wasm', () => {
     assert.deepEqual([s.dtype, s.backend], ['float64', 'wasm']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------- pairwiseDistances
+
+const METRICS = ['sqeuclidean', 'euclidean', 'cosine', 'manhattan'] as const;
+
+/** Uniform values in [offset - spread, offset + spread). */
+function values(seed: number, count: number, offset: number, spread: number): Float64Array {
+  const next = lcg(seed);
+  return Float64Array.from({ length: count }, () => offset + (2 * next() - 1) * spread);
+}
+
+/**
+ * Every metric of pairwiseDistances(x, y) on each wasm runtime within the kernel's declared
+ * float64 tolerance of ref's; dot within 4 (d + 2) eps of sum |x| |y| (a GEMM's bound).
+ */
+function assertDistancesAgree(label: string, make: (hp: Runtime) => [Tensor, Tensor]): void {
+  const def = KERNELS.pairwiseDistances as unknown as AnyKernelDef;
+  for (const metric of [...METRICS, 'dot'] as const) {
+    const { expected, scale, tolerance, depth } = ref.scope(() => {
+      const [x, y] = make(ref);
+      const plan = def.infer([x, y], { metric });
+      const abs = (t: Tensor): Tensor => ref.tensor(Float64Array.from(t.toArray() as Float64Array, Math.abs), t.shape);
+      const scale = ref.pairwiseDistances(abs(x), abs(y), { metric: 'dot' }).toArray() as Float64Array;
+      return { expected: ref.pairwiseDistances(x, y, { metric }).toArray() as Float64Array, scale, tolerance: toleranceOf(def, plan), depth: def.depth!(plan) };
+    });
+    for (const { name, hp } of wasm) {
+      const got = hp.scope(() => {
+        const [x, y] = make(hp);
+        const out = hp.pairwiseDistances(x, y, { metric });
+        assert.equal(out.dtype, 'float64');
+        return out.toArray() as Float64Array;
+      });
+      if (metric === 'dot') {
+        got.forEach((v, i) => assert.ok(Object.is(v, expected[i]) || Math.abs(v - expected[i]!) <= 4 * depth * 2 ** -52 * scale[i]!, `${label}, dot, ${name}: entry ${i} is ${v}, ref ${expected[i]}`));
+        continue;
+      }
+      const result = compare({ tolerance, dtype: 'float64', actual: got, expected, depth });
+      assert.ok(result.ok, `${label}, ${metric}, ${name}: ${describeWorst(result)}`);
+    }
+  }
+}
+
+test('pairwiseDistances float64 on wasm: within the declared tolerance of ref', () => {
+  for (const [label, n, m, d, offset, spread] of [
+    ['near the origin, d=23', 37, 19, 23, 0, 1],
+    ['one point against many, d=32', 1, 700, 32, 0, 1],
+    ['several column blocks, d=64', 9, 600, 64, 0, 1],
+    ['far from the origin (1e8)', 21, 13, 5, 1e8, 1],
+    ['far from the origin (1e12), spread 1e-2', 11, 7, 3, 1e12, 1e-2],
+    ['no features', 3, 4, 0, 0, 1],
+    ['below the normal range (1e-160)', 8, 6, 4, 0, 1e-160],
+  ] as const) {
+    const xs = values(n + d, n * d, offset, spread);
+    const ys = values(m + d + 1, m * d, offset, spread);
+    assertDistancesAgree(label, (hp) => [hp.tensor(xs, [n, d]), hp.tensor(ys, [m, d])]);
+  }
+});
+
+test('pairwiseDistances float64 on wasm: column-major and strided views', () => {
+  const [n, m, d] = [13, 10, 6];
+  const xs = values(1, n * d, 0, 1);
+  const ys = values(2, 2 * m * d, 0, 1);
+  assertDistancesAgree('col-major x, every other row of y', (hp) => {
+    const x = hp.tensor(xs, [d, n]).transpose([1, 0]);
+    assert.equal(x.layout, 'col');
+    const y = hp.tensor(ys, [2 * m, d]).slice([0, 2 * m, 2], null);
+    return [x, y];
+  });
+  assertDistancesAgree('x a column slice', (hp) => [hp.tensor(values(3, n * 2 * d, 0, 1), [n, 2 * d]).slice(null, [1, 2 * d, 2]), hp.tensor(ys.subarray(0, m * d), [m, d])]);
+});
+
+test('pairwiseDistances float64 on wasm: NaN, Infinity, overflow and zero rows as ref', () => {
+  const x = Float64Array.from([0, 0, 0, Number.NaN, 1, 2, Infinity, 0, 0, 1e200, -1e200, 3, 1, 2, 3]);
+  const y = Float64Array.from([0, 0, 0, Number.NaN, 0, 0, 1, 2, 3, -1e200, 1e200, 0, -Infinity, 1, 1]);
+  assertDistancesAgree('non-finite rows', (hp) => [hp.tensor(x, [5, 3]), hp.tensor(y, [5, 3])]);
+  for (const { hp } of wasm) {
+    hp.scope(() => {
+      // A zero row is at cosine distance 1 from everything, a NaN row included (as ref).
+      const cos = hp.pairwiseDistances(hp.tensor(x.subarray(0, 6), [2, 3]), hp.tensor(y.subarray(0, 6), [2, 3]), { metric: 'cosine' }).toArray();
+      assert.deepEqual(Array.from(cos), [1, 1, 1, Number.NaN]);
+      // |1e200 - (-1e200)|^2 overflows: Infinity, as the definition in float64 gives.
+      const far = hp.pairwiseDistances(hp.tensor(x.subarray(9, 12), [1, 3]), hp.tensor(y.subarray(9, 12), [1, 3]), { metric: 'euclidean' }).toArray();
+      assert.deepEqual(Array.from(far), [Infinity]);
+      // Far from the origin the difference is exact: 1e8 + 1 and 1e8 are 1 apart.
+      const one = hp.pairwiseDistances(hp.tensor(Float64Array.from([1e8 + 1, 5]), [1, 2]), hp.tensor(Float64Array.from([1e8, 5]), [1, 2])).toArray();
+      assert.deepEqual(Array.from(one), [1]);
+    });
   }
 });

@@ -55,7 +55,7 @@ const IMPLS: WasmImpls = {
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -2,19 +2,24 @@
  * pairwiseDistances on wasm, float32. sqeuclidean / euclidean / cosine: pack both operands
  * (centred, augmented with their norms, or normalized), one GEMM, then a finishing pass that
  * recomputes directly wherever the GEMM form could have cancelled (assembly/pairwiseDistances.ts).
- * dot is the GEMM itself; manhattan a direct sum. Any strides; float64 runs on ref.
+ * dot is the GEMM itself; manhattan a direct sum. Any strides. float64: pairwiseDistancesF64.ts.
  */
 import type { PairwiseDistancesParams } from '../../kernels/pairwiseDistances.js';
 import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
-import { float32Only, type WasmContext, type WasmImpl } from './context.js';
+import { floatOnly, type WasmContext, type WasmImpl } from './context.js';
 import { matmulScratchBytes, productRows } from './matmul.js';
+import { pairwiseDistancesF64 } from './pairwiseDistancesF64.js';
 import { pointer, rowRange } from './shape.js';
 
 const FINISH_MODE = { sqeuclidean: 0, euclidean: 1, cosine: 2 } as const;
 
 export const pairwiseDistancesWasm: WasmImpl<PairwiseDistancesParams> = {
-  supports: (_plan, inputs) => float32Only(inputs),
+  supports: (_plan, inputs) => floatOnly(inputs),
   run(ctx, plan, [x, y], [out]) {
+    if (x!.dtype === 'float64') {
+      pairwiseDistancesF64(ctx, plan.params, x!, y!, out!);
+      return;
+    }
     const { n, m, d, metric, x: xv, y: yv } = plan.params;
     if (n === 0 || m === 0) {
       return;

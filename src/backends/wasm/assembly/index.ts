@@ -16,3 +16,4 @@ export { hannWindow } from './hannWindow';
 export { melWeightMatrix } from './melWeightMatrix';
 export { distancePack, distanceFinish, distanceFixList, manhattanRows } from './pairwiseDistances';
 export { lloydPrepare, lloydPrepareF64, lloydAssign, lloydAssignF64, lloydCombine } from './lloyd';
+export { distancePackF64, distanceRowsF64 } from './pairwiseDistancesF64';
