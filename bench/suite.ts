@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { add } from './add.js';
+import { allocator } from './allocator.js';
 import { distances } from './distances.js';
 import { copyBandwidth, cpuShare, cpuTimes, errorText, machineInfo, median, type Row } from './harness.js';
 import { closeRuntimes, createRuntimes, wasmSimd } from './hotpath.js';
@@ -23,7 +24,7 @@ import type { Workload } from './runner.js';
 import { softmax } from './softmax.js';
 import { stft } from './stft.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, stft, kmeans, distances];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, stft, kmeans, distances, allocator];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 

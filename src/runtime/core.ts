@@ -56,6 +56,8 @@ export interface CoreParts {
   readonly factories: readonly BackendFactory[];
   /** The CPU heap every CPU tensor of this runtime lives in. */
   readonly heap: Heap;
+  /** Record a stack per release, for LIFETIME messages that say where (debug option). */
+  readonly releaseStacks?: boolean;
 }
 
 export class RuntimeCore {
@@ -67,7 +69,7 @@ export class RuntimeCore {
 
   constructor(parts: CoreParts) {
     this.parts = parts;
-    this.registry = new TensorRegistry(parts.id, parts.heap);
+    this.registry = new TensorRegistry(parts.id, parts.heap, parts.releaseStacks ?? false);
   }
 
   /** Every known backend, with availability and the reason when it is not available. */

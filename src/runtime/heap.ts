@@ -2,19 +2,21 @@
  * The CPU heap: one shared WebAssembly.Memory that holds every CPU tensor, so the ref backend,
  * the wasm kernels and their worker threads read the same bytes without copies.
  *
- * Allocation is first-fit over a free list kept sorted by offset, with neighbours merged on
- * free; blocks are 64-byte aligned (a cache line, and more than SIMD needs). When nothing fits,
- * the memory grows; typed-array views are re-made after growth (`view()` checks).
+ * Blocks are kept by Tlsf (two-level segregated fit: segregated size classes, O(1) allocation and
+ * release with neighbours merged on release, whatever the number of holes); blocks are 64-byte
+ * aligned (a cache line, and more than SIMD needs). When nothing fits, the memory grows;
+ * typed-array views are re-made after growth (`view()` checks).
  */
 import { fail } from '../errors.js';
 import { dtypeInfo, type DType, type TypedArray } from '../tensor/dtype.js';
+import { Tlsf, UNIT } from './tlsf.js';
 
 export const PAGE_BYTES = 65536;
 /** wasm32 memories address at most 4 GiB. */
 export const MAX_PAGES = 65536;
 /** Bytes below this are left to the wasm modules' own static data. */
 export const RESERVED_BYTES = 1 << 20;
-export const ALIGN = 64;
+export const ALIGN = UNIT;
 
 export interface HeapOptions {
   /** Initial size in bytes (rounded up to pages). */
@@ -25,22 +27,23 @@ export interface HeapOptions {
 
 export interface HeapStats {
   readonly capacityBytes: number;
+  /** Bytes in allocated blocks (each rounded up to 64). */
   readonly usedBytes: number;
+  /** Allocated blocks. */
   readonly blocks: number;
   readonly grows: number;
-}
-
-interface FreeBlock {
-  offset: number;
-  size: number;
+  /** Bytes in free blocks below the current capacity. */
+  readonly freeBytes: number;
+  /** Free blocks (holes and the free tail). */
+  readonly freeBlocks: number;
 }
 
 export class Heap {
   readonly memory: WebAssembly.Memory;
   readonly maximumBytes: number;
-  private readonly free: FreeBlock[] = [];
-  private readonly used = new Map<number, number>();
+  private readonly blocks: Tlsf;
   private usedBytes = 0;
+  private usedCount = 0;
   private grows = 0;
   private buffer: ArrayBuffer | SharedArrayBuffer;
 
@@ -50,7 +53,7 @@ export class Heap {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: maxPages, shared: true });
     this.maximumBytes = maxPages * PAGE_BYTES;
     this.buffer = this.memory.buffer;
-    this.free.push({ offset: RESERVED_BYTES, size: initialPages * PAGE_BYTES - RESERVED_BYTES });
+    this.blocks = new Tlsf(RESERVED_BYTES, initialPages * PAGE_BYTES);
   }
 
   /** Current bytes of the memory. */
@@ -59,47 +62,50 @@ export class Heap {
   }
 
   stats(): HeapStats {
-    return { capacityBytes: this.capacityBytes, usedBytes: this.usedBytes, blocks: this.used.size, grows: this.grows };
+    return { capacityBytes: this.capacityBytes, usedBytes: this.usedBytes, blocks: this.usedCount, grows: this.grows, freeBytes: this.blocks.bytes, freeBlocks: this.blocks.freeBlocks };
+  }
+
+  /** Free blocks as [offset, bytes] by offset (for tests; O(n log n)). */
+  freeList(): [number, number][] {
+    return this.blocks.freeList();
   }
 
   /**
-   * Reserves `bytes` (aligned to 64) and returns the byte offset. Throws MEMORY when the heap
-   * cannot grow that far.
+   * The largest block one alloc() could return now: the largest free block, or the free tail
+   * plus what the memory may still grow by, whichever is larger. O(blocks of the largest class).
+   */
+  largestBlock(): number {
+    const capacity = this.capacityBytes;
+    return Math.max(this.blocks.largest(), this.blocks.freeTail + (this.maximumBytes - capacity));
+  }
+
+  /**
+   * Reserves `bytes` (rounded up to a multiple of 64) and returns the byte offset.
+   * @example const offset = heap.alloc(4096, 'kernel scratch')
+   * @throws MEMORY when no block that large is free and the heap cannot grow to make one
    */
   alloc(bytes: number, purpose = 'tensor'): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
-    let index = this.free.findIndex((b) => b.size >= size);
-    if (index < 0) {
-      this.grow(size, purpose);
-      index = this.free.findIndex((b) => b.size >= size);
+    if (!(size <= this.maximumBytes)) {
+      return this.outOfMemory(bytes, purpose);
     }
-    const block = this.free[index]!;
-    const offset = block.offset;
-    if (block.size === size) {
-      this.free.splice(index, 1);
-    } else {
-      block.offset += size;
-      block.size -= size;
+    const offset = this.blocks.take(size) ?? (this.grow(size) ? this.blocks.take(size) : undefined) ?? this.blocks.takeScanning(size);
+    if (offset === undefined) {
+      return this.outOfMemory(bytes, purpose);
     }
-    this.used.set(offset, size);
     this.usedBytes += size;
+    this.usedCount++;
     return offset;
   }
 
-  /** Returns a block to the free list, merging it with free neighbours. */
+  /** Returns a block to the free blocks, merging it with free neighbours. */
   release(offset: number): void {
-    const size = this.used.get(offset);
+    const size = this.blocks.release(offset);
     if (size === undefined) {
       throw new Error(`internal: heap block at ${offset} is not allocated`);
     }
-    this.used.delete(offset);
     this.usedBytes -= size;
-    let index = this.free.findIndex((b) => b.offset > offset);
-    if (index < 0) {
-      index = this.free.length;
-    }
-    this.free.splice(index, 0, { offset, size });
-    this.mergeAround(index);
+    this.usedCount--;
   }
 
   /** A typed array over `length` elements at `byteOffset`, over the current buffer. */
@@ -114,46 +120,37 @@ export class Heap {
     }
   }
 
-  private grow(size: number, purpose: string): void {
+  /** Grows the memory so that its free tail holds `size` bytes; false when the limit forbids it. */
+  private grow(size: number): boolean {
     const current = this.capacityBytes;
-    const last = this.free[this.free.length - 1];
-    const tailFree = last !== undefined && last.offset + last.size === current ? last.size : 0;
-    const neededPages = Math.ceil((size - tailFree) / PAGE_BYTES);
-    // Grow by at least half the current size, so n allocations cost O(log n) grows.
-    const pages = Math.max(neededPages, Math.ceil(current / PAGE_BYTES / 2));
-    const room = this.maximumBytes / PAGE_BYTES - current / PAGE_BYTES;
+    const neededPages = Math.ceil((size - this.blocks.freeTail) / PAGE_BYTES);
+    const room = (this.maximumBytes - current) / PAGE_BYTES;
     if (neededPages > room) {
-      fail({
-        code: 'MEMORY',
-        kernel: 'heap',
-        problem: `the CPU heap cannot hold this ${purpose}`,
-        expected: `at most ${this.maximumBytes - this.usedBytes} more bytes (heap limit ${this.maximumBytes} bytes, ${this.usedBytes} in use)`,
-        received: `a request for ${size} bytes`,
-        hint: 'release tensors you no longer need, or process the data in chunks',
-      });
+      return false;
     }
-    this.memory.grow(Math.min(pages, room));
+    // Grow by at least half the current size, so n allocations cost O(log n) grows.
+    const pages = Math.min(room, Math.max(neededPages, Math.ceil(current / PAGE_BYTES / 2)));
+    try {
+      this.memory.grow(pages);
+    } catch {
+      // The system refused the pages (RangeError): as good as the limit.
+      return false;
+    }
     this.grows++;
-    const added = this.capacityBytes - current;
-    if (tailFree > 0) {
-      last!.size += added;
-    } else {
-      this.free.push({ offset: current, size: added });
-    }
+    this.blocks.extend(this.capacityBytes - current);
     this.refresh();
+    return true;
   }
 
-  private mergeAround(index: number): void {
-    const block = this.free[index]!;
-    const next = this.free[index + 1];
-    if (next !== undefined && block.offset + block.size === next.offset) {
-      block.size += next.size;
-      this.free.splice(index + 1, 1);
-    }
-    const prev = this.free[index - 1];
-    if (prev !== undefined && prev.offset + prev.size === block.offset) {
-      prev.size += block.size;
-      this.free.splice(index, 1);
-    }
+  private outOfMemory(bytes: number, purpose: string): never {
+    const largest = this.largestBlock();
+    return fail({
+      code: 'MEMORY',
+      kernel: 'heap',
+      problem: `the CPU heap cannot hold this ${purpose}`,
+      expected: `at most ${largest} bytes in one block, the largest it can provide (limit ${this.maximumBytes} bytes: ${RESERVED_BYTES} reserved for the wasm modules, ${this.usedBytes} in use, ${this.blocks.bytes} free in ${this.blocks.freeBlocks} blocks, ${this.maximumBytes - this.capacityBytes} not yet grown)`,
+      received: `a request for ${bytes} bytes`,
+      hint: 'release tensors you no longer need, or process the data in chunks',
+    });
   }
 }

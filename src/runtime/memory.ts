@@ -5,7 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { fail } from '../errors.js';
 import { dtypeInfo, type DType, type TypedArray } from '../tensor/dtype.js';
-import type { Allocation, Storage, TensorOwner, TrackedTensor } from '../tensor/storage.js';
+import type { Allocation, ReleaseNote, Storage, TensorOwner, TrackedTensor } from '../tensor/storage.js';
 import type { Heap } from './heap.js';
 
 export interface MemoryInfo {
@@ -42,10 +42,19 @@ export class TensorRegistry implements TensorOwner {
   private readonly orphans = new Set<Storage>();
 
   readonly heap: Heap;
+  /** Keep the stack of every release for LIFETIME messages (debug option; ~1.4 us each). */
+  private readonly releaseStacks: boolean;
+  private releases = 0;
 
-  constructor(ownerId: string, heap: Heap) {
+  constructor(ownerId: string, heap: Heap, releaseStacks = false) {
     this.ownerId = ownerId;
     this.heap = heap;
+    this.releaseStacks = releaseStacks;
+  }
+
+  noteRelease(): ReleaseNote {
+    this.releases++;
+    return { seq: this.releases, stack: this.releaseStacks ? new Error('release') : undefined };
   }
 
   nextId(prefix: string): string {

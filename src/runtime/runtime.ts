@@ -21,6 +21,7 @@ import { kmeans, type KMeansOptions, type KMeansResult } from '../kmeans/index.j
 import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type IterateRowsOptions, type LoadNpyOptions, type NpyWriteInfo, type RowsOptions, type SaveNpzOptions } from '../io/index.js';
 import { ShapeRuntime } from './shapeOps.js';
 import { Heap } from './heap.js';
+import { describeValue } from './args.js';
 import type { PassedOver } from './dispatch.js';
 
 export interface RuntimeOptions {
@@ -39,6 +40,12 @@ export interface RuntimeOptions {
    * call on the calling thread. Default 32768; 0 splits every call (tests use it).
    */
   readonly parallelThreshold?: number;
+  /**
+   * Diagnostics that cost time. `releaseStacks`: record where every release happens, so that a
+   * LIFETIME error names the file and line (about 1.4 us per release); without it LIFETIME
+   * names the tensor, its storage and the release's number.
+   */
+  readonly debug?: { readonly releaseStacks?: boolean };
 }
 
 
@@ -68,6 +75,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   if (!Number.isSafeInteger(parallelThreshold) || parallelThreshold < 0) {
     fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid parallelThreshold', expected: 'a non-negative integer', received: String(options.parallelThreshold) });
   }
+  const releaseStacks = debugOf(options.debug);
   const heap = new Heap(options.heapBytes === undefined ? {} : { maximumBytes: options.heapBytes });
   const factories = resolveFactories(options.backends);
   const backends: Backend[] = [];
@@ -84,7 +92,17 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'BACKEND', kernel: 'createRuntime', problem: `required backend '${options.require}' is not available`, expected: `one of ${backends.map((b) => b.name).join(', ')}`, received: `${options.require}: ${why}`, hint: 'run `hotpath doctor` to see every backend and why it is or is not usable' });
   }
   const ref = backends.find((b) => b.name === 'ref') ?? createRefBackend();
-  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap });
+  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks });
+}
+
+function debugOf(debug: RuntimeOptions['debug']): boolean {
+  if (debug === undefined) {
+    return false;
+  }
+  if (debug === null || typeof debug !== 'object' || (debug.releaseStacks !== undefined && typeof debug.releaseStacks !== 'boolean')) {
+    return fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid debug', expected: '{ releaseStacks?: boolean }', received: describeValue(debug) });
+  }
+  return debug.releaseStacks === true;
 }
 
 function verifyRateOf(verify: boolean | number | undefined): number {

@@ -22,7 +22,7 @@ import {
   type Layout,
   type Shape,
 } from './layout.js';
-import { callSite, lifetimeError, Storage, type TrackedTensor } from './storage.js';
+import { describeRelease, lifetimeError, Storage, type ReleaseNote, type TrackedTensor } from './storage.js';
 import { resolveSlice, type SliceSpec } from './slice.js';
 
 export interface ViewSpec {
@@ -38,7 +38,7 @@ export class Tensor implements TrackedTensor {
   readonly isBase: boolean;
   private readonly view: ViewSpec;
   private readonly epoch: number;
-  private viewReleasedBy: Error | undefined;
+  private viewReleasedBy: ReleaseNote | undefined;
 
   constructor(storage: Storage, view: ViewSpec, options: { name?: string; isBase: boolean }) {
     this.storage = storage;
@@ -79,7 +79,7 @@ export class Tensor implements TrackedTensor {
   /** Throws LIFETIME when this view or its storage has been released. */
   check(where: string): void {
     if (this.viewReleasedBy !== undefined && (!this.isBase || this.storage.epoch === this.epoch)) {
-      lifetimeError(where, this.describe(), this.storage, callSite(this.viewReleasedBy));
+      lifetimeError(where, this.describe(), this.storage, describeRelease(this.viewReleasedBy));
     }
     if (this.storage.epoch !== this.epoch) {
       lifetimeError(where, this.describe(), this.storage);
@@ -247,16 +247,16 @@ export class Tensor implements TrackedTensor {
     if (this.viewReleasedBy !== undefined) {
       return;
     }
-    this.viewReleasedBy = new Error('release');
+    this.viewReleasedBy = this.storage.owner.noteRelease();
     if (this.isBase && this.storage.epoch === this.epoch) {
-      this.storage.release();
+      this.storage.release(this.viewReleasedBy);
     }
     this.storage.owner.untrack(this);
   }
 
   detach(): void {
     if (this.viewReleasedBy === undefined) {
-      this.viewReleasedBy = new Error('release');
+      this.viewReleasedBy = this.storage.owner.noteRelease();
       this.storage.owner.untrack(this);
     }
   }

@@ -59,3 +59,30 @@ test('released storage returns to the heap; empty() is zero-filled even over reu
   assert.equal(again.storage.byteOffset, offset);
   assert.ok(values(again).every((v) => v === 0));
 });
+
+test('MEMORY names the largest block the heap can provide, after the reserved bytes and the holes', async () => {
+  // 4 MiB limit, 1 MiB reserved for the wasm modules: at most 3 MiB in one block.
+  const hp = await createRuntime({ backends: ['ref'], heapBytes: 4 << 20 });
+  const request = 3.5 * 2 ** 20;
+  const largestOf = (fn: () => unknown): number => {
+    try {
+      fn();
+    } catch (error) {
+      assert.ok(error instanceof HotpathError && error.code === 'MEMORY', String(error));
+      assert.match(error.message, new RegExp(`a request for ${request} bytes`));
+      const m = /at most (\d+) bytes in one block/.exec(error.message);
+      assert.ok(m !== null, error.message);
+      return Number(m[1]);
+    }
+    return assert.fail('no MEMORY error');
+  };
+  assert.equal(largestOf(() => hp.empty([request], 'uint8')), 3 << 20);
+  // Fill the heap with 1 MiB blocks, free every other one: 1 MiB holes, nothing larger.
+  const blocks = [0, 1, 2].map(() => hp.empty([1 << 20], 'uint8'));
+  blocks[0]!.release();
+  blocks[2]!.release();
+  const largest = largestOf(() => hp.empty([request], 'uint8'));
+  assert.equal(largest, 1 << 20);
+  assert.ok(largest < request, 'the message never offers more than was asked for');
+  await hp.close();
+});
