@@ -112,7 +112,7 @@ test('lloyd float64 on wasm: what only float64 separates, and exact ties go to t
     const near = lloydOn(hp, x.subarray(0, 4), Float64Array.from([0, 1]), 1)[0]!;
     assert.deepEqual(Array.from(near), [1, 0, 1, 0]);
     const far = lloydOn(hp, x.subarray(4), Float64Array.from([1e9, 1e9 + 1]), 1)[0]!;
-    assert.deepEqual(Array.from(far), [1, 0]);
+    assert.deepEqual(Array.from(far as Float64Array), [1, 0]);
   }
 });
 
@@ -242,13 +242,13 @@ test('pairwiseDistances float64 on wasm: NaN, Infinity, overflow and zero rows a
     hp.scope(() => {
       // A zero row is at cosine distance 1 from everything, a NaN row included (as ref).
       const cos = hp.pairwiseDistances(hp.tensor(x.subarray(0, 6), [2, 3]), hp.tensor(y.subarray(0, 6), [2, 3]), { metric: 'cosine' }).toArray();
-      assert.deepEqual(Array.from(cos), [1, 1, 1, Number.NaN]);
+      assert.deepEqual(Array.from(cos as Float64Array), [1, 1, 1, Number.NaN]);
       // |1e200 - (-1e200)|^2 overflows: Infinity, as the definition in float64 gives.
       const far = hp.pairwiseDistances(hp.tensor(x.subarray(9, 12), [1, 3]), hp.tensor(y.subarray(9, 12), [1, 3]), { metric: 'euclidean' }).toArray();
-      assert.deepEqual(Array.from(far), [Infinity]);
+      assert.deepEqual(Array.from(far as Float64Array), [Infinity]);
       // Far from the origin the difference is exact: 1e8 + 1 and 1e8 are 1 apart.
       const one = hp.pairwiseDistances(hp.tensor(Float64Array.from([1e8 + 1, 5]), [1, 2]), hp.tensor(Float64Array.from([1e8, 5]), [1, 2])).toArray();
-      assert.deepEqual(Array.from(one), [1]);
+      assert.deepEqual(Array.from(one as Float64Array), [1]);
     });
   }
 });
