@@ -26,19 +26,20 @@ const SPREAD = 2;
 const NPY_ALIGN = 64;
 
 /**
- * A float32 C-order array as .npy version 1.0 bytes: the magic, the version, the header's
- * length (uint16 little-endian) and the header dict, padded with spaces and ended by '\n'.
+ * A float32 or float64 C-order array as .npy version 1.0 bytes: the magic, the version, the
+ * header's length (uint16 little-endian) and the header dict, padded with spaces and ended by '\n'.
  */
-export function npyBytes(values: Float32Array, shape: readonly number[]): Uint8Array {
+export function npyBytes(values: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
+  const descr = values instanceof Float64Array ? '<f8' : '<f4';
   if (os.endianness() !== 'LE') {
-    throw new Error(`npyBytes: expected a little-endian machine for '<f4', received ${os.endianness()}`);
+    throw new Error(`npyBytes: expected a little-endian machine for '${descr}', received ${os.endianness()}`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== values.length) {
     throw new Error(`npyBytes: shape [${shape.join(',')}] holds ${count} values, received ${values.length}`);
   }
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
   const fixed = 6 + 2 + 2;
   const padded = Math.ceil((fixed + dict.length + 1) / NPY_ALIGN) * NPY_ALIGN;
   const header = `${dict}${' '.repeat(padded - fixed - dict.length - 1)}\n`;
@@ -50,7 +51,7 @@ export function npyBytes(values: Float32Array, shape: readonly number[]): Uint8A
 }
 
 export interface NpyInput {
-  readonly values: Float32Array;
+  readonly values: Float32Array | Float64Array;
   readonly shape: readonly number[];
 }
 

@@ -1,6 +1,6 @@
 """scikit-learn peer for `npm run bench` (bench/sklearnPeer.ts runs it; never part of `npm test`).
 
-Loads float32 .npy inputs written by the bench, times one scikit-learn call with
+Loads float32 (or float64, for kmeans64) .npy inputs written by the bench, times one scikit-learn call with
 time.perf_counter (warm-up calls, then timed repeats, the median reported) and prints one JSON
 object on stdout. Only the call itself is timed: not the interpreter start, the imports or the
 .npy loading.
@@ -55,7 +55,7 @@ def run_kmeans(args, np):
 
     model, samples = timed(fit, args.warmup, args.repeats)
     centers = model.cluster_centers_
-    # inertia_ is summed in the input's precision (float32 here); the float64 sum over the same
+    # inertia_ is summed in the input's precision (float32 or float64); the float64 sum over the same
     # labels and centres separates scikit-learn's rounding from a different clustering.
     diff = x.astype(np.float64) - centers.astype(np.float64)[model.labels_]
     inertia64 = float(np.einsum("ij,ij->", diff, diff))

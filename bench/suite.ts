@@ -16,6 +16,7 @@ import { distances } from './distances.js';
 import { copyBandwidth, cpuShare, cpuTimes, errorText, machineInfo, median, type Row } from './harness.js';
 import { closeRuntimes, createRuntimes, wasmSimd } from './hotpath.js';
 import { kmeans } from './kmeans.js';
+import { kmeans64 } from './kmeans64.js';
 import { layerNorm } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { loadPeers, unavailablePeers } from './peers.js';
@@ -24,7 +25,7 @@ import type { Workload } from './runner.js';
 import { softmax } from './softmax.js';
 import { stft } from './stft.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, stft, kmeans, distances, allocator];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, stft, kmeans, kmeans64, distances, allocator];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 
