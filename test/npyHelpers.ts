@@ -26,7 +26,7 @@ export const DESCR_DTYPES: Readonly<Record<string, DType>> = {
   u4: 'uint32',
   i8: 'int64',
   u8: 'uint64',
-  b1: 'uint8',
+  b1: 'bool',
 };
 
 export function fixture(name: string): string {

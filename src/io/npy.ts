@@ -7,8 +7,8 @@
  * in place after the read.
  *
  * dtypes: f4 float32, f8 float64, i1 int8, u1 uint8, i2 int16, u2 uint16, i4 int32, u4 uint32,
- * i8 int64, u8 uint64, and b1 (numpy bool) read as uint8 holding 0 or 1. Saving never writes b1:
- * a uint8 tensor is saved as u1.
+ * i8 int64, u8 uint64, and b1 (numpy bool) read as dtype bool holding 0 or 1; a bool tensor is
+ * saved as b1 and a uint8 tensor as u1, so both round-trip as numpy sees them.
  */
 import { closeSync, openSync } from 'node:fs';
 import type { RuntimeCore } from '../runtime/core.js';

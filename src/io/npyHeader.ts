@@ -19,7 +19,7 @@ export interface NpyHeader {
   readonly dtype: DType;
   /** The file's byte order differs from this machine's: swap each element after reading. */
   readonly swap: boolean;
-  /** The descr is `b1`: one byte per boolean, read as uint8 0/1. */
+  /** The descr is `b1`: one byte per boolean, read as dtype bool (0/1), numpy's meaning. */
   readonly bool: boolean;
   readonly fortranOrder: boolean;
   readonly shape: readonly number[];
@@ -61,7 +61,7 @@ const KINDS: Readonly<Record<string, DType>> = {
   u4: 'uint32',
   i8: 'int64',
   u8: 'uint64',
-  b1: 'uint8',
+  b1: 'bool',
 };
 const DESCR_NAMES: Readonly<Record<DType, string>> = {
   float32: 'f4',
@@ -74,6 +74,7 @@ const DESCR_NAMES: Readonly<Record<DType, string>> = {
   uint32: 'u4',
   int64: 'i8',
   uint64: 'u8',
+  bool: 'b1',
 };
 const SUPPORTED = Object.keys(KINDS).join(', ');
 

@@ -8,11 +8,11 @@ import { fail } from '../errors.js';
 import { dtypeInfo, dtypeOfArray, isTypedArray, parseDType, type DType, type TypedArray } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/layout.js';
 
-export type NestedNumbers = number | bigint | readonly NestedNumbers[];
-export type TensorData = TypedArray | readonly NestedNumbers[] | number | bigint;
+export type NestedNumbers = number | bigint | boolean | readonly NestedNumbers[];
+export type TensorData = TypedArray | readonly NestedNumbers[] | number | bigint | boolean;
 
 export interface TensorOptions {
-  /** Element type; defaults to the typed array's own, or float32 for plain numbers. */
+  /** Element type; defaults to the typed array's own, bool for booleans, or float32 for plain numbers. */
   readonly dtype?: DType;
   /**
    * Memory order of the new tensor: `row` (C order, default) or `col` (Fortran order, numpy's
@@ -56,11 +56,12 @@ function defaultDType(data: TensorData): DType {
   if (isTypedArray(data)) {
     return dtypeOfArray(data);
   }
-  return typeof firstScalar(data) === 'bigint' ? 'int64' : 'float32';
+  const first = firstScalar(data);
+  return typeof first === 'bigint' ? 'int64' : typeof first === 'boolean' ? 'bool' : 'float32';
 }
 
-function firstScalar(data: TensorData | NestedNumbers): number | bigint | undefined {
-  if (typeof data === 'number' || typeof data === 'bigint') {
+function firstScalar(data: TensorData | NestedNumbers): number | bigint | boolean | undefined {
+  if (typeof data === 'number' || typeof data === 'bigint' || typeof data === 'boolean') {
     return data;
   }
   if (isTypedArray(data)) {
@@ -70,8 +71,8 @@ function firstScalar(data: TensorData | NestedNumbers): number | bigint | undefi
 }
 
 function flatten(data: TensorData): { flat: ArrayLike<number | bigint>; nestedShape: number[] } {
-  if (typeof data === 'number' || typeof data === 'bigint') {
-    return { flat: [data], nestedShape: [] };
+  if (typeof data === 'number' || typeof data === 'bigint' || typeof data === 'boolean') {
+    return { flat: [scalarOf(data)], nestedShape: [] };
   }
   if (isTypedArray(data)) {
     return { flat: data, nestedShape: [data.length] };
@@ -93,10 +94,10 @@ function flatten(data: TensorData): { flat: ArrayLike<number | bigint>; nestedSh
 
 function walk(node: unknown, depth: number, shape: readonly number[], out: (number | bigint)[]): void {
   if (depth === shape.length) {
-    if (typeof node !== 'number' && typeof node !== 'bigint') {
-      fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'non-numeric element', expected: 'numbers or bigints', received: Array.isArray(node) ? 'a deeper array (ragged data)' : typeof node });
+    if (typeof node !== 'number' && typeof node !== 'bigint' && typeof node !== 'boolean') {
+      fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'non-numeric element', expected: 'numbers, bigints or booleans', received: Array.isArray(node) ? 'a deeper array (ragged data)' : typeof node });
     }
-    out.push(node);
+    out.push(scalarOf(node));
     return;
   }
   if (!Array.isArray(node) || node.length !== shape[depth]) {
@@ -107,7 +108,12 @@ function walk(node: unknown, depth: number, shape: readonly number[], out: (numb
   }
 }
 
-/** Inclusive value range of each integer dtype. */
+/** true/false become 1/0, as numpy's bool does in arithmetic. */
+function scalarOf(v: number | bigint | boolean): number | bigint {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+}
+
+/** Inclusive value range of each integer dtype (and of bool, whose elements are 0 or 1). */
 const INT_RANGE: Partial<Record<DType, readonly [bigint, bigint]>> = {
   int8: [-(2n ** 7n), 2n ** 7n - 1n],
   uint8: [0n, 2n ** 8n - 1n],
@@ -117,6 +123,7 @@ const INT_RANGE: Partial<Record<DType, readonly [bigint, bigint]>> = {
   uint32: [0n, 2n ** 32n - 1n],
   int64: [-(2n ** 63n), 2n ** 63n - 1n],
   uint64: [0n, 2n ** 64n - 1n],
+  bool: [0n, 1n],
 };
 
 /** A new array of the dtype holding `flat` converted (see writeElements). */

@@ -2,6 +2,7 @@
  * Element types. The four main dtypes are float32, float64, int32 and int64; the small and
  * unsigned integer types exist so that elementwise kernels (add, mul) and file readers can carry
  * them without a conversion. int64 and uint64 are stored as BigInt64Array / BigUint64Array.
+ * `bool` (numpy's bool, ONNX BOOL) is one byte per element, 0 or 1, seen as a Uint8Array.
  */
 import { fail } from '../errors.js';
 
@@ -15,7 +16,8 @@ export type DType =
   | 'int32'
   | 'uint32'
   | 'int64'
-  | 'uint64';
+  | 'uint64'
+  | 'bool';
 
 export type NumberArray =
   | Float32Array
@@ -65,6 +67,8 @@ const TABLE: Readonly<Record<DType, DTypeInfo>> = {
   uint32: info('uint32', 'u32', 4, false, false, 0, (b, o, n) => new Uint32Array(b, o, n)),
   int64: info('int64', 'i64', 8, false, true, 0, (b, o, n) => new BigInt64Array(b, o, n)),
   uint64: info('uint64', 'u64', 8, false, true, 0, (b, o, n) => new BigUint64Array(b, o, n)),
+  // numpy's bool: one byte per element holding exactly 0 or 1 (kernels write nothing else).
+  bool: info('bool', 'bool', 1, false, false, 0, (b, o, n) => new Uint8Array(b, o, n)),
 };
 
 export const DTYPES: readonly DType[] = Object.keys(TABLE) as DType[];
@@ -92,7 +96,7 @@ export function parseDType(value: unknown, where: string): DType {
   });
 }
 
-/** The dtype of a typed array, by its constructor. */
+/** The dtype of a typed array, by its constructor (a Uint8Array is uint8; bool is never inferred). */
 export function dtypeOfArray(array: TypedArray): DType {
   if (array instanceof Float32Array) return 'float32';
   if (array instanceof Float64Array) return 'float64';

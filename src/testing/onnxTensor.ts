@@ -30,6 +30,7 @@ const DTYPE_OF_CODE: Readonly<Record<number, DType>> = {
   5: 'int16',
   6: 'int32',
   7: 'int64',
+  9: 'bool',
   11: 'float64',
   12: 'uint32',
   13: 'uint64',
@@ -52,7 +53,7 @@ export function dtypeOfOnnxCode(code: number, where: string): DType {
   const dtype = DTYPE_OF_CODE[code];
   if (dtype === undefined) {
     const name = CODE_NAMES[code] ?? 'unknown';
-    return fail({ code: 'FORMAT', kernel: where, problem: 'unsupported data_type', expected: `one of ${SUPPORTED}`, received: `${name} (${code})`, hint: 'hotpath reads float32/float64 and the 8- to 64-bit integer types only' });
+    return fail({ code: 'FORMAT', kernel: where, problem: 'unsupported data_type', expected: `one of ${SUPPORTED}`, received: `${name} (${code})`, hint: 'hotpath reads float32/float64, bool and the 8- to 64-bit integer types only' });
   }
   return dtype;
 }
@@ -112,6 +113,12 @@ function fromRaw(raw: Uint8Array, dtype: DType, dims: readonly number[], count: 
   }
   const copy = new Uint8Array(raw.length);
   copy.set(raw);
+  if (dtype === 'bool') {
+    // A hostile file may hold any byte in a BOOL tensor; read non-zero as true, as numpy does.
+    copy.forEach((v, i) => {
+      copy[i] = v === 0 ? 0 : 1;
+    });
+  }
   return info.create(copy.buffer, 0, count);
 }
 
@@ -126,14 +133,15 @@ function fromFields(proto: InstanceType<typeof onnx.TensorProto>, dtype: DType, 
   }
   for (let i = 0; i < count; i++) {
     const v = values[i]!;
-    out[i] = info.bigint ? longToBigInt(v) : (typeof v === 'number' ? v : v.toNumber());
+    const n = info.bigint ? longToBigInt(v) : typeof v === 'number' ? v : v.toNumber();
+    out[i] = dtype === 'bool' ? (n === 0 ? 0 : 1) : n;
   }
   return out;
 }
 
 type DataField = 'floatData' | 'doubleData' | 'int32Data' | 'int64Data' | 'uint64Data';
 
-/** Which repeated field holds each dtype (int32_data also carries the 8- and 16-bit types). */
+/** Which repeated field holds each dtype (int32_data also carries bool and the 8- and 16-bit types). */
 function fieldFor(dtype: DType): DataField {
   switch (dtype) {
     case 'float32':

@@ -132,6 +132,18 @@ test('typed fields: float_data, int32_data, int64_data (Long or number), uint64_
   assert.equal(empty.data.length, 0);
 });
 
+test('BOOL tensors decode as dtype bool, one byte per element, any non-zero byte read as 1', () => {
+  const raw = decodeTensor(tensorBytes({ dims: [2, 2], dataType: 9, rawData: Uint8Array.of(0, 1, 7, 255) }), 'bool.pb');
+  assert.equal(raw.dtype, 'bool');
+  assert.deepEqual(raw.dims, [2, 2]);
+  assert.deepEqual(Array.from(raw.data as Uint8Array), [0, 1, 1, 1]);
+  const fields = decodeTensor(tensorBytes({ dims: [3], dataType: 9, int32Data: [1, 0, 2] }), 'bool-fields.pb');
+  assert.deepEqual(Array.from(fields.data as Uint8Array), [1, 0, 1]);
+  const real = decodeTensor(readFileSync(path.join(FIXTURES, 'test_and2d/test_data_set_0/input_0.pb')), 'and2d');
+  assert.equal(real.dtype, 'bool');
+  assert.ok(Array.from(real.data as Uint8Array).every((v) => v === 0 || v === 1));
+});
+
 test('hostile tensors: wrong lengths, unsupported types, external data, negative dims, garbage', () => {
   const raw = new Uint8Array(240);
   const short = formatError(() => decodeTensor(tensorBytes({ dims: [3, 4, 6], dataType: 1, rawData: raw }), 'bad.pb'));
@@ -139,7 +151,8 @@ test('hostile tensors: wrong lengths, unsupported types, external data, negative
   formatError(() => decodeTensor(tensorBytes({ dims: [3], dataType: 1, floatData: [1, 2] }), 'few.pb'));
   const f16 = formatError(() => decodeTensor(tensorBytes({ dims: [2], dataType: 10, rawData: new Uint8Array(4) }), 'h.pb'));
   assert.match(f16.message, /FLOAT16 \(10\)/);
-  formatError(() => decodeTensor(tensorBytes({ dims: [2], dataType: 9, rawData: new Uint8Array(2) }), 'bool.pb'));
+  formatError(() => decodeTensor(tensorBytes({ dims: [2], dataType: 8, stringData: [new Uint8Array(1), new Uint8Array(1)] }), 'string.pb'));
+  formatError(() => decodeTensor(tensorBytes({ dims: [3], dataType: 9, rawData: new Uint8Array(2) }), 'bool-short.pb'));
   formatError(() => decodeTensor(tensorBytes({ dims: [2], dataType: 0 }), 'undefined.pb'));
   formatError(() => decodeTensor(tensorBytes({ dims: [1], dataType: 1, dataLocation: 1 }), 'ext.pb'));
   formatError(() => decodeTensor(tensorBytes({ dims: [1], dataType: 1, externalData: [{ key: 'location', value: 'w.bin' }] }), 'ext2.pb'));
