@@ -22,6 +22,40 @@ import { relu } from './relu.js';
 import { pairwiseDistances } from './pairwiseDistances.js';
 import { lloyd } from './lloyd.js';
 import { hamerly } from './hamerly.js';
+import { sub } from './sub.js';
+import { div } from './div.js';
+import { pow } from './pow.js';
+import { max } from './max.js';
+import { min } from './min.js';
+import { neg } from './neg.js';
+import { abs } from './abs.js';
+import { exp } from './exp.js';
+import { log } from './log.js';
+import { sqrt } from './sqrt.js';
+import { reciprocal } from './reciprocal.js';
+import { tanh } from './tanh.js';
+import { sigmoid } from './sigmoid.js';
+import { erf } from './erf.js';
+import { sin } from './sin.js';
+import { cos } from './cos.js';
+import { floor } from './floor.js';
+import { ceil } from './ceil.js';
+import { round } from './round.js';
+import { sign } from './sign.js';
+import { softplus } from './softplus.js';
+import { leakyRelu } from './leakyRelu.js';
+import { elu } from './elu.js';
+import { selu } from './selu.js';
+import { hardSigmoid } from './hardSigmoid.js';
+import { clip } from './clip.js';
+import { where } from './where.js';
+import { equal } from './equal.js';
+import { less } from './less.js';
+import { greater } from './greater.js';
+import { not } from './not.js';
+import { and } from './and.js';
+import { or } from './or.js';
+import { cast } from './cast.js';
 
 export const KERNELS = {
   matmul,
@@ -43,6 +77,40 @@ export const KERNELS = {
   pairwiseDistances,
   lloyd,
   hamerly,
+  sub,
+  div,
+  pow,
+  max,
+  min,
+  neg,
+  abs,
+  exp,
+  log,
+  sqrt,
+  reciprocal,
+  tanh,
+  sigmoid,
+  erf,
+  sin,
+  cos,
+  floor,
+  ceil,
+  round,
+  sign,
+  softplus,
+  leakyRelu,
+  elu,
+  selu,
+  hardSigmoid,
+  clip,
+  where,
+  equal,
+  less,
+  greater,
+  not,
+  and,
+  or,
+  cast,
 } as const;
 
 export type Kernels = typeof KERNELS;

@@ -199,3 +199,8 @@ export function boolAttr(kernel: string, name: string, value: unknown): boolean 
 export const FLOATS: readonly DType[] = ['float32', 'float64'];
 export const SIGNED: readonly DType[] = ['float32', 'float64', 'int8', 'int16', 'int32', 'int64'];
 export const NUMERIC: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
+export const INTEGERS: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
+/** numpy's bool (one byte, 0/1): the comparisons' output, and/or/not's operands, where's condition. */
+export const BOOL: readonly DType[] = ['bool'];
+/** Every dtype: the kernels that only move or convert elements (cast, where, equal). */
+export const ANY: readonly DType[] = [...NUMERIC, 'bool'];

@@ -2,17 +2,12 @@
  * relu(x) = max(x, 0) elementwise; NaN stays NaN. Signed dtypes. Throws DTYPE.
  */
 import { dtypeInfo } from '../tensor/dtype.js';
-import { elementwiseCost, outputView } from './broadcast.js';
+import { elementwiseCost, outputView, type UnaryParams } from './broadcast.js';
 import { defineKernel, SIGNED } from './kernel.js';
-import type { ViewSpec } from '../tensor/tensor.js';
+
+export type { UnaryParams } from './broadcast.js';
 
 export type ReluAttrs = Record<string, never>;
-
-export interface UnaryParams {
-  readonly shape: readonly number[];
-  readonly x: ViewSpec;
-  readonly y: ViewSpec;
-}
 
 export const relu = defineKernel<ReluAttrs, UnaryParams>({
   name: 'relu',

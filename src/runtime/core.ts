@@ -70,6 +70,8 @@ export class RuntimeCore {
   constructor(parts: CoreParts) {
     this.parts = parts;
     this.registry = new TensorRegistry(parts.id, parts.heap, parts.releaseStacks ?? false);
+    // tensor.astype() runs the cast kernel of the runtime that owns the tensor.
+    this.registry.astype = (t, dtype) => this.run('cast', [t as Tensor], { to: dtype })[0]!;
   }
 
   /** Every known backend, with availability and the reason when it is not available. */

@@ -30,6 +30,8 @@ export interface Frame {
 
 export class TensorRegistry implements TensorOwner {
   readonly ownerId: string;
+  /** Set by the runtime: its cast kernel, which `tensor.astype()` calls. */
+  astype?: (tensor: TrackedTensor, dtype: DType) => TrackedTensor;
   private readonly counters = new Map<string, number>();
   /** Live views per live storage. */
   private readonly live = new Map<Storage, Set<TrackedTensor>>();

@@ -18,6 +18,8 @@ export interface TensorOwner {
   allocate(dtype: DType, length: number, zero: boolean): Allocation;
   /** Records one release: its number, and its stack when the runtime keeps release stacks. */
   noteRelease(): ReleaseNote;
+  /** The runtime's cast kernel, for `tensor.astype()`: a new tensor of `dtype`. */
+  astype?(tensor: TrackedTensor, dtype: DType): TrackedTensor;
 }
 
 /**

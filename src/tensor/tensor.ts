@@ -242,6 +242,21 @@ export class Tensor implements TrackedTensor {
     return target;
   }
 
+  /**
+   * A new tensor holding these elements converted to `dtype`, as numpy's `astype` (the runtime's
+   * cast kernel: float -> int truncates toward zero, anything -> bool is x != 0).
+   * @example const y = x.astype('float64')
+   * @throws DTYPE (unknown dtype), LIFETIME
+   */
+  astype(dtype: DType): Tensor {
+    this.check('tensor.astype');
+    const astype = this.storage.owner.astype;
+    if (astype === undefined) {
+      return fail({ code: 'BACKEND', kernel: 'tensor.astype', problem: 'this tensor has no runtime to run the cast', expected: 'a tensor made by a runtime', received: this.describe() });
+    }
+    return astype.call(this.storage.owner, this, dtype) as Tensor;
+  }
+
   /** Ends this view; for the tensor that allocated the storage, also frees the storage. */
   release(): void {
     if (this.viewReleasedBy !== undefined) {

@@ -127,7 +127,7 @@ type Base = Pick<CaseResult, 'name' | 'op' | 'kernel' | 'backend'>;
 /** Runs inside a scope: every tensor made here is released when it returns or throws. */
 function runCall(runtime: Runtime, c: OnnxCase, id: KernelName, call: KernelCall, base: Base): CaseResult {
   const def = KERNELS[id] as unknown as AnyKernelDef;
-  const inputs: Inputs = call.inputs.map((t) => (t === undefined ? undefined : runtime.tensor(t.data, t.dims)));
+  const inputs: Inputs = call.inputs.map((t) => (t === undefined ? undefined : runtime.tensor(t.data, t.dims, { dtype: t.dtype })));
   // The call's attributes come from a fixture, so their types are only known at run time;
   // the kernel's infer() validates every one of them.
   const attrs = call.attrs as AttrsOf<KernelName>;
@@ -135,7 +135,11 @@ function runCall(runtime: Runtime, c: OnnxCase, id: KernelName, call: KernelCall
   if (choice.backend === undefined) {
     return { ...base, status: 'declined', reason: choice.passed.map((p) => `${p.backend}: ${p.reason}`).join('; ') || `backend '${base.backend}' is not available in this runtime` };
   }
-  const outputs = runtime.run(id, inputs, attrs, { backend: base.backend });
+  let outputs = runtime.run(id, inputs, attrs, { backend: base.backend });
+  for (const next of call.fold ?? []) {
+    // A variadic op (Max, Min): fold the next operand into the result so far.
+    outputs = runtime.run(id, [outputs[0], runtime.tensor(next.data, next.dims, { dtype: next.dtype })], attrs, { backend: base.backend });
+  }
   const merged = { ...def.defaults, ...call.attrs };
   const plan = def.infer(inputs, merged);
   const depth = def.depth?.(plan) ?? 1;

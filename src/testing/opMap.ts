@@ -12,6 +12,11 @@ export interface KernelCall {
   readonly kernel: string;
   readonly inputs: readonly (OnnxTensor | undefined)[];
   readonly attrs: Readonly<Record<string, unknown>>;
+  /**
+   * Further operands of a variadic ONNX op (Max, Min), folded in left to right:
+   * result = kernel(result, next). Absent for every other op.
+   */
+  readonly fold?: readonly OnnxTensor[];
 }
 
 /** A call, or the reason this case is not one hotpath runs. */
@@ -22,6 +27,41 @@ type Mapper = (c: OnnxCase) => Mapping;
 const MAPPERS: Readonly<Record<string, Mapper>> = {
   Add: (c) => call('add', [input(c, 0), input(c, 1)], {}),
   Mul: (c) => call('mul', [input(c, 0), input(c, 1)], {}),
+  Sub: (c) => call('sub', [input(c, 0), input(c, 1)], {}),
+  Div: (c) => call('div', [input(c, 0), input(c, 1)], {}),
+  Pow: (c) => call('pow', [input(c, 0), input(c, 1)], {}),
+  Max: (c) => variadic(c, 'max'),
+  Min: (c) => variadic(c, 'min'),
+  Equal: (c) => call('equal', [input(c, 0), input(c, 1)], {}),
+  Less: (c) => call('less', [input(c, 0), input(c, 1)], {}),
+  Greater: (c) => call('greater', [input(c, 0), input(c, 1)], {}),
+  And: (c) => call('and', [input(c, 0), input(c, 1)], {}),
+  Or: (c) => call('or', [input(c, 0), input(c, 1)], {}),
+  Not: (c) => call('not', [input(c, 0)], {}),
+  Where: (c) => call('where', [input(c, 0), input(c, 1), input(c, 2)], {}),
+  Neg: (c) => call('neg', [input(c, 0)], {}),
+  Abs: (c) => call('abs', [input(c, 0)], {}),
+  Sign: (c) => call('sign', [input(c, 0)], {}),
+  Exp: (c) => call('exp', [input(c, 0)], {}),
+  Log: (c) => call('log', [input(c, 0)], {}),
+  Sqrt: (c) => call('sqrt', [input(c, 0)], {}),
+  Reciprocal: (c) => call('reciprocal', [input(c, 0)], {}),
+  Tanh: (c) => call('tanh', [input(c, 0)], {}),
+  Sigmoid: (c) => call('sigmoid', [input(c, 0)], {}),
+  Erf: (c) => call('erf', [input(c, 0)], {}),
+  Sin: (c) => call('sin', [input(c, 0)], {}),
+  Cos: (c) => call('cos', [input(c, 0)], {}),
+  Floor: (c) => call('floor', [input(c, 0)], {}),
+  Ceil: (c) => call('ceil', [input(c, 0)], {}),
+  Round: (c) => call('round', [input(c, 0)], {}),
+  Softplus: (c) => call('softplus', [input(c, 0)], {}),
+  LeakyRelu: (c) => call('leakyRelu', [input(c, 0)], { alpha: num(c, 'alpha', 0.01) }),
+  Elu: (c) => call('elu', [input(c, 0)], { alpha: num(c, 'alpha', 1) }),
+  // ONNX's defaults are these float32 constants.
+  Selu: (c) => call('selu', [input(c, 0)], { alpha: num(c, 'alpha', 1.67326319217681884765625), gamma: num(c, 'gamma', 1.05070102214813232421875) }),
+  HardSigmoid: (c) => call('hardSigmoid', [input(c, 0)], { alpha: num(c, 'alpha', 0.2), beta: num(c, 'beta', 0.5) }),
+  Clip: (c) => clipOp(c),
+  Cast: (c) => call('cast', [input(c, 0)], { to: dtypeOfOnnxCode(num(c, 'to', 0), c.name) }),
   Relu: (c) => call('relu', [input(c, 0)], {}),
   Gelu: (c) => call('gelu', [input(c, 0)], { approximate: str(c, 'approximate', 'none') }),
   MatMul: (c) => call('matmul', [input(c, 0), input(c, 1)], {}),
@@ -70,6 +110,27 @@ export function mapCase(c: OnnxCase): Mapping {
     return { kernel: '-', declined: `op ${c.op} has no hotpath kernel` };
   }
   return mapper(c);
+}
+
+/**
+ * Max/Min take any number of inputs: the first two make the call, the rest are folded in.
+ * One input is its own max: max(x, x) = x exactly, NaN included.
+ */
+function variadic(c: OnnxCase, kernel: string): Mapping {
+  const all = [...c.inputs.keys()].sort((x, y) => x - y).map((k) => c.inputs.get(k)!);
+  if (all.length === 0) {
+    return fail({ code: 'FORMAT', kernel: c.name, problem: `${c.op} has no inputs`, expected: 'at least one input tensor', received: 'none' });
+  }
+  const [first, second, ...rest] = all;
+  const mapping = call(kernel, [first, second ?? first], {});
+  return 'call' in mapping && rest.length > 0 ? { call: { ...mapping.call, fold: rest } } : mapping;
+}
+
+/** Clip >= 11 takes min and max as optional scalar inputs 1 and 2; older opsets as attributes. */
+function clipOp(c: OnnxCase): Mapping {
+  const min = c.opset >= 11 ? optionalScalar(c, 1) : attr(c, 'min') === undefined ? undefined : num(c, 'min', -Infinity);
+  const max = c.opset >= 11 ? optionalScalar(c, 2) : attr(c, 'max') === undefined ? undefined : num(c, 'max', Infinity);
+  return call('clip', [input(c, 0)], optional(optional({}, 'min', min), 'max', max));
 }
 
 /** Softmax/LogSoftmax before opset 13 flattened to 2-D; hotpath implements the one-axis form. */

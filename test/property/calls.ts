@@ -169,7 +169,96 @@ const melWeightMatrixCall = fc
     return call('melWeightMatrix', [], { ...rest, lowerEdgeHertz, upperEdgeHertz });
   });
 
+// ---------------------------------------------------------------- element-wise kernels of issue 8
+
+const BOOL_VALUES = fc.constantFrom(0, 1);
+
+function boolCaseArb(shape: readonly number[]): fc.Arbitrary<LayoutCase> {
+  return layoutCaseArb(shape, { kinds: STRIDED_KINDS, dtype: 'bool', values: BOOL_VALUES });
+}
+
+/** A broadcasting binary call over floats and int32, NaN/Inf and float32's range included. */
+function numericBinaryCall(kernel: string, dtypes: fc.Arbitrary<DType> = anyDType): fc.Arbitrary<Call> {
+  return fc
+    .tuple(broadcastPairArb(), dtypes)
+    .chain(([p, dtype]) => fc.tuple(caseArb(p.a, dtype, { nonFinite: true }), caseArb(p.b, dtype, { nonFinite: true })))
+    .map(([a, b]) => call(kernel, [a, b]));
+}
+
+/** pow: float bases with float or int32 exponents (small ones, so powers stay finite often). */
+const powCall = fc
+  .tuple(broadcastPairArb(), floatDType, fc.boolean())
+  .chain(([p, dtype, intExponent]) =>
+    fc.tuple(
+      caseArb(p.a, dtype, { nonFinite: true }),
+      intExponent ? layoutCaseArb(p.b, { kinds: STRIDED_KINDS, dtype: 'int32', values: fc.integer({ min: -40, max: 40 }) }) : caseArb(p.b, dtype, { nonFinite: true, ordinary: 8 }),
+    ),
+  )
+  .map(([a, b]) => call('pow', [a, b]));
+
+function boolBinaryCall(kernel: 'and' | 'or'): fc.Arbitrary<Call> {
+  return broadcastPairArb().chain((p) => fc.tuple(boolCaseArb(p.a), boolCaseArb(p.b))).map(([a, b]) => call(kernel, [a, b]));
+}
+
+const whereCall = fc
+  .tuple(broadcastPairArb(), anyDType)
+  .chain(([p, dtype]) => fc.tuple(boolCaseArb(p.a), caseArb(p.b, dtype, { nonFinite: true }), broadcastableTo(p.a).chain((s) => caseArb(s, dtype, { nonFinite: true }))))
+  .map(([cond, x, y]) => call('where', [cond, x, y]));
+
+/** A unary float call with the given attributes. */
+function floatUnaryCall(kernel: string, attrs: fc.Arbitrary<object> = fc.constant({})): fc.Arbitrary<Call> {
+  return fc.tuple(shapedCaseArb({}, floatDType, { nonFinite: true }), attrs).map(([x, a]) => call(kernel, [x], a));
+}
+
+const signedUnaryCall = (kernel: string): fc.Arbitrary<Call> => shapedCaseArb({}, anyDType, { nonFinite: true }).map((x) => call(kernel, [x]));
+const ATTR = valueArb({ ordinary: 4, large: false, tiny: false });
+const boundArb = maybe(fc.oneof(valueArb({ ordinary: 100, large: false }), fc.constantFrom(-Infinity, Infinity)));
+const clipCall = fc
+  .tuple(shapedCaseArb({}, floatDType, { nonFinite: true }), boundArb, boundArb)
+  .map(([x, min, max]) => call('clip', [x], { ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) }));
+const castCall = fc
+  .tuple(fc.constantFrom<DType>('float32', 'float64', 'int32', 'bool'), fc.constantFrom<DType>('float32', 'float64', 'int32', 'int8', 'int64', 'bool'))
+  .chain(([from, to]) => (from === 'bool' ? shapeArb().chain((s) => boolCaseArb(s)) : shapedCaseArb({}, fc.constant(from), { nonFinite: true })).map((x) => call('cast', [x], { to })));
+
+const ELEMENTWISE: Readonly<Record<string, fc.Arbitrary<Call>>> = {
+  sub: numericBinaryCall('sub'),
+  div: numericBinaryCall('div'),
+  pow: powCall,
+  max: numericBinaryCall('max'),
+  min: numericBinaryCall('min'),
+  equal: numericBinaryCall('equal'),
+  less: numericBinaryCall('less'),
+  greater: numericBinaryCall('greater'),
+  and: boolBinaryCall('and'),
+  or: boolBinaryCall('or'),
+  not: shapeArb().chain((s) => boolCaseArb(s)).map((x) => call('not', [x])),
+  where: whereCall,
+  neg: signedUnaryCall('neg'),
+  abs: signedUnaryCall('abs'),
+  sign: signedUnaryCall('sign'),
+  exp: floatUnaryCall('exp'),
+  log: floatUnaryCall('log'),
+  sqrt: floatUnaryCall('sqrt'),
+  reciprocal: floatUnaryCall('reciprocal'),
+  tanh: floatUnaryCall('tanh'),
+  sigmoid: floatUnaryCall('sigmoid'),
+  erf: floatUnaryCall('erf'),
+  sin: floatUnaryCall('sin'),
+  cos: floatUnaryCall('cos'),
+  floor: floatUnaryCall('floor'),
+  ceil: floatUnaryCall('ceil'),
+  round: floatUnaryCall('round'),
+  softplus: floatUnaryCall('softplus'),
+  leakyRelu: floatUnaryCall('leakyRelu', fc.record({ alpha: ATTR })),
+  elu: floatUnaryCall('elu', fc.record({ alpha: ATTR })),
+  selu: floatUnaryCall('selu', fc.record({ alpha: ATTR, gamma: ATTR })),
+  hardSigmoid: floatUnaryCall('hardSigmoid', fc.record({ alpha: ATTR, beta: ATTR })),
+  clip: clipCall,
+  cast: castCall,
+};
+
 export const CALLS: Readonly<Record<string, fc.Arbitrary<Call>>> = {
+  ...ELEMENTWISE,
   matmul: matmulCall,
   gemm: gemmCall,
   add: binaryCall('add'),

@@ -6,6 +6,8 @@
  *   so the tail keeps its relative precision where 1 - erf(x) would cancel.
  */
 
+import { mapRef } from './unary.js';
+
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 export function erf(x: number): number {
@@ -66,3 +68,6 @@ export function erfc(x: number): number {
   }
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
+
+/** The erf kernel: erf above in float64, one rounding to the dtype. */
+export const erfRef = mapRef<object>('erf', erf);

@@ -25,6 +25,40 @@ import { reluRef } from './relu.js';
 import { pairwiseDistancesRef } from './pairwiseDistances.js';
 import { lloydRef } from './lloyd.js';
 import { hamerlyRef } from './hamerly.js';
+import { subRef } from './sub.js';
+import { divRef } from './div.js';
+import { powRef } from './pow.js';
+import { maxRef } from './max.js';
+import { minRef } from './min.js';
+import { negRef } from './neg.js';
+import { absRef } from './abs.js';
+import { expRef } from './exp.js';
+import { logRef } from './log.js';
+import { sqrtRef } from './sqrt.js';
+import { reciprocalRef } from './reciprocal.js';
+import { tanhRef } from './tanh.js';
+import { sigmoidRef } from './sigmoid.js';
+import { erfRef } from './erf.js';
+import { sinRef } from './sin.js';
+import { cosRef } from './cos.js';
+import { floorRef } from './floor.js';
+import { ceilRef } from './ceil.js';
+import { roundRef } from './round.js';
+import { signRef } from './sign.js';
+import { softplusRef } from './softplus.js';
+import { leakyReluRef } from './leakyRelu.js';
+import { eluRef } from './elu.js';
+import { seluRef } from './selu.js';
+import { hardSigmoidRef } from './hardSigmoid.js';
+import { clipRef } from './clip.js';
+import { whereRef } from './where.js';
+import { equalRef } from './equal.js';
+import { lessRef } from './less.js';
+import { greaterRef } from './greater.js';
+import { notRef } from './not.js';
+import { andRef } from './and.js';
+import { orRef } from './or.js';
+import { castRef } from './cast.js';
 
 type RefImpls = { readonly [K in KernelName]: KernelImpl<ParamsOf<K>> };
 
@@ -48,6 +82,40 @@ const IMPLS: RefImpls = {
   pairwiseDistances: pairwiseDistancesRef,
   lloyd: lloydRef,
   hamerly: hamerlyRef,
+  sub: subRef,
+  div: divRef,
+  pow: powRef,
+  max: maxRef,
+  min: minRef,
+  neg: negRef,
+  abs: absRef,
+  exp: expRef,
+  log: logRef,
+  sqrt: sqrtRef,
+  reciprocal: reciprocalRef,
+  tanh: tanhRef,
+  sigmoid: sigmoidRef,
+  erf: erfRef,
+  sin: sinRef,
+  cos: cosRef,
+  floor: floorRef,
+  ceil: ceilRef,
+  round: roundRef,
+  sign: signRef,
+  softplus: softplusRef,
+  leakyRelu: leakyReluRef,
+  elu: eluRef,
+  selu: seluRef,
+  hardSigmoid: hardSigmoidRef,
+  clip: clipRef,
+  where: whereRef,
+  equal: equalRef,
+  less: lessRef,
+  greater: greaterRef,
+  not: notRef,
+  and: andRef,
+  or: orRef,
+  cast: castRef,
 };
 
 function implOf(kernel: AnyKernelDef): KernelImpl<unknown> | undefined {

@@ -1,0 +1,6 @@
+import { mapRef } from './unary.js';
+
+export const ceilRef = mapRef<object>(
+  'ceil',
+  (v) => Math.ceil(v),
+);

@@ -1,0 +1,6 @@
+import { mapRef } from './unary.js';
+
+export const cosRef = mapRef<object>(
+  'cos',
+  (v) => Math.cos(v),
+);

@@ -1,0 +1,6 @@
+import { mapRef } from './unary.js';
+
+export const expRef = mapRef<object>(
+  'exp',
+  (v) => Math.exp(v),
+);

@@ -1,0 +1,6 @@
+import { mapRef } from './unary.js';
+
+export const floorRef = mapRef<object>(
+  'floor',
+  (v) => Math.floor(v),
+);

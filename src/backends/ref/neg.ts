@@ -1,0 +1,7 @@
+import { mapRef } from './unary.js';
+
+export const negRef = mapRef<object>(
+  'neg',
+  (v) => -v,
+  (v) => -v,
+);

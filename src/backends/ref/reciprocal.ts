@@ -1,0 +1,6 @@
+import { mapRef } from './unary.js';
+
+export const reciprocalRef = mapRef<object>(
+  'reciprocal',
+  (v) => 1 / v,
+);

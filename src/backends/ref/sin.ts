@@ -1,0 +1,6 @@
+import { mapRef } from './unary.js';
+
+export const sinRef = mapRef<object>(
+  'sin',
+  (v) => Math.sin(v),
+);

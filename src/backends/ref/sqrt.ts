@@ -1,0 +1,6 @@
+import { mapRef } from './unary.js';
+
+export const sqrtRef = mapRef<object>(
+  'sqrt',
+  (v) => Math.sqrt(v),
+);

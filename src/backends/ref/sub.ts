@@ -1,0 +1,7 @@
+import { binaryRef } from './binary.js';
+
+export const subRef = binaryRef(
+  'sub',
+  (x, y) => x - y,
+  (x, y) => x - y,
+);

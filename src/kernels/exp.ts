@@ -1,0 +1,15 @@
+/**
+ * exp(x) element-wise, float dtypes. Overflow gives Infinity; results below the smallest normal may
+ * be flushed to 0 (the declared tolerance allows it). Throws DTYPE.
+ */
+import { defineUnary } from './broadcast.js';
+import { FLOATS } from './kernel.js';
+
+export const exp = defineUnary<Record<string, never>>('exp', {
+  dtypes: FLOATS,
+  defaults: {},
+  // float64 Math or a float64 polynomial, then one rounding: within an ulp on both backends for
+  // float32; 4 leaves room for the float32 fixtures' own libm (numpy states up to 4 ulp).
+  tolerance: { kind: 'ulp', ulp: 4, floor: 0 },
+  flops: 20,
+});

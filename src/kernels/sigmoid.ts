@@ -1,0 +1,15 @@
+/**
+ * sigmoid(x) = 1 / (1 + exp(-x)) element-wise (ONNX Sigmoid), float dtypes, without overflow for
+ * large |x|. Throws DTYPE.
+ */
+import { defineUnary } from './broadcast.js';
+import { FLOATS } from './kernel.js';
+
+export const sigmoid = defineUnary<Record<string, never>>('sigmoid', {
+  dtypes: FLOATS,
+  defaults: {},
+  // float64 Math or a float64 polynomial, then one rounding: within an ulp on both backends for
+  // float32; 4 leaves room for the float32 fixtures' own libm (numpy states up to 4 ulp).
+  tolerance: { kind: 'ulp', ulp: 4, floor: 0 },
+  flops: 25,
+});
