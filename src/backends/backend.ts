@@ -21,6 +21,8 @@ export interface Backend {
   supports(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs): Support;
   /** Runs a call that `supports` accepted, writing every output. */
   run(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, outputs: readonly Tensor[]): void;
+  /** Threads the last run() used (caller included), for stats; absent: one. */
+  threadsOfLastRun?(): number;
   close?(): void | Promise<void>;
 }
 

@@ -217,7 +217,7 @@ export class RuntimeCore {
         throw wrapBackendError(def.name, choice.backend.name, error);
       }
       const ms = performance.now() - start;
-      this.recorder.record(def.name, choice.backend.name, ms, choice.passed.map((p) => `${p.backend}: ${p.reason}`));
+      this.recorder.record(def.name, choice.backend.name, ms, choice.passed.map((p) => `${p.backend}: ${p.reason}`), choice.backend.threadsOfLastRun?.() ?? 1);
       if (choice.backend !== this.parts.ref && this.sampleVerify()) {
         verifyCall(this, def, merged, callPlan, callInputs, outputs, this.parts.ref);
         this.recorder.recordVerified(def.name);

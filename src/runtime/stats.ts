@@ -13,6 +13,8 @@ export interface KernelStats {
   readonly p99Ms: number;
   /** Calls per backend name. */
   readonly backends: Readonly<Record<string, number>>;
+  /** Calls per number of threads they ran on (caller included): `{ '1': 3, '2': 10 }`. */
+  readonly threads: Readonly<Record<string, number>>;
   /** Count per reason a preferred backend was passed over. */
   readonly fallbacks: Readonly<Record<string, number>>;
   readonly verified: number;
@@ -30,6 +32,7 @@ interface Entry {
   samples: number[];
   next: number;
   backends: Record<string, number>;
+  threads: Record<string, number>;
   fallbacks: Record<string, number>;
   verified: number;
 }
@@ -38,7 +41,7 @@ export class StatsRecorder {
   private readonly entries = new Map<string, Entry>();
   private readonly copies: Record<string, number> = {};
 
-  record(kernel: string, backend: string, ms: number, fallbacks: readonly string[]): void {
+  record(kernel: string, backend: string, ms: number, fallbacks: readonly string[], threads = 1): void {
     const e = this.entry(kernel);
     e.calls++;
     e.totalMs += ms;
@@ -49,6 +52,7 @@ export class StatsRecorder {
       e.next = (e.next + 1) % WINDOW;
     }
     e.backends[backend] = (e.backends[backend] ?? 0) + 1;
+    e.threads[threads] = (e.threads[threads] ?? 0) + 1;
     for (const reason of fallbacks) {
       e.fallbacks[reason] = (e.fallbacks[reason] ?? 0) + 1;
     }
@@ -72,6 +76,7 @@ export class StatsRecorder {
         p50Ms: quantile(sorted, 0.5),
         p99Ms: quantile(sorted, 0.99),
         backends: { ...e.backends },
+        threads: { ...e.threads },
         fallbacks: { ...e.fallbacks },
         verified: e.verified,
       };
@@ -82,7 +87,7 @@ export class StatsRecorder {
   private entry(kernel: string): Entry {
     let e = this.entries.get(kernel);
     if (e === undefined) {
-      e = { calls: 0, totalMs: 0, samples: [], next: 0, backends: {}, fallbacks: {}, verified: 0 };
+      e = { calls: 0, totalMs: 0, samples: [], next: 0, backends: {}, threads: {}, fallbacks: {}, verified: 0 };
       this.entries.set(kernel, e);
     }
     return e;

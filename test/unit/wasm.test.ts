@@ -30,17 +30,25 @@ test('doctor information: the SIMD build and why', async () => {
   await hp.close();
 });
 
-test('results do not depend on the thread count', async () => {
+test('results do not depend on the thread count, and with 2 threads every call really splits', async () => {
   const runs: number[][] = [];
   for (const threads of [1, 2]) {
     const hp: Runtime = await createRuntime({ backends: ['wasm'], require: 'wasm', threads });
-    const a = hp.tensor(pseudoRandom(300 * 200, 1), [300, 200]);
-    const b = hp.tensor(pseudoRandom(200 * 130, 2), [200, 130]);
-    const out = [hp.matmul(a, b), hp.softmax(a), hp.layerNorm(a), hp.reduceSum(a, { axes: [0] }), hp.gelu(a)];
+    // Contiguous [1000,1000] and [999,1001] merge to one long row whose length is no multiple of
+    // 256: before the fix they ran on one thread whatever `threads` said.
+    const a = hp.tensor(pseudoRandom(1000 * 1000, 1), [1000, 1000]);
+    const b = hp.tensor(pseudoRandom(999 * 1001, 2), [999, 1001]);
+    const m = hp.tensor(pseudoRandom(400 * 300, 3), [400, 300]);
+    const k = hp.tensor(pseudoRandom(300 * 300, 4), [300, 300]);
+    const out = [hp.add(a, a), hp.mul(b, b), hp.relu(b), hp.gelu(a), hp.transpose(b), hp.matmul(m, k), hp.softmax(b), hp.layerNorm(b)];
     runs.push(out.flatMap((t) => values(t) as number[]));
+    // Each call reports the threads it ran on (stats().kernels[k].threads: calls per count).
+    for (const [kernel, s] of Object.entries(hp.stats().kernels)) {
+      assert.deepEqual(s.threads, { [threads]: s.calls }, `${kernel} with threads: ${threads} ran on ${JSON.stringify(s.threads)}`);
+    }
     await hp.close();
   }
-  // Each thread computes whole rows with the same code, so the answers are bit-identical.
+  // Each thread computes whole rows or blocks with the same code, so the answers are bit-identical.
   assert.deepEqual(runs[0], runs[1]);
 });
 

@@ -75,8 +75,10 @@ export const wasmBackend: BackendFactory = {
         return impl === undefined ? `wasm has no ${kernel.name} kernel yet` : impl.supports(plan, inputs);
       },
       run(kernel, plan, inputs, outputs) {
+        pool.resetUsage();
         implOf(kernel)!.run(ctx, plan, inputs, outputs);
       },
+      threadsOfLastRun: () => Math.max(1, pool.threadsUsed),
       close: () => pool.close(),
     };
     return backend;

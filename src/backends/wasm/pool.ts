@@ -34,6 +34,8 @@ export class Pool {
   private readonly states: Int32Array;
   private workers: Worker[] = [];
   private startedAt = 0;
+  /** The most threads one job used since resetUsage(): what a kernel call really split into. */
+  private used = 0;
 
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, names: readonly string[]) {
     this.module = module;
@@ -50,7 +52,18 @@ export class Pool {
 
   /** An export run on the calling thread only (small calls, setup). */
   call(name: string, ...args: number[]): number | void {
+    this.used = Math.max(this.used, 1);
     return this.local[name]!(...args);
+  }
+
+  /** Starts counting threads for one kernel call (see threadsUsed). */
+  resetUsage(): void {
+    this.used = 0;
+  }
+
+  /** The most threads (caller included) that one job ran on since resetUsage(). */
+  get threadsUsed(): number {
+    return this.used;
   }
 
   /**
@@ -61,6 +74,7 @@ export class Pool {
   parallel(name: string, argsOf: (thread: number) => readonly number[] | null): void {
     const own = argsOf(0);
     const others = Array.from({ length: this.threads - 1 }, (_, w) => argsOf(w + 1));
+    this.used = Math.max(this.used, (own === null ? 0 : 1) + others.filter((list) => list !== null).length);
     if (others.every((list) => list === null)) {
       // Nothing for the workers: do not wake them (a small call stays a plain call).
       if (own !== null) {

@@ -1,6 +1,7 @@
 /**
  * Stride helpers for the wasm kernels: byte pointers into the heap, dim merging so most views
- * fit the kernels' 4-d (or 3-d outer) iteration, and row splits across threads.
+ * fit the kernels' 4-d (or 3-d outer) iteration, and row splits across threads (elementwise.ts
+ * also cuts one long row into blocks).
  */
 import { dtypeInfo } from '../../tensor/dtype.js';
 import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
@@ -61,26 +62,4 @@ export function rowRange(rows: number, threads: number, t: number, align = 1): [
   const start = Math.min(rows, t * per * align);
   const end = Math.min(rows, (t + 1) * per * align);
   return start < end ? [start, end] : null;
-}
-
-/**
- * A fully merged space is often one long row (a contiguous [4096,1024] becomes [4194304]),
- * which one thread would walk alone. When fewer than 64 rows remain and there is a free dim,
- * splits the last dim into rows of a power-of-two length that divides it (4096 down to 256),
- * so the rows can be shared among threads. Strides follow (stride 0 stays 0).
- */
-export function splitLongRows(merged: Merged, rank: number): Merged {
-  const { shape, strides } = merged;
-  const last = shape[shape.length - 1];
-  if (last === undefined || shape.length >= rank || shape.slice(0, -1).reduce((p, d) => p * d, 1) >= 64) {
-    return merged;
-  }
-  const block = [4096, 2048, 1024, 512, 256].find((b) => last % b === 0 && last / b >= 2);
-  if (block === undefined) {
-    return merged;
-  }
-  return {
-    shape: [...shape.slice(0, -1), last / block, block],
-    strides: strides.map((s) => [...s.slice(0, -1), s[s.length - 1]! * block, s[s.length - 1]!]),
-  };
 }
