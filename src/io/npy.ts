@@ -16,6 +16,7 @@ import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { encodeNpyHeader, type NpyVersion } from './npyHeader.js';
 import { gatherRowMajor, ioError, readHeaderSync, readTensorSync, tensorBytes, writeAllSync, type FileOptions } from './npyData.js';
+import { optionsOf, tensorOf } from '../runtime/args.js';
 
 export { parseNpyHeader, type NpyHeader, type NpyVersion } from './npyHeader.js';
 
@@ -56,7 +57,8 @@ export interface NpyWriteInfo {
  *   overflows, truncated data or trailing bytes), MEMORY when it cannot fit in the heap, IO when
  *   the file cannot be opened or read
  */
-export function loadNpy(hp: RuntimeCore, path: string, options: LoadNpyOptions = {}): Tensor {
+export function loadNpy(hp: RuntimeCore, path: string, loadOptions?: LoadNpyOptions): Tensor {
+  const options = optionsOf(loadOptions, 'loadNpy');
   const file: FileOptions = { source: path, where: 'loadNpy', ...limit(options) };
   const fd = open(path, file);
   try {
@@ -98,7 +100,7 @@ export function npyInfo(path: string, options: Pick<LoadNpyOptions, 'maxHeaderBy
  */
 export function saveNpy(hp: RuntimeCore, path: string, tensor: Tensor): NpyWriteInfo {
   const file: FileOptions = { source: path, where: 'saveNpy' };
-  tensor.check(file.where);
+  tensorOf(tensor, file.where, 'tensor').check(file.where);
   const layout = tensor.layout;
   const fortranOrder = layout === 'col';
   const header = encodeNpyHeader(tensor.dtype, tensor.shape, fortranOrder);

@@ -14,6 +14,7 @@ import { dtypeInfo } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkDataBytes, encodeNpyHeader, parseNpyHeader } from './npyHeader.js';
 import { allocateFor, fixBytes, gatherRowMajor, ioError, tensorBytes, type FileOptions } from './npyData.js';
+import { optionsOf } from '../runtime/args.js';
 
 export interface SaveNpzOptions {
   /** Deflate each entry, as np.savez_compressed does; stored (np.savez) by default. */
@@ -60,8 +61,9 @@ export function loadNpz(hp: RuntimeCore, path: string): Record<string, Tensor> {
  * @throws ARGUMENT for a value that is not a tensor, an empty name, or an archive over 4 GiB;
  *   LIFETIME for a released tensor; IO when the file cannot be written
  */
-export function saveNpz(hp: RuntimeCore, path: string, tensors: Record<string, Tensor>, options: SaveNpzOptions = {}): void {
+export function saveNpz(hp: RuntimeCore, path: string, tensors: Record<string, Tensor>, saveOptions?: SaveNpzOptions): void {
   const file: FileOptions = { source: path, where: 'saveNpz' };
+  const options = optionsOf(saveOptions, file.where);
   if (tensors === null || typeof tensors !== 'object') {
     fail({ code: 'ARGUMENT', kernel: file.where, problem: 'invalid tensors', expected: 'an object of named tensors, e.g. { weights: w }', received: String(tensors) });
   }

@@ -12,6 +12,7 @@ import { formatShape, sizeOf } from '../tensor/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkDataBytes, parseNpyHeader, parseNpyPreamble, PREAMBLE_BYTES, type NpyHeader } from './npyHeader.js';
 import { allocateFor, fixBytes, IO_CHUNK_BYTES, ioError, readHeaderSync, readTensorSync, shortRead, tensorBytes, type FileOptions } from './npyData.js';
+import { describeValue, optionsOf } from '../runtime/args.js';
 
 export interface RowsOptions {
   /** Longest header accepted, in bytes (10 000 by default, as numpy). */
@@ -37,7 +38,8 @@ interface RowPlan {
  * @throws FORMAT as loadNpy does, LAYOUT for a Fortran-order file (its rows are not contiguous),
  *   SHAPE for a rank-0 file, ARGUMENT for a range outside the file's rows, IO when unreadable
  */
-export function readRows(hp: RuntimeCore, path: string, start: number, count: number, options: RowsOptions = {}): Tensor {
+export function readRows(hp: RuntimeCore, path: string, start: number, count: number, rowsOptions?: RowsOptions): Tensor {
+  const options = optionsOf(rowsOptions, 'readRows');
   const file: FileOptions = { source: path, where: 'readRows', ...limit(options) };
   let fd: number;
   try {
@@ -64,12 +66,20 @@ export function readRows(hp: RuntimeCore, path: string, start: number, count: nu
  * @example for await (const x of iterateRows(hp, 'big.npy', { batch: 64 })) { use(x); x.release(); }
  * @throws (when iterated) what readRows throws; ARGUMENT for a batch that is not a positive integer
  */
-export async function* iterateRows(hp: RuntimeCore, path: string, options: IterateRowsOptions): AsyncGenerator<Tensor, void, undefined> {
-  const file: FileOptions = { source: path, where: 'iterateRows', ...limit(options) };
+export function iterateRows(hp: RuntimeCore, path: string, options: IterateRowsOptions): AsyncGenerator<Tensor, void, undefined> {
+  // Checked at the call, not at the first next(): a bad call fails where it is written.
+  if (options === null || typeof options !== 'object') {
+    fail({ code: 'ARGUMENT', kernel: 'iterateRows', problem: 'missing options', expected: 'options with a batch size, e.g. { batch: 65536 }', received: describeValue(options) });
+  }
   const batch = options.batch;
   if (!Number.isSafeInteger(batch) || batch < 1) {
-    fail({ code: 'ARGUMENT', kernel: file.where, problem: 'invalid batch', expected: 'a positive integer number of rows', received: String(batch) });
+    fail({ code: 'ARGUMENT', kernel: 'iterateRows', problem: 'invalid batch', expected: 'a positive integer number of rows', received: String(batch) });
   }
+  return batches(hp, path, options, batch);
+}
+
+async function* batches(hp: RuntimeCore, path: string, options: IterateRowsOptions, batch: number): AsyncGenerator<Tensor, void, undefined> {
+  const file: FileOptions = { source: path, where: 'iterateRows', ...limit(options) };
   let handle: FileHandle;
   try {
     handle = await openAsync(path, 'r');

@@ -4,6 +4,7 @@
  * from deep inside it.
  */
 import { fail } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /** A short, safe description of any value for error messages: `null`, `number 5`, `array(3)`. */
 export function describeValue(value: unknown): string {
@@ -43,6 +44,14 @@ export function optionsOf<T extends object>(value: T | undefined, where: string,
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return fail({ code: 'ARGUMENT', kernel: where, problem: `invalid ${name}`, expected: 'an options object or nothing', received: describeValue(value) });
+  }
+  return value;
+}
+
+/** `value` when it is a Tensor; ARGUMENT otherwise (instead of a TypeError at its first use). */
+export function tensorOf(value: unknown, where: string, name: string): Tensor {
+  if (!(value instanceof Tensor)) {
+    return fail({ code: 'ARGUMENT', kernel: where, problem: `${name} is not a tensor`, expected: 'a Tensor made by a runtime', received: describeValue(value) });
   }
   return value;
 }

@@ -335,9 +335,10 @@ export class RuntimeCore {
     return false;
   }
 
-  private checkOpen(where: string): void {
+  /** Throws BACKEND naming `where` once close() has been called. */
+  protected checkOpen(where: string): void {
     if (this.closed) {
-      fail({ code: 'BACKEND', kernel: where, problem: 'the runtime is closed', expected: 'an open runtime', received: 'a runtime after close()', hint: 'create a new runtime with createRuntime()' });
+      fail({ code: 'BACKEND', kernel: where, problem: 'the runtime is closed', expected: 'a call before close()', received: 'a call after close() ended its backends and worker threads', hint: 'create a new runtime with createRuntime(); tensors made before close() can still be read' });
     }
   }
 }

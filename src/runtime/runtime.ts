@@ -21,7 +21,7 @@ import { kmeans, type KMeansOptions, type KMeansResult } from '../kmeans/index.j
 import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type IterateRowsOptions, type LoadNpyOptions, type NpyWriteInfo, type RowsOptions, type SaveNpzOptions } from '../io/index.js';
 import { ShapeRuntime } from './shapeOps.js';
 import { Heap } from './heap.js';
-import { describeValue } from './args.js';
+import { describeValue, optionsOf } from './args.js';
 import type { PassedOver } from './dispatch.js';
 
 export interface RuntimeOptions {
@@ -124,6 +124,10 @@ function resolveFactories(list: RuntimeOptions['backends']): readonly BackendFac
   }
   return list.map((item) => {
     if (typeof item !== 'string') {
+      const factory = item as Partial<BackendFactory> | null;
+      if (factory === null || typeof factory !== 'object' || typeof factory.name !== 'string' || typeof factory.create !== 'function') {
+        return fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid backend', expected: `a backend name (${BACKEND_FACTORIES.map((f) => f.name).join(', ')}) or a factory { name, create(context) }`, received: describeValue(item) });
+      }
       return item;
     }
     const found = BACKEND_FACTORIES.find((f) => f.name === item);
@@ -141,7 +145,8 @@ export class Runtime extends ShapeRuntime {
    * copy either way. @example const x = hp.load('points.npy')
    * @throws FORMAT (a malformed or hostile file), IO, MEMORY
    */
-  load(path: string, options: LoadNpyOptions = {}): Tensor {
+  load(path: string, options?: LoadNpyOptions): Tensor {
+    this.checkOpen('runtime.load');
     return loadNpy(this, path, options);
   }
 
@@ -150,6 +155,7 @@ export class Runtime extends ShapeRuntime {
    * row-major copy, counted in stats). @throws IO, LIFETIME
    */
   save(path: string, tensor: Tensor): NpyWriteInfo {
+    this.checkOpen('runtime.save');
     const info = saveNpy(this, path, tensor);
     if (info.gathered) {
       this.recorder.recordCopy('save: a strided tensor written through a row-major copy');
@@ -159,16 +165,19 @@ export class Runtime extends ShapeRuntime {
 
   /** Every array of a .npz archive (stored or deflated), by name. @throws FORMAT, IO, MEMORY */
   loadNpz(path: string): Record<string, Tensor> {
+    this.checkOpen('runtime.loadNpz');
     return loadNpz(this, path);
   }
 
   /** Writes tensors as a .npz archive (`compress` as np.savez_compressed). @throws IO, LIFETIME */
-  saveNpz(path: string, tensors: Record<string, Tensor>, options: SaveNpzOptions = {}): void {
+  saveNpz(path: string, tensors: Record<string, Tensor>, options?: SaveNpzOptions): void {
+    this.checkOpen('runtime.saveNpz');
     saveNpz(this, path, tensors, options);
   }
 
   /** Rows [start, start + count) along axis 0 of a C-order .npy, reading only those bytes. @throws FORMAT, LAYOUT, ARGUMENT, IO */
-  readRows(path: string, start: number, count: number, options: RowsOptions = {}): Tensor {
+  readRows(path: string, start: number, count: number, options?: RowsOptions): Tensor {
+    this.checkOpen('runtime.readRows');
     return readRows(this, path, start, count, options);
   }
 
@@ -177,6 +186,7 @@ export class Runtime extends ShapeRuntime {
    * @example for await (const rows of hp.iterateRows('big.npy', { batch: 65536 })) { ...; rows.release(); }
    */
   iterateRows(path: string, options: IterateRowsOptions): AsyncGenerator<Tensor, void, undefined> {
+    this.checkOpen('runtime.iterateRows');
     return iterateRows(this, path, options);
   }
 
@@ -207,6 +217,7 @@ export class Runtime extends ShapeRuntime {
    * @throws SHAPE, DTYPE, ARGUMENT (k > n, NaN in x, bad options), LIFETIME, MEMORY
    */
   kmeans(x: Tensor, options: KMeansOptions): KMeansResult {
+    this.checkOpen('kmeans');
     return kmeans(this, x, options);
   }
 
@@ -231,8 +242,8 @@ export class Runtime extends ShapeRuntime {
    * @example hp.layerNorm(x, { scale: gamma, bias: beta, epsilon: 1e-5 })
    * @throws DTYPE, SHAPE, ARGUMENT
    */
-  layerNorm(x: Tensor, attrs: LayerNormAttrs & { scale?: Tensor; bias?: Tensor } = {}): Tensor {
-    const { scale, bias, ...rest } = attrs;
+  layerNorm(x: Tensor, attrs?: LayerNormAttrs & { scale?: Tensor; bias?: Tensor }): Tensor {
+    const { scale, bias, ...rest } = optionsOf(attrs, 'layerNorm', 'attributes');
     const [y, mean, invStdDev] = this.run('layerNorm', [x, scale, bias], rest);
     mean!.release();
     invStdDev!.release();
@@ -298,7 +309,10 @@ export class Runtime extends ShapeRuntime {
    * @throws SHAPE, DTYPE, ARGUMENT
    */
   stft(signal: Tensor, attrs: StftAttrs & { frameStep: number; window?: Tensor }): Tensor {
-    const { window, ...rest } = attrs;
+    if (attrs === undefined) {
+      fail({ code: 'ARGUMENT', kernel: 'stft', problem: 'missing attributes', expected: 'attributes with a frameStep, e.g. { frameStep: 160, window }', received: 'undefined' });
+    }
+    const { window, ...rest } = optionsOf(attrs, 'stft', 'attributes');
     return this.run('stft', [signal, window], rest)[0]!;
   }
 

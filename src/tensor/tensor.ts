@@ -24,6 +24,7 @@ import {
 } from './layout.js';
 import { describeRelease, lifetimeError, Storage, type ReleaseNote, type TrackedTensor } from './storage.js';
 import { resolveSlice, type SliceSpec } from './slice.js';
+import { formatTensor } from './format.js';
 
 export interface ViewSpec {
   shape: Shape;
@@ -278,6 +279,25 @@ export class Tensor implements TrackedTensor {
 
   [Symbol.dispose](): void {
     this.release();
+  }
+
+  /**
+   * What console.log and util.inspect print: the values like numpy's repr (elided with `...`
+   * past 1000 elements), dtype, shape, layout and name; `<released>` for a released tensor.
+   * @example console.log(hp.tensor([[1, 2], [3, 4]]))   // tensor([[1., 2.],\n        [3., 4.]], dtype=float32, shape=[2,2], layout=row, name='t1')
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
+  }
+
+  /**
+   * What JSON.stringify writes: the description, not the values (a tensor may hold gigabytes,
+   * and its storage links to the runtime's heap): `{ name, dtype, shape, layout }`. For the
+   * values, serialise `Array.from(t.toArray())` (row-major) yourself.
+   * @example JSON.stringify(t)   // {"name":"t1","dtype":"float32","shape":[2,2],"layout":"row"}
+   */
+  toJSON(): { name: string; dtype: DType; shape: number[]; layout: Layout } {
+    return { name: this.name, dtype: this.dtype, shape: [...this.shape], layout: this.layout };
   }
 
   private viewOf(view: ViewSpec): Tensor {
