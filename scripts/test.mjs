@@ -34,5 +34,10 @@ if (missing.length > 0 || unlisted.length > 0) {
   process.exit(1);
 }
 const args = ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, ...process.argv.slice(2), ...listed];
+// CI runs this once per Node version: say which one ran, first and last, so a log is unambiguous.
+const engine = `node ${process.version} (V8 ${process.versions.v8}, ${process.execPath})`;
+console.log(`npm test: ${listed.length} files on ${engine}`);
 const r = spawnSync(process.execPath, args, { cwd: REPO, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const status = r.status ?? 1;
+console.log(`npm test on ${engine}: ${status === 0 ? 'PASS' : `FAIL (exit ${r.status ?? r.signal})`}`);
+process.exit(status);

@@ -1,7 +1,8 @@
 /**
  * `hotpath doctor [--json]`: every backend with whether it is usable and, when not, why; plus
- * the Node version, platform and CPU count. Nothing falls back silently, so this is the first
- * place to look when a backend is not used.
+ * the Node and V8 versions, platform, CPU count and the wasm SIMD build chosen (relaxed or plain
+ * SIMD128) with the reason. Nothing falls back silently, so this is the first place to look when
+ * a backend is not used or is slower on one Node version than on another.
  */
 import os from 'node:os';
 import { createRuntime } from '../runtime/runtime.js';
@@ -11,11 +12,23 @@ export interface DoctorOptions {
   readonly json: boolean;
 }
 
+/** The wasm backend's SIMD build; absent from the report when wasm is unavailable (see backends). */
+export interface SimdChoice {
+  /** 'relaxed-simd' (fused multiply-add) or 'simd128'. */
+  readonly build: string;
+  /** Why, naming the Node and V8 versions (e.g. relaxed SIMD behind a flag on Node 20). */
+  readonly reason: string;
+}
+
 export interface DoctorReport {
+  /** process.version, e.g. 'v22.23.3'. */
   readonly node: string;
+  /** process.versions.v8: what decides which WebAssembly features validate. */
+  readonly v8: string;
   readonly platform: string;
   readonly arch: string;
   readonly cpus: number;
+  readonly simd?: SimdChoice;
   readonly backends: readonly BackendStatus[];
 }
 
@@ -23,12 +36,16 @@ export interface DoctorReport {
 export async function doctorCommand(options: DoctorOptions): Promise<number> {
   const runtime = await createRuntime();
   try {
+    const backends = runtime.backends();
+    const wasm = backends.find((b) => b.name === 'wasm' && b.available && b.simd !== undefined);
     const report: DoctorReport = {
       node: process.version,
+      v8: process.versions.v8,
       platform: process.platform,
       arch: process.arch,
       cpus: os.availableParallelism(),
-      backends: runtime.backends(),
+      ...(wasm === undefined ? {} : { simd: { build: wasm.simd!, reason: wasm.note ?? '' } }),
+      backends,
     };
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;
@@ -44,7 +61,8 @@ function formatReport(report: DoctorReport): string {
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const lines = [
     `hotpath doctor`,
-    `node ${report.node}, ${report.platform}/${report.arch}, ${report.cpus} CPUs`,
+    `node ${report.node} (V8 ${report.v8}), ${report.platform}/${report.arch}, ${report.cpus} CPUs`,
+    report.simd === undefined ? 'wasm SIMD: none (wasm unavailable, see below)' : `wasm SIMD: ${report.simd.build} (${report.simd.reason})`,
     '',
     line(header),
     ...rows.map(line),

@@ -40,6 +40,25 @@ test('doctor --json parses and lists ref as available', () => {
   assert.ok(report.backends.some((b) => b.name === 'ref' && b.available));
 });
 
+test('doctor shows the Node and V8 versions and which SIMD build it chose and why (text and --json)', () => {
+  const r = hotpath('doctor', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { node: string; v8: string; simd?: { build: string; reason: string } };
+  assert.equal(report.node, process.version);
+  assert.equal(report.v8, process.versions.v8);
+  // Facts about V8: relaxed SIMD is on by default from V8 11.4 (Node 22 ships 12.4, Node 24 13.6);
+  // Node 20's V8 11.3 validates it only behind --experimental-wasm-relaxed-simd.
+  const major = Number(process.versions.node.split('.')[0]);
+  assert.equal(report.simd?.build, 'relaxed-simd');
+  assert.match(report.simd.reason, major >= 22 ? /by default/ : /only behind --experimental-wasm-relaxed-simd/);
+  assert.ok(report.simd.reason.includes(process.version), report.simd.reason);
+
+  const text = hotpath('doctor');
+  assert.equal(text.code, 0, text.stderr);
+  assert.ok(text.stdout.includes(`node ${process.version} (V8 ${process.versions.v8})`), text.stdout);
+  assert.ok(text.stdout.includes(`wasm SIMD: relaxed-simd (${report.simd.reason})`), text.stdout);
+});
+
 test('conformance on two fixtures passes with one line each and the summary line', () => {
   const dir = fixtureDir('test_add', 'test_relu');
   const r = hotpath('conformance', dir, '--backend', 'ref');

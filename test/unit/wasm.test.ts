@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { createRuntime, HotpathError, KERNELS, type Runtime } from '../../src/index.js';
 import type { AnyKernelDef } from '../../src/kernels/kernel.js';
 import { compare, describeWorst } from '../../src/kernels/tolerance.js';
-import { loadModule } from '../../src/backends/wasm/module.js';
+import { chooseSimd, loadModule } from '../../src/backends/wasm/module.js';
 import { Pool } from '../../src/backends/wasm/pool.js';
 import { Heap } from '../../src/runtime/heap.js';
 import { values } from '../helpers.js';
@@ -28,6 +28,30 @@ test('doctor information: the SIMD build and why', async () => {
   assert.ok(wasm?.available, wasm?.reason);
   assert.match(wasm.simd ?? '', /^(relaxed-simd|simd128)$/);
   await hp.close();
+});
+
+test('chooseSimd: relaxed by default, relaxed behind the flag (Node 20), else plain SIMD128, each with why', () => {
+  const probe = (answers: boolean[]) => {
+    let flagSet = false;
+    const choice = chooseSimd({
+      validatesRelaxed: () => answers[flagSet ? 1 : 0]!,
+      enableRelaxedFlag: () => {
+        flagSet = true;
+      },
+      node: 'v99.1.0',
+      v8: '42.7.1.2-node.3',
+    });
+    return { ...choice, flagSet };
+  };
+  const native = probe([true, true]);
+  assert.deepEqual([native.build, native.flagSet], ['relaxed-simd', false]);
+  assert.match(native.reason, /by default \(V8 42\.7, Node v99\.1\.0\)/);
+  const flagged = probe([false, true]);
+  assert.deepEqual([flagged.build, flagged.flagSet], ['relaxed-simd', true]);
+  assert.match(flagged.reason, /only behind --experimental-wasm-relaxed-simd \(V8 42\.7, Node v99\.1\.0\)/);
+  const plain = probe([false, false]);
+  assert.deepEqual([plain.build, plain.flagSet], ['simd128', true]);
+  assert.match(plain.reason, /does not validate .*plain SIMD128/);
 });
 
 test('results do not depend on the thread count, and with 2 threads every call really splits', async () => {

@@ -9,9 +9,43 @@ import { setFlagsFromString } from 'node:v8';
 export interface LoadedModule {
   readonly module: WebAssembly.Module;
   /** 'relaxed-simd' or 'simd128'. */
-  readonly simd: string;
-  /** Why this build was chosen. */
+  readonly simd: SimdBuild;
+  /** Why this build was chosen, naming the Node and V8 versions. */
   readonly reason: string;
+}
+
+export type SimdBuild = 'relaxed-simd' | 'simd128';
+
+/** What chooseSimd needs from the running engine; injected so each branch can be tested on any Node. */
+export interface SimdProbe {
+  /** Does this engine validate the relaxed-SIMD build right now? */
+  readonly validatesRelaxed: () => boolean;
+  /** Turns on V8's relaxed-SIMD flag (Node 20 ships the proposal behind it). */
+  readonly enableRelaxedFlag: () => void;
+  /** process.version, e.g. 'v20.20.2'. */
+  readonly node: string;
+  /** process.versions.v8. */
+  readonly v8: string;
+}
+
+/**
+ * Picks the SIMD build and says why. Relaxed SIMD is on by default from V8 11.4 (Node 22 ships
+ * 12.4); Node 20's V8 11.3 has it behind --experimental-wasm-relaxed-simd, which must be set
+ * before compiling. Without either, the plain SIMD128 build runs (separate mul and add).
+ *
+ * @example chooseSimd({ validatesRelaxed: () => true, enableRelaxedFlag() {}, node: 'v22.1.0', v8: '12.4' }).build // 'relaxed-simd'
+ */
+export function chooseSimd(probe: SimdProbe): { readonly build: SimdBuild; readonly reason: string } {
+  // V8 major.minor decides which WebAssembly features validate; doctor prints the full versions.
+  const engine = `V8 ${probe.v8.split('.').slice(0, 2).join('.')}, Node ${probe.node}`;
+  if (probe.validatesRelaxed()) {
+    return { build: 'relaxed-simd', reason: `relaxed SIMD validates by default (${engine}): fused multiply-add in matmul/gemm` };
+  }
+  probe.enableRelaxedFlag();
+  if (probe.validatesRelaxed()) {
+    return { build: 'relaxed-simd', reason: `relaxed SIMD validates only behind --experimental-wasm-relaxed-simd (${engine}), which hotpath sets: fused multiply-add in matmul/gemm` };
+  }
+  return { build: 'simd128', reason: `relaxed SIMD does not validate (${engine}), even with --experimental-wasm-relaxed-simd: plain SIMD128 mul+add` };
 }
 
 /** Built by scripts/build-wasm.mjs into <package root>/wasm; three levels up from src or dist. */
@@ -25,12 +59,12 @@ export function loadModule(): LoadedModule {
     throw new Error('this Node.js cannot validate WebAssembly SIMD128 (needs Node >= 16.4)');
   }
   const relaxed = readFileSync(wasmPath('hotpath-relaxed.wasm'));
-  if (!WebAssembly.validate(relaxed)) {
-    // Node 20 ships relaxed SIMD behind a flag; it must be set before compiling.
-    setFlagsFromString('--experimental-wasm-relaxed-simd');
-  }
-  if (WebAssembly.validate(relaxed)) {
-    return { module: new WebAssembly.Module(relaxed), simd: 'relaxed-simd', reason: 'relaxed SIMD validates: fused multiply-add in matmul/gemm' };
-  }
-  return { module: new WebAssembly.Module(plain), simd: 'simd128', reason: 'relaxed SIMD does not validate on this Node; plain SIMD128 mul+add' };
+  const choice = chooseSimd({
+    validatesRelaxed: () => WebAssembly.validate(relaxed),
+    enableRelaxedFlag: () => setFlagsFromString('--experimental-wasm-relaxed-simd'),
+    node: process.version,
+    v8: process.versions.v8,
+  });
+  const bytes = choice.build === 'relaxed-simd' ? relaxed : plain;
+  return { module: new WebAssembly.Module(bytes), simd: choice.build, reason: choice.reason };
 }
