@@ -64,7 +64,9 @@ test('results do not depend on the thread count, and with 2 threads every call r
     const b = hp.tensor(pseudoRandom(999 * 1001, 2), [999, 1001]);
     const m = hp.tensor(pseudoRandom(400 * 300, 3), [400, 300]);
     const k = hp.tensor(pseudoRandom(300 * 300, 4), [300, 300]);
+    const na = hp.neg(a);
     const out = [hp.add(a, a), hp.mul(b, b), hp.relu(b), hp.gelu(a), hp.transpose(b), hp.matmul(m, k), hp.softmax(b), hp.layerNorm(b)];
+    out.push(na, hp.sub(a, na), hp.exp(b), hp.tanh(a), hp.sigmoid(b), hp.where(hp.greater(a, na), a, na), hp.clip(b, { min: -0.25, max: 0.25 }));
     runs.push(out.flatMap((t) => values(t) as number[]));
     // Each call reports the threads it ran on (stats().kernels[k].threads: calls per count).
     for (const [kernel, s] of Object.entries(hp.stats().kernels)) {

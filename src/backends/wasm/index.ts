@@ -29,6 +29,40 @@ import { reluWasm } from './relu.js';
 import { softmaxImpl } from './softmax.js';
 import { stftWasm } from './stft.js';
 import { transposeWasm } from './transpose.js';
+import { equalWasm } from './equal.js';
+import { lessWasm } from './less.js';
+import { greaterWasm } from './greater.js';
+import { andWasm } from './and.js';
+import { orWasm } from './or.js';
+import { notWasm } from './not.js';
+import { whereWasm } from './where.js';
+import { castWasm } from './cast.js';
+import { subWasm } from './sub.js';
+import { divWasm } from './div.js';
+import { maxWasm } from './max.js';
+import { minWasm } from './min.js';
+import { powWasm } from './pow.js';
+import { negWasm } from './neg.js';
+import { absWasm } from './abs.js';
+import { sqrtWasm } from './sqrt.js';
+import { reciprocalWasm } from './reciprocal.js';
+import { floorWasm } from './floor.js';
+import { ceilWasm } from './ceil.js';
+import { roundWasm } from './round.js';
+import { signWasm } from './sign.js';
+import { expWasm } from './exp.js';
+import { logWasm } from './log.js';
+import { tanhWasm } from './tanh.js';
+import { sigmoidWasm } from './sigmoid.js';
+import { sinWasm } from './sin.js';
+import { cosWasm } from './cos.js';
+import { softplusWasm } from './softplus.js';
+import { erfWasm } from './erf.js';
+import { leakyReluWasm } from './leakyRelu.js';
+import { eluWasm } from './elu.js';
+import { seluWasm } from './selu.js';
+import { hardSigmoidWasm } from './hardSigmoid.js';
+import { clipWasm } from './clip.js';
 
 type WasmImpls = { readonly [K in KernelName]?: WasmImpl<ParamsOf<K>> };
 
@@ -52,10 +86,44 @@ const IMPLS: WasmImpls = {
   pairwiseDistances: pairwiseDistancesWasm,
   lloyd: lloydWasm,
   hamerly: hamerlyWasm,
+  equal: equalWasm,
+  less: lessWasm,
+  greater: greaterWasm,
+  and: andWasm,
+  or: orWasm,
+  not: notWasm,
+  where: whereWasm,
+  cast: castWasm,
+  sub: subWasm,
+  div: divWasm,
+  max: maxWasm,
+  min: minWasm,
+  pow: powWasm,
+  neg: negWasm,
+  abs: absWasm,
+  sqrt: sqrtWasm,
+  reciprocal: reciprocalWasm,
+  floor: floorWasm,
+  ceil: ceilWasm,
+  round: roundWasm,
+  sign: signWasm,
+  exp: expWasm,
+  log: logWasm,
+  tanh: tanhWasm,
+  sigmoid: sigmoidWasm,
+  sin: sinWasm,
+  cos: cosWasm,
+  softplus: softplusWasm,
+  erf: erfWasm,
+  leakyRelu: leakyReluWasm,
+  elu: eluWasm,
+  selu: seluWasm,
+  hardSigmoid: hardSigmoidWasm,
+  clip: clipWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -1,0 +1,3 @@
+import { compareWasm } from './equal.js';
+
+export const lessWasm = compareWasm('less');

@@ -1,0 +1,3 @@
+import { binaryWasm } from './add.js';
+
+export const maxWasm = binaryWasm('max');

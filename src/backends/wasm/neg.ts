@@ -1,0 +1,3 @@
+import { mapWasm } from './map.js';
+
+export const negWasm = mapWasm('neg');

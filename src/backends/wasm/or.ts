@@ -1,0 +1,3 @@
+import { logicWasm } from './and.js';
+
+export const orWasm = logicWasm('or');

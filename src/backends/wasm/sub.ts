@@ -1,0 +1,3 @@
+import { binaryWasm } from './add.js';
+
+export const subWasm = binaryWasm('sub');
