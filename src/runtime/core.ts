@@ -11,7 +11,7 @@ import { colStrides, rowStrides, sizeOf } from '../tensor/layout.js';
 import { Storage } from '../tensor/storage.js';
 import { checkShape, copyStrided, Tensor } from '../tensor/tensor.js';
 import { choose, rank, type Choice, type DispatchPolicy, type PassedOver } from './dispatch.js';
-import { convertLayouts, type Conversion, type ConversionMode } from './layoutConversion.js';
+import { convertLayouts, rowMajorShadow, type Conversion, type RowMajorMaker } from './layoutConversion.js';
 import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
 import type { TrackedTensor } from '../tensor/storage.js';
@@ -195,7 +195,7 @@ export class RuntimeCore {
     this.checkOpen(kernel);
     const options = optionsOf(runOptions, String(kernel), 'run options');
     const { def, merged, plan } = this.prepare(kernel, inputs, attrs);
-    const { choice: ranked, conversion } = this.route(def, merged, plan, inputs, options, 'copy');
+    const { choice: ranked, conversion } = this.route(def, merged, plan, inputs, options, (t) => this.rowMajorCopy(t, options));
     const outputs: Tensor[] = [];
     try {
       // No backend at all: choose() throws BACKEND with every reason.
@@ -242,7 +242,7 @@ export class RuntimeCore {
     this.checkOpen(kernel);
     const options = optionsOf(runOptions, String(kernel), 'run options');
     const { def, merged, plan } = this.prepare(kernel, inputs, attrs);
-    const { choice, conversion } = this.route(def, merged, plan, inputs, options, 'describe');
+    const { choice, conversion } = this.route(def, merged, plan, inputs, options, rowMajorShadow);
     conversion?.temporaries.forEach((t) => t.release());
     const passed = choice?.passed ?? rank(def, plan, inputs, this.policyFor(options)).passed;
     return { backend: choice?.backend.name, passed, cost: def.cost(plan), ...(conversion === undefined ? {} : { copies: conversion.reason }) };
@@ -273,14 +273,40 @@ export class RuntimeCore {
    * releases; with `describe` they are row-major views, not copies). `choice` is undefined when
    * nothing can run the call.
    */
-  private route(def: AnyKernelDef, merged: object, plan: Plan<unknown>, inputs: Inputs, options: RunOptions, mode: ConversionMode): { choice: Choice | undefined; conversion: Conversion | undefined } {
+  private route(def: AnyKernelDef, merged: object, plan: Plan<unknown>, inputs: Inputs, options: RunOptions, rowMajor: RowMajorMaker): { choice: Choice | undefined; conversion: Conversion | undefined } {
     const policy = this.policyFor(options);
     const ranked = rank(def, plan, inputs, policy);
-    const conversion = convertLayouts(def, merged, inputs, policy, ranked.passed, mode);
+    const conversion = convertLayouts(def, merged, inputs, policy, ranked.passed, rowMajor);
     if (conversion !== undefined) {
       return { choice: conversion, conversion };
     }
     return { choice: ranked.backend === undefined ? undefined : { backend: ranked.backend, passed: ranked.passed }, conversion: undefined };
+  }
+
+  /**
+   * A row-major copy of `t` for a layout conversion, made by the transpose kernel with the
+   * identity permutation on the first backend of the call's policy that takes it (the wasm
+   * backend's strided copy on all threads, when present), so the runtime names no backend;
+   * `clone()` (a scalar loop) when none does or the dtype is not transpose's.
+   */
+  private rowMajorCopy(t: Tensor, options: RunOptions): Tensor {
+    const def = KERNELS.transpose as unknown as AnyKernelDef;
+    if (!def.inputs[0]!.dtypes.includes(t.dtype)) {
+      return t.clone();
+    }
+    const plan = def.infer([t], { perm: t.shape.map((_, i) => i) });
+    const { backend } = rank(def, plan, [t], this.policyFor(options));
+    if (backend === undefined) {
+      return t.clone();
+    }
+    const out = this.empty(plan.outputs[0]!.shape, t.dtype, { zero: false });
+    try {
+      backend.run(def, plan, [t], [out]);
+    } catch (error) {
+      out.release();
+      throw wrapBackendError(def.name, backend.name, error);
+    }
+    return out;
   }
 
   /** Closes every backend (worker pools, devices). The runtime refuses calls afterwards. */

@@ -21,15 +21,27 @@ export interface Conversion {
   readonly temporaries: readonly Tensor[];
 }
 
-/** `copy` for a call about to run; `describe` for explain(), which must not copy anything. */
-export type ConversionMode = 'copy' | 'describe';
+/**
+ * Makes the row-major stand-in of one input: a real copy for a call about to run (the runtime
+ * dispatches it as a kernel, so the wasm backend's copy runs it when present), or
+ * `rowMajorShadow` for explain(), which must not copy anything.
+ */
+export type RowMajorMaker = (t: Tensor) => Tensor;
+
+/**
+ * A view with the row-major copy's shape, strides and dtype over the same storage, for infer()
+ * and supports() to look at (they read no elements); nothing is copied. Release it after.
+ */
+export function rowMajorShadow(t: Tensor): Tensor {
+  return new Tensor(t.storage, { shape: t.shape, strides: rowStrides(t.shape), offset: 0 }, { isBase: false });
+}
 
 /**
  * Tries the first backend in `passed` that declined for layout: copies every input that is not
  * row-major with offset 0, re-plans, and asks again. undefined when there is no such backend or
  * it still declines.
  */
-export function convertLayouts(def: AnyKernelDef, attrs: object, inputs: Inputs, policy: DispatchPolicy, passed: readonly PassedOver[], mode: ConversionMode): Conversion | undefined {
+export function convertLayouts(def: AnyKernelDef, attrs: object, inputs: Inputs, policy: DispatchPolicy, passed: readonly PassedOver[], rowMajor: RowMajorMaker): Conversion | undefined {
   const index = passed.findIndex((p) => p.contiguous === true);
   if (index < 0) {
     return undefined;
@@ -45,9 +57,7 @@ export function convertLayouts(def: AnyKernelDef, attrs: object, inputs: Inputs,
       if (t === undefined || (t.layout === 'row' && t.offset === 0)) {
         return t;
       }
-      // describe: a view with the copy's shape, strides and dtype over the same storage, for
-      // infer() and supports() to look at (they read no elements); nothing is copied.
-      const copy = mode === 'copy' ? t.clone() : new Tensor(t.storage, { shape: t.shape, strides: rowStrides(t.shape), offset: 0 }, { isBase: false });
+      const copy = rowMajor(t);
       temporaries.push(copy);
       return copy;
     });

@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { createRuntime, HotpathError, iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, Runtime, Tensor } from '../../src/index.js';
-
-const BAD: readonly unknown[] = [null, undefined, 5, 'x', {}, [], true, Number.NaN, -1, [null], { layout: 5 }];
+import { RuntimeCore } from '../../src/runtime/core.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hotpath-args-'));
+/** The string among the bad values: a path into a folder that does not exist, so a call that takes it as a file name writes nothing. */
+const BAD: readonly unknown[] = [null, undefined, 5, path.join(dir, 'missing', 'x'), '', {}, [], true, Number.NaN, -1, [null], { layout: 5 }];
 const npy = path.join(dir, 'x.npy');
 const npz = path.join(dir, 'x.npz');
 
@@ -134,7 +135,10 @@ test('Runtime methods outside the table survive the generic probe (tensors for e
   const hp = await createRuntime({ backends: ['ref'] });
   const listed = new Set(ENTRIES.map((e) => e.name));
   const names = new Set<string>();
-  for (let proto: object | null = Runtime.prototype; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  // The kernel-method layers above RuntimeCore (Runtime, ShapeRuntime, MathRuntime): every
+  // method there is public; RuntimeCore's public methods are in the table, its private helpers
+  // (private only to TypeScript) are not probed.
+  for (let proto: object | null = Runtime.prototype; proto !== null && proto !== RuntimeCore.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const d = Object.getOwnPropertyDescriptor(proto, name);
       if (name !== 'constructor' && !name.startsWith('_') && typeof d?.value === 'function' && !listed.has(name) && !['close', 'backends', 'memory', 'stats'].includes(name)) {
@@ -146,7 +150,7 @@ test('Runtime methods outside the table survive the generic probe (tensors for e
     const arity = ((rt as unknown as Record<string, Call>)[name]!).length;
     return Array.from({ length: Math.max(1, arity) }, () => x2(rt));
   }));
-  const found = (await offenders(hp, generic)).filter((line) => !/^(checkOpen|definition|policyFor|sampleVerify|checkOwnership|route|prepare) /.test(line));
+  const found = await offenders(hp, generic);
   assert.deepEqual(found, []);
   await hp.close();
 });

@@ -73,3 +73,38 @@ test('a released input is LIFETIME before any dtype, arity or attribute complain
   assert.equal(codeOf(() => hp.explain('matmul', [ints, gone])), 'LIFETIME');
   await hp.close();
 });
+
+test('the layout copy is dispatched as a kernel (transpose, identity perm) to the first backend that takes it', async () => {
+  // rowOnly declines the col-major input (also for the copy); `copier` takes only transpose and
+  // counts its calls: the copy runs there, not in a scalar loop inside the runtime.
+  let copies = 0;
+  const copier: BackendFactory = {
+    name: 'copier',
+    async create(): Promise<Backend> {
+      const base = createRefBackend();
+      return {
+        name: 'copier',
+        info: { threads: 1 },
+        supports: (kernel) => (kernel.name === 'transpose' ? true : 'copies only'),
+        run: (kernel, plan, inputs, outputs) => {
+          copies++;
+          base.run(kernel, plan, inputs, outputs);
+        },
+      };
+    },
+  };
+  const hp = await createRuntime({ backends: [rowOnly, copier, ref] });
+  const x = hp.tensor([[1, 2, 3], [4, 5, 6]], undefined, { layout: 'col' });
+  const before = hp.memory();
+  const y = hp.softmax(x);
+  assert.equal(copies, 1);
+  // softmax of each row, from its definition in float64.
+  const expected = [[1, 2, 3], [4, 5, 6]].flatMap((row) => {
+    const e = row.map((v) => Math.exp(v - Math.max(...row)));
+    return e.map((v) => v / e.reduce((p, q) => p + q, 0));
+  });
+  Array.from(y.toArray() as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-6, `${v} vs ${expected[i]}`));
+  y.release();
+  assert.deepEqual(hp.memory(), before, 'the copy was released');
+  await hp.close();
+});
