@@ -128,6 +128,8 @@ def main():
     # 1000 rows of 3 for readRows / iterateRows: value = 3 * row + col.
     save('rows-f4', np.arange(3000, dtype='<f4').reshape(1000, 3))
     save('rows-i4-be', (np.arange(300, dtype='>i4') * -3).reshape(100, 3))
+    # k-means input as numpy users have it: integer points in a compressed archive, one array.
+    save_npz('points-i4', {'points': np.array([[0, 0], [1, 0], [0, 1], [1, 1], [10, 10], [11, 10], [10, 11], [11, 11], [-10, 5], [-11, 5], [-10, 6], [-11, 6]], dtype='<i4')}, compressed=True)
     arrays = {
         'weights': np.arange(6, dtype='<f8').reshape(2, 3) / 8,
         'labels': np.array([3, -1, 7, 0], dtype='<i8'),

@@ -1,6 +1,7 @@
 /**
- * `hotpath kmeans FILE.npy --k K [...]`: k-means on a .npy file of points ([n, d], float32 or
- * float64, either order), with a progress bar on a terminal (run, iteration, inertia, shift) and
+ * `hotpath kmeans FILE --k K [...]`: k-means on a .npy file of points ([n, d], either order), or
+ * one array of an .npz (`--key NAME`, or its only array); float32 and float64 as they are, other
+ * dtypes converted to float64 as scikit-learn does; with a progress bar on a terminal (run, iteration, inertia, shift) and
  * a summary: inertia, iterations, seconds, backend, points per second. Labels and centroids can
  * be written as .npy. `--init first` takes the first k rows, so other tools can start from the
  * same centroids and be compared exactly.
@@ -10,6 +11,7 @@ import { fail } from '../errors.js';
 import type { IterationInfo, KMeansInit } from '../kmeans/index.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { convert, loadPoints } from './points.js';
 
 export interface KMeansCommandOptions {
   readonly k: string;
@@ -23,6 +25,8 @@ export interface KMeansCommandOptions {
   readonly backend?: string;
   readonly threads?: string;
   readonly json?: boolean;
+  /** The array of an .npz file to cluster (its only array by default). */
+  readonly key?: string;
   /** Whether to draw the progress bar (the CLI passes process.stderr.isTTY). */
   readonly progress: boolean;
 }
@@ -39,12 +43,14 @@ function numberOption(flag: string, value: string | undefined, integer: boolean)
   return parsed;
 }
 
-function initOf(hp: Runtime, value: string | undefined): KMeansInit | undefined {
+/** The init option; centroids from a file take the points' dtype, as scikit-learn's do. */
+function initOf(hp: Runtime, value: string | undefined, x: Tensor): KMeansInit | undefined {
   if (value === undefined || value === 'k-means++' || value === 'random' || value === 'first') {
     return value;
   }
   if (value.endsWith('.npy')) {
-    return hp.load(value, { name: 'initial centroids' });
+    const init = hp.load(value, { name: 'initial centroids' });
+    return init.dtype === x.dtype ? init : convert(hp, init, x.dtype === 'float32' ? 'float32' : 'float64');
   }
   return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'unknown --init', expected: 'k-means++ | random | first | CENTROIDS.npy', received: value });
 }
@@ -57,8 +63,8 @@ export async function kmeansCommand(file: string, opts: KMeansCommandOptions): P
     ...(threads === undefined ? {} : { threads }),
   });
   try {
-    const x = hp.load(file, { name: file });
-    const init = initOf(hp, opts.init);
+    const { x, convertedFrom, key } = loadPoints(hp, file, opts.key, file);
+    const init = initOf(hp, opts.init, x);
     const maxIter = numberOption('--max-iter', opts.maxIter, true) ?? 300;
     const bar = opts.progress && opts.json !== true ? new SingleBar({ format: 'k-means run {run} |{bar}| iteration {value}/{total}  inertia {inertia}  shift {shift}', hideCursor: true, clearOnComplete: true }) : undefined;
     let barRun = -1;
@@ -95,10 +101,12 @@ export async function kmeansCommand(file: string, opts: KMeansCommandOptions): P
     const backend = Object.keys(hp.stats().kernels.hamerly?.backends ?? {}).join(', ');
     const summary = {
       file,
+      ...optional('key', key),
       points: n,
       features: d,
       k,
       dtype: x.dtype,
+      ...optional('convertedFrom', convertedFrom),
       inertia: result.inertia,
       iterations: result.iterations,
       converged: result.converged,
@@ -127,9 +135,9 @@ function release(tensors: readonly Tensor[]): void {
   tensors.forEach((t) => t.release());
 }
 
-function describe(s: { file: string; points: number; features: number; k: number; dtype: string; inertia: number; iterations: number; converged: boolean; runs: number; seconds: number; pointsPerSecond: number; backend: string; threads: number; labelsOut?: string; centroidsOut?: string }): string {
+function describe(s: { file: string; key?: string; points: number; features: number; k: number; dtype: string; convertedFrom?: string; inertia: number; iterations: number; converged: boolean; runs: number; seconds: number; pointsPerSecond: number; backend: string; threads: number; labelsOut?: string; centroidsOut?: string }): string {
   const lines = [
-    `k-means on ${s.file}: ${s.points} points x ${s.features} features (${s.dtype}), k = ${s.k}`,
+    `k-means on ${s.file}${s.key === undefined ? '' : `[${s.key}]`}: ${s.points} points x ${s.features} features (${s.convertedFrom === undefined ? s.dtype : `${s.convertedFrom} converted to ${s.dtype}`}), k = ${s.k}`,
     `  inertia        ${s.inertia.toPrecision(10)}`,
     `  iterations     ${s.iterations} (${s.converged ? 'converged' : 'stopped at --max-iter'}; best of ${s.runs} run${s.runs === 1 ? '' : 's'})`,
     `  time           ${s.seconds.toFixed(3)} s (${(s.pointsPerSecond / 1e6).toFixed(1)} M point-iterations per second)`,

@@ -44,8 +44,9 @@ function buildProgram(result: { code: number }): Command {
     });
   program
     .command('kmeans')
-    .description('k-means on a .npy file of points [n, d]: progress, summary, labels and centroids as .npy')
-    .argument('<file>', 'points as .npy (float32 or float64, C or Fortran order)')
+    .description('k-means on a .npy or .npz file of points [n, d]: progress, summary, labels and centroids as .npy')
+    .argument('<file>', 'points as .npy or .npz (float32 or float64 as they are, integers converted to float64; C or Fortran order)')
+    .option('--key <name>', 'the array of an .npz file to use (default: its only array)')
     .requiredOption('--k <k>', 'number of clusters')
     .option('--init <how>', 'k-means++ | random | first (the first k rows) | CENTROIDS.npy', 'k-means++')
     .option('--n-init <n>', 'runs from different seeds, keeping the lowest inertia (default: 10 for random, else 1)')

@@ -95,7 +95,10 @@ export function parseNpyPreamble(bytes: Uint8Array, options: HeaderOptions = {})
     fail({ code: 'FORMAT', kernel: options.where ?? 'parseNpyHeader', problem: `${quote(options.source)}${problem}`, expected, received, ...(hint === undefined ? {} : { hint }) });
   const head = bytes.subarray(0, MAGIC.length);
   if (head.length < MAGIC.length || !head.every((b, i) => b === MAGIC[i])) {
-    bad('is not a .npy file (bad magic)', 'the bytes \\x93NUMPY', showBytes(bytes.subarray(0, 8)), 'a .npy file starts with \\x93NUMPY; was it written by numpy.save?');
+    // 'PK\x03\x04' starts every zip archive, and so every .npz (np.savez).
+    const zip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+    const hint = zip ? 'this is a zip archive, as np.savez writes: read it with loadNpz() (hotpath kmeans: the .npz with --key NAME)' : 'a .npy file starts with \\x93NUMPY; was it written by numpy.save?';
+    bad('is not a .npy file (bad magic)', 'the bytes \\x93NUMPY', showBytes(bytes.subarray(0, 8)), hint);
   }
   if (bytes.length < 8) {
     bad('ends inside the header', 'at least 10 bytes', `${bytes.length} bytes`);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createRuntime } from '../../src/index.js';
 import { assertCleanError, hotpath, values } from '../helpers.js';
@@ -126,4 +127,38 @@ test('blobs --json: one JSON line describing the file written', async () => {
   // 128-byte header (numpy's 64-byte alignment for a short dict) + 5 * 2 float32.
   assert.deepEqual(s, { file: out, dtype: 'float32', shape: [5, 2], bytes: 128 + 40, centers: 2, spread: 1, seed: 7 });
   assert.equal(readFileSync(out).length, s.bytes);
+});
+
+const NPY_FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/npy');
+
+test('kmeans on an .npz of integers (numpy-made): its only array, converted to float64 as scikit-learn does', async () => {
+  const file = path.join(NPY_FIXTURES, 'points-i4.npz');
+  const r = hotpath('kmeans', file, '--k', '3', '--init', 'first', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as Summary & { key: string; convertedFrom: string };
+  assert.deepEqual([s.key, s.dtype, s.convertedFrom, s.points, s.features], ['points', 'float64', 'int32', 12, 2]);
+  // numpy's own view of the values, clustered by the library as float64.
+  const fixture = JSON.parse(readFileSync(path.join(NPY_FIXTURES, 'points-i4.json'), 'utf8')) as { arrays: { points: { values: number[] } } };
+  const hp = await createRuntime();
+  try {
+    const lib = hp.kmeans(hp.tensor(Float64Array.from(fixture.arrays.points.values), [12, 2]), { k: 3, init: 'first' });
+    assert.deepEqual([s.inertia, s.iterations, s.clusterSizes], [lib.inertia, lib.iterations, lib.clusterSizes]);
+  } finally {
+    await hp.close();
+  }
+  const text = hotpath('kmeans', file, '--k', '3', '--init', 'first');
+  assert.match(text.stdout, /^k-means on .*points-i4\.npz\[points\]: 12 points x 2 features \(int32 converted to float64\), k = 3\n/);
+});
+
+test('kmeans on an .npz of several arrays takes --key; integer .npy files are converted too', () => {
+  const file = path.join(NPY_FIXTURES, 'savez.npz');
+  assertCleanError(hotpath('kmeans', file, '--k', '2'), 'ARGUMENT', "'weights', 'labels', 'mask', 'grid'");
+  assertCleanError(hotpath('kmeans', file, '--k', '2', '--key', 'nope'), 'ARGUMENT', "no array 'nope'");
+  const grid = hotpath('kmeans', file, '--k', '2', '--key', 'grid', '--json');
+  assert.equal(grid.code, 0, grid.stderr);
+  assert.deepEqual((JSON.parse(grid.stdout) as Summary & { key: string }).key, 'grid');
+  const ints = hotpath('kmeans', path.join(NPY_FIXTURES, 'i4-le.npy'), '--k', '2', '--json');
+  assert.equal(ints.code, 0, ints.stderr);
+  assert.equal((JSON.parse(ints.stdout) as Summary).dtype, 'float64');
+  assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--key', 'points'), 'ARGUMENT', '--key');
 });

@@ -41,7 +41,7 @@ function npy(text: string, data?: Uint8Array, options?: BuildOptions): Uint8Arra
 
 test('a file without the \\x93NUMPY magic is refused', async () => {
   await refused(npy(dict('<f8', '(2,)'), f8(2), { magic: [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x58] }), 'FORMAT', ['bad magic', 'expected the bytes \\x93NUMPY', 'received \\x93NUMPX']);
-  await refused(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0, 0]), 'FORMAT', ['bad magic', 'PK\\x03\\x04']);
+  await refused(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0, 0]), 'FORMAT', ['bad magic', 'PK\\x03\\x04', 'zip archive, as np.savez writes: read it with loadNpz()']);
   await refused(new Uint8Array(0), 'FORMAT', ['bad magic', 'received an empty file']);
 });
 
