@@ -1,19 +1,24 @@
 /**
  * .npz archives: a zip of .npy files, one per named array (`np.savez` stores them, and
- * `np.savez_compressed` deflates them). Zip handling is fflate's.
+ * `np.savez_compressed` deflates them). Writing and inflating are fflate's; the directory is
+ * read by zip.ts so that every declared size is checked before anything is inflated.
  *
- * Unlike .npy, an archive is read whole into memory and each entry is copied into its tensor,
- * because entries may be compressed; for arrays too large for that, save separate .npy files
- * and use readRows / iterateRows.
+ * The archive file is read whole into memory (its own size), and each entry goes from it
+ * straight into its tensor's storage: stored entries by one copy, deflated ones inflated piece
+ * by piece into it (npzEntry.ts), never through a buffer of the whole entry. For arrays larger
+ * than that allows, save separate .npy files and use readRows / iterateRows.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { unzipSync, zipSync, type UnzipFileInfo, type ZippableFile } from 'fflate';
-import { fail, HotpathError } from '../errors.js';
+import { zipSync, type ZippableFile } from 'fflate';
+import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
+import { MAX_PAGES, PAGE_BYTES, RESERVED_BYTES } from '../runtime/heap.js';
 import { dtypeInfo } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkDataBytes, encodeNpyHeader, parseNpyHeader } from './npyHeader.js';
-import { allocateFor, fixBytes, gatherRowMajor, ioError, tensorBytes, type FileOptions } from './npyData.js';
+import { encodeNpyHeader } from './npyHeader.js';
+import { gatherRowMajor, ioError, tensorBytes, type FileOptions } from './npyData.js';
+import { readEntry } from './npzEntry.js';
+import { readZipDirectory, type ZipEntry } from './zip.js';
 import { optionsOf } from '../runtime/args.js';
 
 export interface SaveNpzOptions {
@@ -23,14 +28,24 @@ export interface SaveNpzOptions {
 
 /** Without zip64 (fflate writes none), sizes and offsets in the archive are 32-bit. */
 const ZIP32_LIMIT = 0xffffffff;
+/** The most bytes all entries together may inflate to: what a wasm32 heap can hold. */
+const HEAP_LIMIT_BYTES = MAX_PAGES * PAGE_BYTES - RESERVED_BYTES;
+/**
+ * Deflate's largest expansion: at best 2 bits per 258-byte match, so 1032 output bytes per input
+ * byte. An entry declaring more than that is a lie (a zip bomb's directory) and is refused
+ * before anything is allocated for it.
+ */
+const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * Reads every array of an .npz archive into new tensors the caller owns, keyed by name without
  * the `.npy` suffix (as numpy's `np.load(...)[name]`). Fortran-order entries become `col` tensors.
  * @example const { weights, bias } = loadNpz(hp, 'model.npz');
  * @throws FORMAT for a file that is not a zip archive, an entry that is not a .npy file, an
- *   unknown compression method, or any entry loadNpy would refuse; MEMORY for an entry too large
- *   for the heap; IO when the file cannot be read
+ *   unknown compression method or encryption, a duplicate name, a size the entry's data cannot
+ *   have (more than deflate can produce from it, or not what its .npy header says), a corrupt
+ *   deflate stream, or any entry loadNpy would refuse; MEMORY when the entries together are
+ *   larger than the heap (checked before anything is inflated); IO when the file cannot be read
  */
 export function loadNpz(hp: RuntimeCore, path: string): Record<string, Tensor> {
   const file: FileOptions = { source: path, where: 'loadNpz' };
@@ -40,11 +55,20 @@ export function loadNpz(hp: RuntimeCore, path: string): Record<string, Tensor> {
   } catch (error) {
     throw ioError(error, 'read', file);
   }
-  const entries = unzip(archive, file);
+  return decodeNpz(hp, archive, file);
+}
+
+/**
+ * The arrays of an .npz archive held in memory (loadNpz without the file read; the fuzz
+ * targets call it directly). @throws as loadNpz does, except IO
+ */
+export function decodeNpz(hp: RuntimeCore, archive: Uint8Array, file: FileOptions): Record<string, Tensor> {
+  const entries = readZipDirectory(archive, file);
+  checkEntries(entries, file);
   const loaded: [string, Tensor][] = [];
   try {
-    for (const [entry, bytes] of Object.entries(entries)) {
-      loaded.push([entry.slice(0, -'.npy'.length), decodeNpy(hp, bytes, { source: `${path}:${entry}`, where: file.where })]);
+    for (const entry of entries) {
+      loaded.push([entry.name.slice(0, -'.npy'.length), readEntry(hp, archive, entry, { source: `${file.source}:${entry.name}`, where: file.where })]);
     }
   } catch (error) {
     loaded.forEach(([, t]) => t.release());
@@ -111,41 +135,36 @@ export function encodeNpy(t: Tensor, where: string): Uint8Array {
 }
 
 /**
- * A tensor from the bytes of a whole .npy file held in memory.
- * @throws FORMAT as loadNpy does, MEMORY when it cannot fit in the heap
+ * Refuses, before anything is inflated or allocated, what no .npz numpy wrote can hold: entries
+ * that are not .npy files, duplicate names, encryption, methods other than stored and deflate,
+ * declared sizes the data cannot produce, and a total larger than the heap.
  */
-export function decodeNpy(hp: RuntimeCore, bytes: Uint8Array, file: FileOptions): Tensor {
-  const header = parseNpyHeader(bytes, file);
-  checkDataBytes(header, bytes.length - header.dataOffset, file);
-  const t = allocateFor(hp, header, header.shape, header.fortranOrder ? 'col' : 'row', file);
-  const target = tensorBytes(t, file.where);
-  target.set(bytes.subarray(header.dataOffset));
-  fixBytes(target, header);
-  return t;
-}
-
-/** The archive's entries; every entry is checked before anything is inflated. */
-function unzip(archive: Uint8Array, file: FileOptions): Record<string, Uint8Array> {
-  const check = (info: UnzipFileInfo): boolean => {
-    if (!info.name.endsWith('.npy')) {
-      fail({ code: 'FORMAT', kernel: file.where, problem: `'${file.source}' holds an entry that is not a .npy file`, expected: 'entries named <name>.npy, as np.savez writes', received: `'${info.name}'` });
+function checkEntries(entries: readonly ZipEntry[], file: FileOptions): void {
+  const names = new Set<string>();
+  let total = 0;
+  for (const entry of entries) {
+    const bad = (problem: string, expected: string, received: string, code: 'FORMAT' | 'MEMORY' = 'FORMAT'): never =>
+      fail({ code, kernel: file.where, problem: `'${file.source}' entry '${entry.name}' ${problem}`, expected, received });
+    if (!entry.name.endsWith('.npy')) {
+      bad('is not a .npy file', 'entries named <name>.npy, as np.savez writes', `'${entry.name}'`);
     }
-    if (info.compression !== 0 && info.compression !== 8) {
-      fail({ code: 'FORMAT', kernel: file.where, problem: `'${file.source}' entry '${info.name}' uses an unsupported compression method`, expected: '0 (stored) or 8 (deflate)', received: String(info.compression) });
+    if (names.has(entry.name)) {
+      bad('appears twice', 'each name once', 'a second entry of that name');
     }
-    // fflate allocates the declared size up front: refuse sizes no tensor could have.
-    if (info.originalSize > ZIP32_LIMIT) {
-      fail({ code: 'MEMORY', kernel: file.where, problem: `'${file.source}' entry '${info.name}' is larger than the CPU heap`, expected: 'at most 4 GiB', received: `${info.originalSize} bytes` });
+    names.add(entry.name);
+    if ((entry.flags & 1) !== 0) {
+      bad('is encrypted', 'an unencrypted entry', 'the encryption flag');
     }
-    return true;
-  };
-  try {
-    return unzipSync(archive, { filter: check });
-  } catch (error) {
-    if (error instanceof HotpathError) {
-      throw error;
+    if (entry.method !== 0 && entry.method !== 8) {
+      bad('uses an unsupported compression method', '0 (stored) or 8 (deflate)', String(entry.method));
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return fail({ code: 'FORMAT', kernel: file.where, problem: `'${file.source}' is not a readable zip archive`, expected: 'an .npz file (a zip of .npy files)', received: message });
+    const most = entry.method === 0 ? entry.compressedSize : entry.compressedSize * MAX_DEFLATE_RATIO;
+    if (entry.size > most || (entry.method === 0 && entry.size !== entry.compressedSize)) {
+      bad('declares a size its data cannot have', entry.method === 0 ? `${entry.compressedSize} bytes (stored)` : `at most ${most} bytes (deflate expands at most ${MAX_DEFLATE_RATIO}:1 from ${entry.compressedSize} bytes)`, `${entry.size} bytes`);
+    }
+    total += entry.size;
+    if (total > HEAP_LIMIT_BYTES) {
+      bad('takes the archive past what the CPU heap can hold', `at most ${HEAP_LIMIT_BYTES} bytes of arrays in all`, `${total} bytes declared so far`, 'MEMORY');
+    }
   }
 }
