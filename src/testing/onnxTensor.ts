@@ -125,12 +125,13 @@ function fromRaw(raw: Uint8Array, dtype: DType, dims: readonly number[], count: 
 /** The typed repeated fields ONNX uses when raw_data is absent. */
 function fromFields(proto: InstanceType<typeof onnx.TensorProto>, dtype: DType, dims: readonly number[], count: number, where: string): TypedArray {
   const info = dtypeInfo(dtype);
-  const out = info.create(new ArrayBuffer(count * info.bytes), 0, count);
   const field = fieldFor(dtype);
   const values: readonly LongLike[] = proto[field];
+  // Checked before allocating: dims alone (a few bytes) can promise any element count.
   if (values.length !== count) {
     fail({ code: 'FORMAT', kernel: where, problem: `${FIELD_NAMES[field]} length does not match dims`, expected: `${count} elements for ${formatShape(dims)}`, received: `${values.length} elements`, hint: 'the file is truncated or corrupt' });
   }
+  const out = info.create(new ArrayBuffer(count * info.bytes), 0, count);
   for (let i = 0; i < count; i++) {
     const v = values[i]!;
     const n = info.bigint ? longToBigInt(v) : typeof v === 'number' ? v : v.toNumber();

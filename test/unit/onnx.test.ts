@@ -164,6 +164,11 @@ test('hostile tensors: wrong lengths, unsupported types, external data, negative
   }
 });
 
+test('fuzz finding: dims promising 2^40 elements with one float_data value are FORMAT, not a RangeError from allocating them', () => {
+  const e = formatError(() => decodeTensor(tensorBytes({ dims: [2 ** 20, 2 ** 20], dataType: 1, floatData: [1] }), 'huge.pb'));
+  assert.match(e.message, /float_data length does not match dims, expected 1099511627776 elements/);
+});
+
 test('hostile folders: missing folder or model, garbage or truncated model, missing or damaged .pb', () => {
   formatError(() => readOnnxCase(path.join(tmp, 'does-not-exist')));
   const noModel = mkdtempSync(path.join(tmp, 'empty-'));
