@@ -14,8 +14,8 @@ import { closeSync, openSync } from 'node:fs';
 import type { RuntimeCore } from '../runtime/core.js';
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { encodeNpyHeader, type NpyVersion } from './npyHeader.js';
-import { gatherRowMajor, ioError, readHeaderSync, readTensorSync, tensorBytes, writeAllSync, type FileOptions } from './npyData.js';
+import { checkDataBytes, encodeNpyHeader, parseNpyHeader, type NpyVersion } from './npyHeader.js';
+import { allocateFor, fixBytes, gatherRowMajor, ioError, readHeaderSync, readTensorSync, tensorBytes, writeAllSync, type FileOptions } from './npyData.js';
 import { optionsOf, tensorOf } from '../runtime/args.js';
 
 export { parseNpyHeader, type NpyHeader, type NpyVersion } from './npyHeader.js';
@@ -69,6 +69,22 @@ export function loadNpy(hp: RuntimeCore, path: string, loadOptions?: LoadNpyOpti
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A tensor from the bytes of a whole .npy file held in memory (an .npz entry, a buffer from
+ * the network), checked as loadNpy checks a file; the data is copied once, into the tensor.
+ * @example const x = decodeNpy(hp, bytes, { source: 'upload', where: 'decodeNpy' })
+ * @throws FORMAT as loadNpy does, MEMORY when it cannot fit in the heap
+ */
+export function decodeNpy(hp: RuntimeCore, bytes: Uint8Array, file: FileOptions): Tensor {
+  const header = parseNpyHeader(bytes, file);
+  checkDataBytes(header, bytes.length - header.dataOffset, file);
+  const t = allocateFor(hp, header, header.shape, header.fortranOrder ? 'col' : 'row', file);
+  const target = tensorBytes(t, file.where);
+  target.set(bytes.subarray(header.dataOffset));
+  fixBytes(target, header);
+  return t;
 }
 
 /**

@@ -10,6 +10,7 @@ import { fail, HotpathError } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkDataBytes, parseNpyHeader, parseNpyPreamble, PREAMBLE_BYTES, type NpyHeader } from './npyHeader.js';
+import { decodeNpy } from './npy.js';
 import { allocateFor, fixBytes, tensorBytes, type FileOptions } from './npyData.js';
 import type { ZipEntry } from './zip.js';
 
@@ -27,26 +28,7 @@ const PIECE_BYTES = 16 * 1024;
  */
 export function readEntry(hp: RuntimeCore, archive: Uint8Array, entry: ZipEntry, file: FileOptions): Tensor {
   const data = archive.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
-  if (entry.method === 0) {
-    const header = parseNpyHeader(data, file);
-    checkDataBytes(header, data.length - header.dataOffset, file);
-    return fill(hp, header, file, (target) => target.set(data.subarray(header.dataOffset)));
-  }
-  return inflateEntry(hp, data, entry, file);
-}
-
-/** Allocates the tensor for `header`, lets `write` fill its bytes, fixes byte order; releases it on error. */
-function fill(hp: RuntimeCore, header: NpyHeader, file: FileOptions, write: (target: Uint8Array) => void): Tensor {
-  const t = allocateFor(hp, header, header.shape, header.fortranOrder ? 'col' : 'row', file);
-  try {
-    const target = tensorBytes(t, file.where);
-    write(target);
-    fixBytes(target, header);
-    return t;
-  } catch (error) {
-    t.release();
-    throw error;
-  }
+  return entry.method === 0 ? decodeNpy(hp, data, file) : inflateEntry(hp, data, entry, file);
 }
 
 function inflateEntry(hp: RuntimeCore, compressed: Uint8Array, entry: ZipEntry, file: FileOptions): Tensor {

@@ -9,7 +9,7 @@
  * const results = runConformanceDir(hp, 'conformance/onnx-node', { backend: 'ref' });
  * summarize(results); // { passed, failed, declined }
  */
-export { readOnnxCase, type OnnxAttribute, type OnnxCase } from './onnx.js';
+export { parseOnnxModel, readOnnxCase, type OnnxAttribute, type OnnxCase, type OnnxModel } from './onnx.js';
 export { decodeTensor, dtypeOfOnnxCode, type OnnxTensor } from './onnxTensor.js';
 export { mapCase, type KernelCall, type Mapping } from './opMap.js';
 export {

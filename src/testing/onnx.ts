@@ -60,24 +60,54 @@ export function readOnnxCase(dir: string): OnnxCase {
   if (!existsSync(modelPath)) {
     fail({ code: 'FORMAT', kernel: dir, problem: 'model.onnx is missing', expected: 'a folder holding model.onnx and test_data_set_0/', received: 'no model.onnx', hint: 'point at one test folder, e.g. onnx-node/test_add' });
   }
-  const model = decodeModel(readFileSync(modelPath), modelPath);
-  const node = singleNode(model, modelPath);
-  const graph = model.graph!;
-  const nodeInputs = [...(node.input ?? [])];
-  const nodeOutputs = [...(node.output ?? [])];
+  const model = parseOnnxModel(readFileSync(modelPath), modelPath);
   const dataDir = path.join(dir, DATA_SET);
-  const inputs = readTensors(dataDir, 'input', (graph.input ?? []).map((v) => v.name ?? ''), nodeInputs, modelPath);
-  const outputs = readTensors(dataDir, 'output', (graph.output ?? []).map((v) => v.name ?? ''), nodeOutputs, modelPath);
+  const inputs = readTensors(dataDir, 'input', model.graphInputs, model.nodeInputs, modelPath);
+  const outputs = readTensors(dataDir, 'output', model.graphOutputs, model.nodeOutputs, modelPath);
   return {
     name: path.basename(path.resolve(dir)),
     dir,
-    op: node.opType ?? '',
-    opset: opsetOf(model, modelPath),
-    attributes: attributesOf(node, modelPath),
-    nodeInputs,
-    nodeOutputs,
+    op: model.op,
+    opset: model.opset,
+    attributes: model.attributes,
+    nodeInputs: model.nodeInputs,
+    nodeOutputs: model.nodeOutputs,
     inputs,
     outputs,
+  };
+}
+
+/** What a node test's model.onnx says: its one node, the opset, and the graph's value names. */
+export interface OnnxModel {
+  readonly op: string;
+  readonly opset: number;
+  readonly attributes: Readonly<Record<string, OnnxAttribute>>;
+  readonly nodeInputs: readonly string[];
+  readonly nodeOutputs: readonly string[];
+  /** Names of graph.input, in order (the test's input_i.pb files). */
+  readonly graphInputs: readonly string[];
+  readonly graphOutputs: readonly string[];
+}
+
+/**
+ * Parses the bytes of a single-node model.onnx (the part of readOnnxCase that reads outside
+ * bytes; the fuzz target calls it directly).
+ * @example parseOnnxModel(readFileSync('test_add/model.onnx'), 'test_add').op // 'Add'
+ * @throws FORMAT for bytes that do not decode, a graph that is not one node, no ai.onnx opset,
+ *   an attribute of an unsupported type or an integer beyond 2^53
+ */
+export function parseOnnxModel(bytes: Uint8Array, where: string): OnnxModel {
+  const model = decodeModel(bytes, where);
+  const node = singleNode(model, where);
+  const graph = model.graph!;
+  return {
+    op: node.opType ?? '',
+    opset: opsetOf(model, where),
+    attributes: attributesOf(node, where),
+    nodeInputs: [...(node.input ?? [])],
+    nodeOutputs: [...(node.output ?? [])],
+    graphInputs: (graph.input ?? []).map((v) => v.name ?? ''),
+    graphOutputs: (graph.output ?? []).map((v) => v.name ?? ''),
   };
 }
 
