@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { add } from './add.js';
 import { allocator } from './allocator.js';
 import { distances } from './distances.js';
+import { elementwise } from './elementwise.js';
 import { copyBandwidth, cpuShare, cpuTimes, errorText, machineInfo, median, type Row } from './harness.js';
 import { closeRuntimes, createRuntimes, wasmSimd } from './hotpath.js';
 import { kmeans } from './kmeans.js';
@@ -25,7 +26,7 @@ import type { Workload } from './runner.js';
 import { softmax } from './softmax.js';
 import { stft } from './stft.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, stft, kmeans, kmeans64, distances, allocator];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, stft, kmeans, kmeans64, distances, allocator];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 

@@ -135,3 +135,80 @@ const MAGIC_64: f64 = 6755399441055744.0; // 1.5 * 2^52
   const scale = pow2(t);
   return f64x2.add(f64x2.mul(scale, expm1Reduced(r)), f64x2.sub(scale, f64x2.splat(1)));
 }
+
+// ---------------------------------------------------------------- float32 lanes, any argument
+// e^x and e^x - 1 for four float32 lanes and any x, with expNonPositive's reduction and Taylor
+// series (about 1 ulp): x clamped to [-104, 88.8] (NaN stays NaN), and 2^k applied as
+// 2^(k - h) * 2^h with h = k / 2, so overflow to Infinity and gradual underflow come out as IEEE
+// rounds them. The constants are loaded from memory at each use (one load, no rebuild; see above).
+const TABLE32: usize = memory.data<f32>([
+  -104, -104, -104, -104,
+  88.8, 88.8, 88.8, 88.8,
+  // 127 as i32 lanes (the exponent bias), then 1/40320 (the r^8 term of e^r - 1), then 9.1
+  // (tanh's arguments are clamped there: tanh is 1 in float32 beyond 9.01).
+  reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127),
+  1.0 / 40320, 1.0 / 40320, 1.0 / 40320, 1.0 / 40320,
+  9.1, 9.1, 9.1, 9.1,
+], 16);
+
+@inline function c32(i: i32): v128 {
+  return v128.load(TABLE32 + (<usize>i << 4));
+}
+
+// k = round(x / ln 2) as t = k + MAGIC, and r = x - k ln 2.
+@inline function reduce32(x: v128, t: v128): v128 {
+  const kf = f32x4.sub(t, expConst(1));
+  return fma(kf, expConst(3), fma(kf, expConst(2), x));
+}
+
+@inline export function expF32x4(x: v128): v128 {
+  const xc = f32x4.min(f32x4.max(x, c32(0)), c32(1));
+  const t = fma(xc, expConst(0), expConst(1));
+  const r = reduce32(xc, t);
+  let p = fma(expConst(4), r, expConst(5));
+  p = fma(p, r, expConst(6));
+  p = fma(p, r, expConst(7));
+  p = fma(p, r, expConst(8));
+  p = fma(p, r, expConst(9));
+  p = fma(p, r, expConst(10));
+  p = fma(p, r, expConst(10));
+  // kb = k + 127 from t's bits; h = k >> 1; the scales are (h + 127) << 23 and (k - h + 127) << 23.
+  const kb = i32x4.add(t, expConst(12));
+  const h = i32x4.shr_s(i32x4.sub(kb, c32(2)), 1);
+  const s1 = i32x4.shl(i32x4.add(h, c32(2)), 23);
+  const s2 = i32x4.shl(i32x4.sub(kb, h), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+// e^x - 1 for x in [-88, 18.2] (callers clamp): 2^k (e^r - 1) + (2^k - 1), exact for k = 0, so
+// small |x| keep full relative precision. e^r - 1 = r (1 + r (1/2 + ... + r / 8!)).
+@inline export function expm1F32x4(x: v128): v128 {
+  const t = fma(x, expConst(0), expConst(1));
+  const r = reduce32(x, t);
+  let p = fma(c32(3), r, expConst(4));
+  p = fma(p, r, expConst(5));
+  p = fma(p, r, expConst(6));
+  p = fma(p, r, expConst(7));
+  p = fma(p, r, expConst(8));
+  p = fma(p, r, expConst(9));
+  p = fma(p, r, expConst(10));
+  const q = f32x4.mul(p, r);
+  const scale = i32x4.shl(i32x4.add(t, expConst(12)), 23);
+  return f32x4.add(f32x4.mul(scale, q), f32x4.sub(scale, expConst(10)));
+}
+
+// tanh = e / (e + 2) with e = expm1(2|x|), |x| clamped to 9.1, and x's sign (NaN stays NaN).
+@inline export function tanhF32x4(x: v128): v128 {
+  const a = f32x4.min(f32x4.abs(x), c32(4));
+  const e = expm1F32x4(f32x4.add(a, a));
+  const t = f32x4.div(e, f32x4.add(e, f32x4.add(expConst(10), expConst(10))));
+  return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
+}
+
+// sigmoid without overflow: e = e^-|x| <= 1, then 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0.
+@inline export function sigmoidF32x4(x: v128): v128 {
+  const e = expF32x4(f32x4.neg(f32x4.abs(x)));
+  const one = expConst(10);
+  const negative = f32x4.lt(x, f32x4.splat(0));
+  return f32x4.div(v128.bitselect(e, one, negative), f32x4.add(one, e));
+}

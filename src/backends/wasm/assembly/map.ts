@@ -1,13 +1,14 @@
 // The element-wise unary kernels (exp, tanh, leakyRelu, clip, ...) over a 4-d strided x and a
 // row-major y, rows [rowStart, rowEnd) of d0*d1*d2 rows of d3 elements (see binary.ts). Every
 // element goes through the same vector code, contiguous or gathered, body or tail, so a result
-// never depends on where a thread's rows begin. float32 lanes run the cheap ops natively and
-// widen the transcendental ones to float64 lanes, whose error is far below a float32 ulp.
+// never depends on where a thread's rows begin. float32 lanes run the cheap ops and exp, tanh and
+// sigmoid natively (about 1-2 ulp), and widen the other transcendental ones to float64 lanes,
+// whose error is far below a float32 ulp.
 // op (the glue's MAP_OPS): 0 neg, 1 abs, 2 sqrt, 3 reciprocal, 4 floor, 5 ceil, 6 round,
 // 7 sign, 8 exp, 9 log, 10 tanh, 11 sigmoid, 12 sin, 13 cos, 14 softplus, 15 leakyRelu(alpha),
 // 16 elu(alpha), 17 selu(alpha, gamma), 18 hardSigmoid(alpha, beta), 19 clip(min, max), 20 erf.
 import { rowElement } from './rows';
-import { expF64x2, expm1F64x2 } from './exp';
+import { expF64x2, expm1F64x2, expF32x4, tanhF32x4, sigmoidF32x4 } from './exp';
 import { logF64x2 } from './log';
 import { tanhF64x2 } from './tanh';
 import { sigmoidF64x2 } from './sigmoid';
@@ -63,6 +64,10 @@ function op64(op: i32, v: v128, p0: v128, p1: v128): v128 {
       const one = f32x4.splat(1);
       return v128.bitselect(one, v128.bitselect(f32x4.neg(one), v, f32x4.lt(v, f32x4.splat(0))), f32x4.gt(v, f32x4.splat(0)));
     }
+    // exp, tanh and sigmoid have float32 versions: memory-bound, like the cheap ops.
+    case 8: return expF32x4(v);
+    case 10: return tanhF32x4(v);
+    case 11: return sigmoidF32x4(v);
     case 15: return v128.bitselect(v, f32x4.mul(v, a), f32x4.ge(v, f32x4.splat(0)));
     case 18: return f32x4.max(f32x4.splat(0), f32x4.min(f32x4.splat(1), f32x4.add(f32x4.mul(a, v), b)));
     case 19: return f32x4.min(f32x4.max(v, a), b);
