@@ -7,6 +7,7 @@
 import { fail } from '../errors.js';
 import { dtypeInfo, dtypeOfArray, isTypedArray, parseDType, type DType, type TypedArray } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/layout.js';
+import { copyBytes } from '../tensor/bytes.js';
 
 export type NestedNumbers = number | bigint | boolean | readonly NestedNumbers[];
 export type TensorData = TypedArray | readonly NestedNumbers[] | number | bigint | boolean;
@@ -142,7 +143,7 @@ export function writeElements(flat: ArrayLike<number | bigint>, dtype: DType, ou
   const info = dtypeInfo(dtype);
   if (isTypedArray(flat) && dtypeOfArray(flat) === dtype) {
     // Same element type: every value fits; copy as is.
-    out.set(flat as never);
+    copyBytes(out, flat);
     return out;
   }
   const range = INT_RANGE[dtype];

@@ -7,6 +7,7 @@ import { fail } from '../errors.js';
 import { dtypeInfo, type DType, type TypedArray } from '../tensor/dtype.js';
 import type { Allocation, ReleaseNote, Storage, TensorOwner, TrackedTensor } from '../tensor/storage.js';
 import type { Heap } from './heap.js';
+import { zeroBytes } from '../tensor/bytes.js';
 
 export interface MemoryInfo {
   /** Live tensor views (a base tensor and each of its views count once each). */
@@ -159,7 +160,7 @@ function heapAllocation(heap: Heap, dtype: DType, length: number, zero: boolean)
   const byteOffset = heap.alloc(length * dtypeInfo(dtype).bytes);
   let cached = heap.view(dtype, byteOffset, length);
   if (zero) {
-    cached.fill((dtypeInfo(dtype).bigint ? 0n : 0) as never);
+    zeroBytes(cached);
   }
   return {
     byteOffset,

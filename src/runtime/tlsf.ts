@@ -25,6 +25,8 @@ interface Block {
   /** Bytes. */
   size: number;
   free: boolean;
+  /** Merged into the block before it: no longer a block (its entry in `starts` is stale). */
+  merged: boolean;
   /** Physical neighbours (the block ending where this starts, the one starting where this ends). */
   before: Block | undefined;
   after: Block | undefined;
@@ -52,8 +54,16 @@ export class Tlsf {
   private firstMap = 0;
   private readonly secondMaps = new Uint32Array(FL_COUNT);
   private readonly heads: (Block | undefined)[] = [];
-  /** Used blocks by offset (release() gets an offset). */
-  private readonly used = new Map<number, Block>();
+  /**
+   * Blocks by start offset, for release(offset). Entries are overwritten, never deleted: V8's
+   * Map leaves a tombstone per delete and rehashes all entries once they pile up, which made a
+   * release cost ~1.2 us with 10 000 blocks (measured). Stale entries (blocks merged away, or
+   * free) are told apart by the block's flags, and the map is rebuilt from the blocks when it
+   * holds more than twice as many entries as there are blocks (amortised O(1)).
+   */
+  private starts = new Map<number, Block>();
+  /** Blocks, used and free. */
+  private blockCount = 1;
   private first: Block;
   /** The block that ends at the end of the managed range. */
   private last: Block;
@@ -65,7 +75,7 @@ export class Tlsf {
     for (let i = 0; i < FL_COUNT * SL_COUNT; i++) {
       this.heads.push(undefined);
     }
-    const block: Block = { offset: start, size: end - start, free: true, before: undefined, after: undefined, prevFree: undefined, nextFree: undefined };
+    const block: Block = { offset: start, size: end - start, free: true, merged: false, before: undefined, after: undefined, prevFree: undefined, nextFree: undefined };
     this.first = block;
     this.last = block;
     this.link(block);
@@ -95,7 +105,8 @@ export class Tlsf {
       this.link(last);
       return;
     }
-    const block: Block = { offset: last.offset + last.size, size: bytes, free: true, before: last, after: undefined, prevFree: undefined, nextFree: undefined };
+    const block: Block = { offset: last.offset + last.size, size: bytes, free: true, merged: false, before: last, after: undefined, prevFree: undefined, nextFree: undefined };
+    this.blockCount++;
     last.after = block;
     this.last = block;
     this.link(block);
@@ -151,11 +162,10 @@ export class Tlsf {
 
   /** Frees the used block at `offset`, merged with free neighbours; its size, or undefined when none is used there. */
   release(offset: number): number | undefined {
-    const block = this.used.get(offset);
-    if (block === undefined) {
+    const block = this.starts.get(offset);
+    if (block === undefined || block.free || block.merged || block.offset !== offset) {
       return undefined;
     }
-    this.used.delete(offset);
     const size = block.size;
     let merged = block;
     const after = block.after;
@@ -205,7 +215,8 @@ export class Tlsf {
     if (block.size > size) {
       // The rest: its physical neighbours are the used part and what followed the block, which
       // is not free (free neighbours are always merged), so it merges with nothing.
-      const rest: Block = { offset: block.offset + size, size: block.size - size, free: true, before: block, after: block.after, prevFree: undefined, nextFree: undefined };
+      const rest: Block = { offset: block.offset + size, size: block.size - size, free: true, merged: false, before: block, after: block.after, prevFree: undefined, nextFree: undefined };
+      this.blockCount++;
       if (block.after !== undefined) {
         block.after.before = rest;
       } else {
@@ -216,12 +227,17 @@ export class Tlsf {
       this.link(rest);
     }
     block.free = false;
-    this.used.set(block.offset, block);
+    this.starts.set(block.offset, block);
+    if (this.starts.size > 2 * this.blockCount + 1024) {
+      this.rebuildStarts();
+    }
     return block.offset;
   }
 
   /** Appends physical neighbour `next` (unlinked from its class) to `block`. */
   private absorb(block: Block, next: Block): void {
+    next.merged = true;
+    this.blockCount--;
     block.size += next.size;
     block.after = next.after;
     if (next.after !== undefined) {
@@ -229,6 +245,17 @@ export class Tlsf {
     } else {
       this.last = block;
     }
+  }
+
+  /** A fresh `starts` holding only the used blocks. O(blocks), once per as many allocations. */
+  private rebuildStarts(): void {
+    const starts = new Map<number, Block>();
+    for (let b: Block | undefined = this.first; b !== undefined; b = b.after) {
+      if (!b.free) {
+        starts.set(b.offset, b);
+      }
+    }
+    this.starts = starts;
   }
 
   /** Puts a free block into its class list. */

@@ -25,6 +25,7 @@ import {
 import { describeRelease, lifetimeError, Storage, type ReleaseNote, type TrackedTensor } from './storage.js';
 import { resolveSlice, type SliceSpec } from './slice.js';
 import { formatTensor } from './format.js';
+import { copyBytes } from './bytes.js';
 
 export interface ViewSpec {
   shape: Shape;
@@ -119,7 +120,7 @@ export class Tensor implements TrackedTensor {
     const row = rowStrides(this.shape);
     if (this.view.strides.every((s, i) => s === row[i] || this.shape[i] === 1)) {
       // Row-contiguous: one block copy instead of a strided walk.
-      (out as { set(a: ArrayLike<number | bigint>): void }).set(src.subarray(this.view.offset, this.view.offset + this.size) as ArrayLike<number | bigint>);
+      copyBytes(out, src.subarray(this.view.offset, this.view.offset + this.size));
       return out;
     }
     copyStrided(src, this.view, out, { shape: this.shape, strides: row, offset: 0 });

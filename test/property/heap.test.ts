@@ -12,11 +12,12 @@ import fc from 'fast-check';
 import { HotpathError } from '../../src/index.js';
 import { Heap, PAGE_BYTES, RESERVED_BYTES } from '../../src/runtime/heap.js';
 
-type Op = { kind: 'alloc'; bytes: number } | { kind: 'release'; pick: number };
+type Op = { kind: 'alloc'; bytes: number } | { kind: 'release'; pick: number } | { kind: 'stale'; pick: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 0, max: 1_500_000 })).map((bytes) => ({ kind: 'alloc' as const, bytes })) },
   { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'release' as const, pick })) },
+  { weight: 1, arbitrary: fc.nat().map((pick) => ({ kind: 'stale' as const, pick })) },
 );
 
 const LIMIT = 4 << 20;
@@ -61,12 +62,24 @@ test('TLSF heap against a model: alignment, no overlap, merging, stats, MEMORY o
     fc.property(fc.array(opArb, { minLength: 1, maxLength: 120 }), (ops) => {
       const heap = new Heap({ initialBytes: 0, maximumBytes: LIMIT });
       const live = new Map<number, number>();
+      const released: number[] = [];
       for (const op of ops) {
-        if (op.kind === 'release') {
+        if (op.kind === 'stale') {
+          // Releasing an offset that is not a used block's start (freed, merged away, or inside
+          // a block) is refused and changes nothing.
+          const candidates = [...released.filter((o) => !live.has(o)), ...[...live.keys()].map((o) => o + 64)];
+          if (candidates.length > 0) {
+            const offset = candidates[op.pick % candidates.length]!;
+            if (!live.has(offset)) {
+              assert.throws(() => heap.release(offset), /not allocated/);
+            }
+          }
+        } else if (op.kind === 'release') {
           if (live.size > 0) {
             const offset = [...live.keys()][op.pick % live.size]!;
             heap.release(offset);
             live.delete(offset);
+            released.push(offset);
           }
         } else {
           const rounded = Math.max(64, Math.ceil(op.bytes / 64) * 64);
@@ -103,4 +116,31 @@ test('TLSF heap: a block of the request\'s own size class that fits is found bef
   heap.alloc(PAGE_BYTES - 1088);
   heap.release(a);
   assert.equal(heap.alloc(1088), a);
+});
+
+test('TLSF heap: long churn over many distinct offsets keeps the block index right (it is rebuilt when stale)', () => {
+  const heap = new Heap({ initialBytes: 64 << 20, maximumBytes: 64 << 20 });
+  const live = new Map<number, number>();
+  let s = 1;
+  const next = (): number => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s;
+  };
+  for (let i = 0; i < 20_000; i++) {
+    // Few blocks live at a time, of many sizes: their starts wander over many offsets.
+    if (live.size > 24 || (live.size > 0 && next() % 2 === 0)) {
+      const offset = [...live.keys()][next() % live.size]!;
+      heap.release(offset);
+      live.delete(offset);
+      assert.throws(() => heap.release(offset), /not allocated/);
+    } else {
+      const bytes = 64 * (1 + (next() % 997));
+      live.set(heap.alloc(bytes), bytes);
+    }
+  }
+  checkInvariants(heap, live);
+  for (const offset of live.keys()) {
+    heap.release(offset);
+  }
+  assert.deepEqual(heap.freeList(), [[RESERVED_BYTES, heap.capacityBytes - RESERVED_BYTES]]);
 });

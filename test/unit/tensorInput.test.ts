@@ -45,3 +45,35 @@ test('a value that does not fit the dtype leaves no tensor behind', async () => 
   assert.deepEqual(hp.memory(), { tensors: 0, storages: 0, bytes: 0 });
   await hp.close();
 });
+
+test('tensor() and toArray() copy typed arrays bit-exactly at any byte offset and length (wide copies)', async () => {
+  const hp = await createRuntime({ backends: ['ref'] });
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.nat(16), fc.constantFrom('uint8', 'int16', 'float32', 'float64'), (bytes, skip, dtype) => {
+      const width = { uint8: 1, int16: 2, float32: 4, float64: 8 }[dtype];
+      // A source at a byte offset that is only a multiple of the element width.
+      const count = Math.floor(Math.max(0, bytes.length - skip * width) / width);
+      const buffer = new ArrayBuffer(skip * width + count * width);
+      new Uint8Array(buffer).set(bytes.subarray(0, buffer.byteLength));
+      const Ctor = { uint8: Uint8Array, int16: Int16Array, float32: Float32Array, float64: Float64Array }[dtype];
+      const src = new Ctor(buffer, skip * width, count);
+      const t = hp.tensor(src);
+      const back = t.toArray();
+      const expected = new Uint8Array(buffer, skip * width, count * width);
+      const got = new Uint8Array(back.buffer, back.byteOffset, back.byteLength);
+      assert.deepEqual(Array.from(got), Array.from(expected));
+      t.release();
+    }),
+    { seed: 8, numRuns: 300 },
+  );
+  // NaN payloads survive (a float64 NaN with a payload, as bits).
+  const bits = new BigUint64Array([0x7ff4000000000001n, 0xfff8000000000abcn]);
+  const t = hp.tensor(new Float64Array(bits.buffer));
+  assert.deepEqual(Array.from(new BigUint64Array((t.toArray() as Float64Array).buffer)), Array.from(bits));
+  // Zero-filled storage over reused bytes of any length.
+  const dirty = hp.tensor(new Uint8Array(77).fill(255));
+  dirty.release();
+  assert.ok(Array.from(hp.empty([77], 'uint8').toArray() as Uint8Array).every((v) => v === 0));
+  await hp.close();
+});
