@@ -11,10 +11,10 @@ import { pointer } from './shape.js';
 const OPS = { add: 0, mul: 1, sub: 2, div: 3, max: 4, min: 5, pow: 6 } as const;
 export type BinaryName = keyof typeof OPS;
 
-/** Integer dtypes by the type code of assembly/binaryInt.ts (scalar loops). */
-const INT_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
-/** The ops binaryInt.ts implements; integer div (truncation, x / 0) and pow stay on ref. */
-const INT_OPS: readonly BinaryName[] = ['add', 'mul', 'sub', 'max', 'min'];
+/** Integer dtypes by the type code of assembly/binaryInt.ts and compareInt (scalar loops). */
+export const INT_TYPES: readonly DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
+/** The ops binaryInt.ts implements; integer pow (exact wrapped powers) stays on ref. */
+const INT_OPS: readonly BinaryName[] = ['add', 'mul', 'sub', 'div', 'max', 'min'];
 
 function decline(name: BinaryName, plan: Plan<BinaryParams>, [a, b]: Inputs): true | string {
   const dtype = plan.outputs[0]!.dtype;

@@ -1,8 +1,19 @@
 // add, mul, sub, max and min on integer dtypes, wrapping as C does (wasm integer arithmetic wraps; the store
 // truncates narrow types). Same 4-d strided iteration as binary.ts; scalar loops.
 // type: 0 i8, 1 u8, 2 i16, 3 u16, 4 i32, 5 u32, 6 i64, 7 u64, 8 f64 (rounded as IEEE does).
-// op: 0 add, 1 mul, 2 sub, 4 max, 5 min (the codes of binary.ts).
+// op: 0 add, 1 mul, 2 sub, 3 div, 4 max, 5 min (the codes of binary.ts). div truncates toward
+// zero; x / 0 is 0 and INT_MIN / -1 wraps to INT_MIN (the reference's meaning; wasm would trap).
 import { rowElement } from './rows';
+
+@inline function quotient<T>(x: T, y: T): T {
+  if (y == <T>0) {
+    return <T>0;
+  }
+  if (isSigned<T>() && y == <T>-1) {
+    return <T>(<T>0 - x);
+  }
+  return <T>(x / y);
+}
 
 @inline function rows<T>(
   op: i32,
@@ -19,7 +30,7 @@ import { rowElement } from './rows';
     for (let j = 0; j < d3; j++) {
       const x = load<T>(pa + <usize>(j * a3) * size);
       const y = load<T>(pb + <usize>(j * b3) * size);
-      store<T>(pc + <usize>j * size, op == 0 ? <T>(x + y) : op == 1 ? <T>(x * y) : op == 2 ? <T>(x - y) : op == 4 ? (x > y ? x : y) : (x < y ? x : y));
+      store<T>(pc + <usize>j * size, op == 0 ? <T>(x + y) : op == 1 ? <T>(x * y) : op == 2 ? <T>(x - y) : op == 3 ? quotient<T>(x, y) : op == 4 ? (x > y ? x : y) : (x < y ? x : y));
     }
   }
 }

@@ -61,3 +61,44 @@ export function compareF64(
     }
   }
 }
+
+@inline function compareRows<T>(
+  op: i32,
+  a: usize, a0: i32, a1: i32, a2: i32, a3: i32,
+  b: usize, b0: i32, b1: i32, b2: i32, b3: i32,
+  c: usize, d1: i32, d2: i32, d3: i32,
+  rowStart: i32, rowEnd: i32,
+): void {
+  const size = <usize>sizeof<T>();
+  for (let r = rowStart; r < rowEnd; r++) {
+    const pa = a + rowElement(r, d1, d2, a0, a1, a2) * size;
+    const pb = b + rowElement(r, d1, d2, b0, b1, b2) * size;
+    const pc = c + <usize>r * <usize>d3;
+    for (let j = 0; j < d3; j++) {
+      const x = load<T>(pa + <usize>(j * a3) * size);
+      const y = load<T>(pb + <usize>(j * b3) * size);
+      store<u8>(pc + <usize>j, <u8>(op == 0 ? x == y : op == 1 ? x < y : x > y));
+    }
+  }
+}
+
+// The comparisons on integers and bool (scalar loops): type 0 i8, 1 u8, 2 i16, 3 u16, 4 i32,
+// 5 u32, 6 i64, 7 u64 (bool compares as u8).
+export function compareInt(
+  op: i32, type: i32,
+  a: usize, a0: i32, a1: i32, a2: i32, a3: i32,
+  b: usize, b0: i32, b1: i32, b2: i32, b3: i32,
+  c: usize, d1: i32, d2: i32, d3: i32,
+  rowStart: i32, rowEnd: i32,
+): void {
+  switch (type) {
+    case 0: compareRows<i8>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    case 1: compareRows<u8>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    case 2: compareRows<i16>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    case 3: compareRows<u16>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    case 4: compareRows<i32>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    case 5: compareRows<u32>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    case 6: compareRows<i64>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+    default: compareRows<u64>(op, a, a0, a1, a2, a3, b, b0, b1, b2, b3, c, d1, d2, d3, rowStart, rowEnd); break;
+  }
+}

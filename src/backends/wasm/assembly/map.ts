@@ -146,3 +146,29 @@ export function mapF64(
     }
   }
 }
+
+@inline function clipRows<T>(lo: f64, hi: f64, x: usize, x0: i32, x1: i32, x2: i32, x3: i32, y: usize, d1: i32, d2: i32, d3: i32, rowStart: i32, rowEnd: i32): void {
+  const size = <usize>sizeof<T>();
+  for (let r = rowStart; r < rowEnd; r++) {
+    const px = x + rowElement(r, d1, d2, x0, x1, x2) * size;
+    const py = y + <usize>r * <usize>d3 * size;
+    for (let j = 0; j < d3; j++) {
+      // Every 8- to 32-bit integer is exact in float64; a fractional bound truncates toward zero
+      // on the store, and a bound outside the type wraps, as the reference's typed-array store.
+      const v = Math.min(Math.max(<f64>load<T>(px + <usize>(j * x3) * size), lo), hi);
+      store<T>(py + <usize>j * size, <T>(<i64>v));
+    }
+  }
+}
+
+// clip on 8- to 32-bit integers (scalar): type 0 i8, 1 u8, 2 i16, 3 u16, 4 i32, 5 u32.
+export function clipInt(type: i32, lo: f64, hi: f64, x: usize, x0: i32, x1: i32, x2: i32, x3: i32, y: usize, d1: i32, d2: i32, d3: i32, rowStart: i32, rowEnd: i32): void {
+  switch (type) {
+    case 0: clipRows<i8>(lo, hi, x, x0, x1, x2, x3, y, d1, d2, d3, rowStart, rowEnd); break;
+    case 1: clipRows<u8>(lo, hi, x, x0, x1, x2, x3, y, d1, d2, d3, rowStart, rowEnd); break;
+    case 2: clipRows<i16>(lo, hi, x, x0, x1, x2, x3, y, d1, d2, d3, rowStart, rowEnd); break;
+    case 3: clipRows<u16>(lo, hi, x, x0, x1, x2, x3, y, d1, d2, d3, rowStart, rowEnd); break;
+    case 4: clipRows<i32>(lo, hi, x, x0, x1, x2, x3, y, d1, d2, d3, rowStart, rowEnd); break;
+    default: clipRows<u32>(lo, hi, x, x0, x1, x2, x3, y, d1, d2, d3, rowStart, rowEnd); break;
+  }
+}
