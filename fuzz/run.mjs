@@ -1,6 +1,7 @@
 // `npm run fuzz -- [SECONDS] [--targets a,b] [--model-count N]`: coverage-guided fuzzing of every
 // parser of outside bytes with jazzer.js (libFuzzer), SECONDS per target (default 60), one
-// target after another, then the model-based API fuzz (fuzz/model.ts) when it exists.
+// target after another, then the model-based API fuzz (fuzz/model.ts) when it exists, with N
+// sequences (default 10^6; 0 skips it).
 //
 // The targets and src/ are first compiled to JavaScript (tsconfig.fuzz.json, into .fuzz/build):
 // jazzer.js instruments the ES modules it loads for coverage, and on Node >= 22 modules loaded
@@ -113,7 +114,7 @@ function runTarget(name, seconds, env) {
 
 function runModel(count) {
   const model = path.join(REPO, 'fuzz/model.ts');
-  if (!existsSync(model)) {
+  if (!existsSync(model) || count === 0) {
     return Promise.resolve(undefined);
   }
   return new Promise((resolve) => {
