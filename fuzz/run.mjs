@@ -17,7 +17,7 @@
 // Prints per target: executions, executions per second, inputs accepted, coded rejections by
 // code, other exceptions and hangs; then the totals. Exit 1 when any target had a finding.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,7 @@ function runTarget(name, seconds, env) {
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('close', (code, signal) => {
+      writeFileSync(path.join(work, 'fuzz.log'), log);
       const stat = (key) => Number(new RegExp(`stat::${key}:\\s+(\\d+)`).exec(log)?.[1] ?? NaN);
       const oracle = existsSync(statsFile) ? JSON.parse(readFileSync(statsFile, 'utf8')) : { executions: 0, accepted: 0, rejected: {} };
       const artifact = /Test unit written to (\S+)/.exec(log)?.[1];
@@ -97,7 +98,8 @@ function runTarget(name, seconds, env) {
         name,
         ok: code === 0,
         executions,
-        perSecond: stat('average_exec_per_sec'),
+        // libFuzzer's own figure; its final stats can be missing when it stops on the time limit mid-write.
+        perSecond: Number.isFinite(stat('average_exec_per_sec')) ? stat('average_exec_per_sec') : Math.round(executions / seconds),
         // Coverage counters hit (libFuzzer's cov:), 0 when instrumentation did not reach the code.
         coverage: Number([...log.matchAll(/cov: (\d+)/g)].at(-1)?.[1] ?? 0),
         accepted: oracle.accepted,
