@@ -2,23 +2,27 @@
  * The wasm worker pool: `threads - 1` workers plus the calling thread, all running one module
  * over one shared memory. A job is one export called with a different argument list per thread
  * (usually a row range). Dispatch is a store and an Atomics.notify; the caller runs its own
- * share, then waits on the pending count. Workers start lazily on the first parallel job and
- * are unref'd so they never keep the process alive. A worker whose call throws, that fails to
- * start (or is not ready within 30 s) or that leaves its loop fails the job with BACKEND
- * instead of a hang, and a dead worker is replaced before the next job. One case stays
- * invisible while the caller blocks: a worker terminated from outside mid-call (Node reports
- * that only on the event loop); hotpath itself never does that.
+ * share, then waits until every worker marked the job's generation done.
+ *
+ * Workers start lazily on the first parallel job, under a manager thread (manager.ts) that sees
+ * any of them exit at once, and never keep the process alive. Every wait of the caller is
+ * bounded (POLL_MS) and followed by checks: a worker whose call threw fails the job with
+ * BACKEND; a worker that died (crash, process.exit, terminated from outside), a manager that
+ * stopped beating or a worker that never started fails it with BACKEND too, after every worker
+ * of that epoch is confirmed stopped, so no row is written after the call returns. A call
+ * returns normally only when every worker is done. Each start is a fresh epoch with fresh
+ * shared words: a worker of an earlier epoch can never see or count down a later job.
  */
-import { Worker } from 'node:worker_threads';
 import { fail } from '../../errors.js';
-import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, STATE, type WorkerInit } from './protocol.js';
-
-/** How long the caller sleeps between liveness checks while workers run (ms). */
-const POLL_MS = 50;
-/** A worker not ready this long after its start fails the call (ms). */
-const START_DEADLINE_MS = 30_000;
+import { Epoch } from './epoch.js';
+import { ARGS_PER_WORKER } from './protocol.js';
 
 export type Export = (...args: number[]) => number | void;
+
+export interface PoolOptions {
+  /** Worker script (tests wrap the real one); default worker.js next to this file. */
+  readonly entry?: URL;
+}
 
 export class Pool {
   readonly threads: number;
@@ -26,28 +30,25 @@ export class Pool {
   private readonly memory: WebAssembly.Memory;
   private readonly names: readonly string[];
   private readonly local: Readonly<Record<string, Export>>;
-  private readonly control = new SharedArrayBuffer(CONTROL_WORDS * 4);
-  private readonly words = new Int32Array(this.control);
-  private readonly argBuffer: SharedArrayBuffer;
-  private readonly args: Float64Array;
-  private readonly stateBuffer: SharedArrayBuffer;
-  private readonly states: Int32Array;
-  private workers: Worker[] = [];
-  private startedAt = 0;
+  private readonly entry: URL;
+  /** How many times the workers were started (a fresh epoch after each death). */
+  starts = 0;
+  private epoch: Epoch | null = null;
+  /** Retired epochs whose workers were not yet confirmed stopped: no fresh epoch starts until they are. */
+  private unconfirmed: Epoch[] = [];
+  /** Managers being terminated (close() waits for them). */
+  private ending: Promise<number>[] = [];
   /** The most threads one job used since resetUsage(): what a kernel call really split into. */
   private used = 0;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, names: readonly string[]) {
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, names: readonly string[], options: PoolOptions = {}) {
     this.module = module;
     this.memory = memory;
     this.threads = threads;
     this.names = names;
     const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } });
     this.local = instance.exports as Record<string, Export>;
-    this.argBuffer = new SharedArrayBuffer(Math.max(1, threads - 1) * ARGS_PER_WORKER * 8);
-    this.args = new Float64Array(this.argBuffer);
-    this.stateBuffer = new SharedArrayBuffer(Math.max(1, threads - 1) * 4);
-    this.states = new Int32Array(this.stateBuffer);
+    this.entry = options.entry ?? (import.meta.url.endsWith('.ts') ? new URL('./worker.mjs', import.meta.url) : new URL('./worker.js', import.meta.url));
   }
 
   /** An export run on the calling thread only (small calls, setup). */
@@ -69,7 +70,7 @@ export class Pool {
   /**
    * Runs `name` once per thread with `argsOf(t)` (null = nothing for that thread), thread 0
    * being the caller. Returns when every thread is done.
-   * @throws BACKEND when a worker's call threw or a worker died
+   * @throws BACKEND when a worker's call threw, a worker died or the pool could not start
    */
   parallel(name: string, argsOf: (thread: number) => readonly number[] | null): void {
     const own = argsOf(0);
@@ -86,23 +87,17 @@ export class Pool {
     if (fn < 0 || others.some((list) => list !== null && list.length > ARGS_PER_WORKER - 2)) {
       throw new Error(`internal: ${name} is not a pool export or has more than ${ARGS_PER_WORKER - 2} arguments`);
     }
-    this.start();
-    let busy = 0;
-    for (let w = 0; w < this.workers.length; w++) {
-      const list = others[w]!;
+    const epoch = this.ready(name);
+    others.forEach((list, w) => {
       const slot = w * ARGS_PER_WORKER;
-      this.args[slot] = fn;
-      this.args[slot + 1] = list === null ? -1 : list.length;
+      epoch.args[slot] = fn;
+      epoch.args[slot + 1] = list === null ? -1 : list.length;
       if (list !== null) {
-        this.args.set(list, slot + 2);
-        busy++;
+        epoch.args.set(list, slot + 2);
       }
-    }
-    Atomics.store(this.words, CONTROL.failedWorker, 0);
-    // Every worker wakes for every generation; idle ones just count down.
-    Atomics.store(this.words, CONTROL.pending, this.workers.length);
-    Atomics.add(this.words, CONTROL.generation, 1);
-    Atomics.notify(this.words, CONTROL.generation);
+    });
+    // Every worker wakes for every generation and marks it done; idle ones only mark it.
+    epoch.post();
     let ownError: unknown;
     try {
       if (own !== null) {
@@ -111,89 +106,93 @@ export class Pool {
     } catch (error) {
       ownError = error;
     }
-    this.waitForWorkers(name);
+    this.waitFor(epoch, name);
     if (ownError !== undefined) {
       throw ownError;
     }
-    const failed = Atomics.load(this.words, CONTROL.failedWorker);
-    if (failed !== 0 && busy > 0) {
+    const failed = epoch.failedWorker();
+    if (failed !== 0) {
       fail({ code: 'BACKEND', kernel: name, problem: `wasm worker ${failed} failed while running the call`, expected: 'every worker to finish', received: 'an exception in the worker', hint: 'rerun with require: "ref" and report the inputs' });
     }
   }
 
-  /** Stops and forgets every worker. */
+  /** Stops every worker and waits for their threads to end. */
   async close(): Promise<void> {
-    Atomics.store(this.words, CONTROL.stop, 1);
-    Atomics.add(this.words, CONTROL.generation, 1);
-    Atomics.notify(this.words, CONTROL.generation);
-    const workers = this.workers;
-    this.workers = [];
-    await Promise.all(workers.map((w) => w.terminate()));
-    Atomics.store(this.words, CONTROL.stop, 0);
-    this.states.fill(STATE.starting);
+    const epochs = [...this.unconfirmed, ...(this.epoch === null ? [] : [this.epoch])];
+    this.epoch = null;
+    this.unconfirmed = [];
+    const ending = [...this.ending, ...epochs.map((e) => e.terminate())];
+    this.ending = [];
+    await Promise.all(ending);
   }
 
-  private waitForWorkers(name: string): void {
+  /** Asks the pool's manager to terminate worker `index` (0-based), as a crash would (tests). */
+  terminateWorker(index: number): void {
+    this.epoch?.terminateWorker(index);
+  }
+
+  /** Each worker's state in the current epoch (empty before the first parallel call). */
+  workerStates(): ('starting' | 'ready' | 'gone')[] {
+    return this.epoch?.workerStates() ?? [];
+  }
+
+  /** Waits, in bounded sleeps with a liveness check after each, until every worker is done. */
+  private waitFor(epoch: Epoch, name: string): void {
     for (;;) {
-      const pending = Atomics.load(this.words, CONTROL.pending);
+      const seen = epoch.signal();
+      const pending = epoch.pending();
       if (pending === 0) {
         return;
       }
-      Atomics.wait(this.words, CONTROL.pending, pending, POLL_MS);
-      if (Atomics.load(this.words, CONTROL.pending) === 0) {
-        return;
-      }
-      // A worker that is gone can no longer count down: fail instead of waiting forever.
-      const dead = this.deadWorker();
-      const late = dead < 0 && performance.now() - this.startedAt > START_DEADLINE_MS ? this.states.findIndex((v, i) => i < this.workers.length && v === STATE.starting) : -1;
-      if (dead >= 0 || late >= 0) {
-        this.discard();
+      const problem = typeof pending === 'string' ? `the pool's count broke: ${pending}` : epoch.problem();
+      if (problem !== null) {
+        const stopped = this.retire(epoch);
         fail({
           code: 'BACKEND',
           kernel: name,
-          problem: dead >= 0 ? `wasm worker ${dead + 1} died during the call` : `wasm worker ${late + 1} did not start within ${START_DEADLINE_MS / 1000} s`,
-          expected: 'a live worker pool',
-          received: dead >= 0 ? 'a worker thread that exited' : 'a worker still starting',
+          problem: `${problem} during the call`,
+          expected: 'every wasm worker to finish its share',
+          received: stopped ? 'a pool that can no longer finish the call (its workers are stopped)' : 'a pool whose workers did not confirm they stopped within 10 s',
           hint: 'the pool is restarted on the next call; rerun it',
         });
       }
+      epoch.sleep(seen);
     }
   }
 
-  /** Index of a worker that failed to start or left its loop, or -1. */
-  private deadWorker(): number {
-    return this.workers.findIndex((w, i) => w.threadId === -1 || Atomics.load(this.states, i) === STATE.gone);
-  }
-
-  private discard(): void {
-    const workers = this.workers;
-    this.workers = [];
-    workers.forEach((w) => void w.terminate());
-  }
-
-  private start(): void {
-    if (this.workers.length > 0 && this.deadWorker() < 0) {
-      return;
+  /** Stops an epoch's workers (confirmed, bounded); the manager thread ends in the background. */
+  private retire(epoch: Epoch): boolean {
+    if (this.epoch === epoch) {
+      this.epoch = null;
     }
-    // First start, or a worker died between calls: start a fresh pool.
-    this.discard();
-    Atomics.store(this.words, CONTROL.generation, 0);
-    this.states.fill(STATE.starting);
-    this.startedAt = performance.now();
-    const entry = import.meta.url.endsWith('.ts') ? new URL('./worker.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+    const stopped = epoch.retire();
+    if (stopped) {
+      this.ending.push(epoch.terminate());
+    } else {
+      this.unconfirmed.push(epoch);
+    }
+    return stopped;
+  }
+
+  /** The live epoch, or a fresh one once every earlier worker is confirmed stopped. */
+  private ready(name: string): Epoch {
+    if (this.epoch !== null && this.epoch.problem() === null) {
+      return this.epoch;
+    }
+    if (this.epoch !== null) {
+      // A worker died between calls: it finished its last job, so its epoch only has to stop.
+      this.retire(this.epoch);
+    }
+    this.unconfirmed = this.unconfirmed.filter((e) => !e.confirmStopped());
+    if (this.unconfirmed.length > 0) {
+      fail({ code: 'BACKEND', kernel: name, problem: 'the workers of the previous wasm pool have not stopped', expected: 'every earlier worker confirmed gone before a fresh pool starts', received: `${this.unconfirmed.length} pool(s) still running`, hint: 'close the runtime and create a new one, or use require: "ref"' });
+    }
     try {
-      for (let index = 0; index < this.threads - 1; index++) {
-        const init: WorkerInit = { module: this.module, memory: this.memory, control: this.control, args: this.argBuffer, states: this.stateBuffer, index, names: this.names };
-        const worker = new Worker(entry, { workerData: init });
-        worker.unref();
-        // Failures surface through the state words; keep them off the console.
-        worker.on('error', () => undefined);
-        this.workers.push(worker);
-      }
+      this.epoch = new Epoch({ module: this.module, memory: this.memory, names: this.names, count: this.threads - 1, entry: this.entry });
+      this.starts++;
     } catch (error) {
-      // All workers or none: a partial pool would leave rows of the output unwritten.
-      this.discard();
       fail({ code: 'BACKEND', kernel: 'wasm', problem: 'could not start the worker pool', expected: `${this.threads - 1} worker threads`, received: error instanceof Error ? error.message : String(error), hint: 'use threads: 1, or require: "ref"' });
     }
+    return this.epoch;
   }
 }

@@ -1,36 +1,65 @@
 /**
- * The wasm pool's shared control block. Int32 words: a job generation counter (workers wait on
- * it), the count of workers still running the current job (the caller waits on it), a stop
- * flag, and the index + 1 of a worker whose call threw. Each worker has ARGS_PER_WORKER float64
- * argument slots: [function index, argument count (-1 = no work this round), arguments...].
+ * The wasm pool's shared words. Every start of the pool (an epoch) gets fresh buffers, so a
+ * worker of an earlier epoch can never see, run or count a later epoch's job.
+ *
+ * Control (Int32): the job generation (workers wait on it; it only grows within an epoch), a
+ * stop flag, the index + 1 of a worker whose call threw, a signal word (bumped and notified
+ * whenever a worker finishes a job, becomes ready or goes; the caller waits on it), and the
+ * manager's heartbeat. Per worker: a state word (STATE), a done word (the last generation it
+ * finished: always the current one or the one before) and ARGS_PER_WORKER float64 argument
+ * slots: [function index, argument count (-1 = no work this round), arguments...].
  */
 export const CONTROL = {
   generation: 0,
-  pending: 1,
-  stop: 2,
-  failedWorker: 3,
+  stop: 1,
+  failedWorker: 2,
+  signal: 3,
+  heartbeat: 4,
 } as const;
 
-export const CONTROL_WORDS = 4;
+export const CONTROL_WORDS = 5;
 
-/** Per-worker state words (a separate Int32Array, one per worker). */
+/** Per-worker state words. */
 export const STATE = {
   starting: 0,
   ready: 1,
-  /** The worker failed to start or left its loop; it will never count down again. */
+  /** The worker failed to start, left its loop or its thread exited: it never runs again. */
   gone: 2,
 } as const;
+
 export const ARGS_PER_WORKER = 32;
 
-export interface WorkerInit {
-  readonly module: WebAssembly.Module;
-  readonly memory: WebAssembly.Memory;
+/** The manager bumps the heartbeat this often (ms). */
+export const HEARTBEAT_MS = 100;
+
+/** One epoch's shared buffers. */
+export interface EpochBuffers {
   readonly control: SharedArrayBuffer;
   readonly args: SharedArrayBuffer;
   /** One state word per worker (STATE). */
   readonly states: SharedArrayBuffer;
+  /** One done word per worker: the last generation it finished. */
+  readonly done: SharedArrayBuffer;
+}
+
+export interface WorkerInit extends EpochBuffers {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
   /** This worker's slot. */
   readonly index: number;
   /** Export names by function index. */
   readonly names: readonly string[];
 }
+
+/** What the manager thread gets: everything its workers get, how many, and their script. */
+export interface ManagerInit extends Omit<WorkerInit, 'index'> {
+  readonly count: number;
+  /** URL of the worker script. */
+  readonly entry: string;
+}
+
+/**
+ * Messages to the manager: stop every worker (the pool retires this epoch), or terminate one
+ * from outside, as a crash would (tests use it to kill a worker mid-call).
+ */
+export type ManagerMessage = { readonly type: 'stop' } | { readonly type: 'terminate'; readonly index: number };

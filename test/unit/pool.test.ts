@@ -1,0 +1,117 @@
+/**
+ * The wasm pool under worker deaths (issue 8, sections 2 and 2b): workers terminated from
+ * outside between and during calls, and workers that call process.exit mid-call. Every call
+ * either returns with every row written or fails with BACKEND, and the call after it is right.
+ * Before the fix, a worker terminated from outside hung the caller (the pool only learnt of the
+ * exit on the event loop, which the blocked caller never turned), and a pool restarted after a
+ * death reset the shared generation word while the old workers could still wake on it and
+ * count down the new job (pending -1: a hang; or a return before the rows were written).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HotpathError } from '../../src/index.js';
+import { loadModule } from '../../src/backends/wasm/module.js';
+import { Pool } from '../../src/backends/wasm/pool.js';
+import { rowRange } from '../../src/backends/wasm/shape.js';
+import { Heap } from '../../src/runtime/heap.js';
+
+const THREADS = 3;
+const ROWS = 1200;
+const COLS = 2048;
+
+/** A pool adding x to itself (y = 2x) over ROWS x COLS, one row range per thread. */
+function setup(entry?: URL) {
+  const heap = new Heap();
+  const flag = heap.alloc(64);
+  new Int32Array(heap.memory.buffer, flag, 2).fill(0);
+  process.env.HOTPATH_TEST_EXIT_FLAG = String(flag);
+  const pool = new Pool(loadModule().module, heap.memory, THREADS, ['add'], entry === undefined ? {} : { entry });
+  const x = heap.alloc(ROWS * COLS * 4);
+  const y = heap.alloc(ROWS * COLS * 4);
+  const xs = new Float32Array(heap.memory.buffer, x, ROWS * COLS);
+  for (let i = 0; i < xs.length; i++) {
+    xs[i] = (i % 1000) - 500.25;
+  }
+  const expected = Float32Array.from(xs, (v) => v + v);
+  const args = (t: number): number[] | null => {
+    const range = rowRange(ROWS, THREADS, t);
+    return range === null ? null : [x, 0, 0, COLS, 1, x, 0, 0, COLS, 1, y, 1, ROWS, COLS, ...range];
+  };
+  /** Runs the job on a NaN-filled output: 'ok' with every element right, or the BACKEND error. */
+  const run = (): 'ok' | HotpathError => {
+    const ys = new Float32Array(heap.memory.buffer, y, ROWS * COLS);
+    ys.fill(NaN);
+    try {
+      pool.parallel('add', args);
+    } catch (error) {
+      assert.ok(error instanceof HotpathError && error.code === 'BACKEND', `a failed call throws BACKEND, got ${String(error)}`);
+      return error;
+    }
+    const wrong = ys.findIndex((v, i) => v !== expected[i]);
+    assert.equal(wrong, -1, `a call returned with element ${wrong} (row ${Math.floor(wrong / COLS)}) unwritten or wrong`);
+    return 'ok';
+  };
+  const flagWords = new Int32Array(heap.memory.buffer, flag, 2);
+  return { pool, run, flagWords };
+}
+
+/** Blocks this thread (no event loop turn) until `done()` or 20 s. */
+function blockUntil(done: () => boolean): void {
+  const word = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = performance.now() + 20_000;
+  while (!done() && performance.now() < deadline) {
+    Atomics.wait(word, 0, 0, 5);
+  }
+  assert.ok(done(), 'condition not reached within 20 s');
+}
+
+test('a worker terminated from outside between calls, unseen by the event loop: the next call restarts the pool and is right', { timeout: 120_000 }, async () => {
+  const { pool, run } = setup();
+  assert.equal(run(), 'ok');
+  for (let round = 0; round < 5; round++) {
+    pool.terminateWorker(round % 2);
+    // The caller never yields, as a synchronous program would not.
+    blockUntil(() => pool.workerStates()[round % 2] === 'gone');
+    assert.equal(run(), 'ok', `round ${round}`);
+  }
+  await pool.close();
+});
+
+test('workers terminated from outside during calls, many times: each call fails with BACKEND or returns complete, and the next call is right', { timeout: 120_000 }, async (t) => {
+  const { pool, run } = setup();
+  assert.equal(run(), 'ok');
+  let failed = 0;
+  const rounds = 16;
+  for (let round = 0; round < rounds; round++) {
+    const victim = round % 2;
+    const starts = pool.starts;
+    // The manager thread terminates the worker while this thread runs its own share or waits.
+    pool.terminateWorker(victim);
+    const outcome = run();
+    if (outcome === 'ok') {
+      // The kill landed before the call (which then ran on a fresh pool) or lands after it:
+      // let it land, so that the next call is not the one it hits.
+      blockUntil(() => pool.starts !== starts || pool.workerStates()[victim] === 'gone');
+    } else {
+      failed++;
+    }
+    assert.equal(run(), 'ok', `the call after round ${round}`);
+  }
+  t.diagnostic(`${failed} of ${rounds} calls were hit by the kill mid-call (BACKEND); the others finished first`);
+  await pool.close();
+});
+
+test('a worker that calls process.exit mid-call (before, during or after writing its rows) fails the call with BACKEND; the next call is right', { timeout: 120_000 }, async () => {
+  const { pool, run, flagWords } = setup(new URL('./poolExitWorker.mjs', import.meta.url));
+  assert.equal(run(), 'ok');
+  for (let round = 0; round < 12; round++) {
+    const victim = round % (THREADS - 1);
+    flagWords[1] = round % 3;
+    Atomics.store(flagWords, 0, victim + 1);
+    const outcome = run();
+    assert.ok(outcome instanceof HotpathError, `round ${round}: the call must fail, the worker exited before marking its share done`);
+    assert.match(outcome.message, new RegExp(`wasm worker ${victim + 1} died`));
+    assert.equal(run(), 'ok', `the call after round ${round}`);
+  }
+  await pool.close();
+});
