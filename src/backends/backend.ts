@@ -38,8 +38,10 @@ export interface LayoutDecline {
 }
 
 export interface BackendContext {
-  /** Worker threads the user allows (runtime option `threads`). */
+  /** Worker threads the user allows (runtime option `threads`, at most the machine's parallelism). */
   readonly threads: number;
+  /** Why `threads` is lower than the user asked, for the backend's note (doctor shows it). */
+  readonly threadsNote?: string;
   /** The runtime's CPU heap: one shared WebAssembly.Memory holding every CPU tensor. */
   readonly heap: Heap;
   /** Work below which a parallel backend stays on the calling thread (runtime option). */

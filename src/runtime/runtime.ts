@@ -22,6 +22,7 @@ import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type Iterate
 import { ShapeRuntime } from './shapeOps.js';
 import { Heap } from './heap.js';
 import { describeValue, optionsOf } from './args.js';
+import { threadsOf } from './threads.js';
 import type { PassedOver } from './dispatch.js';
 
 export interface RuntimeOptions {
@@ -31,7 +32,10 @@ export interface RuntimeOptions {
   readonly require?: string;
   /** Check results against ref: true for every call, or a sampling rate in (0, 1]. */
   readonly verify?: boolean | number;
-  /** Worker threads for parallel backends. Default: the machine's available parallelism. */
+  /**
+   * Worker threads for parallel backends: 1 to 256 (ARGUMENT otherwise). Default, and at most:
+   * the machine's available parallelism (a larger count is lowered, and doctor says so).
+   */
   readonly threads?: number;
   /** Upper bound of the CPU heap in bytes (default and maximum 4 GiB). */
   readonly heapBytes?: number;
@@ -64,10 +68,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid backends', expected: "an array of backend names or factories, e.g. ['wasm', 'ref']", received: String(options.backends) });
   }
   const verifyRate = verifyRateOf(options.verify);
-  const threads = options.threads ?? (await import('node:os')).availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) {
-    fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid threads', expected: 'a positive integer', received: String(options.threads) });
-  }
+  const { threads, threadsNote } = threadsOf(options.threads, (await import('node:os')).availableParallelism());
   if (options.heapBytes !== undefined && !(Number.isSafeInteger(options.heapBytes) && options.heapBytes > 0)) {
     fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid heapBytes', expected: 'a positive integer number of bytes', received: String(options.heapBytes) });
   }
@@ -82,7 +83,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const unavailable: PassedOver[] = [];
   for (const factory of factories) {
     try {
-      backends.push(await factory.create({ threads, heap, parallelThreshold }));
+      backends.push(await factory.create({ threads, heap, parallelThreshold, ...(threadsNote === undefined ? {} : { threadsNote }) }));
     } catch (error) {
       unavailable.push({ backend: factory.name, reason: error instanceof Error ? error.message : String(error) });
     }

@@ -131,13 +131,13 @@ function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
 
 export const wasmBackend: BackendFactory = {
   name: 'wasm',
-  async create({ threads, heap, parallelThreshold }) {
+  async create({ threads, threadsNote, heap, parallelThreshold }) {
     const loaded = loadModule();
     const pool = new Pool(loaded.module, heap.memory, threads, EXPORTS);
     const ctx = new WasmContext(pool, heap, parallelThreshold);
     const backend: Backend = {
       name: 'wasm',
-      info: { threads, simd: loaded.simd, note: loaded.reason },
+      info: { threads, simd: loaded.simd, note: threadsNote === undefined ? loaded.reason : `${loaded.reason}; ${threadsNote}` },
       supports(kernel, plan, inputs) {
         const impl = implOf(kernel);
         return impl === undefined ? `wasm has no ${kernel.name} kernel yet` : impl.supports(plan, inputs);
