@@ -172,3 +172,39 @@ eachRuntime(RUNTIMES, 'bad input gives coded errors', (hp) => {
   assertCode(() => hp.pairwiseDistances(x, hp.tensor(Float64Array.from(centred(6, 13)), [2, 3])), 'DTYPE', 'different dtypes');
   assertCode(() => hp.pairwiseDistances(hp.tensor(Int32Array.from([1, 2, 3]), [1, 3]), hp.tensor(Int32Array.from([1, 2, 3]), [1, 3])), 'DTYPE', 'int32');
 });
+
+test('wasm: Euclidean distances whose squares overflow float32 stay finite, squared ones overflow as on ref, and cosine of a zero row is 1 against NaN / Infinity rows (issue 8)', async () => {
+  // verify: true runs ref beside wasm and throws MISMATCH beyond the declared tolerance.
+  const hp = await createRuntime({ backends: ['wasm', 'ref'], require: 'wasm', threads: 2, parallelThreshold: 0, verify: true });
+  // d = 4: the fused GEMM epilogue (full 4x8 tiles and edge tiles); d = 300: the unfused finish.
+  for (const [n, m, d, scale] of [[9, 11, 4, 1e37], [5, 6, 300, 1e36]] as const) {
+    const x = uniformValues(n * d, 11).map((v) => Math.fround(v * scale));
+    const y = uniformValues(m * d, 12).map((v) => Math.fround(v * scale * 0.5));
+    const sums = Array.from({ length: n * m }, (_, e) => {
+      let sum = 0;
+      for (let p = 0; p < d; p++) {
+        sum += (x[Math.floor(e / m) * d + p]! - y[(e % m) * d + p]!) ** 2;
+      }
+      return sum;
+    });
+    hp.scope(() => {
+      const [tx, ty] = [hp.tensor(Float32Array.from(x), [n, d]), hp.tensor(Float32Array.from(y), [m, d])];
+      const euclidean = Array.from(hp.pairwiseDistances(tx, ty, { metric: 'euclidean' }).toArray() as Float32Array);
+      euclidean.forEach((v, e) => {
+        const expected = Math.sqrt(sums[e]!);
+        assert.ok(Math.abs(v - expected) <= 1e-6 * expected, `d=${d} euclidean entry ${e}: ${v}, expected ${expected}`);
+      });
+      const squared = Array.from(hp.pairwiseDistances(tx, ty, { metric: 'sqeuclidean' }).toArray() as Float32Array);
+      assert.deepEqual(squared, sums.map((s) => Math.fround(s)), `d=${d} sqeuclidean: Infinity where float32 overflows`);
+    });
+  }
+  const x = hp.tensor([0, 0, 0, 0, 1, 2, 3, 4], [2, 4]);
+  const y = hp.tensor([NaN, 1, 1, 1, Infinity, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, -Infinity, NaN, 0, 0], [5, 4]);
+  const cosine = Array.from(hp.pairwiseDistances(x, y, { metric: 'cosine' }).toArray() as Float32Array);
+  // scikit-learn: a zero row normalizes to zero, so its similarity to anything is 0 (distance 1);
+  // otherwise NaN / Infinity make the similarity NaN.
+  assert.deepEqual(cosine.map((v, e) => (e === 8 ? 'ordinary' : v)), [1, 1, 1, 1, 1, NaN, NaN, 1, 'ordinary', NaN]);
+  assert.ok(Math.abs(cosine[8]! - (1 - 10 / (Math.sqrt(30) * 2))) < 1e-6, `cosine of [1,2,3,4] and [1,1,1,1]: ${cosine[8]}`);
+  assert.equal(hp.stats().kernels.pairwiseDistances?.verified, 5);
+  await hp.close();
+});

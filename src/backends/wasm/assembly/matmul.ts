@@ -134,7 +134,8 @@ const SMALL: f32 = 8.673617379884035e-19; // 2^-60
 
 @inline function finishStore(dst: usize, v: v128, ny: v128, nx: usize, sqrtMode: bool, epi: usize, i: i32, j: i32): void {
   const s = f32x4.mul(f32x4.add(v128.load32_splat(nx), ny), f32x4.splat(0.5));
-  const ok = v128.and(f32x4.ge(v, s), f32x4.ge(v, f32x4.splat(SMALL)));
+  // Not finite (an overflow on the way): recomputed too, as the float64 sum may still fit.
+  const ok = v128.and(v128.and(f32x4.ge(v, s), f32x4.ge(v, f32x4.splat(SMALL))), f32x4.lt(v, f32x4.splat(<f32>Infinity)));
   v128.store(dst, sqrtMode ? v128.bitselect(f32x4.sqrt(v), v, ok) : v);
   if (!i32x4.all_true(ok)) {
     listLanes(ok, epi, i, j);
@@ -171,7 +172,7 @@ function listLanes(ok: v128, epi: usize, i: i32, j: i32): void {
 function finishOne(dst: usize, v: f32, epi: usize, i: i32, j: i32): void {
   const nx = <usize>load<i32>(epi);
   const ny = <usize>load<i32>(epi, 4);
-  const ok = v >= (load<f32>(nx + (<usize>i << 2)) + load<f32>(ny + (<usize>j << 2))) * 0.5 && v >= SMALL;
+  const ok = v >= (load<f32>(nx + (<usize>i << 2)) + load<f32>(ny + (<usize>j << 2))) * 0.5 && v >= SMALL && v < <f32>Infinity;
   store<f32>(dst, ok && load<i32>(epi, 8) == 1 ? Mathf.sqrt(v) : v);
   if (!ok) {
     listOne(epi, i, j);

@@ -11,8 +11,9 @@
 // side 0 (x): [x - mu, |x - mu|^2, 1]; side 1 (y): [-2 (y - mu), 1, |y - mu|^2], so that one
 // GEMM of the two gives |x - mu|^2 + |y - mu|^2 - 2 (x - mu).(y - mu) = |x - y|^2. Centring on
 // mu (a mean of the points) keeps points far from the origin from cancelling: x - mu is exact
-// for points near mu. Side 2 (cosine): [x / |x|, 0, 0] (a zero row stays zero). norms[r] gets
-// the float32 squared norm (side 0 and 1).
+// for points near mu. Side 2 (cosine): [x / |x|, 0, 0] (a zero row stays zero), and norms[r]
+// is 0 for a zero row, else 1 (distanceFinish gives such pairs 1, as ref). norms[r] gets the
+// float32 squared norm for side 0 and 1.
 export function distancePack(
   src: usize, rs: i32, cs: i32, d: i32, mu: usize,
   dst: usize, ld: i32, norms: usize, side: i32, rowStart: i32, rowEnd: i32,
@@ -53,6 +54,7 @@ export function distancePack(
       }
       store<f32>(tail, 0);
       store<f32>(tail, 0, 4);
+      store<f32>(norms + (<usize>r << 2), norm == 0 ? 0 : 1);
       continue;
     }
     store<f32>(norms + (<usize>r << 2), <f32>norm);
@@ -80,7 +82,9 @@ const SMALL: f32 = 8.673617379884035e-19; // 2^-60
 // mode 0: squared Euclidean, 1: Euclidean, 2: cosine (out holds x.y of unit rows).
 // For 0 and 1: where D < (|x|^2 + |y|^2) / 2 the GEMM's rounding (about (d + 2) eps times that
 // sum) could be a large part of D, so D is recomputed directly; elsewhere its relative error
-// stays below about 4 (d + 2) eps. NaN fails the test and is recomputed (giving ref's NaN).
+// stays below about 4 (d + 2) eps. NaN and Infinity fail the test and are recomputed (giving
+// ref's NaN, or a finite Euclidean distance whose square overflowed float32). For 2: a pair
+// with a zero row is 1 whatever the other row holds (NaN, Infinity), as on ref.
 export function distanceFinish(
   out: usize, m: i32, mode: i32, nx: usize, ny: usize,
   x: usize, xrs: i32, xcs: i32, y: usize, yrs: i32, ycs: i32, d: i32,
@@ -91,17 +95,21 @@ export function distanceFinish(
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
   const two = f32x4.splat(2);
+  const inf = f32x4.splat(<f32>Infinity);
   for (let r = rowStart; r < rowEnd; r++) {
     const row = out + (<usize>r * <usize>m << 2);
     if (mode == 2) {
+      const zeroRow = load<f32>(nx + (<usize>r << 2)) == 0;
       let j = 0;
       for (; j + 4 <= m; j += 4) {
         const q = row + (<usize>j << 2);
-        v128.store(q, f32x4.min(f32x4.max(f32x4.sub(one, v128.load(q)), zero), two));
+        const v = f32x4.min(f32x4.max(f32x4.sub(one, v128.load(q)), zero), two);
+        const zeroPair = zeroRow ? i32x4.splat(-1) : f32x4.eq(v128.load(ny + (<usize>j << 2)), zero);
+        v128.store(q, v128.bitselect(one, v, zeroPair));
       }
       for (; j < m; j++) {
         const q = row + (<usize>j << 2);
-        store<f32>(q, min<f32>(max<f32>(1 - load<f32>(q), 0), 2));
+        store<f32>(q, zeroRow || load<f32>(ny + (<usize>j << 2)) == 0 ? 1 : min<f32>(max<f32>(1 - load<f32>(q), 0), 2));
       }
       continue;
     }
@@ -112,7 +120,7 @@ export function distanceFinish(
       const q = row + (<usize>j << 2);
       const v = v128.load(q);
       const s = f32x4.mul(f32x4.add(vnr, v128.load(ny + (<usize>j << 2))), half);
-      if (i32x4.all_true(v128.and(f32x4.ge(v, s), f32x4.ge(v, small)))) {
+      if (i32x4.all_true(v128.and(v128.and(f32x4.ge(v, s), f32x4.ge(v, small)), f32x4.lt(v, inf)))) {
         v128.store(q, mode == 1 ? f32x4.sqrt(v) : v);
         continue;
       }
@@ -128,7 +136,7 @@ export function distanceFinish(
 
 @inline function finishOne(q: usize, nr: f32, pny: usize, mode: i32, x: usize, xrs: i32, xcs: i32, y: usize, yrs: i32, ycs: i32, d: i32, r: i32, j: i32): void {
   const v = load<f32>(q);
-  if (v >= (nr + load<f32>(pny)) * 0.5 && v >= SMALL) {
+  if (v >= (nr + load<f32>(pny)) * 0.5 && v >= SMALL && v < <f32>Infinity) {
     store<f32>(q, mode == 1 ? Mathf.sqrt(v) : v);
   } else {
     store<f32>(q, direct(x, xrs, xcs, y, yrs, ycs, d, r, j, mode));
