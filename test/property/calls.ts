@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { DType } from '../../src/tensor/dtype.js';
+import { denseGeometry, layoutCaseOf } from '../../src/testing/layoutCase.js';
 import {
   axesArb,
   axisArb,
@@ -96,6 +97,44 @@ const lloydCall = fc
     const w = weighted ? caseArb([n], dtype, { maxAbs: 1e6, tiny: false }) : fc.constant(undefined);
     return fc.tuple(arb([n, d]), arb([k, d]), w).map(([x, c, ww]) => call('lloyd', [x, c, ww]));
   });
+
+/**
+ * hamerly: a lloyd call plus hints. Labels are any centroid; bounds are either unknown
+ * ([Infinity, 0], always valid) or valid bounds computed here in float64 from the points'
+ * values and loosened by a random factor, so that some points are proven and skipped and
+ * others recomputed; drift is any non-negative number (the centroids did not move, so every
+ * drift is an upper bound of their movement). Hints are row-major.
+ */
+const hamerlyCall = lloydCall.chain((c) => {
+  const [x, centroids, weights] = c.inputs as [LayoutCase, LayoutCase, LayoutCase | undefined];
+  const [n, d] = x.shape as [number, number];
+  const k = centroids.shape[0]!;
+  const distance = (i: number, j: number): number => {
+    let sum = 0;
+    for (let p = 0; p < d; p++) {
+      sum += (x.values[i * d + p]! - centroids.values[j * d + p]!) ** 2;
+    }
+    return Math.sqrt(sum);
+  };
+  const point = fc.record({ label: fc.integer({ min: 0, max: k - 1 }), known: fc.boolean(), slack: fc.constantFrom(1e-6, 0.01, 0.5, 2) });
+  return fc
+    .tuple(fc.array(point, { minLength: n, maxLength: n }), fc.array(fc.constantFrom(0, 1e-3, 1, 1e6), { minLength: k, maxLength: k }))
+    .map(([points, drift]) => {
+      const bounds = points.flatMap(({ label, known, slack }, i) => {
+        if (!known) {
+          return [Infinity, 0];
+        }
+        let lower = Infinity;
+        for (let j = 0; j < k; j++) {
+          lower = j === label ? lower : Math.min(lower, distance(i, j));
+        }
+        return [distance(i, label) * (1 + slack), lower / (1 + slack)];
+      });
+      const row = (shape: number[], dtype: DType, values: number[]) => layoutCaseOf(denseGeometry('row', shape), dtype, values);
+      const hints = [row([n], 'int32', points.map((p) => p.label)), row([n, 2], 'float64', bounds), row([k], 'float64', drift)];
+      return call('hamerly', [x, centroids, ...hints, weights]);
+    });
+});
 
 export function binaryCall(kernel: 'add' | 'mul'): fc.Arbitrary<Call> {
   return fc
@@ -277,5 +316,6 @@ export const CALLS: Readonly<Record<string, fc.Arbitrary<Call>>> = {
   melWeightMatrix: melWeightMatrixCall,
   pairwiseDistances: pairwiseDistancesCall,
   lloyd: lloydCall,
+  hamerly: hamerlyCall,
 };
 const SPECTRAL = new Set(['dft', 'stft', 'hannWindow', 'melWeightMatrix']);
