@@ -19,13 +19,42 @@ const THREADS = 3;
 const ROWS = 1200;
 const COLS = 2048;
 
+/**
+ * Worker code run before the real worker (PoolOptions.prelude): wraps the `add` export so that
+ * the test can make this worker call process.exit in the middle of a call. The test writes
+ * [victim index + 1, mode] into two int32 words of the shared heap at byte offset `flag`.
+ * Modes: 0 exit after half of this worker's rows, 1 after all of them (rows written, never
+ * marked done), 2 before any row.
+ */
+function exitHook(flag: number): string {
+  return `{
+    const { workerData } = require('node:worker_threads');
+    const RealInstance = WebAssembly.Instance;
+    WebAssembly.Instance = function Instance(module, imports) {
+      const real = new RealInstance(module, imports);
+      const add = real.exports.add;
+      const words = new Int32Array(workerData.memory.buffer, ${flag}, 2);
+      const wrapped = (...args) => {
+        if (Atomics.load(words, 0) !== workerData.index + 1) {
+          return add(...args);
+        }
+        const mode = Atomics.load(words, 1);
+        Atomics.store(words, 0, 0);
+        const [start, end] = args.slice(-2);
+        add(...args.slice(0, -2), start, mode === 0 ? Math.floor((start + end) / 2) : mode === 1 ? end : start);
+        process.exit(7);
+      };
+      return { exports: { ...real.exports, add: wrapped } };
+    };
+  }`;
+}
+
 /** A pool adding x to itself (y = 2x) over ROWS x COLS, one row range per thread. */
-function setup(entry?: URL) {
+function setup(withExitHook = false) {
   const heap = new Heap();
   const flag = heap.alloc(64);
   new Int32Array(heap.memory.buffer, flag, 2).fill(0);
-  process.env.HOTPATH_TEST_EXIT_FLAG = String(flag);
-  const pool = new Pool(loadModule().module, heap.memory, THREADS, ['add'], entry === undefined ? {} : { entry });
+  const pool = new Pool(loadModule().module, heap.memory, THREADS, ['add'], withExitHook ? { prelude: exitHook(flag) } : {});
   const x = heap.alloc(ROWS * COLS * 4);
   const y = heap.alloc(ROWS * COLS * 4);
   const xs = new Float32Array(heap.memory.buffer, x, ROWS * COLS);
@@ -102,7 +131,7 @@ test('workers terminated from outside during calls, many times: each call fails 
 });
 
 test('a worker that calls process.exit mid-call (before, during or after writing its rows) fails the call with BACKEND; the next call is right', { timeout: 120_000 }, async () => {
-  const { pool, run, flagWords } = setup(new URL('./poolExitWorker.mjs', import.meta.url));
+  const { pool, run, flagWords } = setup(true);
   assert.equal(run(), 'ok');
   for (let round = 0; round < 12; round++) {
     const victim = round % (THREADS - 1);

@@ -6,7 +6,8 @@
  * until every one of them is confirmed gone, so no worker of it writes to the heap afterwards.
  */
 import { Worker } from 'node:worker_threads';
-import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, HEARTBEAT_MS, STATE, type ManagerInit, type ManagerMessage } from './protocol.js';
+import { MANAGER_SOURCE } from './manager.js';
+import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, HEARTBEAT_MS, POOL_CONSTANTS, STATE, type ManagerInit, type ManagerMessage } from './protocol.js';
 
 /** How long the caller sleeps between liveness checks while it waits (ms). */
 export const POLL_MS = 50;
@@ -23,8 +24,8 @@ export interface EpochSetup {
   readonly names: readonly string[];
   /** Workers to start. */
   readonly count: number;
-  /** Worker script. */
-  readonly entry: URL;
+  /** Worker script (JavaScript, evaluated). */
+  readonly source: string;
 }
 
 export class Epoch {
@@ -51,7 +52,8 @@ export class Epoch {
       memory: setup.memory,
       names: setup.names,
       count: setup.count,
-      entry: setup.entry.href,
+      source: setup.source,
+      constants: POOL_CONSTANTS,
       control: buffer(CONTROL_WORDS * 4),
       args: buffer(setup.count * ARGS_PER_WORKER * 8),
       states: buffer(setup.count * 4),
@@ -62,8 +64,7 @@ export class Epoch {
     this.args = new Float64Array(init.args);
     this.states = new Int32Array(init.states);
     this.done = new Int32Array(init.done);
-    const entry = import.meta.url.endsWith('.ts') ? new URL('./manager.mjs', import.meta.url) : new URL('./manager.js', import.meta.url);
-    this.manager = new Worker(entry, { workerData: init });
+    this.manager = new Worker(MANAGER_SOURCE, { eval: true, workerData: init });
     this.manager.unref();
     this.manager.on('error', () => undefined);
     this.manager.on('exit', () => {

@@ -16,12 +16,13 @@
 import { fail } from '../../errors.js';
 import { Epoch } from './epoch.js';
 import { ARGS_PER_WORKER } from './protocol.js';
+import { workerSource } from './worker.js';
 
 export type Export = (...args: number[]) => number | void;
 
 export interface PoolOptions {
-  /** Worker script (tests wrap the real one); default worker.js next to this file. */
-  readonly entry?: URL;
+  /** JavaScript each worker runs before it starts (tests use it to make a worker exit mid-call). */
+  readonly prelude?: string;
 }
 
 export class Pool {
@@ -30,7 +31,7 @@ export class Pool {
   private readonly memory: WebAssembly.Memory;
   private readonly names: readonly string[];
   private readonly local: Readonly<Record<string, Export>>;
-  private readonly entry: URL;
+  private readonly source: string;
   /** How many times the workers were started (a fresh epoch after each death). */
   starts = 0;
   private epoch: Epoch | null = null;
@@ -48,7 +49,7 @@ export class Pool {
     this.names = names;
     const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } });
     this.local = instance.exports as Record<string, Export>;
-    this.entry = options.entry ?? (import.meta.url.endsWith('.ts') ? new URL('./worker.mjs', import.meta.url) : new URL('./worker.js', import.meta.url));
+    this.source = workerSource(options.prelude);
   }
 
   /** An export run on the calling thread only (small calls, setup). */
@@ -188,7 +189,7 @@ export class Pool {
       fail({ code: 'BACKEND', kernel: name, problem: 'the workers of the previous wasm pool have not stopped', expected: 'every earlier worker confirmed gone before a fresh pool starts', received: `${this.unconfirmed.length} pool(s) still running`, hint: 'close the runtime and create a new one, or use require: "ref"' });
     }
     try {
-      this.epoch = new Epoch({ module: this.module, memory: this.memory, names: this.names, count: this.threads - 1, entry: this.entry });
+      this.epoch = new Epoch({ module: this.module, memory: this.memory, names: this.names, count: this.threads - 1, source: this.source });
       this.starts++;
     } catch (error) {
       fail({ code: 'BACKEND', kernel: 'wasm', problem: 'could not start the worker pool', expected: `${this.threads - 1} worker threads`, received: error instanceof Error ? error.message : String(error), hint: 'use threads: 1, or require: "ref"' });

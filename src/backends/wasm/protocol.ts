@@ -42,6 +42,24 @@ export interface EpochBuffers {
   readonly done: SharedArrayBuffer;
 }
 
+/** An idle worker looks at the stop flag at least this often, even if a wake-up is lost (ms). */
+export const IDLE_POLL_MS = 1000;
+
+/**
+ * The constants above, passed to the threads in their workerData: the manager and the workers
+ * run as evaluated scripts that import nothing (see MANAGER_SOURCE, WORKER_SOURCE), so they
+ * start in milliseconds instead of loading tsx and this package's modules first.
+ */
+export interface PoolConstants {
+  readonly words: typeof CONTROL;
+  readonly states: typeof STATE;
+  readonly argsPerWorker: number;
+  readonly heartbeatMs: number;
+  readonly idlePollMs: number;
+}
+
+export const POOL_CONSTANTS: PoolConstants = { words: CONTROL, states: STATE, argsPerWorker: ARGS_PER_WORKER, heartbeatMs: HEARTBEAT_MS, idlePollMs: IDLE_POLL_MS };
+
 export interface WorkerInit extends EpochBuffers {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
@@ -49,13 +67,14 @@ export interface WorkerInit extends EpochBuffers {
   readonly index: number;
   /** Export names by function index. */
   readonly names: readonly string[];
+  readonly constants: PoolConstants;
 }
 
 /** What the manager thread gets: everything its workers get, how many, and their script. */
 export interface ManagerInit extends Omit<WorkerInit, 'index'> {
   readonly count: number;
-  /** URL of the worker script. */
-  readonly entry: string;
+  /** JavaScript source of a worker (CommonJS, evaluated). */
+  readonly source: string;
 }
 
 /**
