@@ -68,7 +68,10 @@ export const gemm = defineKernel<GemmAttrs, GemmParams>({
     return { flops: 2 * m * n * k + 2 * m * n, bytes: dtypeInfo(plan.outputs[0]!.dtype).bytes * (m * k + k * n + 2 * m * n) };
   },
   depth: (plan) => plan.params.k + 1,
-  magnitudeAttrs: (attrs) => ({ ...attrs, alpha: Math.abs(attrs.alpha ?? 1), beta: Math.abs(attrs.beta ?? 1) }),
+  // A backend forms op(A) op(B) in the output dtype before scaling it by alpha: its magnitude is
+  // that of the product itself when |alpha| < 1 (a float32 product that overflows stays
+  // Infinity, or NaN for alpha 0, whatever alpha brings it back to).
+  magnitudeAttrs: (attrs) => ({ ...attrs, alpha: Math.max(Math.abs(attrs.alpha ?? 1), 1), beta: Math.abs(attrs.beta ?? 1) }),
 });
 
 function matrix(t: Tensor, trans: boolean, name: string): ViewSpec {

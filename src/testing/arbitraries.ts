@@ -72,7 +72,10 @@ export function shapeArb(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
 export interface ValueOptions {
   /** Ordinary values are uniform in [-ordinary, ordinary]. Default 100. */
   readonly ordinary?: number;
-  /** Include magnitudes in [maxAbs / 1000, maxAbs]. Default true. */
+  /**
+   * Include large magnitudes: log-uniform from `ordinary` up to maxAbs (every binade), and
+   * magnitudes in [maxAbs / 1000, maxAbs]. Default true.
+   */
   readonly large?: boolean;
   /** Upper bound of the large magnitudes. Default FLOAT32_MAX (so ±1e38 appears). */
   readonly maxAbs?: number;
@@ -95,7 +98,15 @@ export function valueArb(options: ValueOptions = {}): fc.Arbitrary<number> {
   ];
   if (large) {
     const hi = Math.min(Math.fround(maxAbs), FLOAT32_MAX);
-    parts.push({ arbitrary: signed(fc.float({ min: Math.fround(hi / 1000), max: hi, noNaN: true })), weight: 2 });
+    // Every binade from `ordinary` to maxAbs alike (2^e times a float32 mantissa), so 1e20 and
+    // 1e30 appear as often as 1e38; plus the top of the range, where float32 overflows.
+    const top = Math.floor(Math.log2(hi));
+    const bottom = Math.min(top, Math.max(0, Math.ceil(Math.log2(ordinary))));
+    const binades = fc
+      .tuple(fc.integer({ min: bottom, max: top }), fc.integer({ min: 0, max: 2 ** 23 - 1 }))
+      .map(([e, m]) => Math.min(hi, Math.fround((1 + m / 2 ** 23) * 2 ** e)));
+    const near = fc.float({ min: Math.fround(hi / 1000), max: hi, noNaN: true });
+    parts.push({ arbitrary: signed(fc.oneof(binades, near)), weight: 2 });
   }
   if (tiny) {
     const subnormal = fc.integer({ min: 1, max: 2 ** 23 - 1 }).map((i) => i * FLOAT32_TRUE_MIN);
