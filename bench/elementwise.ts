@@ -78,8 +78,9 @@ export const elementwise: Workload = {
       const ortInputs = [...peerInputs, ...bounds];
       out.push(
         ...(await runCase({
-          workload: op.kernel,
-          size,
+          // One workload, the op in the size: the README table gets a column per op.
+          workload: 'elementwise',
+          size: `${op.kernel} ${size}`,
           work: { bytes: (op.inputs + 1) * n * 4 },
           baseline: [WASM2],
           warmup,
@@ -100,8 +101,8 @@ export const elementwise: Workload = {
     let tfCond: TfTensor | undefined;
     out.push(
       ...(await runCase({
-        workload: 'where',
-        size,
+        workload: 'elementwise',
+        size: `where ${size}`,
         work: { bytes: n + 3 * n * 4 },
         baseline: [WASM2],
         warmup,

@@ -45,8 +45,9 @@ function op64(op: i32, v: v128, p0: v128, p1: v128): v128 {
     case 15: return v128.bitselect(v, f64x2.mul(v, p0), f64x2.ge(v, f64x2.splat(0)));
     case 16: return elu64(v, p0);
     case 17: return f64x2.mul(p1, elu64(v, p0));
-    case 18: return f64x2.max(f64x2.splat(0), f64x2.min(f64x2.splat(1), f64x2.add(f64x2.mul(p0, v), p1)));
-    case 19: return f64x2.min(f64x2.max(v, p0), p1);
+    // pmin / pmax keep NaN as the float32 cases below say.
+    case 18: return f64x2.pmax(f64x2.pmin(f64x2.add(f64x2.mul(p0, v), p1), f64x2.splat(1)), f64x2.splat(0));
+    case 19: return f64x2.pmin(f64x2.pmax(v, p0), p1);
     default: return f64x2.replace_lane(f64x2.splat(erfOne(f64x2.extract_lane(v, 0))), 1, erfOne(f64x2.extract_lane(v, 1)));
   }
 }
@@ -69,8 +70,11 @@ function op64(op: i32, v: v128, p0: v128, p1: v128): v128 {
     case 10: return tanhF32x4(v);
     case 11: return sigmoidF32x4(v);
     case 15: return v128.bitselect(v, f32x4.mul(v, a), f32x4.ge(v, f32x4.splat(0)));
-    case 18: return f32x4.max(f32x4.splat(0), f32x4.min(f32x4.splat(1), f32x4.add(f32x4.mul(a, v), b)));
-    case 19: return f32x4.min(f32x4.max(v, a), b);
+    // pmax(v, lo) = v < lo ? lo : v and pmin(t, hi) = hi < t ? hi : t keep a NaN v (every
+    // comparison with NaN is false) and give hi when lo > hi, in one instruction each, where
+    // IEEE min/max take several on x86.
+    case 18: return f32x4.pmax(f32x4.pmin(f32x4.add(f32x4.mul(a, v), b), f32x4.splat(1)), f32x4.splat(0));
+    case 19: return f32x4.pmin(f32x4.pmax(v, a), b);
     default: {
       const lo = f64x2.promote_low_f32x4(v);
       const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
