@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { kernel, KERNEL_NAMES } from './kernels.js';
-import { create, read, release, view } from './ops.js';
+import { copy, create, read, release, view } from './ops.js';
 import { closeAsync, openAsync, syncScope } from './scopes.js';
 import type { MFrame, World } from './world.js';
 
@@ -18,6 +18,7 @@ type Cmd = fc.AsyncCommand<World, World, false>;
 type Op =
   | { readonly kind: 'create'; readonly seed: number }
   | { readonly kind: 'view'; readonly pick: number; readonly seed: number }
+  | { readonly kind: 'copy'; readonly pick: number; readonly seed: number }
   | { readonly kind: 'kernel'; readonly name: (typeof KERNEL_NAMES)[number]; readonly picks: readonly [number, number]; readonly seed: number }
   | { readonly kind: 'read'; readonly pick: number; readonly seed: number }
   | { readonly kind: 'release'; readonly pick: number; readonly dispose: boolean };
@@ -28,6 +29,7 @@ const pick = fc.nat({ max: 1 << 20 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), seed }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('view' as const), pick, seed }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('copy' as const), pick, seed }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('kernel' as const), name: fc.constantFrom(...KERNEL_NAMES), picks: fc.tuple(pick, pick), seed }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), pick, seed }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), pick, dispose: fc.boolean() }) },
@@ -46,6 +48,8 @@ function runOp(w: World, frame: MFrame | undefined, op: Op): void {
       return create(w, frame, op.seed);
     case 'view':
       return view(w, frame, op.pick, op.seed);
+    case 'copy':
+      return copy(w, frame, op.pick, op.seed);
     case 'kernel':
       return kernel(w, frame, op.name, op.picks, op.seed);
     case 'read':

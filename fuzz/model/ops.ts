@@ -241,6 +241,49 @@ function adoptReshape(w: World, h: Handle, made: Tensor, target: readonly number
   return view;
 }
 
+/** Does this view cover its whole storage in exactly this memory order (numpy's C or F contiguous)? */
+function denseIn(view: View, storageLength: number, layout: 'row' | 'col'): boolean {
+  const want = layout === 'row' ? rowStridesOf(view.shape) : colStridesOf(view.shape);
+  // An empty tensor lies every way at once (numpy flags it both C and F contiguous).
+  const empty = sizeOfShape(view.shape) === 0;
+  return view.offset === 0 && (empty ? storageLength === 0 : true) && sizeOfShape(view.shape) === storageLength && (empty || view.shape.every((d, i) => d <= 1 || view.strides[i] === want[i]));
+}
+
+/**
+ * clone(layout) (always a copy), contiguous(layout) (a view when the tensor already lies that
+ * way, else a copy) or astype(dtype) (a new tensor, values converted; integers stay exact).
+ */
+export function copy(w: World, frame: MFrame | undefined, pick: number, seed: number): void {
+  const h = w.handle(pick);
+  const r = rng(seed);
+  const live = w.alive(h);
+  const kind = oneOf(r, ['clone', 'contiguous', 'astype'] as const);
+  const layout = r() < 0.4 ? 'col' : 'row';
+  const dtype = oneOf(r, DTYPES);
+  const made = attempt(w.tally, kind, live ? OK : LIFETIME, () => (kind === 'astype' ? h.real.astype(dtype) : kind === 'clone' ? h.real.clone(layout) : h.real.contiguous(layout)));
+  if (made === undefined) {
+    return;
+  }
+  const shape = [...h.view.shape];
+  if (made.storage === h.real.storage) {
+    // Only contiguous() may answer with a view, and only of a tensor that already lies that way.
+    if (kind !== 'contiguous' || !denseIn(h.view, h.storage.values.length, layout)) {
+      throw new ModelViolation(`${kind}(${layout}) of ${h.real.describe()} returned a view of the same storage, expected a copy`);
+    }
+    checkValues(w, w.addView(made, h, { shape, strides: [...made.strides], offset: made.offset }, frame), kind);
+    return;
+  }
+  const outDtype = kind === 'astype' ? dtype : h.storage.dtype;
+  const strides = kind !== 'astype' && layout === 'col' ? colStridesOf(shape) : rowStridesOf(shape);
+  // astype as numpy: float -> int truncates toward zero; float64 -> float32 rounds to nearest.
+  const convert = (v: number): number => (outDtype === 'int32' ? Math.trunc(v) | 0 : outDtype === 'float32' ? Math.fround(v) : v);
+  const child = w.addBase(made, outDtype, inMemoryOrder(w.logical(h).map(convert), shape, strides), { shape, strides, offset: 0 }, frame);
+  if (kind !== 'astype' && JSON.stringify(made.strides) !== JSON.stringify(strides) && sizeOfShape(shape) > 1) {
+    throw new ModelViolation(`${kind}('${layout}') of ${h.real.describe()}: strides ${JSON.stringify(made.strides)}, expected ${JSON.stringify(strides)}`);
+  }
+  checkValues(w, child, kind);
+}
+
 /** toArray, get(index) or item(). */
 export function read(w: World, pick: number, seed: number): void {
   const h = w.handle(pick);

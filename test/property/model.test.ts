@@ -21,3 +21,9 @@ test('10^4 random API sequences agree with the lifetime and value model', async 
     assert.ok(total(op, outcome) > 0, `no ${op} -> ${outcome} in ${JSON.stringify(outcomes)}`);
   }
 });
+
+test('the same model with every wasm call split over the worker pool (parallelThreshold 0)', async () => {
+  const report = await runModel({ runs: 2_000, seed: 9, parallelThreshold: 0 });
+  assert.equal(report.failure, undefined, report.failure);
+  assert.equal(report.sequences, 2_000);
+});
