@@ -123,7 +123,7 @@ const IMPLS: WasmImpls = {
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64', 'compareInt', 'clipInt'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'softmaxLinesF64', 'layerNormF64', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64', 'compareInt', 'clipInt'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -2,7 +2,7 @@ import type { Plan } from '../../kernels/kernel.js';
 import type { LayerNormParams } from '../../kernels/layerNorm.js';
 import { rowStrides } from '../../tensor/layout.js';
 import type { ViewSpec } from '../../tensor/tensor.js';
-import { float32Only, layoutDecline, type WasmImpl } from './context.js';
+import { floatOnly, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** True when the view walks its elements contiguously in C order (after merging dims). */
@@ -19,7 +19,7 @@ function groups(plan: Plan<LayerNormParams>) {
 
 export const layerNormWasm: WasmImpl<LayerNormParams> = {
   supports(plan, inputs) {
-    const dtype = float32Only(inputs);
+    const dtype = floatOnly(inputs);
     if (dtype !== true) {
       return dtype;
     }
@@ -41,7 +41,8 @@ export const layerNormWasm: WasmImpl<LayerNormParams> = {
     const px = pointer(x!, p.x);
     const ps = p.scale === null ? 0 : pointer(scale!, p.scale);
     const pb = p.bias === null ? 0 : pointer(bias!, p.bias);
-    ctx.pool.parallel('layerNorm', (t) => {
+    // float32: assembly/layerNorm.ts; float64: layerNormF64.ts (same arguments).
+    ctx.pool.parallel(x!.dtype === 'float64' ? 'layerNormF64' : 'layerNorm', (t) => {
       const range = t < threads ? rowRange(rows, threads, t) : null;
       return range === null ? null : [px, ...outer.strides[0]!, o1, o2, p.inner, ps, pb, p.epsilon, y!.storage.byteOffset, mean!.storage.byteOffset, invStd!.storage.byteOffset, ...range];
     });

@@ -1,7 +1,7 @@
 import type { Plan } from '../../kernels/kernel.js';
 import type { AxisParams } from '../../kernels/softmax.js';
 import { rowStrides, sizeOf } from '../../tensor/layout.js';
-import { float32Only, layoutDecline, type WasmImpl } from './context.js';
+import { floatOnly, layoutDecline, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** The lines along `axis`: outer dims (axis removed) merged to 3, with x and y strides. */
@@ -13,11 +13,11 @@ function lines(plan: Plan<AxisParams>) {
   return outer === null ? null : { outer, xa: x.strides[axis]!, ya: y[axis]!, n: shape[axis]! };
 }
 
-/** softmax and logSoftmax: assembly/softmax.ts walks one line per row. */
+/** softmax and logSoftmax: assembly/softmax.ts (float32) or softmaxF64.ts (float64) walks one line per row. */
 export function softmaxWasm(log: boolean): WasmImpl<AxisParams> {
   return {
     supports(plan, inputs) {
-      const dtype = float32Only(inputs);
+      const dtype = floatOnly(inputs);
       if (dtype !== true) {
         return dtype;
       }
@@ -31,7 +31,7 @@ export function softmaxWasm(log: boolean): WasmImpl<AxisParams> {
       const threads = ctx.threadsFor(sizeOf(plan.params.shape));
       const px = pointer(x!, plan.params.x);
       const py = y!.storage.byteOffset;
-      ctx.pool.parallel('softmaxLines', (t) => {
+      ctx.pool.parallel(x!.dtype === 'float64' ? 'softmaxLinesF64' : 'softmaxLines', (t) => {
         const range = t < threads ? rowRange(rows, threads, t) : null;
         return range === null ? null : [log ? 1 : 0, px, ...xs, xa, py, ...ys, ya, o1, o2, n, ...range];
       });

@@ -23,3 +23,5 @@ export { compareF32, compareF64, compareInt } from './compare';
 export { where } from './where';
 export { logic, not } from './logic';
 export { castFloat } from './cast';
+export { softmaxLinesF64 } from './softmaxF64';
+export { layerNormF64 } from './layerNormF64';
