@@ -67,7 +67,7 @@ test('softmax and logSoftmax float64 on wasm: within the declared tolerance of r
     ['[3,200], shifts past exp\'s underflow (values within 500)', [3, 200], 500],
     ['[2,1]', [2, 1], 1],
   ] as const) {
-    const xs = values(shape.length * 7 + shape[shape.length - 1]!, shape.reduce((a, b) => a * b, 1), 0, spread);
+    const xs = values(shape.length * 7 + shape[shape.length - 1]!, (shape as readonly number[]).reduce((a, b) => a * b, 1), 0, spread);
     for (let axis = 0; axis < shape.length; axis++) {
       assertAxisAgrees(label, (hp) => hp.tensor(xs, [...shape]), axis);
     }
