@@ -7,7 +7,7 @@
  * baseline once everything is released; nothing but coded HotpathErrors is thrown.
  *
  * Used by test/property/model.test.ts (10^4 sequences) and by the fuzz campaign:
- *   tsx fuzz/model.ts --runs 1000000 [--seed N] [--max-commands 30] [--json]
+ *   tsx fuzz/model.ts --runs 1000000 [--seed N] [--max-commands 30] [--size small|medium] [--parallel-threshold 0] [--lifetime-first] [--json]
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,11 @@ export interface ModelRunOptions {
   readonly threads?: number;
   /** The runtime's parallelThreshold; 0 sends every wasm call through the worker pool. */
   readonly parallelThreshold?: number;
+  /**
+   * A released tensor given a wrong argument must throw LIFETIME, not the argument's code
+   * (default false: either is accepted; see fuzz/model/misuse.ts).
+   */
+  readonly lifetimeFirst?: boolean;
   /** Called every `progressEvery` sequences with the count so far. */
   readonly onProgress?: (sequences: number, commands: number) => void;
   readonly progressEvery?: number;
@@ -62,7 +67,7 @@ export async function runModel(options: ModelRunOptions): Promise<ModelRunReport
   const every = options.progressEvery ?? 10_000;
   const start = performance.now();
   const property = fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: options.maxCommands ?? 30, size: options.size ?? 'small' }), async (cmds) => {
-    const w = new World(hp, tally);
+    const w = new World(hp, tally, options.lifetimeFirst ?? false);
     const list = [...cmds];
     await fc.asyncModelRun(() => ({ model: w, real: w }), list);
     commands += list.length;
@@ -113,13 +118,14 @@ async function main(): Promise<number> {
       'max-commands': { type: 'string', default: '30' },
       'parallel-threshold': { type: 'string' },
       size: { type: 'string', default: 'small' },
+      'lifetime-first': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
   const runs = Number(values.runs);
   const seed = values.seed === undefined ? Date.now() % 0x7fffffff : Number(values.seed);
   if (!Number.isSafeInteger(runs) || runs < 1 || !Number.isSafeInteger(seed)) {
-    process.stderr.write('usage: tsx fuzz/model.ts --runs N [--seed S] [--max-commands C] [--parallel-threshold T] [--json]\n');
+    process.stderr.write('usage: tsx fuzz/model.ts --runs N [--seed S] [--max-commands C] [--size small|medium|max] [--parallel-threshold T] [--lifetime-first] [--json]\n');
     return 2;
   }
   const threshold = values['parallel-threshold'];
@@ -128,6 +134,7 @@ async function main(): Promise<number> {
     seed,
     maxCommands: Number(values['max-commands']),
     size: values.size as ModelRunOptions['size'],
+    lifetimeFirst: values['lifetime-first'],
     ...(threshold === undefined ? {} : { parallelThreshold: Number(threshold) }),
     onProgress: (n, c) => process.stderr.write(`model fuzz: ${n} sequences, ${c} commands\n`),
   });

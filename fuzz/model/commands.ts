@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { kernel, KERNEL_NAMES } from './kernels.js';
+import { misuse } from './misuse.js';
 import { copy, create, read, release, view } from './ops.js';
 import { closeAsync, openAsync, syncScope } from './scopes.js';
 import type { MFrame, World } from './world.js';
@@ -19,6 +20,7 @@ type Op =
   | { readonly kind: 'create'; readonly seed: number }
   | { readonly kind: 'view'; readonly pick: number; readonly seed: number }
   | { readonly kind: 'copy'; readonly pick: number; readonly seed: number }
+  | { readonly kind: 'misuse'; readonly pick: number; readonly seed: number }
   | { readonly kind: 'kernel'; readonly name: (typeof KERNEL_NAMES)[number]; readonly picks: readonly [number, number]; readonly seed: number }
   | { readonly kind: 'read'; readonly pick: number; readonly seed: number }
   | { readonly kind: 'release'; readonly pick: number; readonly dispose: boolean };
@@ -30,6 +32,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), seed }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('view' as const), pick, seed }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('copy' as const), pick, seed }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('misuse' as const), pick, seed }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('kernel' as const), name: fc.constantFrom(...KERNEL_NAMES), picks: fc.tuple(pick, pick), seed }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), pick, seed }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), pick, dispose: fc.boolean() }) },
@@ -50,6 +53,8 @@ function runOp(w: World, frame: MFrame | undefined, op: Op): void {
       return view(w, frame, op.pick, op.seed);
     case 'copy':
       return copy(w, frame, op.pick, op.seed);
+    case 'misuse':
+      return misuse(w, op.pick, op.seed);
     case 'kernel':
       return kernel(w, frame, op.name, op.picks, op.seed);
     case 'read':

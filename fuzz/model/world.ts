@@ -74,10 +74,13 @@ export class World {
   /** Open async scopes, in opening order; each is also a context commands can run in. */
   readonly scopes: (Context & { close(value: () => unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> })[] = [];
   readonly baseline: MemoryInfo;
+  /** A released tensor given a wrong argument must say LIFETIME (not the argument's code). */
+  readonly lifetimeFirst: boolean;
 
-  constructor(hp: Runtime, tally: Tally) {
+  constructor(hp: Runtime, tally: Tally, lifetimeFirst = false) {
     this.hp = hp;
     this.tally = tally;
+    this.lifetimeFirst = lifetimeFirst;
     this.baseline = hp.memory();
   }
 
