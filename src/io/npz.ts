@@ -28,7 +28,7 @@ export interface SaveNpzOptions {
 
 /** Without zip64 (fflate writes none), sizes and offsets in the archive are 32-bit. */
 const ZIP32_LIMIT = 0xffffffff;
-/** The most bytes all entries together may inflate to: what a wasm32 heap can hold. */
+/** The most bytes all entries together may inflate to in any runtime: what a wasm32 heap can hold. */
 const HEAP_LIMIT_BYTES = MAX_PAGES * PAGE_BYTES - RESERVED_BYTES;
 /**
  * Deflate's largest expansion: at best 2 bits per 258-byte match, so 1032 output bytes per input
@@ -64,7 +64,7 @@ export function loadNpz(hp: RuntimeCore, path: string): Record<string, Tensor> {
  */
 export function decodeNpz(hp: RuntimeCore, archive: Uint8Array, file: FileOptions): Record<string, Tensor> {
   const entries = readZipDirectory(archive, file);
-  checkEntries(entries, file);
+  checkEntries(entries, Math.min(HEAP_LIMIT_BYTES, hp.heapRoomBytes()), file);
   const loaded: [string, Tensor][] = [];
   try {
     for (const entry of entries) {
@@ -137,9 +137,10 @@ export function encodeNpy(t: Tensor, where: string): Uint8Array {
 /**
  * Refuses, before anything is inflated or allocated, what no .npz numpy wrote can hold: entries
  * that are not .npy files, duplicate names, encryption, methods other than stored and deflate,
- * declared sizes the data cannot produce, and a total larger than the heap.
+ * declared sizes the data cannot produce, and a total larger than the room left in the heap
+ * (`room` bytes).
  */
-function checkEntries(entries: readonly ZipEntry[], file: FileOptions): void {
+function checkEntries(entries: readonly ZipEntry[], room: number, file: FileOptions): void {
   const names = new Set<string>();
   let total = 0;
   for (const entry of entries) {
@@ -163,8 +164,8 @@ function checkEntries(entries: readonly ZipEntry[], file: FileOptions): void {
       bad('declares a size its data cannot have', entry.method === 0 ? `${entry.compressedSize} bytes (stored)` : `at most ${most} bytes (deflate expands at most ${MAX_DEFLATE_RATIO}:1 from ${entry.compressedSize} bytes)`, `${entry.size} bytes`);
     }
     total += entry.size;
-    if (total > HEAP_LIMIT_BYTES) {
-      bad('takes the archive past what the CPU heap can hold', `at most ${HEAP_LIMIT_BYTES} bytes of arrays in all`, `${total} bytes declared so far`, 'MEMORY');
+    if (total > room) {
+      bad('takes the archive past what the CPU heap can hold', `at most ${room} bytes of arrays in all (the room left in the heap)`, `${total} bytes declared so far`, 'MEMORY');
     }
   }
 }

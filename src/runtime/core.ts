@@ -176,6 +176,16 @@ export class RuntimeCore {
     return result;
   }
 
+  /**
+   * Bytes the CPU heap could still hand out in all: its limit less what is in use (one block
+   * may be smaller, by fragmentation). Readers check a file's declared total against it before
+   * reading anything. @example hp.heapRoomBytes() // 4293918720 on a fresh default runtime
+   */
+  heapRoomBytes(): number {
+    const heap = this.parts.heap;
+    return heap.maximumBytes - heap.stats().usedBytes;
+  }
+
   /** Live tensors, storages and bytes. */
   memory(): MemoryInfo {
     return this.registry.memory();

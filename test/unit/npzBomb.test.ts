@@ -132,3 +132,17 @@ test('npz: stored and deflated entries built by hand load with their values', as
     assert.deepEqual(d!.shape, [3, 100]);
   });
 });
+
+test('npz: the total is checked against the room left in this runtime\'s heap before the first entry is inflated', async () => {
+  // Two real 20 MB entries (zeros deflate ~1000:1) in a runtime whose heap holds 32 MiB: the
+  // second would not fit, so neither is inflated.
+  const npy = buildNpy(dict('|u1', '(20000000,)'), new Uint8Array(20_000_000));
+  const data = deflateSync(npy, { level: 9 });
+  const path = tmp.write('room.npz', zip(['a', 'b'].map((n): Entry => ({ name: `${n}.npy`, data, method: 8, size: npy.length }))));
+  await withRuntime((hp) => {
+    const room = hp.heapRoomBytes();
+    assert.ok(room < 2 * npy.length && room >= npy.length, `room ${room}`);
+    assertThrowsCode(() => loadNpz(hp, path), 'MEMORY', ["entry 'b.npy' takes the archive past what the CPU heap can hold", `at most ${room} bytes of arrays in all`]);
+    assert.equal(hp.memory().storages, 0);
+  }, { heapBytes: 32 << 20 });
+});
