@@ -56,6 +56,22 @@ import { not } from './not.js';
 import { and } from './and.js';
 import { or } from './or.js';
 import { cast } from './cast.js';
+import { reduceMax } from './reduceMax.js';
+import { reduceMin } from './reduceMin.js';
+import { argMax } from './argMax.js';
+import { argMin } from './argMin.js';
+import { cumSum } from './cumSum.js';
+import { topK } from './topK.js';
+import { concat } from './concat.js';
+import { gather } from './gather.js';
+import { range } from './range.js';
+import { expand } from './expand.js';
+import { tile } from './tile.js';
+import { slice } from './slice.js';
+import { squeeze } from './squeeze.js';
+import { unsqueeze } from './unsqueeze.js';
+import { reshape } from './reshape.js';
+import { flatten } from './flatten.js';
 
 export const KERNELS = {
   matmul,
@@ -111,6 +127,22 @@ export const KERNELS = {
   and,
   or,
   cast,
+  reduceMax,
+  reduceMin,
+  argMax,
+  argMin,
+  cumSum,
+  topK,
+  concat,
+  gather,
+  range,
+  expand,
+  tile,
+  slice,
+  squeeze,
+  unsqueeze,
+  reshape,
+  flatten,
 } as const;
 
 export type Kernels = typeof KERNELS;

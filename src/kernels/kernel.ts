@@ -12,6 +12,8 @@ export interface InputSpec {
   readonly name: string;
   readonly dtypes: readonly DType[];
   readonly optional?: boolean;
+  /** Last input only: it may repeat (concat's inputs); at least one is required. */
+  readonly variadic?: boolean;
 }
 
 export interface OutputSpec {
@@ -113,16 +115,19 @@ function checkInputs(spec: { name: string; inputs: readonly InputSpec[] }, input
     fail({ code: 'ARGUMENT', kernel: spec.name, problem: 'inputs must be an array', expected: 'an array of tensors', received: typeof inputs });
   }
   const required = spec.inputs.filter((i) => !i.optional).length;
-  if (inputs.length < required || inputs.length > spec.inputs.length) {
+  const variadic = spec.inputs[spec.inputs.length - 1]?.variadic === true;
+  if (inputs.length < required || (inputs.length > spec.inputs.length && !variadic)) {
     fail({
       code: 'ARGUMENT',
       kernel: spec.name,
       problem: 'wrong number of inputs',
-      expected: required === spec.inputs.length ? `${required}` : `${required} to ${spec.inputs.length}`,
+      expected: variadic ? `at least ${required}` : required === spec.inputs.length ? `${required}` : `${required} to ${spec.inputs.length}`,
       received: `${inputs.length}`,
     });
   }
-  spec.inputs.forEach((input, i) => {
+  // A variadic last input is checked once per tensor given for it.
+  const specs = variadic ? inputs.map((_, i) => spec.inputs[Math.min(i, spec.inputs.length - 1)]!) : spec.inputs;
+  specs.forEach((input, i) => {
     const t = inputs[i];
     if (t === undefined) {
       if (!input.optional) {

@@ -1,7 +1,9 @@
 /**
- * Shared planning of reduceSum / reduceMean (ONNX ReduceSum-13 / ReduceMean-18): `axes`
- * (negative allowed, no repeats); empty or absent axes reduce everything unless
- * `noopWithEmptyAxes`, which returns the input unchanged; `keepdims` keeps reduced dims as 1.
+ * Shared planning of reduceSum / reduceMean / reduceMax / reduceMin (ONNX ReduceSum-13,
+ * ReduceMean-18, ReduceMax-18): `axes` (negative allowed, no repeats), or `axis` (one axis or a
+ * list, the name numpy users type); empty or absent axes reduce everything unless
+ * `noopWithEmptyAxes`, which returns the input unchanged; `keepdims` keeps reduced dims as 1 and
+ * defaults to true, as in ONNX (numpy's default is false).
  */
 import { fail } from '../errors.js';
 import { dtypeInfo } from '../tensor/dtype.js';
@@ -11,6 +13,8 @@ import { boolAttr, type Cost, type Plan } from './kernel.js';
 
 export interface ReduceAttrs {
   axes?: readonly number[] | undefined;
+  /** numpy's name: one axis or a list; the same as `axes` (give one of the two). */
+  axis?: number | readonly number[] | undefined;
   keepdims?: boolean;
   noopWithEmptyAxes?: boolean;
 }
@@ -23,12 +27,12 @@ export interface ReduceParams {
   readonly x: ViewSpec;
 }
 
-export const REDUCE_DEFAULTS: Readonly<ReduceAttrs> = { axes: undefined, keepdims: true, noopWithEmptyAxes: false };
+export const REDUCE_DEFAULTS: Readonly<ReduceAttrs> = { axes: undefined, axis: undefined, keepdims: true, noopWithEmptyAxes: false };
 
 export function planReduce(kernel: string, x: Tensor, attrs: ReduceAttrs): Plan<ReduceParams> {
   const keepdims = boolAttr(kernel, 'keepdims', attrs.keepdims);
   const noop = boolAttr(kernel, 'noopWithEmptyAxes', attrs.noopWithEmptyAxes);
-  const axes = attrs.axes ?? [];
+  const axes = axesOf(kernel, attrs);
   if (!Array.isArray(axes)) {
     fail({ code: 'ARGUMENT', kernel, problem: 'invalid axes', expected: 'an array of integers', received: String(axes) });
   }
@@ -46,6 +50,17 @@ export function planReduce(kernel: string, x: Tensor, attrs: ReduceAttrs): Plan<
     outputs: [{ shape, dtype: x.dtype }],
     params: { reduced, count, x: { shape: x.shape, strides: x.strides, offset: x.offset } },
   };
+}
+
+/** `axes`, or `axis` as a one-element or full list; both given is ambiguous. Throws ARGUMENT. */
+function axesOf(kernel: string, attrs: ReduceAttrs): readonly number[] {
+  if (attrs.axis === undefined) {
+    return attrs.axes ?? [];
+  }
+  if (attrs.axes !== undefined) {
+    return fail({ code: 'ARGUMENT', kernel, problem: 'both axis and axes given', expected: 'one of axis (numpy) or axes (ONNX)', received: `axis ${JSON.stringify(attrs.axis)}, axes ${JSON.stringify(attrs.axes)}` });
+  }
+  return typeof attrs.axis === 'number' ? [attrs.axis] : attrs.axis;
 }
 
 export function reduceCost(plan: Plan<ReduceParams>): Cost {

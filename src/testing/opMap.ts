@@ -78,6 +78,23 @@ const MAPPERS: Readonly<Record<string, Mapper>> = {
     call('layerNorm', [input(c, 0), input(c, 1), input(c, 2)], { axis: num(c, 'axis', -1), epsilon: num(c, 'epsilon', 1e-5) }),
   ReduceSum: (c) => reduceOp(c, 'reduceSum'),
   ReduceMean: (c) => reduceOp(c, 'reduceMean'),
+  ReduceMax: (c) => reduceOp(c, 'reduceMax'),
+  ReduceMin: (c) => reduceOp(c, 'reduceMin'),
+  ArgMax: (c) => argOp(c, 'argMax'),
+  ArgMin: (c) => argOp(c, 'argMin'),
+  CumSum: (c) => call('cumSum', [input(c, 0)], { axis: scalar(c, 1, 'axis'), exclusive: num(c, 'exclusive', 0) !== 0, reverse: num(c, 'reverse', 0) !== 0 }),
+  TopK: (c) =>
+    call('topK', [input(c, 0)], { k: c.opset >= 10 ? scalar(c, 1, 'K') : num(c, 'k', 0), axis: num(c, 'axis', -1), largest: num(c, 'largest', 1) !== 0, sorted: num(c, 'sorted', 1) !== 0 }),
+  Concat: (c) => call('concat', c.nodeInputs.map((_, i) => input(c, i)), { axis: num(c, 'axis', 0) }),
+  Gather: (c) => call('gather', [input(c, 0), input(c, 1)], { axis: num(c, 'axis', 0) }),
+  Range: (c) => call('range', [], { start: scalar(c, 0, 'start'), limit: scalar(c, 1, 'limit'), delta: scalar(c, 2, 'delta'), dtype: required(c, 0, 'start').dtype }),
+  Expand: (c) => call('expand', [input(c, 0)], { shape: toNumbers(required(c, 1, 'shape')) }),
+  Tile: (c) => call('tile', [input(c, 0)], { repeats: toNumbers(required(c, 1, 'repeats')) }),
+  Slice: (c) => sliceOp(c),
+  Squeeze: (c) => call('squeeze', [input(c, 0)], optional({}, 'axes', axesInput(c, 1))),
+  Unsqueeze: (c) => call('unsqueeze', [input(c, 0)], { axes: axesInput(c, 1) }),
+  Reshape: (c) => call('reshape', [input(c, 0)], { shape: toNumbers(required(c, 1, 'shape')), allowzero: num(c, 'allowzero', 0) !== 0 }),
+  Flatten: (c) => call('flatten', [input(c, 0)], { axis: num(c, 'axis', 1) }),
   Transpose: (c) => call('transpose', [input(c, 0)], optional({}, 'perm', ints(c, 'perm'))),
   HannWindow: (c) =>
     call('hannWindow', [], { size: scalar(c, 0, 'size'), periodic: num(c, 'periodic', 1) !== 0, dtype: dtypeOfOnnxCode(num(c, 'output_datatype', 1), c.name) }),
@@ -148,6 +165,26 @@ function reduceOp(c: OnnxCase, kernel: string): Mapping {
   const attrs = { keepdims: num(c, 'keepdims', 1) !== 0, noopWithEmptyAxes: num(c, 'noop_with_empty_axes', 0) !== 0 };
   // An absent or empty axes list both mean "no axes given".
   return call(kernel, [input(c, 0)], optional(attrs, 'axes', axes !== undefined && axes.length > 0 ? axes : undefined));
+}
+
+function argOp(c: OnnxCase, kernel: string): Mapping {
+  return call(kernel, [input(c, 0)], { axis: num(c, 'axis', 0), keepdims: num(c, 'keepdims', 1) !== 0, selectLastIndex: num(c, 'select_last_index', 0) !== 0 });
+}
+
+/** Slice-10+ takes starts, ends, axes, steps as inputs 1-4; Slice-1 as attributes (no steps). */
+function sliceOp(c: OnnxCase): Mapping {
+  const list = (position: number, name: string): number[] | undefined => {
+    const t = input(c, position);
+    return t === undefined ? ints(c, name) : toNumbers(t);
+  };
+  const attrs = { starts: list(1, 'starts'), ends: list(2, 'ends') };
+  return call('slice', [input(c, 0)], optional(optional(attrs, 'axes', list(3, 'axes')), 'steps', list(4, 'steps')));
+}
+
+/** Squeeze-13 / Unsqueeze-13 take axes as an input; older opsets as an attribute. */
+function axesInput(c: OnnxCase, position: number): number[] | undefined {
+  const t = input(c, position);
+  return t === undefined ? ints(c, 'axes') : toNumbers(t);
 }
 
 /**
@@ -222,6 +259,14 @@ function toNumbers(t: OnnxTensor): number[] {
     out.push(Number(t.data[i]!));
   }
   return out;
+}
+
+function required(c: OnnxCase, position: number, name: string): OnnxTensor {
+  const t = input(c, position);
+  if (t === undefined) {
+    return fail({ code: 'FORMAT', kernel: c.name, problem: `input ${position} ('${name}') is missing`, expected: `a tensor for ${c.op} input '${name}'`, received: 'no tensor' });
+  }
+  return t;
 }
 
 /** The single element of a scalar (or size-1) input, as a number. */

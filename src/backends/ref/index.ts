@@ -59,6 +59,22 @@ import { notRef } from './not.js';
 import { andRef } from './and.js';
 import { orRef } from './or.js';
 import { castRef } from './cast.js';
+import { reduceMaxRef } from './reduceMax.js';
+import { reduceMinRef } from './reduceMin.js';
+import { argMaxRef } from './argMax.js';
+import { argMinRef } from './argMin.js';
+import { cumSumRef } from './cumSum.js';
+import { topKRef } from './topK.js';
+import { concatRef } from './concat.js';
+import { gatherRef } from './gather.js';
+import { rangeRef } from './range.js';
+import { expandRef } from './expand.js';
+import { tileRef } from './tile.js';
+import { sliceRef } from './slice.js';
+import { squeezeRef } from './squeeze.js';
+import { unsqueezeRef } from './unsqueeze.js';
+import { reshapeRef } from './reshape.js';
+import { flattenRef } from './flatten.js';
 
 type RefImpls = { readonly [K in KernelName]: KernelImpl<ParamsOf<K>> };
 
@@ -116,6 +132,22 @@ const IMPLS: RefImpls = {
   and: andRef,
   or: orRef,
   cast: castRef,
+  reduceMax: reduceMaxRef,
+  reduceMin: reduceMinRef,
+  argMax: argMaxRef,
+  argMin: argMinRef,
+  cumSum: cumSumRef,
+  topK: topKRef,
+  concat: concatRef,
+  gather: gatherRef,
+  range: rangeRef,
+  expand: expandRef,
+  tile: tileRef,
+  slice: sliceRef,
+  squeeze: squeezeRef,
+  unsqueeze: unsqueezeRef,
+  reshape: reshapeRef,
+  flatten: flattenRef,
 };
 
 function implOf(kernel: AnyKernelDef): KernelImpl<unknown> | undefined {

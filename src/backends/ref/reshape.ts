@@ -1,0 +1,3 @@
+import { viewCopyRef } from './view.js';
+
+export const reshapeRef = viewCopyRef('reshape');
