@@ -8,7 +8,7 @@ export type { MemoryInfo } from './runtime/memory.js';
 export type { KernelStats, RuntimeStats } from './runtime/stats.js';
 export type { TensorData, TensorOptions } from './runtime/input.js';
 export { HotpathError, isHotpathError, type ErrorCode } from './errors.js';
-export { Tensor } from './tensor/tensor.js';
+export { Tensor, type Nested } from './tensor/tensor.js';
 export type { SliceSpec } from './tensor/slice.js';
 export { DTYPES, type DType, type TypedArray } from './tensor/dtype.js';
 export type { Layout } from './tensor/layout.js';

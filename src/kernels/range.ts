@@ -1,7 +1,7 @@
 /**
  * range({ start, limit, delta = 1, dtype = 'float32' }): start, start + delta, ... up to and
  * excluding limit, as ONNX Range and numpy arange: max(ceil((limit - start) / delta), 0) values,
- * value i = start + i * delta (computed in float64, rounded once to the dtype).
+ * filled as numpy does: y[i] = start + i * (y[1] - y[0]) (float32 in float32 arithmetic).
  * Throws ARGUMENT (delta 0, a non-finite bound, non-integers for an integer dtype), DTYPE.
  */
 import { fail } from '../errors.js';

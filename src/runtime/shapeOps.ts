@@ -10,7 +10,11 @@ import type { CumSumAttrs } from '../kernels/cumSum.js';
 import type { ReduceAttrs } from '../kernels/reduce.js';
 import type { SliceAttrs } from '../kernels/slice.js';
 import type { TopKAttrs } from '../kernels/topK.js';
+import { fail } from '../errors.js';
+import { finiteAttr, intAttr } from '../kernels/kernel.js';
+import { parseDType, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fillLinspace, fillValue } from './constructors.js';
 import { MathRuntime } from './mathOps.js';
 
 export class ShapeRuntime extends MathRuntime {
@@ -156,5 +160,56 @@ export class ShapeRuntime extends MathRuntime {
    */
   flatten(x: Tensor, axis = 1): Tensor {
     return this.run('flatten', [x], { axis })[0]!;
+  }
+
+  /**
+   * A tensor of `shape` filled with `value` (numpy full); dtype float32 unless given (int64 for
+   * a bigint value). @example hp.full([2, 3], 7, 'int32')
+   * @throws SHAPE (bad shape), DTYPE, ARGUMENT (a value the dtype cannot hold), MEMORY
+   */
+  full(shape: readonly number[], value: number | bigint, dtype?: DType): Tensor {
+    const type = dtype === undefined ? (typeof value === 'bigint' ? 'int64' : 'float32') : parseDType(dtype, 'runtime.full');
+    const v = fillValue(value, type, 'runtime.full');
+    const t = this.empty(shape, type, { zero: false });
+    (t.data('runtime.full') as { fill(v: number | bigint): unknown }).fill(v);
+    return t;
+  }
+
+  /** A tensor of ones (numpy ones), float32 unless given. @example hp.ones([3], 'int64') @throws SHAPE, DTYPE, MEMORY */
+  ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return this.full(shape, 1, dtype);
+  }
+
+  /**
+   * numpy arange: start, start + step, ... excluding stop; `arange(n)` is 0 .. n-1. There are
+   * ceil((stop - start) / step) values filled as numpy fills them, so arange(0, 1, 0.1) has 10
+   * values and arange(1, 1.3, 0.1) 4, as in numpy. float32 unless `dtype` is given.
+   * @example hp.arange(5)   // [0, 1, 2, 3, 4]
+   * @example hp.arange(1, 2, 0.25, 'float64')   // [1, 1.25, 1.5, 1.75]
+   * @throws ARGUMENT (step 0, non-finite bounds, non-integers for an integer dtype), DTYPE
+   */
+  arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+    const [from, to] = stop === undefined ? [0, start] : [start, stop];
+    return this.run('range', [], { start: from, limit: to, delta: step, dtype })[0]!;
+  }
+
+  /**
+   * numpy linspace: `num` (default 50) evenly spaced values from start to stop, stop included
+   * unless `endpoint: false`. float32 unless `dtype` is given.
+   * @example hp.linspace(0, 1, 5)   // [0, 0.25, 0.5, 0.75, 1]
+   * @throws ARGUMENT (num not a non-negative integer, non-finite bounds), DTYPE (unknown dtype)
+   */
+  linspace(start: number, stop: number, num = 50, options: { endpoint?: boolean; dtype?: DType } = {}): Tensor {
+    const from = finiteAttr('runtime.linspace', 'start', start);
+    const to = finiteAttr('runtime.linspace', 'stop', stop);
+    const count = intAttr('runtime.linspace', 'num', num, 0);
+    const endpoint = options.endpoint ?? true;
+    if (typeof endpoint !== 'boolean') {
+      fail({ code: 'ARGUMENT', kernel: 'runtime.linspace', problem: 'invalid endpoint', expected: 'true or false', received: String(endpoint) });
+    }
+    const dtype = parseDType(options.dtype ?? 'float32', 'runtime.linspace');
+    const t = this.empty([count], dtype, { zero: false });
+    fillLinspace(t.data('runtime.linspace'), from, to, endpoint);
+    return t;
   }
 }

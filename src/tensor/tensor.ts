@@ -26,6 +26,10 @@ import { describeRelease, lifetimeError, Storage, type ReleaseNote, type Tracked
 import { resolveSlice, type SliceSpec } from './slice.js';
 import { formatTensor } from './format.js';
 import { copyBytes } from './bytes.js';
+import { expandShape, flattenShape, squeezeView, unsqueezeView } from './views.js';
+
+/** What `toNested()` returns: numbers (bigint for 64-bit integers) in nested arrays, one level per dim. */
+export type Nested = number | bigint | Nested[];
 
 export interface ViewSpec {
   shape: Shape;
@@ -127,6 +131,19 @@ export class Tensor implements TrackedTensor {
     return out;
   }
 
+  /**
+   * The elements as nested arrays, one level per dim (numpy `tolist`); a rank-0 tensor gives its
+   * element. 64-bit integers come as bigint, every other dtype as numbers.
+   * @example hp.tensor([[1, 2], [3, 4]]).toNested()   // [[1, 2], [3, 4]]
+   * @throws LIFETIME
+   */
+  toNested(): Nested {
+    const flat = this.toArray();
+    let next = 0;
+    const build = (axis: number): Nested => (axis === this.rank ? flat[next++]! : Array.from({ length: this.shape[axis]! }, () => build(axis + 1)));
+    return build(0);
+  }
+
   /** The single element of a size-1 tensor. */
   item(): number | bigint {
     if (this.size !== 1) {
@@ -207,6 +224,49 @@ export class Tensor implements TrackedTensor {
       return fail({ code: 'SHAPE', kernel: 'tensor.broadcastTo', problem: `${this.describe()} does not broadcast`, expected: `a shape compatible with ${formatShape(shape)}`, received: formatShape(this.shape) });
     }
     return this.viewOf({ shape, strides, offset: this.offset });
+  }
+
+  /**
+   * A view without the size-1 dims `axes` (every size-1 dim when absent), as numpy squeeze.
+   * @example hp.zeros([1, 3, 1]).squeeze()   // [3]
+   * @throws SHAPE (an axis is not of size 1), ARGUMENT (axis out of range or repeated), LIFETIME
+   */
+  squeeze(axes?: readonly number[]): Tensor {
+    this.check('tensor.squeeze');
+    return this.viewOf(squeezeView(this.view, axes, 'tensor.squeeze'));
+  }
+
+  /**
+   * A view with size-1 dims inserted at `axes` (positions in the result), as numpy expand_dims.
+   * @example hp.zeros([3]).unsqueeze([0])   // [1, 3]
+   * @throws ARGUMENT (axis out of range or repeated), LIFETIME
+   */
+  unsqueeze(axes: readonly number[]): Tensor {
+    this.check('tensor.unsqueeze');
+    return this.viewOf(unsqueezeView(this.view, axes, 'tensor.unsqueeze'));
+  }
+
+  /**
+   * Without `axis`: a 1-D view (numpy ravel without its copy). With `axis`: the 2-D view
+   * [prod(dims before axis), prod(dims from axis)] of ONNX Flatten. Throws LAYOUT when the
+   * strides do not allow a view (`contiguous().flatten()` copies first).
+   * @example hp.zeros([2, 3, 4]).flatten(1)   // [2, 12]
+   * @throws ARGUMENT (axis outside [-rank, rank]), LAYOUT, LIFETIME
+   */
+  flatten(axis?: number): Tensor {
+    this.check('tensor.flatten');
+    return this.reshape(axis === undefined ? [this.size] : flattenShape(this.shape, axis, 'tensor.flatten'));
+  }
+
+  /**
+   * A view broadcast with `shape` both ways (ONNX Expand: a 1 in `shape` keeps this dim), with
+   * stride 0 on stretched dims. `broadcastTo` is the one-way numpy form.
+   * @example hp.zeros([3, 1]).expand([2, 1, 4])   // [2, 3, 4]
+   * @throws SHAPE (shapes do not broadcast), LIFETIME
+   */
+  expand(shape: readonly number[]): Tensor {
+    this.check('tensor.expand');
+    return this.broadcastTo(expandShape(this.shape, shape, 'tensor.expand'));
   }
 
   /** Moves one axis to a new position; a view. */
