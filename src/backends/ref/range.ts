@@ -15,7 +15,8 @@ export const rangeRef: KernelImpl<RangeParams> = (plan, _, [y]) => {
   const second = round(start + delta);
   const d = round(second - first);
   for (let i = 0; i < y!.size; i++) {
-    const v = i === 0 ? first : i === 1 ? second : round(first + round(i * d));
+    // numpy converts i to the dtype first (float32 rounds above 2^24).
+    const v = i === 0 ? first : i === 1 ? second : round(first + round(round(i) * d));
     Y[i] = y!.dtype === 'int64' ? BigInt(v) : v;
   }
 };

@@ -29,6 +29,21 @@ import { reluWasm } from './relu.js';
 import { softmaxImpl } from './softmax.js';
 import { stftWasm } from './stft.js';
 import { transposeWasm } from './transpose.js';
+import { expandWasm } from './expand.js';
+import { tileWasm } from './tile.js';
+import { sliceWasm } from './slice.js';
+import { squeezeWasm } from './squeeze.js';
+import { unsqueezeWasm } from './unsqueeze.js';
+import { reshapeWasm } from './reshape.js';
+import { flattenWasm } from './flatten.js';
+import { reduceMaxWasm } from './reduceMax.js';
+import { reduceMinWasm } from './reduceMin.js';
+import { argMaxWasm } from './argMax.js';
+import { argMinWasm } from './argMin.js';
+import { concatWasm } from './concat.js';
+import { gatherWasm } from './gather.js';
+import { cumSumWasm } from './cumSum.js';
+import { rangeWasm } from './range.js';
 import { equalWasm } from './equal.js';
 import { lessWasm } from './less.js';
 import { greaterWasm } from './greater.js';
@@ -120,10 +135,25 @@ const IMPLS: WasmImpls = {
   selu: seluWasm,
   hardSigmoid: hardSigmoidWasm,
   clip: clipWasm,
+  expand: expandWasm,
+  tile: tileWasm,
+  slice: sliceWasm,
+  squeeze: squeezeWasm,
+  unsqueeze: unsqueezeWasm,
+  reshape: reshapeWasm,
+  flatten: flattenWasm,
+  reduceMax: reduceMaxWasm,
+  reduceMin: reduceMinWasm,
+  argMax: argMaxWasm,
+  argMin: argMinWasm,
+  concat: concatWasm,
+  gather: gatherWasm,
+  cumSum: cumSumWasm,
+  range: rangeWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'softmaxLinesF64', 'layerNormF64', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64', 'compareInt', 'clipInt'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'softmaxLinesF64', 'layerNormF64', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64', 'compareInt', 'clipInt', 'extremeLines', 'extremeLinesF64', 'argLines', 'argLinesF64', 'concat', 'gather', 'cumSumLines', 'range'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -5,7 +5,7 @@ import { floatOnly, type WasmImpl } from './context.js';
 import { mergeDims, padTo, pointer, rowRange } from './shape.js';
 
 /** Kept dims merged to 2 (output order) and reduced dims merged to 2, with x's strides. */
-function blocks(plan: Plan<ReduceParams>) {
+export function reduceBlocks(plan: Plan<ReduceParams>) {
   const { reduced, x } = plan.params;
   const keptShape = x.shape.filter((_, i) => !reduced[i]);
   const kept = padTo(mergeDims(keptShape, [x.strides.filter((_, i) => !reduced[i]), rowStrides(keptShape)]), 2);
@@ -21,10 +21,10 @@ export function reduceWasm(mean: boolean): WasmImpl<ReduceParams> {
       if (dtype !== true) {
         return dtype;
       }
-      return blocks(plan) === null ? 'wasm reductions handle at most 2 kept and 2 reduced dims after merging' : true;
+      return reduceBlocks(plan) === null ? 'wasm reductions handle at most 2 kept and 2 reduced dims after merging' : true;
     },
     run(ctx, plan, [x], [y]) {
-      const { kept, sum } = blocks(plan)!;
+      const { kept, sum } = reduceBlocks(plan)!;
       const [k0, k1] = kept.shape as [number, number];
       const [r0, r1] = sum.shape as [number, number];
       const rows = k0 * k1;

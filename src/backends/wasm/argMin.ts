@@ -1,0 +1,3 @@
+import { argWasm } from './arg.js';
+
+export const argMinWasm = argWasm(false);

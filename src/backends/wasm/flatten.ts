@@ -1,0 +1,3 @@
+import { viewCopyWasm } from './view.js';
+
+export const flattenWasm = viewCopyWasm;

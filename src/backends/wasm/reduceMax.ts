@@ -1,0 +1,3 @@
+import { extremeWasm } from './extremum.js';
+
+export const reduceMaxWasm = extremeWasm(true);
