@@ -19,6 +19,7 @@ import {
   type LayoutCase,
   type ValueOptions,
 } from '../../src/testing/arbitraries.js';
+import { shapeCalls } from './shapeCalls.js';
 
 export const floatDType = fc.constantFrom<DType>('float32', 'float64');
 export const anyDType = fc.constantFrom<DType>('float32', 'float64', 'int32');
@@ -318,5 +319,6 @@ export const CALLS: Readonly<Record<string, fc.Arbitrary<Call>>> = {
   pairwiseDistances: pairwiseDistancesCall,
   lloyd: lloydCall,
   hamerly: hamerlyCall,
+  ...shapeCalls({ anyDType, floatDType, caseArb, shapedCaseArb }),
 };
 const SPECTRAL = new Set(['dft', 'stft', 'hannWindow', 'melWeightMatrix']);
