@@ -34,6 +34,16 @@ for (const backend of BACKENDS) {
         assert.deepEqual(values(run('reduceMin', [hp.empty([0, 2])], { axes: [0] })[0]!), [Infinity, Infinity]);
         assert.deepEqual(values(run('reduceMax', [hp.empty([0], 'int32')])[0]!), [-(2 ** 31)]);
         assert.deepEqual(values(run('reduceMin', [hp.tensor([3n, -9n, 4n])])[0]!), [-9n]);
+        const bytes = hp.tensor(Uint8Array.from([7, 200, 0, 3, 9, 1]), [2, 3]).transpose();
+        assert.deepEqual(values(run('reduceMax', [bytes], { axes: [1], keepdims: false })[0]!), [7, 200, 1]);
+        assert.deepEqual(values(run('reduceMin', [bytes], { axes: [0] })[0]!), [0, 1]);
+        assert.deepEqual(values(run('reduceMin', [hp.empty([2, 0], 'uint8')], { axes: [1] })[0]!), [255, 255]);
+        // 40 columns: the vector paths (32 outputs at once, 16-lane folds) and their tails.
+        const wide = hp.tensor(Uint8Array.from({ length: 3 * 40 }, (_, i) => (i * 37) % 251), [3, 40]);
+        const colMax = Array.from({ length: 40 }, (_, j) => Math.max(...[0, 1, 2].map((i) => ((i * 40 + j) * 37) % 251)));
+        assert.deepEqual(values(run('reduceMax', [wide], { axes: [0], keepdims: false })[0]!), colMax);
+        const rowMin = [0, 1, 2].map((i) => Math.min(...Array.from({ length: 40 }, (_, j) => ((i * 40 + j) * 37) % 251)));
+        assert.deepEqual(values(run('reduceMin', [wide], { axes: [1], keepdims: false })[0]!), rowMin);
       });
     });
 

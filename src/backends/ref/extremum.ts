@@ -9,9 +9,13 @@ import { dtypeInfo, type DType } from '../../tensor/dtype.js';
 import { eachOffset, forEachElement } from '../../tensor/layout.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
-/** The result over an empty set: -Infinity for max, the dtype's lowest value for integers. */
+/** The result over an empty set: -Infinity for max, the dtype's lowest value for integers, false for bool. */
 export function extremeIdentity(dtype: DType, largest: boolean): number | bigint {
   const info = dtypeInfo(dtype);
+  if ((dtype as string) === 'bool') {
+    // bool max is "any" (false over nothing), bool min is "all" (true over nothing).
+    return largest ? 0 : 1;
+  }
   if (info.float) {
     return largest ? -Infinity : Infinity;
   }

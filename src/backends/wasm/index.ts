@@ -44,6 +44,7 @@ import { concatWasm } from './concat.js';
 import { gatherWasm } from './gather.js';
 import { cumSumWasm } from './cumSum.js';
 import { rangeWasm } from './range.js';
+import { topKWasm } from './topK.js';
 import { equalWasm } from './equal.js';
 import { lessWasm } from './less.js';
 import { greaterWasm } from './greater.js';
@@ -150,10 +151,11 @@ const IMPLS: WasmImpls = {
   gather: gatherWasm,
   cumSum: cumSumWasm,
   range: rangeWasm,
+  topK: topKWasm,
 };
 
 /** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'softmaxLinesF64', 'layerNormF64', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64', 'compareInt', 'clipInt', 'extremeLines', 'extremeLinesF64', 'argLines', 'argLinesF64', 'concat', 'gather', 'cumSumLines', 'range'];
+const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'softmaxLinesF64', 'layerNormF64', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64', 'compareInt', 'clipInt', 'extremeLines', 'extremeLinesF64', 'argLines', 'argLinesF64', 'concat', 'gather', 'cumSumLines', 'range', 'extremeLinesU8', 'topKLines'];
 
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];

@@ -1,5 +1,6 @@
-// reduceMax / reduceMin for float32 (T = f32) and float64 (T = f64): each output is the max
-// (min) of a 2-d block of x (reduced dims merged to r0 x r1, strides rs0, rs1) at a base given
+// reduceMax / reduceMin for float32 (T = f32), float64 (T = f64) and uint8 / bool (T = u8,
+// with the empty-set identity from the caller: 0 for max, 255 (or true = 1) for min): each
+// output is the max (min) of a 2-d block of x (reduced dims merged to r0 x r1, strides rs0, rs1) at a base given
 // by its 2-d kept index (k1 columns, strides ks0, ks1). Strides are in elements.
 // The wasm max / min instructions are IEEE 754-2019 maximum / minimum: NaN wins and +0 > -0,
 // the reference's rule, so any grouping of the comparisons gives the same answer.
@@ -12,24 +13,27 @@
   return largest ? max<T>(a, b) : min<T>(a, b);
 }
 
-// The max of a whole vector's lanes.
+// The max of a whole vector's lanes: fold halves onto each other down to the lane size.
 @inline function across<T>(largest: i32, v: v128): T {
-  let r = v128.extract_lane<T>(v, 0);
-  r = pickScalar<T>(largest, r, v128.extract_lane<T>(v, 1));
-  if (sizeof<T>() == 4) {
-    r = pickScalar<T>(largest, r, v128.extract_lane<T>(v, 2));
-    r = pickScalar<T>(largest, r, v128.extract_lane<T>(v, 3));
+  let r = pick<T>(largest, v, i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  if (sizeof<T>() <= 4) {
+    r = pick<T>(largest, r, i8x16.shuffle(r, r, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
   }
-  return r;
+  if (sizeof<T>() <= 2) {
+    r = pick<T>(largest, r, i8x16.shuffle(r, r, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+  }
+  if (sizeof<T>() == 1) {
+    r = pick<T>(largest, r, i8x16.shuffle(r, r, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+  }
+  return v128.extract_lane<T>(r, 0);
 }
 
 @inline function lines<T>(
-  largest: i32, x: usize, k1: i32, ks0: i32, ks1: i32, r0: i32, r1: i32, rs0: i32, rs1: i32,
+  largest: i32, identity: T, x: usize, k1: i32, ks0: i32, ks1: i32, r0: i32, r1: i32, rs0: i32, rs1: i32,
   y: usize, rowStart: i32, rowEnd: i32,
 ): void {
   const size = <usize>sizeof<T>();
   const lanes = 16 / <i32>sizeof<T>();
-  const identity: T = largest ? <T>-Infinity : <T>Infinity;
   const start = v128.splat<T>(identity);
   for (let o = rowStart; o < rowEnd; o++) {
     const base = x + <usize>((o / k1) * ks0 + (o % k1) * ks1) * size;
@@ -75,12 +79,19 @@ export function extremeLines(
   largest: i32, x: usize, k1: i32, ks0: i32, ks1: i32, r0: i32, r1: i32, rs0: i32, rs1: i32,
   y: usize, rowStart: i32, rowEnd: i32,
 ): void {
-  lines<f32>(largest, x, k1, ks0, ks1, r0, r1, rs0, rs1, y, rowStart, rowEnd);
+  lines<f32>(largest, largest ? -Infinity : Infinity, x, k1, ks0, ks1, r0, r1, rs0, rs1, y, rowStart, rowEnd);
 }
 
 export function extremeLinesF64(
   largest: i32, x: usize, k1: i32, ks0: i32, ks1: i32, r0: i32, r1: i32, rs0: i32, rs1: i32,
   y: usize, rowStart: i32, rowEnd: i32,
 ): void {
-  lines<f64>(largest, x, k1, ks0, ks1, r0, r1, rs0, rs1, y, rowStart, rowEnd);
+  lines<f64>(largest, largest ? -Infinity : Infinity, x, k1, ks0, ks1, r0, r1, rs0, rs1, y, rowStart, rowEnd);
+}
+
+export function extremeLinesU8(
+  largest: i32, identity: i32, x: usize, k1: i32, ks0: i32, ks1: i32, r0: i32, r1: i32, rs0: i32, rs1: i32,
+  y: usize, rowStart: i32, rowEnd: i32,
+): void {
+  lines<u8>(largest, <u8>identity, x, k1, ks0, ks1, r0, r1, rs0, rs1, y, rowStart, rowEnd);
 }
