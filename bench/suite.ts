@@ -20,13 +20,14 @@ import { kmeans } from './kmeans.js';
 import { kmeans64 } from './kmeans64.js';
 import { layerNorm } from './layerNorm.js';
 import { matmul } from './matmul.js';
+import { reduceMax } from './reduceMax.js';
 import { loadPeers, unavailablePeers } from './peers.js';
 import type { BenchReport, FirstCall } from './report.js';
 import type { Workload } from './runner.js';
 import { softmax } from './softmax.js';
 import { stft } from './stft.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, stft, kmeans, kmeans64, distances, allocator];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, kmeans, kmeans64, distances, allocator];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 

@@ -1,7 +1,8 @@
 /**
- * reduceMean(x, { axes, keepdims = true, noopWithEmptyAxes = false }): the compensated sum
+ * reduceMean(x, { axes | axis, keepdims = true, noopWithEmptyAxes = false }): the compensated sum
  * divided by the count; the mean of an empty set is NaN (as numpy). Float dtypes.
- * Throws DTYPE, ARGUMENT (axes).
+ * `axis` (numpy's name, one axis or a list) is accepted for `axes`; keepdims defaults to true for
+ * ONNX parity (numpy's default is false). Throws DTYPE, ARGUMENT (axes).
  */
 import { defineKernel, FLOATS } from './kernel.js';
 import { planReduce, reduceCost, REDUCE_DEFAULTS, type ReduceAttrs, type ReduceParams } from './reduce.js';

@@ -251,12 +251,21 @@ export class Runtime extends ShapeRuntime {
     return y!;
   }
 
-  /** Compensated sum over `axes` (all when absent). @throws DTYPE, ARGUMENT */
+  /**
+   * Compensated sum over `axes` (or numpy's `axis`; all when absent). `keepdims` defaults to
+   * true, as ONNX ReduceSum (numpy's default is false).
+   * @example hp.reduceSum(x, { axis: 0, keepdims: false })   // numpy x.sum(axis=0)
+   * @throws DTYPE, ARGUMENT
+   */
   reduceSum(x: Tensor, attrs: ReduceAttrs = {}): Tensor {
     return this.run('reduceSum', [x], attrs)[0]!;
   }
 
-  /** Mean over `axes` (all when absent). @throws DTYPE, ARGUMENT */
+  /**
+   * Mean over `axes` (or numpy's `axis`; all when absent); `keepdims` defaults to true (ONNX).
+   * @example hp.reduceMean(x, { axis: -1 })
+   * @throws DTYPE, ARGUMENT
+   */
   reduceMean(x: Tensor, attrs: ReduceAttrs = {}): Tensor {
     return this.run('reduceMean', [x], attrs)[0]!;
   }

@@ -121,7 +121,7 @@ export function reshapeDims(dims: unknown, shape: readonly number[], allowzero: 
     return bad('-1 next to a zero dim is ambiguous');
   }
   if ((unknown === 1 && size % known !== 0) || (unknown === 0 && known !== size)) {
-    return bad(`the sizes differ`);
+    return bad(`${size} elements do not fill ${formatShape(copied)}`);
   }
   return copied.map((d) => (d === -1 ? size / known : d));
 }
