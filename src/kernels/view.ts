@@ -7,7 +7,7 @@
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import { sizeOf } from '../tensor/layout.js';
 import type { Tensor, ViewSpec } from '../tensor/tensor.js';
-import { defineKernel, NUMERIC, type KernelDef } from './kernel.js';
+import { ANY, defineKernel, type KernelDef } from './kernel.js';
 
 export interface ViewParams {
   /** A view of x (strides may be 0 or negative) whose row-major walk is the output. */
@@ -20,8 +20,8 @@ export interface ResolvedView {
   readonly x: ViewSpec;
 }
 
-/** The dtypes every copy kernel carries: bytes are copied, never converted. */
-export const COPYABLE: readonly DType[] = NUMERIC;
+/** The dtypes every copy kernel carries (bool included): bytes are copied, never converted. */
+export const COPYABLE: readonly DType[] = ANY;
 
 export function viewOf(x: Tensor): ViewSpec {
   return { shape: x.shape, strides: x.strides, offset: x.offset };

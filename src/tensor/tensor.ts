@@ -28,8 +28,8 @@ import { formatTensor } from './format.js';
 import { copyBytes } from './bytes.js';
 import { expandShape, flattenShape, squeezeView, unsqueezeView } from './views.js';
 
-/** What `toNested()` returns: numbers (bigint for 64-bit integers) in nested arrays, one level per dim. */
-export type Nested = number | bigint | Nested[];
+/** What `toNested()` returns: numbers (bigint for 64-bit integers, booleans for bool) in nested arrays, one level per dim. */
+export type Nested = number | bigint | boolean | Nested[];
 
 export interface ViewSpec {
   shape: Shape;
@@ -133,14 +133,16 @@ export class Tensor implements TrackedTensor {
 
   /**
    * The elements as nested arrays, one level per dim (numpy `tolist`); a rank-0 tensor gives its
-   * element. 64-bit integers come as bigint, every other dtype as numbers.
+   * element. 64-bit integers come as bigint, bool as true / false, every other dtype as numbers.
    * @example hp.tensor([[1, 2], [3, 4]]).toNested()   // [[1, 2], [3, 4]]
    * @throws LIFETIME
    */
   toNested(): Nested {
     const flat = this.toArray();
+    const bool = this.dtype === 'bool';
     let next = 0;
-    const build = (axis: number): Nested => (axis === this.rank ? flat[next++]! : Array.from({ length: this.shape[axis]! }, () => build(axis + 1)));
+    const leaf = (): Nested => (bool ? flat[next++] !== 0 : flat[next++]!);
+    const build = (axis: number): Nested => (axis === this.rank ? leaf() : Array.from({ length: this.shape[axis]! }, () => build(axis + 1)));
     return build(0);
   }
 

@@ -47,6 +47,19 @@ for (const backend of BACKENDS) {
       });
     });
 
+    test('bool: reduceMax is any, reduceMin is all (false / true over nothing), copies carry it', () => {
+      hp.scope(() => {
+        const b = hp.tensor([[1, 0, 0], [1, 1, 1]], undefined, { dtype: 'bool' }).transpose(); // [3, 2]
+        assert.deepEqual(run('reduceMax', [b], { axis: 1, keepdims: false })[0]!.toNested(), [true, true, true]);
+        assert.deepEqual(run('reduceMin', [b], { axis: 1, keepdims: false })[0]!.toNested(), [true, false, false]);
+        assert.deepEqual(run('reduceMax', [hp.empty([0], 'bool')])[0]!.toNested(), [false]);
+        assert.deepEqual(run('reduceMin', [hp.empty([0], 'bool')])[0]!.toNested(), [true]);
+        const g = run('gather', [run('concat', [b, b], { axis: 1 })[0]!, hp.tensor([2n])], { axis: 0 })[0]!;
+        assert.equal(g.dtype, 'bool');
+        assert.deepEqual(g.toNested(), [[false, true, false, true]]);
+      });
+    });
+
     test('argMax / argMin: first index on ties, selectLastIndex, first NaN, int64', () => {
       hp.scope(() => {
         const a = run('argMax', [m()], { axis: 1 })[0]!;
