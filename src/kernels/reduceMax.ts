@@ -3,7 +3,8 @@
  * over the axes, as ONNX ReduceMax-18 (keepdims defaults to true for ONNX parity; pass
  * `keepdims: false` for numpy's shape). NaN propagates (numpy's max); the max of an empty set is
  * -Infinity (the dtype's minimum for integers, false for bool), as ONNX.
- * Any dtype (bool: max is any, min is all). Throws DTYPE, ARGUMENT (axis out of range or repeated, both axis and axes).
+ * Any dtype (bool: max is any, min is all).
+ * Throws DTYPE, ARGUMENT (axis out of range or repeated, both axis and axes).
  */
 import { ANY, defineKernel } from './kernel.js';
 import { planReduce, reduceCost, REDUCE_DEFAULTS, type ReduceAttrs, type ReduceParams } from './reduce.js';

@@ -3,7 +3,8 @@
  * over the axes, as ONNX ReduceMin-18 (keepdims defaults to true for ONNX parity; pass
  * `keepdims: false` for numpy's shape). NaN propagates (numpy's min); the min of an empty set is
  * +Infinity (the dtype's maximum for integers, true for bool), as ONNX.
- * Any dtype (bool: max is any, min is all). Throws DTYPE, ARGUMENT (axis out of range or repeated, both axis and axes).
+ * Any dtype (bool: max is any, min is all).
+ * Throws DTYPE, ARGUMENT (axis out of range or repeated, both axis and axes).
  */
 import { ANY, defineKernel } from './kernel.js';
 import { planReduce, reduceCost, REDUCE_DEFAULTS, type ReduceAttrs, type ReduceParams } from './reduce.js';
