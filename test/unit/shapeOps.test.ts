@@ -42,6 +42,15 @@ for (const backend of BACKENDS) {
         const wide = hp.tensor(Uint8Array.from({ length: 3 * 40 }, (_, i) => (i * 37) % 251), [3, 40]);
         const colMax = Array.from({ length: 40 }, (_, j) => Math.max(...[0, 1, 2].map((i) => ((i * 40 + j) * 37) % 251)));
         assert.deepEqual(values(run('reduceMax', [wide], { axes: [0], keepdims: false })[0]!), colMax);
+        // Long rows: the 4-accumulator vector loop, its one-vector tail and the scalar tail.
+        for (const dtype of ['float32', 'float64'] as const) {
+          const n = 1003;
+          const data = Array.from({ length: 3 * n }, (_, i) => ((i * 7919) % 1009) - 500.5);
+          data[2 * n + 777] = NaN;
+          const long = hp.tensor(data, [3, n], { dtype });
+          const maxima = [0, 1, 2].map((r) => data.slice(r * n, (r + 1) * n).reduce((m, v) => (Number.isNaN(m) || Number.isNaN(v) ? NaN : Math.max(m, v)), -Infinity));
+          assert.deepEqual(values(run('reduceMax', [long], { axis: 1, keepdims: false })[0]!), maxima, dtype);
+        }
         const rowMin = [0, 1, 2].map((i) => Math.min(...Array.from({ length: 40 }, (_, j) => ((i * 40 + j) * 37) % 251)));
         assert.deepEqual(values(run('reduceMin', [wide], { axes: [1], keepdims: false })[0]!), rowMin);
       });

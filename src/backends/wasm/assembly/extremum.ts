@@ -58,14 +58,23 @@
       const row = base + <usize>i * <usize>rs0 * size;
       let j = 0;
       if (rs1 == 1) {
+        // Four independent accumulators: the max instructions' latency, not the loads, would
+        // otherwise bound a contiguous line.
         let a0 = start;
         let a1 = start;
-        for (; j + 2 * lanes <= r1; j += 2 * lanes) {
+        let a2 = start;
+        let a3 = start;
+        for (; j + 4 * lanes <= r1; j += 4 * lanes) {
           const p = row + <usize>j * size;
           a0 = pick<T>(largest, a0, v128.load(p));
           a1 = pick<T>(largest, a1, v128.load(p, 16));
+          a2 = pick<T>(largest, a2, v128.load(p, 32));
+          a3 = pick<T>(largest, a3, v128.load(p, 48));
         }
-        best = pickScalar<T>(largest, best, across<T>(largest, pick<T>(largest, a0, a1)));
+        for (; j + lanes <= r1; j += lanes) {
+          a0 = pick<T>(largest, a0, v128.load(row + <usize>j * size));
+        }
+        best = pickScalar<T>(largest, best, across<T>(largest, pick<T>(largest, pick<T>(largest, a0, a1), pick<T>(largest, a2, a3))));
       }
       for (; j < r1; j++) {
         best = pickScalar<T>(largest, best, load<T>(row + <usize>(j * rs1) * size));
