@@ -148,6 +148,7 @@ export class Tensor implements TrackedTensor {
 
   /** The single element of a size-1 tensor. */
   item(): number | bigint {
+    this.check('tensor.item');
     if (this.size !== 1) {
       fail({ code: 'SHAPE', kernel: 'tensor.item', problem: `${this.describe()} has more than one element`, expected: 'size 1', received: `size ${this.size}` });
     }
@@ -156,6 +157,7 @@ export class Tensor implements TrackedTensor {
 
   /** Element at a full index (negative indices count from the end). */
   get(...index: number[]): number | bigint {
+    this.check('tensor.get');
     if (index.length !== this.rank) {
       fail({ code: 'ARGUMENT', kernel: 'tensor.get', problem: 'wrong number of indices', expected: `${this.rank}`, received: `${index.length}` });
     }
@@ -172,6 +174,7 @@ export class Tensor implements TrackedTensor {
 
   /** A view with axes reordered; `perm` defaults to reversing them. */
   transpose(perm?: readonly number[]): Tensor {
+    this.check('tensor.transpose');
     const order = perm ?? this.shape.map((_, i) => this.rank - 1 - i);
     checkPermutation(order, this.rank, 'tensor.transpose');
     return this.viewOf({
@@ -273,6 +276,7 @@ export class Tensor implements TrackedTensor {
 
   /** Moves one axis to a new position; a view. */
   moveAxis(from: number, to: number): Tensor {
+    this.check('tensor.moveAxis');
     const src = normalizeAxis(from, this.rank, 'tensor.moveAxis');
     const dst = normalizeAxis(to, this.rank, 'tensor.moveAxis');
     const order = this.shape.map((_, i) => i).filter((i) => i !== src);
