@@ -49,6 +49,7 @@ const MAX_DEFLATE_RATIO = 1032;
  */
 export function loadNpz(hp: RuntimeCore, path: string): Record<string, Tensor> {
   const file: FileOptions = { source: path, where: 'loadNpz' };
+  checkPath(path, file.where);
   let archive: Uint8Array;
   try {
     archive = readFileSync(path);
@@ -87,6 +88,7 @@ export function decodeNpz(hp: RuntimeCore, archive: Uint8Array, file: FileOption
  */
 export function saveNpz(hp: RuntimeCore, path: string, tensors: Record<string, Tensor>, saveOptions?: SaveNpzOptions): void {
   const file: FileOptions = { source: path, where: 'saveNpz' };
+  checkPath(path, file.where);
   const options = optionsOf(saveOptions, file.where);
   if (tensors === null || typeof tensors !== 'object') {
     fail({ code: 'ARGUMENT', kernel: file.where, problem: 'invalid tensors', expected: 'an object of named tensors, e.g. { weights: w }', received: String(tensors) });
@@ -167,5 +169,16 @@ function checkEntries(entries: readonly ZipEntry[], room: number, file: FileOpti
     if (total > room) {
       bad('takes the archive past what the CPU heap can hold', `at most ${room} bytes of arrays in all (the room left in the heap)`, `${total} bytes declared so far`, 'MEMORY');
     }
+  }
+}
+
+/**
+ * A path must be a string: readFileSync and writeFileSync take a number as an open file
+ * descriptor, so loadNpz(0) would read stdin (and block), and on Node 22/24, where fd 5 is one
+ * of Node's own pipes, loadNpz(5) blocked forever (Node 20: EBADF).
+ */
+function checkPath(path: unknown, where: string): void {
+  if (typeof path !== 'string') {
+    fail({ code: 'ARGUMENT', kernel: where, problem: 'invalid path', expected: 'a file path (string)', received: typeof path === 'number' ? `the number ${path} (a file descriptor is not accepted)` : String(path) });
   }
 }
