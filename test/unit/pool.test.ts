@@ -144,3 +144,22 @@ test('a worker that calls process.exit mid-call (before, during or after writing
   }
   await pool.close();
 });
+
+test('a pool of one worker (threads: 2) watches exactly that worker: no phantom second one that never starts', { timeout: 60_000 }, () => {
+  // Regression: the state words came from a buffer of at least 8 bytes, so a one-worker pool saw
+  // a second worker stuck in 'starting', declared the pool dead 30 s after its start, and refused
+  // every later parallel call (every 2-core machine's default pool).
+  const heap = new Heap();
+  const pool = new Pool(loadModule().module, heap.memory, 2, ['add']);
+  const n = 4096;
+  const x = heap.alloc(n * 4);
+  const y = heap.alloc(n * 4);
+  new Float32Array(heap.memory.buffer, x, n).fill(1.5);
+  pool.parallel('add', (t) => {
+    const range = rowRange(n, 2, t);
+    return range === null ? null : [x, 0, 0, 0, 1, x, 0, 0, 0, 1, y, 1, 1, 1, ...range];
+  });
+  assert.deepEqual(pool.workerStates(), ['ready']);
+  assert.ok(new Float32Array(heap.memory.buffer, y, n).every((v) => v === 3));
+  void pool.close();
+});

@@ -62,8 +62,10 @@ export class Epoch {
     this.count = setup.count;
     this.words = new Int32Array(init.control);
     this.args = new Float64Array(init.args);
-    this.states = new Int32Array(init.states);
-    this.done = new Int32Array(init.done);
+    // Exactly `count` words: buffers are at least 8 bytes, and with one worker a second word
+    // would read as a worker forever 'starting' (the pool then died 30 s after it started).
+    this.states = new Int32Array(init.states, 0, setup.count);
+    this.done = new Int32Array(init.done, 0, setup.count);
     this.manager = new Worker(MANAGER_SOURCE, { eval: true, workerData: init });
     this.manager.unref();
     this.manager.on('error', () => undefined);
