@@ -126,14 +126,16 @@ function markdownCell(r: Row | undefined): string {
   }
   const pct = r.pctOfCopy === undefined ? '' : ` (${r.pctOfCopy.toFixed(0)}% of copy)`;
   const versus = r.contender === r.baseline ? '' : `, ${ratio(r.vsBaseline)}`;
-  return `${r.rate === undefined ? '' : r.rate < 1 ? r.rate.toPrecision(2) : r.rate.toFixed(1)}${pct}${versus}`;
+  // Workloads without a rate (the allocator) show their median time instead.
+  const value = r.rate !== undefined ? (r.rate < 1 ? r.rate.toPrecision(2) : r.rate.toFixed(1)) : r.medianMs !== undefined ? `${r.medianMs.toPrecision(3)} ms` : '';
+  return `${value}${pct}${versus}`;
 }
 
 /** One table per workload: a row per contender, a column per size. */
 function workloadTable(rows: readonly Row[]): string[] {
   const sizes = [...new Set(rows.map((r) => r.size))];
   const contenders = [...new Set(rows.map((r) => r.contender))];
-  const unit = rows.find((r) => r.unit !== undefined)?.unit ?? '';
+  const unit = rows.find((r) => r.unit !== undefined)?.unit ?? 'median time';
   const baselines = [...new Set(rows.map((r) => r.baseline))].join(', ');
   const lines = [
     `**${rows[0]!.workload}**, ${unit} and, after the comma, median time over ${baselines}'s:`,
