@@ -78,3 +78,36 @@ export function assertCode(fn: () => unknown, code: string, fragment: string): v
     return true;
   });
 }
+
+/** A seeded uniform generator in [0, 1) (a 32-bit LCG), for test data nobody has to store. */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export interface RefAndWasmOnly {
+  readonly ref: Runtime;
+  /** wasm-only runtimes (a decline throws instead of running on ref unseen): 1 thread, and 2 threads with every call split. */
+  readonly wasm: { name: string; hp: Runtime }[];
+}
+
+/** The runtimes the float64 wasm tests compare: ref, and wasm on 1 and on 2 threads. */
+export async function openRefAndWasmOnly(): Promise<RefAndWasmOnly> {
+  return {
+    ref: await createRuntime({ backends: ['ref'] }),
+    wasm: [
+      { name: '1 thread', hp: await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 1 }) },
+      { name: '2 threads, every call split', hp: await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 2, parallelThreshold: 0 }) },
+    ],
+  };
+}
+
+export async function closeRefAndWasmOnly(r: RefAndWasmOnly): Promise<void> {
+  await r.ref.close();
+  for (const { hp } of r.wasm) {
+    await hp.close();
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * The ONNX node tests (../shared/conformance/onnx-node), every case on every available backend.
+ * The ONNX node tests (test/fixtures/onnx-node, copied from the ONNX project), every case on every available backend.
  * A case a backend declines is reported as skipped with its reason (and counted), never hidden.
  */
 import assert from 'node:assert/strict';

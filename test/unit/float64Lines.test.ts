@@ -8,34 +8,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createRuntime, KERNELS, type Runtime, type Tensor } from '../../src/index.js';
+import { KERNELS, type Runtime, type Tensor } from '../../src/index.js';
 import { toleranceOf, type AnyKernelDef } from '../../src/kernels/kernel.js';
 import { compare, describeWorst } from '../../src/kernels/tolerance.js';
+import { closeRefAndWasmOnly, lcg, openRefAndWasmOnly, type RefAndWasmOnly } from '../helpers.js';
 
+let runtimes: RefAndWasmOnly;
 let ref: Runtime;
-const wasm: { name: string; hp: Runtime }[] = [];
+let wasm: RefAndWasmOnly['wasm'];
 
 before(async () => {
-  ref = await createRuntime({ backends: ['ref'] });
-  // Only wasm: a decline would throw instead of running on ref unseen.
-  wasm.push({ name: '1 thread', hp: await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 1 }) });
-  wasm.push({ name: '2 threads, every call split', hp: await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 2, parallelThreshold: 0 }) });
+  runtimes = await openRefAndWasmOnly();
+  ({ ref, wasm } = runtimes);
 });
 
-after(async () => {
-  await ref.close();
-  for (const { hp } of wasm) {
-    await hp.close();
-  }
-});
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+after(() => closeRefAndWasmOnly(runtimes));
 
 function values(seed: number, count: number, offset: number, spread: number): Float64Array {
   const next = lcg(seed);
