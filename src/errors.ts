@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'ARGUMENT'
   | 'MISMATCH'
   | 'MEMORY'
-  | 'IO';
+  | 'IO'
+  /** A user kernel's source cannot be compiled (with file:line:col, the line and a caret). */
+  | 'COMPILE';
 
 export interface ErrorDetails {
   code: ErrorCode;
