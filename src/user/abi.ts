@@ -14,6 +14,8 @@ export type WasmType = 'i32' | 'f32' | 'f64';
 export interface Param {
   readonly name: string;
   readonly type: WasmType;
+  /** A byte offset in the heap (usize in AssemblyScript; i32 in wasm32). */
+  readonly pointer?: true;
 }
 
 /** One export of a compiled kernel module: its name and parameters in order; no result. */
@@ -23,10 +25,11 @@ export interface Signature {
 }
 
 const i32 = (name: string): Param => ({ name, type: 'i32' });
+const ptr = (name: string): Param => ({ name, type: 'i32', pointer: true });
 
 /** Per input of an element-wise kernel: a byte pointer and four strides in elements. */
 function strided(k: number): Param[] {
-  return [i32(`p${k}`), i32(`s${k}_0`), i32(`s${k}_1`), i32(`s${k}_2`), i32(`s${k}_3`)];
+  return [ptr(`p${k}`), i32(`s${k}_0`), i32(`s${k}_1`), i32(`s${k}_2`), i32(`s${k}_3`)];
 }
 
 /**
@@ -45,19 +48,19 @@ function strided(k: number): Param[] {
  */
 export function signaturesOf(kind: KernelKind, inputs: number): Signature[] {
   const range = [i32('rowStart'), i32('rowEnd')];
-  const desc = i32('desc');
+  const desc = ptr('desc');
   switch (kind) {
     case 'map':
-      return [{ name: 'run', params: [desc, ...Array.from({ length: inputs }, (_, k) => strided(k)).flat(), i32('out'), i32('d1'), i32('d2'), i32('d3'), ...range] }];
+      return [{ name: 'run', params: [desc, ...Array.from({ length: inputs }, (_, k) => strided(k)).flat(), ptr('out'), i32('d1'), i32('d2'), i32('d3'), ...range] }];
     case 'reduce':
-      return [{ name: 'run', params: [desc, ...Array.from({ length: inputs }, (_, k) => strided(k)).flat(), i32('partials'), i32('d1'), i32('d2'), i32('d3'), i32('chunkRows'), ...range] }];
+      return [{ name: 'run', params: [desc, ...Array.from({ length: inputs }, (_, k) => strided(k)).flat(), ptr('partials'), i32('d1'), i32('d2'), i32('d3'), i32('chunkRows'), ...range] }];
     case 'rows':
-      return [{ name: 'run', params: [desc, ...Array.from({ length: inputs }, (_, k) => [i32(`x${k}`), i32(`rs${k}`)]).flat(), i32('out'), i32('ors'), i32('n'), ...range] }];
+      return [{ name: 'run', params: [desc, ...Array.from({ length: inputs }, (_, k) => [ptr(`x${k}`), i32(`rs${k}`)]).flat(), ptr('out'), i32('ors'), i32('n'), ...range] }];
     case 'pairwise': {
-      const pair = [desc, i32('x'), i32('xrs'), i32('y'), i32('yrs'), i32('d'), i32('m')];
+      const pair = [desc, ptr('x'), i32('xrs'), ptr('y'), i32('yrs'), i32('d'), i32('m')];
       return [
-        { name: 'run', params: [...pair, i32('out'), ...range] },
-        { name: 'assign', params: [...pair, i32('labels'), i32('best'), ...range] },
+        { name: 'run', params: [...pair, ptr('out'), ...range] },
+        { name: 'assign', params: [...pair, ptr('labels'), ptr('best'), ...range] },
       ];
     }
   }
@@ -83,7 +86,7 @@ export interface CompiledKernel {
   /** A module importing only `env.memory` (shared) and `env.abort`. */
   readonly wasm: Uint8Array;
   readonly exports: readonly Signature[];
-  /** float32 words after the params in the `desc` block. */
+  /** Words after the params in the `desc` block, as int32 bit patterns (write them with an Int32Array). */
   readonly constants: readonly number[];
   /** Content hash of the generated source and compiler version (the cache key). */
   readonly hash: string;

@@ -190,6 +190,11 @@ export class Builder {
     if (a.kind !== b.kind) {
       throw new Error(`internal: select of ${a.kind} and ${b.kind}`);
     }
+    const mask = this.nodes[m.id]!;
+    if (mask.op === 'not') {
+      // !m ? a : b is m ? b : a, one instruction less.
+      return this.select(mask.a, b, a);
+    }
     return this.push({ op: 'select', m, a, b });
   }
 

@@ -1,0 +1,50 @@
+/** Kernels the compiler must refuse, each with the user's position and a hint. */
+import { map, type f32 } from '../../src/user/kernel.js';
+
+const outer = 3;
+
+export const usesRandom = map({ name: 'usesRandom', inputs: ['x'], element: (x: f32): f32 => x * Math.random() });
+export const usesConsole = map({
+  name: 'usesConsole',
+  inputs: ['x'],
+  element(x: f32): f32 {
+    console.log(x);
+    return x;
+  },
+});
+export const closure = map({ name: 'closure', inputs: ['x'], element: (x: f32): f32 => x * outer });
+export const strings = map({ name: 'strings', inputs: ['x'], element: (x: f32): f32 => ('a' === 'a' ? x : 0) });
+export const allocates = map({ name: 'allocates', inputs: ['x'], element: (x: f32): f32 => new Float32Array(4)[0]! + x });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const anyType = map({ name: 'anyType', inputs: ['x'], element: (x: any): f32 => x });
+export const wide = map({ name: 'wide', inputs: ['x'], element: (x: f32): f32 => x as f64 });
+export const loops = map({
+  name: 'loops',
+  inputs: ['x'],
+  element(x: f32): f32 {
+    let s = 0;
+    for (let i = 0; i < 3; i++) {
+      s += x;
+    }
+    return s;
+  },
+});
+export const missingReturn = map({
+  name: 'missingReturn',
+  inputs: ['x'],
+  // @ts-expect-error tsc sees the missing return too; the kernel compiler must say it as well.
+  element(x: f32): f32 {
+    if (x > 0) {
+      return x;
+    }
+  },
+});
+export const helper = map({ name: 'helper', inputs: ['x'], element: (x: f32): f32 => twice(x) });
+export const unknownMath = map({ name: 'unknownMath', inputs: ['x'], element: (x: f32): f32 => Math.clz32(x) });
+export const modulo = map({ name: 'modulo', inputs: ['x'], element: (x: f32): f32 => x % 2 });
+export const wrongArity = map({ name: 'wrongArity', inputs: ['x', 'y'], element: (x: f32): f32 => x });
+
+function twice(v: number): number {
+  return 2 * v;
+}
+type f64 = number;

@@ -1,0 +1,55 @@
+/** Kernels the compiler tests build: each body is plain TypeScript, run as the reference. */
+import { map, pairwise, reduce, type f32 } from '../../src/user/kernel.js';
+
+export const huber = reduce({
+  name: 'huber',
+  inputs: ['pred', 'target'],
+  params: { delta: 1 },
+  combine: 'sum',
+  element(pred: f32, target: f32, delta: f32): f32 {
+    const r = pred - target;
+    const a = Math.abs(r);
+    if (a <= delta) {
+      return 0.5 * r * r;
+    }
+    return delta * (a - 0.5 * delta);
+  },
+});
+
+export const clampScale = map({
+  name: 'clampScale',
+  inputs: ['x', 'y'],
+  params: { lo: -1, hi: 2 },
+  element: (x: f32, y: f32, lo: f32, hi: f32): f32 => {
+    let v = x * y;
+    if (v < lo) {
+      v = lo;
+    } else if (v > hi) {
+      v = hi;
+    }
+    return x !== x || y !== y ? 0 : Math.max(v, Math.min(x, y)) + Math.sign(y) - (x - Math.trunc(x / 0.75) * 0.75);
+  },
+});
+
+export const largest = reduce({
+  name: 'largest',
+  inputs: ['x'],
+  combine: 'max',
+  element: (x: f32): f32 => Math.abs(x) - 1,
+});
+
+export const chebyshev = pairwise({
+  name: 'chebyshev',
+  combine: 'max',
+  term: (a: f32, b: f32): f32 => Math.abs(a - b),
+});
+
+export const weighted = pairwise({
+  name: 'weighted',
+  params: { w: 0.5 },
+  term: (a: f32, b: f32, w: f32): f32 => {
+    const d = a - b;
+    return d < 0 ? w * d * d : d * d;
+  },
+  finish: (acc: f32, w: f32): f32 => Math.sqrt(acc) + w,
+});
