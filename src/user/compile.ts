@@ -6,6 +6,7 @@
  * few hundred milliseconds.
  */
 import { createHash } from 'node:crypto';
+import type ts from 'typescript';
 import { readFileSync } from 'node:fs';
 import { fail } from '../errors.js';
 import type { CompiledKernel } from './abi.js';
@@ -14,6 +15,7 @@ import { findKernels, pickKernel, spanOf, type FoundKernel } from './frontend.js
 import { Builder } from './ir.js';
 import type { PairwiseDecl, ReduceDecl, UserKernel } from './kernel.js';
 import { lowerFunction, type LowerContext } from './lower.js';
+import { rowsModule } from './rows.js';
 import { mapModule, pairwiseModule, reduceModule, type Generated, type Graph } from './templates.js';
 
 /** Flags of every user module: the heap's memory (imported, shared, 4 GiB), no runtime, no asserts. */
@@ -46,11 +48,11 @@ export function sourceOf(kernel: UserKernel): { file: string; text: string } {
 
 /** The AssemblyScript module of one declaration (no compiler involved: fast, testable). */
 export function generate(found: FoundKernel, kernel: UserKernel): Generated {
+  const body = (role: string): ts.FunctionLikeDeclaration =>
+    found.functions.get(role) ??
+    compileFail({ kernel: found.name, file: found.file, text: found.text, span: spanOf(found.call), problem: `the declaration has no '${role}' function the compiler can read`, hint: `write ${role} as a method or a function expression inside the declaration` });
   const graph = (role: string, args: (b: Builder) => ReturnType<Builder['arg']>[]): Graph => {
-    const fn = found.functions.get(role);
-    if (fn === undefined) {
-      return compileFail({ kernel: found.name, file: found.file, text: found.text, span: spanOf(found.call), problem: `the declaration has no '${role}' function the compiler can read`, hint: `write ${role} as a method or a function expression inside the declaration` });
-    }
+    const fn = body(role);
     const b = new Builder();
     const ctx: LowerContext = { kernel: found.name, file: found.file, text: found.text, b };
     return { nodes: b.nodes, result: lowerFunction(ctx, fn, args(b), role).result };
@@ -69,7 +71,7 @@ export function generate(found: FoundKernel, kernel: UserKernel): Generated {
       return pairwiseModule(graph('term', sequence(2 + params)), finish, params, decl.combine ?? 'sum');
     }
     case 'rows':
-      return compileFail({ kernel: found.name, file: found.file, text: found.text, span: spanOf(found.call), problem: 'rows() kernels are not compiled yet', hint: 'load it with { fallback: "ref" } to run the reference' });
+      return rowsModule(found, body('row'));
   }
 }
 

@@ -133,6 +133,11 @@ export class Builder {
 
   un(op: FloatUnary, a: Val): Val {
     expect(op, a, 'f');
+    const node = this.nodes[a.id]!;
+    if (op === 'neg' && node.op === 'const') {
+      // -literal is a constant (rounding to float32 commutes with negation).
+      return this.const(-node.value);
+    }
     return this.push({ op, a });
   }
 

@@ -16,6 +16,22 @@ export interface LowerContext {
   readonly file: string;
   readonly text: string;
   readonly b: Builder;
+  /** What rows() kernels add to element bodies: outer values, row reads and writes, loops. */
+  readonly hooks?: LowerHooks;
+}
+
+/** Extension points for rows.ts; element bodies have none of them. */
+export interface LowerHooks {
+  /** A name that is not a local of the body: an outer value, or undefined (an error). */
+  resolve?(name: string, node: ts.Identifier): Val | undefined;
+  /** A read `x[j]`. */
+  read?(e: ts.ElementAccessExpression, state: State): Val;
+  /** A write `out[j] = value` in the lanes `lanes` (null: all). */
+  write?(e: ts.ElementAccessExpression, value: Val, lanes: Val | null): void;
+  /** An assignment to a name that is not a local of the body (an accumulation in a loop). */
+  assignOuter?(e: ts.Expression, target: ts.Identifier, state: State): void;
+  /** A for statement (a loop over the row). */
+  loop?(s: ts.ForStatement, state: State): void;
 }
 
 /** A body's result: the value each lane returns. */
@@ -23,7 +39,7 @@ export interface Lowered {
   readonly result: Val;
 }
 
-interface State {
+export interface State {
   /** Variables in scope, innermost last. */
   scopes: Map<string, { val: Val; mutable: boolean }>[];
   /** Lanes that run the current statement (null = all). */
@@ -67,11 +83,11 @@ export function lowerFunction(ctx: LowerContext, fn: ts.FunctionLikeDeclaration,
   return { result: state.result };
 }
 
-function fail(ctx: LowerContext, node: ts.Node, problem: string, hint?: string): never {
+export function fail(ctx: LowerContext, node: ts.Node, problem: string, hint?: string): never {
   return compileFail({ kernel: ctx.kernel, file: ctx.file, text: ctx.text, span: spanOf(node), problem, ...(hint === undefined ? {} : { hint }) });
 }
 
-function checkType(ctx: LowerContext, type: ts.TypeNode | undefined): void {
+export function checkType(ctx: LowerContext, type: ts.TypeNode | undefined): void {
   if (type === undefined) {
     return;
   }
@@ -98,7 +114,7 @@ function lookup(state: State, name: string): { val: Val; mutable: boolean } | un
 }
 
 /** Lanes that execute now: the branch mask minus the lanes that returned. */
-function active(ctx: LowerContext, state: State): Val | null {
+export function active(ctx: LowerContext, state: State): Val | null {
   if (state.returned === null) {
     return state.mask;
   }
@@ -106,7 +122,12 @@ function active(ctx: LowerContext, state: State): Val | null {
   return state.mask === null ? alive : ctx.b.bit('and', state.mask, alive);
 }
 
-function statements(ctx: LowerContext, state: State, list: readonly ts.Statement[]): void {
+/** A fresh state whose outer scope holds `scope`. */
+export function newState(scope: Map<string, { val: Val; mutable: boolean }>): State {
+  return { scopes: [scope], mask: null, returned: null, result: null, done: false };
+}
+
+export function statements(ctx: LowerContext, state: State, list: readonly ts.Statement[]): void {
   for (const s of list) {
     if (state.done) {
       fail(ctx, s, 'unreachable code after return', 'remove it');
@@ -150,6 +171,8 @@ function statement(ctx: LowerContext, state: State, s: ts.Statement): void {
     state.scopes.pop();
   } else if (ts.isEmptyStatement(s)) {
     return;
+  } else if (ts.isForStatement(s) && ctx.hooks?.loop !== undefined) {
+    ctx.hooks.loop(s, state);
   } else if (ts.isForStatement(s) || ts.isWhileStatement(s) || ts.isDoStatement(s) || ts.isForOfStatement(s) || ts.isForInStatement(s)) {
     fail(ctx, s, 'loops are not supported in an element body', 'an element body computes one element; loop over a row in a rows() kernel, or over the dimension with pairwise()');
   } else if (ts.isThrowStatement(s)) {
@@ -215,10 +238,18 @@ function assignment(ctx: LowerContext, state: State, e: ts.Expression): void {
     expression(ctx, state, e);
     return fail(ctx, e, 'this expression statement has no effect in a kernel', 'assign a local (x = ..., x += ...) or return a value');
   }
+  if (ts.isElementAccessExpression(target) && ctx.hooks?.write !== undefined) {
+    ctx.hooks.write(target, value(), active(ctx, state));
+    return;
+  }
   if (!ts.isIdentifier(target)) {
     return fail(ctx, target, 'only local variables can be assigned in an element body', 'keep values in locals; the result is what the body returns');
   }
   const slot = lookup(state, target.text);
+  if (slot === undefined && ctx.hooks?.assignOuter !== undefined) {
+    ctx.hooks.assignOuter(e, target, state);
+    return;
+  }
   if (slot === undefined) {
     return fail(ctx, target, `'${target.text}' is not a local of the kernel`, 'kernels cannot change outer variables; declare it with let inside the body');
   }
@@ -259,7 +290,7 @@ export function expression(ctx: LowerContext, state: State, e: ts.Expression): V
     if (e.text === 'NaN' || e.text === 'Infinity') {
       return b.const(e.text === 'NaN' ? Number.NaN : Number.POSITIVE_INFINITY);
     }
-    const v = lookup(state, e.text);
+    const v = lookup(state, e.text) ?? wrap(ctx.hooks?.resolve?.(e.text, e));
     if (v === undefined) {
       return fail(ctx, e, `'${e.text}' is not a parameter or a local of the kernel`, 'kernels cannot read outer variables (closures): pass the value as a param, e.g. params: { scale: 2 }');
     }
@@ -297,7 +328,14 @@ export function expression(ctx: LowerContext, state: State, e: ts.Expression): V
   if (ts.isCallExpression(e)) {
     return call(ctx, state, e);
   }
+  if (ts.isElementAccessExpression(e) && ctx.hooks?.read !== undefined) {
+    return ctx.hooks.read(e, state);
+  }
   return refuse(ctx, e);
+}
+
+function wrap(val: Val | undefined): { val: Val } | undefined {
+  return val === undefined ? undefined : { val };
 }
 
 function refuse(ctx: LowerContext, e: ts.Expression): never {

@@ -19,7 +19,7 @@ export interface Generated {
   readonly constants: number[];
 }
 
-const HELPERS = `
+export const HELPERS = `
 // 4 float32 at p, stride s elements (1 = contiguous, 0 = broadcast).
 @inline function ld(p: usize, s: i32): v128 {
   if (s == 1) return v128.load(p);

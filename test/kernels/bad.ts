@@ -1,5 +1,5 @@
 /** Kernels the compiler must refuse, each with the user's position and a hint. */
-import { map, type f32 } from '../../src/user/kernel.js';
+import { map, rows, type f32, type i32, type Row } from '../../src/user/kernel.js';
 
 const outer = 3;
 
@@ -48,3 +48,33 @@ function twice(v: number): number {
   return 2 * v;
 }
 type f64 = number;
+
+export const shifted = rows({
+  name: 'shifted',
+  inputs: ['x'],
+  row(x: Row, out: Row, n: i32): void {
+    for (let j = 0; j < n; j++) {
+      out[j] = x[j + 1]!;
+    }
+  },
+});
+export const carried = rows({
+  name: 'carried',
+  inputs: ['x'],
+  row(x: Row, out: Row, n: i32): void {
+    let previous = 0;
+    for (let j = 0; j < n; j++) {
+      out[j] = x[j]! - previous;
+      previous = x[j]!;
+    }
+  },
+});
+export const stepTwo = rows({
+  name: 'stepTwo',
+  inputs: ['x'],
+  row(x: Row, out: Row, n: i32): void {
+    for (let j = 0; j < n; j += 2) {
+      out[j] = x[j]!;
+    }
+  },
+});

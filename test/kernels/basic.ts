@@ -1,5 +1,5 @@
 /** Kernels the compiler tests build: each body is plain TypeScript, run as the reference. */
-import { map, pairwise, reduce, type f32 } from '../../src/user/kernel.js';
+import { map, pairwise, reduce, rows, type f32, type i32, type Row } from '../../src/user/kernel.js';
 
 export const huber = reduce({
   name: 'huber',
@@ -52,4 +52,28 @@ export const weighted = pairwise({
     return d < 0 ? w * d * d : d * d;
   },
   finish: (acc: f32, w: f32): f32 => Math.sqrt(acc) + w,
+});
+
+export const zscore = rows({
+  name: 'zscore',
+  inputs: ['x'],
+  params: { eps: 1e-6 },
+  row(x: Row, out: Row, n: i32, eps: f32): void {
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      sum += x[j]!;
+    }
+    const mean = sum / n;
+    let squares = 0;
+    let peak = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const d = x[j]! - mean;
+      squares += d * d;
+      peak = Math.max(peak, Math.abs(d));
+    }
+    const scale = 1 / Math.sqrt(squares / n + eps);
+    for (let j = 0; j < n; j++) {
+      out[j] = peak > 0 ? (x[j]! - mean) * scale : 0;
+    }
+  },
 });

@@ -13,7 +13,7 @@ import { argumentsOf, type CompiledKernel } from '../../src/user/abi.js';
 import { compileKernel, generateKernel } from '../../src/user/compile.js';
 import type { UserKernel } from '../../src/user/kernel.js';
 import * as bad from '../kernels/bad.js';
-import { chebyshev, clampScale, huber, largest, weighted } from '../kernels/basic.js';
+import { chebyshev, clampScale, huber, largest, weighted, zscore } from '../kernels/basic.js';
 
 const BAD_FILE = fileURLToPath(new URL('../kernels/bad.ts', import.meta.url));
 const BAD_TEXT = readFileSync(BAD_FILE, 'utf8');
@@ -52,6 +52,9 @@ describe('compile errors name the user position', () => {
     [bad.unknownMath, 'Math.clz32(x)', "name: 'unknownMath'", /Math\.clz32 is not supported.*Math\.abs/s],
     [bad.modulo, '%', "name: 'modulo'", /'%' is not supported.*Math\.floor/s],
     [bad.wrongArity, '(x: f32)', "name: 'wrongArity'", /takes 1 parameters here, the declaration gives it 2/],
+    [bad.shifted, 'j + 1', "name: 'shifted'", /indexed by the loop variable 'j' only/],
+    [bad.carried, 'previous = x[j]', "name: 'carried'", /'previous' is declared outside the loop: it can only be accumulated/],
+    [bad.stepTwo, 'for (', "name: 'stepTwo'", /must read for \(let j = 0; j < n; j\+\+\)/],
   ];
   for (const [k, needle, after, message] of cases) {
     test(k.name, () => {
@@ -220,6 +223,30 @@ describe('compiled modules agree with the reference', () => {
           }
         }
         assert.equal(labels[i], bestJ, `${k.name} row ${i}`);
+      }
+    }
+  });
+
+  test('rows: accumulations, a uniform branch, tails and padded rows', async () => {
+    const c = await compileKernel(zscore);
+    const eps = 1e-6;
+    const m = instantiate(c, [eps]);
+    for (const n of [1, 3, 4, 7, 33]) {
+      const rowsCount = 4;
+      const stride = n + 2;
+      const x = data(rowsCount * stride, n).map((v) => (Number.isFinite(v) && Math.abs(v) < 1e4 ? v : 1.5));
+      // Row 2 is constant: its peak is 0, so the branch writes zeros.
+      x.fill(3, 2 * stride, 2 * stride + n);
+      new Float32Array(m.memory.buffer, 4096, x.length).set(x);
+      new Float32Array(m.memory.buffer, 65536, rowsCount * n).fill(99);
+      m.call('run', { x0: 4096, rs0: stride, out: 65536, ors: n, n, rowStart: 0, rowEnd: rowsCount });
+      const out = new Float32Array(m.memory.buffer, 65536, rowsCount * n);
+      for (let r = 0; r < rowsCount; r++) {
+        const expected = new Float32Array(n);
+        (zscore.decl.row as (x: Float32Array, out: Float32Array, n: number, eps: number) => void)(x.subarray(r * stride, r * stride + n), expected, n, eps);
+        for (let j = 0; j < n; j++) {
+          assert.ok(Math.abs(out[r * n + j]! - expected[j]!) <= 1e-5 * Math.max(1, Math.abs(expected[j]!)), `n ${n} row ${r} col ${j}: ${out[r * n + j]} vs ${expected[j]}`);
+        }
       }
     }
   });
