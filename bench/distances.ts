@@ -13,10 +13,10 @@
  * at the full size, max relative error <= 1e-5.
  */
 import type { Tensor as TfTensor } from '@tensorflow/tfjs';
-import { randomF32, type Contender, type Prepared, type Row } from './harness.js';
+import { randomF32, type Contender, type Row } from './harness.js';
 import { hotpathContender, REF, WASM1, WASM2 } from './hotpath.js';
 import { NAIVE, TF_CPU, TF_WASM, tfContender, type PeerInput } from './peers.js';
-import { plainContender, Projector } from './plan.js';
+import { measured, plainContender, Projector } from './plan.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
 import { runSklearn, SKLEARN, sklearnRow } from './sklearnPeer.js';
 
@@ -85,28 +85,6 @@ function maxRelError(out: ArrayLike<number>, ref: Float64Array, rows: readonly n
     }
   });
   return worst;
-}
-
-/**
- * `c` with its first result (outside the timing, before its release) held to the float64
- * reference: the max relative error goes to `errors` under its name.
- */
-function measured(c: Contender, errors: Map<string, number>, error: (out: ArrayLike<number>) => number): Contender {
-  return {
-    ...c,
-    async setup(): Promise<Prepared<unknown>> {
-      const p = await c.setup();
-      return {
-        ...p,
-        release: (out) => {
-          if (!errors.has(c.name)) {
-            errors.set(c.name, error(p.output(out)));
-          }
-          p.release(out);
-        },
-      };
-    },
-  };
 }
 
 /** |x|^2 + |y|^2 - 2 x.y with one GEMM, clipped at 0 as scikit-learn does. */

@@ -1,5 +1,6 @@
 /**
- * Peer adapters: @tensorflow/tfjs (cpu and wasm backends), onnxruntime-node and ml-matrix,
+ * Peer adapters: @tensorflow/tfjs (cpu and wasm backends), onnxruntime-node, ml-matrix and
+ * gpu.js (its webasm backend; kernels in bench/userKernels/gpujs.ts),
  * each loaded by dynamic import so a missing or broken peer is a skipped row with its reason,
  * never a crashed run. Inputs are built in setup from the same Float32Arrays hotpath gets.
  */
@@ -10,6 +11,7 @@ import type { Tensor as TfTensor } from '@tensorflow/tfjs';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { errorText, type Contender, type Prepared } from './harness.js';
 import { oneNodeModel, type OneNodeModel } from './onnx.js';
+import { loadGpuJs, type GpuJs } from './userKernels/gpujs.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Ort = typeof import('onnxruntime-node');
@@ -25,6 +27,7 @@ export interface Peers {
   readonly tfWasm: Loaded<Tf>;
   readonly ort: Loaded<Ort>;
   readonly mlMatrix: Loaded<MlMatrix>;
+  readonly gpujs: Loaded<GpuJs>;
 }
 
 export const TF_CPU = 'tfjs cpu';
@@ -32,6 +35,9 @@ export const TF_WASM = 'tfjs wasm';
 export const ORT = 'onnxruntime-node';
 export const ML_MATRIX = 'ml-matrix';
 export const NAIVE = 'naive loops';
+/** gpu.js's webasm backend on its worker pool (asyncMode) of 2 workers, as hotpath's 2t, and on the calling thread. */
+export const GPUJS2 = 'gpu.js webasm 2t';
+export const GPUJS1 = 'gpu.js webasm 1t';
 
 /** Threads given to onnxruntime's intra-op pool: all the machine offers, as hotpath's 2t. */
 export const ORT_THREADS = os.availableParallelism();
@@ -93,12 +99,13 @@ export async function loadPeers(): Promise<Peers> {
   const tfWasm = await attempt(() => loadTfWasm(tf));
   const ort = await attempt(loadOrt);
   const mlMatrix = await attempt(loadMlMatrix);
-  return { tf, tfWasm, ort, mlMatrix };
+  const gpujs = await attempt(loadGpuJs);
+  return { tf, tfWasm, ort, mlMatrix, gpujs };
 }
 
 /** Peers that did not load, with the reason (printed once at the top of the run). */
 export function unavailablePeers(peers: Peers): { name: string; reason: string }[] {
-  const named: [string, Loaded<unknown>][] = [[TF_CPU, peers.tf], [TF_WASM, peers.tfWasm], [ORT, peers.ort], [ML_MATRIX, peers.mlMatrix]];
+  const named: [string, Loaded<unknown>][] = [[TF_CPU, peers.tf], [TF_WASM, peers.tfWasm], [ORT, peers.ort], [ML_MATRIX, peers.mlMatrix], ['gpu.js', peers.gpujs]];
   return named.filter(([, p]) => !p.ok).map(([name, p]) => ({ name, reason: (p as { reason: string }).reason }));
 }
 

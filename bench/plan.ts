@@ -1,7 +1,7 @@
 /**
  * What runs at which size: the memory-bound workloads' shape and repeats, the projection that
  * skips a contender whose call would blow the per-call budget, and the plain-function contender
- * (naive loops).
+ * (naive loops), and the wrapper that holds a contender's first result to a reference.
  */
 import type { Contender, Prepared, Row } from './harness.js';
 
@@ -15,17 +15,39 @@ export function memoryBoundSchedule(quick: boolean): { warmup: number; repeats: 
 }
 
 /** A contender that is one plain function call (naive loops): nothing to set up or release. */
-export function plainContender(name: string, note: string, call: () => Float32Array, skip?: string): Contender {
+export function plainContender(name: string, note: string, call: () => ArrayLike<number>, skip?: string): Contender {
   return {
     name,
     note,
     ...(skip === undefined ? {} : { skip }),
-    setup: (): Prepared<Float32Array> => ({
+    setup: (): Prepared<ArrayLike<number>> => ({
       call,
       output: (out) => out,
       release: () => undefined,
       dispose: () => undefined,
     }),
+  };
+}
+
+/**
+ * `c` with its first result (outside the timing, before its release) held to a reference:
+ * `error(output)` goes to `errors` under its name.
+ */
+export function measured(c: Contender, errors: Map<string, number>, error: (out: ArrayLike<number>) => number): Contender {
+  return {
+    ...c,
+    async setup(): Promise<Prepared<unknown>> {
+      const p = await c.setup();
+      return {
+        ...p,
+        release: (out) => {
+          if (!errors.has(c.name)) {
+            errors.set(c.name, error(p.output(out)));
+          }
+          p.release(out);
+        },
+      };
+    },
   };
 }
 

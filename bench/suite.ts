@@ -26,8 +26,9 @@ import type { BenchReport, FirstCall } from './report.js';
 import type { Workload } from './runner.js';
 import { softmax } from './softmax.js';
 import { stft } from './stft.js';
+import { userKernels } from './userKernels.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, kmeans, kmeans64, distances, allocator];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, kmeans, kmeans64, distances, userKernels, allocator];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 

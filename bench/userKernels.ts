@@ -1,0 +1,226 @@
+/**
+ * userKernels benchmark: the four example hot paths of issue 9 (user kernels), each as the plain
+ * TypeScript function a user starts from (bench/userKernels/plain.ts; the baseline of every
+ * ratio) and as gpu.js kernels on gpu.js's fastest backend that runs here without a GPU, webasm
+ * (bench/userKernels/gpujs.ts; f32x4 SIMD, on a pool of 2 workers in asyncMode, and on the
+ * calling thread):
+ *
+ *   huber      Huber loss sum (delta 1) over n = 10^7 float32 pairs
+ *   haversine  distance matrix (km) of 2000 x 5000 points (10^7 pairs), lat/lon in radians
+ *   zscore     per-row z-score of float32 [10000, 1000]
+ *   assign     k-means assignment by weighted squared Euclidean distance: [100000, 32], k = 64
+ *
+ * Every contender's first result (outside the timing) is held to the plain function's: the
+ * note gives max |out - plain| / max |plain| (assign: how many labels differ). Times are
+ * medians per call, inputs made once; each call allocates its output (as the plain functions
+ * and gpu.js do). hotpath's compiled kernels join through hotpathContenders() below once
+ * src/user provides them.
+ *
+ *   npm run bench -- --only userKernels            (add --quick for a smoke run)
+ */
+import type { GPU, IKernelRunShortcut } from 'gpu.js';
+import { randomF32, type Contender, type Prepared, type Row } from './harness.js';
+import type { HotpathInput } from './hotpath.js';
+import { GPUJS1, GPUJS2, NAIVE, type Loaded } from './peers.js';
+import { measured, plainContender } from './plan.js';
+import { runCase, type Workload, type WorkloadContext } from './runner.js';
+import { backendOf, gpuAssign, gpuHaversine, gpuHuber, gpuZScore, webasmGpu, type GpuJs, type GpuJsMode } from './userKernels/gpujs.js';
+import { assignNearest, haversineMatrix, huberSum, zScoreRows } from './userKernels/plain.js';
+
+/** gpu.js's kernels for one case, made on `gpu`: the kernels (for backendOf) and one call. */
+interface GpuJsCase {
+  readonly kernels: readonly IKernelRunShortcut[];
+  call(): Promise<ArrayLike<number>>;
+}
+
+/** One example hot path at one size: its inputs, the plain function, its gpu.js port and how results are compared. */
+interface UserCase {
+  /** The example's name (issue 9's examples/): huber, haversine, zscore, assign. */
+  readonly example: string;
+  readonly size: string;
+  /** The inputs, named and shaped as hotpath tensors would be. */
+  readonly inputs: Readonly<Record<string, HotpathInput>>;
+  plain(): ArrayLike<number>;
+  gpujs(gpu: GPU, mode: GpuJsMode): GpuJsCase;
+  /** 'labels': count differing labels; 'values': max |out - plain| / max |plain|. */
+  readonly compare: 'labels' | 'values';
+}
+
+/** gpu.js's pool size for the threaded contender: 2, as hotpath's 2t and this machine's cores. */
+const GPUJS_WORKERS = 2;
+
+/**
+ * hotpath's compiled user kernels, measured here once src/user compiles them (issue 9): for
+ * each case, 'hotpath wasm 2t' and 'hotpath wasm 1t' running the example's kernel on ctx.hp.wasm2
+ * and ctx.hp.wasm1 over `c.inputs` made into tensors in setup. Until then there is nothing to
+ * measure and the list is empty: the cases hold the plain functions and gpu.js only. The
+ * issue's targets read off the same table: vs baseline (plain) <= 0.1x on 2 threads and <=
+ * 0.25x on 1 thread, and half gpu.js webasm's time or less.
+ */
+function hotpathContenders(_c: UserCase, _ctx: WorkloadContext): Contender[] {
+  return [];
+}
+
+function gpuJsContender(name: string, loaded: Loaded<GpuJs>, mode: GpuJsMode, c: UserCase): Contender {
+  const where = mode.threaded ? `asyncMode on a pool of ${mode.poolSize} workers` : 'sync calls on the calling thread';
+  return {
+    name,
+    note: loaded.ok ? `${loaded.note}, ${where}` : 'unavailable',
+    ...(loaded.ok ? {} : { skip: `not loaded: ${loaded.reason}` }),
+    setup(): Prepared<ArrayLike<number>> {
+      const gpu = webasmGpu((loaded as { lib: GpuJs }).lib);
+      const made = c.gpujs(gpu, mode);
+      return {
+        call: () => made.call(),
+        output: (out) => out,
+        release: () => undefined,
+        ranOn: () => [...new Set(made.kernels.map(backendOf))].join(', '),
+        dispose: () => gpu.destroy(),
+      };
+    },
+  };
+}
+
+/** gpu.js's 2-D outputs (one Float32Array per row) as one row-major array, for the comparison. */
+function flat(rows: readonly Float32Array[]): Float32Array {
+  const cols = rows[0]?.length ?? 0;
+  const out = new Float32Array(rows.length * cols);
+  rows.forEach((row, i) => out.set(row, i * cols));
+  return out;
+}
+
+/** max |out - ref| / max |ref|: infinite for NaN or a length mismatch. */
+function relativeToLargest(out: ArrayLike<number>, ref: ArrayLike<number>): number {
+  if (out.length !== ref.length) {
+    return Number.POSITIVE_INFINITY;
+  }
+  let worst = 0;
+  let largest = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const d = Math.abs(out[i]! - ref[i]!);
+    worst = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(worst, d);
+    largest = Math.max(largest, Math.abs(ref[i]!));
+  }
+  return largest === 0 ? (worst === 0 ? 0 : Number.POSITIVE_INFINITY) : worst / largest;
+}
+
+function differingLabels(out: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let count = Math.abs(out.length - ref.length);
+  for (let i = 0; i < Math.min(out.length, ref.length); i++) {
+    count += out[i] === ref[i] ? 0 : 1;
+  }
+  return count;
+}
+
+/** Interleaved (lat, lon) pairs in radians, uniform over lat [-pi/2, pi/2), lon [-pi, pi). */
+function points(count: number, seed: number): Float32Array {
+  const u = randomF32(2 * count, seed);
+  return u.map((v, i) => (i % 2 === 0 ? v * (Math.PI / 2) : v * Math.PI));
+}
+
+function cases(quick: boolean): UserCase[] {
+  const scale = quick ? 100 : 1;
+  const n = 10_000_000 / scale;
+  // Residuals spread over [-6, 6]: about a third in the quadratic branch, the rest linear.
+  const pred = randomF32(n, 91, 3);
+  const target = randomF32(n, 92, 3);
+  const [na, mb] = [2000 / (quick ? 10 : 1), 5000 / (quick ? 10 : 1)];
+  const a = points(na, 93);
+  const b = points(mb, 94);
+  const [rows, cols] = [10_000 / scale, 1000];
+  // Rows with different offsets and spreads, as unscaled features are.
+  const x = randomF32(rows * cols, 95, 10).map((v, i) => v * (1 + (Math.floor(i / cols) % 5)) + (Math.floor(i / cols) % 13) * 7);
+  const [np, d, k] = [100_000 / scale, 32, 64];
+  const pts = randomF32(np * d, 96);
+  const centroids = randomF32(k * d, 97);
+  const weights = randomF32(d, 98).map((v) => 1 + 0.5 * v);
+  return [
+    {
+      example: 'huber', size: `n=${n}`, compare: 'values',
+      inputs: { pred: { values: pred, shape: [n] }, target: { values: target, shape: [n] } },
+      plain: () => [huberSum(pred, target)],
+      gpujs: (gpu, mode) => {
+        const g = gpuHuber(gpu, mode, n);
+        return { kernels: [g.kernel], call: async () => [await g.call(pred, target)] };
+      },
+    },
+    {
+      example: 'haversine', size: `[${na}] x [${mb}] points`, compare: 'values',
+      inputs: { a: { values: a, shape: [na, 2] }, b: { values: b, shape: [mb, 2] } },
+      plain: () => haversineMatrix(a, b),
+      gpujs: (gpu, mode) => {
+        const g = gpuHaversine(gpu, mode, na, mb);
+        return { kernels: [g.kernel], call: async () => flat(await g.call(a, b)) };
+      },
+    },
+    {
+      example: 'zscore', size: `[${rows},${cols}]`, compare: 'values',
+      inputs: { x: { values: x, shape: [rows, cols] } },
+      plain: () => zScoreRows(x, rows, cols),
+      gpujs: (gpu, mode) => {
+        const g = gpuZScore(gpu, mode, rows, cols);
+        return { kernels: g.kernels, call: async () => flat(await g.call(x)) };
+      },
+    },
+    {
+      example: 'assign', size: `[${np},${d}] k=${k}`, compare: 'labels',
+      inputs: { points: { values: pts, shape: [np, d] }, centroids: { values: centroids, shape: [k, d] }, weights: { values: weights, shape: [d] } },
+      plain: () => assignNearest(pts, centroids, weights),
+      gpujs: (gpu, mode) => {
+        const g = gpuAssign(gpu, mode, np, k, d);
+        return { kernels: [g.kernel], call: () => g.call(pts, centroids, weights) };
+      },
+    },
+  ];
+}
+
+const PLAIN_NOTE: Readonly<Record<string, string>> = {
+  huber: 'plain TypeScript huberSum (bench/userKernels/plain.ts), float64 sum',
+  haversine: 'plain TypeScript haversineMatrix, float64 math, float32 out',
+  zscore: 'plain TypeScript zScoreRows, two passes in float64',
+  assign: 'plain TypeScript assignNearest, float64 distances',
+};
+
+function errorNote(c: UserCase, error: number, n: number): string {
+  if (c.compare === 'labels') {
+    return `labels differing from plain: ${error} of ${n}`;
+  }
+  return `max |out - plain| / max |plain| ${error === 0 ? '0' : error.toExponential(1)}`;
+}
+
+export const userKernels: Workload = {
+  name: 'userKernels',
+  async run(ctx: WorkloadContext): Promise<Row[]> {
+    const rows: Row[] = [];
+    const gpujs = ctx.peers.gpujs;
+    for (const c of cases(ctx.quick)) {
+      ctx.log(`userKernels ${c.example} ${c.size}`);
+      // The plain result once, untimed: what every contender's first result is compared with.
+      const ref = Float64Array.from(c.plain());
+      const errors = new Map<string, number>();
+      const compare = (out: ArrayLike<number>): number => (c.compare === 'labels' ? differingLabels(out, ref) : relativeToLargest(out, ref));
+      const contenders: Contender[] = [
+        plainContender(NAIVE, PLAIN_NOTE[c.example]!, () => c.plain()),
+        ...hotpathContenders(c, ctx),
+        gpuJsContender(GPUJS2, gpujs, { threaded: true, poolSize: GPUJS_WORKERS }, c),
+        gpuJsContender(GPUJS1, gpujs, { threaded: false, poolSize: 1 }, c),
+      ];
+      const { warmup, repeats } = ctx.quick ? { warmup: 1, repeats: 3 } : { warmup: 2, repeats: 9 };
+      const caseRows = await runCase({
+        workload: 'userKernels',
+        size: `${c.example} ${c.size}`,
+        work: {},
+        baseline: [NAIVE],
+        warmup,
+        repeats,
+        check: false,
+        contenders: contenders.map((contender) => measured(contender, errors, compare)),
+      }, ctx);
+      rows.push(...caseRows.map((r) => {
+        const error = errors.get(r.contender);
+        return r.status !== 'ok' || error === undefined ? r : { ...r, note: `${errorNote(c, error, ref.length)}; ${r.note}` };
+      }));
+    }
+    return rows;
+  },
+};

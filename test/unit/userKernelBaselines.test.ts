@@ -1,0 +1,202 @@
+/**
+ * The userKernels benchmark's contenders compute what they claim: the plain TypeScript functions
+ * (bench/userKernels/plain.ts) and their gpu.js ports on its webasm backend, sync and threaded
+ * (bench/userKernels/gpujs.ts), against float64 computations written differently here (Huber as
+ * min/max, haversine as the chord between unit vectors, the variance as E[x^2] - mean^2, the
+ * assignment as argmin over a full distance table) and a few hand-checked values.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backendOf, gpuAssign, gpuHaversine, gpuHuber, gpuZScore, HUBER_BLOCK, loadGpuJs, webasmGpu, type GpuJs, type GpuJsMode } from '../../bench/userKernels/gpujs.js';
+import { assignNearest, EARTH_RADIUS_KM, haversine, haversineMatrix, huberSum, zScoreRows } from '../../bench/userKernels/plain.js';
+import { codeOf, lcg } from '../helpers.js';
+
+/** Uniform float32 values in [lo, hi). */
+function uniform(count: number, seed: number, lo: number, hi: number): Float32Array {
+  const next = lcg(seed);
+  return Float32Array.from({ length: count }, () => lo + (hi - lo) * next());
+}
+
+function huber64(pred: Float32Array, target: Float32Array, delta: number): number {
+  let sum = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const a = Math.abs(pred[i]! - target[i]!);
+    sum += 0.5 * Math.min(a, delta) ** 2 + delta * Math.max(a - delta, 0);
+  }
+  return sum;
+}
+
+/** Great-circle distance from the chord |p1 - p2| between unit vectors: 2 R asin(chord / 2). */
+function chordDistance(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const unit = (lat: number, lon: number): number[] => [Math.cos(lat) * Math.cos(lon), Math.cos(lat) * Math.sin(lon), Math.sin(lat)];
+  const [p, q] = [unit(lat1, lon1), unit(lat2, lon2)];
+  const chord = Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!);
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, chord / 2));
+}
+
+function haversine64(a: Float32Array, b: Float32Array): Float64Array {
+  const m = b.length / 2;
+  return Float64Array.from({ length: (a.length / 2) * m }, (_, k) => {
+    const [i, j] = [Math.floor(k / m), k % m];
+    return chordDistance(a[2 * i]!, a[2 * i + 1]!, b[2 * j]!, b[2 * j + 1]!);
+  });
+}
+
+function zScore64(x: Float32Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+    const mean = row.reduce((s, v) => s + v, 0) / cols;
+    const variance = row.reduce((s, v) => s + v * v, 0) / cols - mean * mean;
+    row.forEach((v, c) => (out[r * cols + c] = (v - mean) / Math.sqrt(variance + 1e-6)));
+  }
+  return out;
+}
+
+/** Every weighted squared distance, [n][k], in float64. */
+function distanceTable(points: Float32Array, centroids: Float32Array, w: Float32Array): number[][] {
+  const d = w.length;
+  return Array.from({ length: points.length / d }, (_, i) =>
+    Array.from({ length: centroids.length / d }, (_, j) => w.reduce((s, wf, f) => s + wf * (points[i * d + f]! - centroids[j * d + f]!) ** 2, 0)));
+}
+
+/** max |out - ref| / max |ref|. */
+function relativeToLargest(out: ArrayLike<number>, ref: ArrayLike<number>): number {
+  assert.equal(out.length, ref.length);
+  let [worst, largest] = [0, 0];
+  for (let i = 0; i < ref.length; i++) {
+    worst = Math.max(worst, Math.abs(out[i]! - ref[i]!));
+    largest = Math.max(largest, Math.abs(ref[i]!));
+  }
+  return worst / largest;
+}
+
+function flat(rows: readonly Float32Array[]): number[] {
+  return rows.flatMap((r) => Array.from(r));
+}
+
+/** Interleaved (lat, lon) radians over the whole sphere. */
+function sphere(count: number, seed: number): Float32Array {
+  return uniform(2 * count, seed, -1, 1).map((v, i) => v * (i % 2 === 0 ? Math.PI / 2 : Math.PI));
+}
+
+describe('plain TypeScript baselines', () => {
+  test('huberSum: hand values for delta 1 and 2, and the min/max form on random residuals', () => {
+    const pred = Float32Array.of(0, 3, -1, 2.5);
+    const target = Float32Array.of(0.5, 0, 0, 0);
+    // r = -0.5, 3, -1, 2.5: 0.125 + 2.5 + 0.5 (the boundary, quadratic) + 2.0.
+    assert.equal(huberSum(pred, target), 5.125);
+    // delta 2: 0.125 + 2 (3 - 1) + 0.5 + 2 (2.5 - 1) = 7.625.
+    assert.equal(huberSum(pred, target, 2), 7.625);
+    const p = uniform(10_000, 1, -4, 4);
+    const t = uniform(10_000, 2, -4, 4);
+    const expected = huber64(p, t, 1);
+    assert.ok(Math.abs(huberSum(p, t) - expected) <= 1e-12 * expected, `${huberSum(p, t)} vs ${expected}`);
+  });
+
+  test('haversine: a quarter of the equator, pole to pole, a point to itself', () => {
+    assert.ok(Math.abs(haversine(0, 0, 0, Math.PI / 2) - (Math.PI * EARTH_RADIUS_KM) / 2) < 1e-9);
+    assert.ok(Math.abs(haversine(Math.PI / 2, 0, -Math.PI / 2, 1) - Math.PI * EARTH_RADIUS_KM) < 1e-6);
+    assert.equal(haversine(0.3, -1.2, 0.3, -1.2), 0);
+  });
+
+  test('haversineMatrix: [7] x [9] points match the chord form (float32 out)', () => {
+    const a = sphere(7, 3);
+    const b = sphere(9, 4);
+    const out = haversineMatrix(a, b);
+    assert.equal(out.length, 63);
+    assert.ok(relativeToLargest(out, haversine64(a, b)) < 1e-7);
+  });
+
+  test('zScoreRows: matches the one-pass variance form; a constant row maps to zeros', () => {
+    const [rows, cols] = [5, 40];
+    const x = uniform(rows * cols, 5, 90, 110);
+    x.fill(7.5, 2 * cols, 3 * cols);
+    const out = zScoreRows(x, rows, cols);
+    assert.ok(relativeToLargest(out, zScore64(x, rows, cols)) < 1e-6);
+    assert.deepEqual(Array.from(out.subarray(2 * cols, 3 * cols)), new Array<number>(cols).fill(0));
+  });
+
+  test('assignNearest: argmin of the full weighted distance table; ties go to the lower index', () => {
+    assert.deepEqual(Array.from(assignNearest(Float32Array.of(0, 9), Float32Array.of(1, 8), Float32Array.of(1))), [0, 1]);
+    // Point 0.5 is equally far from 0 and 1.
+    assert.deepEqual(Array.from(assignNearest(Float32Array.of(0.5), Float32Array.of(1, 0), Float32Array.of(1))), [0]);
+    const w = uniform(6, 6, 0.5, 1.5);
+    const points = uniform(200 * 6, 7, -1, 1);
+    const centroids = uniform(8 * 6, 8, -1, 1);
+    const expected = distanceTable(points, centroids, w).map((row) => row.indexOf(Math.min(...row)));
+    assert.deepEqual(Array.from(assignNearest(points, centroids, w)), expected);
+  });
+
+  test('sizes that do not fit are SHAPE errors', () => {
+    assert.equal(codeOf(() => huberSum(new Float32Array(3), new Float32Array(4))), 'SHAPE');
+    assert.equal(codeOf(() => haversineMatrix(new Float32Array(3), new Float32Array(4))), 'SHAPE');
+    assert.equal(codeOf(() => zScoreRows(new Float32Array(10), 3, 3)), 'SHAPE');
+    assert.equal(codeOf(() => assignNearest(new Float32Array(7), new Float32Array(6), new Float32Array(3))), 'SHAPE');
+  });
+});
+
+describe('gpu.js webasm ports', () => {
+  let lib: GpuJs;
+  before(async () => {
+    lib = (await loadGpuJs()).lib;
+  });
+  // Threaded runs split only outputs of >= 4096 cells, so those cases are at least that large.
+  const modes: [string, GpuJsMode][] = [['sync', { threaded: false, poolSize: 1 }], ['threaded', { threaded: true, poolSize: 2 }]];
+  for (const [label, mode] of modes) {
+    describe(label, () => {
+      const gpus: { destroy(): Promise<void> }[] = [];
+      const gpu = () => {
+        const g = webasmGpu(lib);
+        gpus.push(g);
+        return g;
+      };
+      after(async () => {
+        for (const g of gpus) {
+          await g.destroy();
+        }
+      });
+      const path = mode.threaded ? 'webasm threaded' : 'webasm simd';
+
+      test('huber: 4096 blocks against the min/max form; a size that is not whole blocks is an ARGUMENT error', async () => {
+        const n = 4096 * HUBER_BLOCK;
+        const [p, t] = [uniform(n, 11, -4, 4), uniform(n, 12, -4, 4)];
+        const h = gpuHuber(gpu(), mode, n);
+        const expected = huber64(p, t, 1);
+        const got = await h.call(p, t);
+        assert.ok(Math.abs(got - expected) <= 1e-5 * expected, `${got} vs ${expected}`);
+        assert.equal(backendOf(h.kernel), path);
+        assert.equal(codeOf(() => gpuHuber(gpu(), mode, HUBER_BLOCK + 1)), 'ARGUMENT');
+      });
+
+      test('haversine: [64] x [80] points against the chord form', async () => {
+        const [a, b] = [sphere(64, 13), sphere(80, 14)];
+        const g = gpuHaversine(gpu(), mode, 64, 80);
+        assert.ok(relativeToLargest(flat(await g.call(a, b)), haversine64(a, b)) < 5e-5);
+        assert.equal(backendOf(g.kernel), path);
+      });
+
+      test('zscore: [64, 80] against the one-pass variance form', async () => {
+        const x = uniform(64 * 80, 15, 90, 110);
+        const g = gpuZScore(gpu(), mode, 64, 80);
+        assert.ok(relativeToLargest(flat(await g.call(x)), zScore64(x, 64, 80)) < 1e-4);
+        assert.equal(backendOf(g.kernels[2]!), path);
+      });
+
+      test('assign: 4096 points, each label is a nearest centroid in float64 (to 1e-5 relative)', async () => {
+        const w = uniform(8, 16, 0.5, 1.5);
+        const points = uniform(4096 * 8, 17, -1, 1);
+        const centroids = uniform(16 * 8, 18, -1, 1);
+        const g = gpuAssign(gpu(), mode, 4096, 16, 8);
+        const labels = await g.call(points, centroids, w);
+        distanceTable(points, centroids, w).forEach((row, i) => {
+          const best = Math.min(...row);
+          const label = labels[i]!;
+          assert.ok(Number.isInteger(label) && label >= 0 && label < 16, `label ${label}`);
+          assert.ok(row[label]! <= best * (1 + 1e-5), `point ${i}: label ${label} at ${row[label]}, nearest ${best}`);
+        });
+        assert.equal(backendOf(g.kernel), path);
+      });
+    });
+  }
+});
