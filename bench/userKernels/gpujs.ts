@@ -7,13 +7,15 @@
  * cell, combined in JS, or one kernel per pass. Arithmetic is float32 inside the kernels (wasm
  * f32), so results differ from the float64 plain functions by float32 rounding.
  *
+ * The plain functions they are measured against are the ones issue 9's examples are ported
+ * from (examples/*.ts) and bench/userKernels/plain.ts.
+ *
  * Sin, cos and asin have no wasm opcode: gpu.js imports them from JS (float64, demoted to f32),
  * so the haversine kernel calls out of wasm three times per pair.
  */
 import { createRequire } from 'node:module';
 import type { GPU, IKernelFunctionThis, IKernelRunShortcut, KernelOutput } from 'gpu.js';
 import { fail } from '../../src/errors.js';
-import { EARTH_RADIUS_KM, ZSCORE_EPSILON } from './plain.js';
 
 export type GpuJs = typeof import('gpu.js');
 
@@ -98,26 +100,28 @@ export function gpuHuber(gpu: GPU, mode: GpuJsMode, n: number): { kernel: IKerne
   };
 }
 
-/** Haversine distances (km) of n points `a` to m points `b` (interleaved lat, lon in radians): out rows [n][m]. */
-export function gpuHaversine(gpu: GPU, mode: GpuJsMode, n: number, m: number): { kernel: IKernelRunShortcut; call: (a: Float32Array, b: Float32Array) => Promise<Float32Array[]> } {
-  const kernel = gpu.createKernel(function (this: IKernelFunctionThis<{ radius: number }>, a: Float32Array, b: Float32Array) {
-    const lat1 = a[2 * this.thread.y]!;
-    const lon1 = a[2 * this.thread.y + 1]!;
-    const lat2 = b[2 * this.thread.x]!;
-    const lon2 = b[2 * this.thread.x + 1]!;
-    const sLat = Math.sin((lat2 - lat1) / 2);
-    const sLon = Math.sin((lon2 - lon1) / 2);
-    const h = sLat * sLat + Math.cos(lat1) * Math.cos(lat2) * sLon * sLon;
+/**
+ * Haversine distances between n points (lat1, lon1) and m points (lat2, lon2), latitude and
+ * longitude in radians, as examples/haversine.ts takes them: out rows [n][m], in the unit of
+ * `radius` (km by default, Earth's mean radius).
+ */
+export function gpuHaversine(gpu: GPU, mode: GpuJsMode, n: number, m: number, radius = 6371): { kernel: IKernelRunShortcut; call: (lat1: Float32Array, lon1: Float32Array, lat2: Float32Array, lon2: Float32Array) => Promise<Float32Array[]> } {
+  const kernel = gpu.createKernel(function (this: IKernelFunctionThis<{ radius: number }>, lat1: Float32Array, lon1: Float32Array, lat2: Float32Array, lon2: Float32Array) {
+    const a1 = lat1[this.thread.y]!;
+    const a2 = lat2[this.thread.x]!;
+    const sLat = Math.sin((a2 - a1) / 2);
+    const sLon = Math.sin((lon2[this.thread.x]! - lon1[this.thread.y]!) / 2);
+    const h = sLat * sLat + Math.cos(a1) * Math.cos(a2) * sLon * sLon;
     return 2 * this.constants.radius * Math.asin(Math.min(1, Math.sqrt(h)));
-  }, settings(mode, [m, n], { radius: EARTH_RADIUS_KM }));
-  return { kernel, call: async (a, b) => (await run(kernel, a, b)) as Float32Array[] };
+  }, settings(mode, [m, n], { radius }));
+  return { kernel, call: async (lat1, lon1, lat2, lon2) => (await run(kernel, lat1, lon1, lat2, lon2)) as Float32Array[] };
 }
 
 /**
  * Per-row z-score of a row-major [rows, cols] matrix in three kernels (one pass each): row
- * means, row scales 1 / sqrt(var + 1e-6), then the scaled matrix as rows [rows][cols].
+ * means, row scales 1 / sqrt(var + eps), then the scaled matrix as rows [rows][cols].
  */
-export function gpuZScore(gpu: GPU, mode: GpuJsMode, rows: number, cols: number): { kernels: IKernelRunShortcut[]; call: (x: Float32Array) => Promise<Float32Array[]> } {
+export function gpuZScore(gpu: GPU, mode: GpuJsMode, rows: number, cols: number, eps = 1e-6): { kernels: IKernelRunShortcut[]; call: (x: Float32Array) => Promise<Float32Array[]> } {
   const mean = gpu.createKernel(function (this: IKernelFunctionThis<{ cols: number }>, x: Float32Array) {
     const start = this.thread.x * this.constants.cols;
     let sum = 0;
@@ -135,7 +139,7 @@ export function gpuZScore(gpu: GPU, mode: GpuJsMode, rows: number, cols: number)
       squares += d * d;
     }
     return 1 / Math.sqrt(squares / this.constants.cols + this.constants.epsilon);
-  }, settings(mode, [rows], { cols, epsilon: ZSCORE_EPSILON }));
+  }, settings(mode, [rows], { cols, epsilon: eps }));
   const apply = gpu.createKernel(function (this: IKernelFunctionThis<{ cols: number }>, x: Float32Array, means: Float32Array, scales: Float32Array) {
     return (x[this.thread.y * this.constants.cols + this.thread.x]! - means[this.thread.y]!) * scales[this.thread.y]!;
   }, settings(mode, [cols, rows], { cols }));

@@ -1,6 +1,6 @@
 /**
  * The userKernels benchmark's contenders compute what they claim: the plain TypeScript functions
- * (bench/userKernels/plain.ts) and their gpu.js ports on its webasm backend, sync and threaded
+ * (those examples/ are ported from, and bench/userKernels/plain.ts) and their gpu.js ports on its webasm backend, sync and threaded
  * (bench/userKernels/gpujs.ts), against float64 computations written differently here (Huber as
  * min/max, haversine as the chord between unit vectors, the variance as E[x^2] - mean^2, the
  * assignment as argmin over a full distance table) and a few hand-checked values.
@@ -8,8 +8,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backendOf, gpuAssign, gpuHaversine, gpuHuber, gpuZScore, HUBER_BLOCK, loadGpuJs, webasmGpu, type GpuJs, type GpuJsMode } from '../../bench/userKernels/gpujs.js';
-import { assignNearest, EARTH_RADIUS_KM, haversine, haversineMatrix, huberSum, zScoreRows } from '../../bench/userKernels/plain.js';
+import { assignNearest } from '../../bench/userKernels/plain.js';
+import { haversineMatrix } from '../../examples/haversine.js';
+import { huberLoss } from '../../examples/huber.js';
+import { zScoreRows } from '../../examples/robustScale.js';
 import { codeOf, lcg } from '../helpers.js';
+
+/** Earth's mean radius (km), the examples' default. */
+const EARTH_RADIUS_KM = 6371;
 
 /** Uniform float32 values in [lo, hi). */
 function uniform(count: number, seed: number, lo: number, hi: number): Float32Array {
@@ -34,11 +40,11 @@ function chordDistance(lat1: number, lon1: number, lat2: number, lon2: number): 
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, chord / 2));
 }
 
-function haversine64(a: Float32Array, b: Float32Array): Float64Array {
-  const m = b.length / 2;
-  return Float64Array.from({ length: (a.length / 2) * m }, (_, k) => {
+function haversine64(lat1: Float32Array, lon1: Float32Array, lat2: Float32Array, lon2: Float32Array): Float64Array {
+  const m = lat2.length;
+  return Float64Array.from({ length: lat1.length * m }, (_, k) => {
     const [i, j] = [Math.floor(k / m), k % m];
-    return chordDistance(a[2 * i]!, a[2 * i + 1]!, b[2 * j]!, b[2 * j + 1]!);
+    return chordDistance(lat1[i]!, lon1[i]!, lat2[j]!, lon2[j]!);
   });
 }
 
@@ -75,37 +81,43 @@ function flat(rows: readonly Float32Array[]): number[] {
   return rows.flatMap((r) => Array.from(r));
 }
 
-/** Interleaved (lat, lon) radians over the whole sphere. */
-function sphere(count: number, seed: number): Float32Array {
-  return uniform(2 * count, seed, -1, 1).map((v, i) => v * (i % 2 === 0 ? Math.PI / 2 : Math.PI));
+/** count points over the whole sphere: latitudes and longitudes in radians. */
+function sphere(count: number, seed: number): [Float32Array, Float32Array] {
+  return [uniform(count, seed, -Math.PI / 2, Math.PI / 2), uniform(count, seed + 1, -Math.PI, Math.PI)];
+}
+
+/** haversineMatrix of one pair of points. */
+function oneDistance(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  return haversineMatrix(Float32Array.of(lat1), Float32Array.of(lon1), Float32Array.of(lat2), Float32Array.of(lon2))[0]!;
 }
 
 describe('plain TypeScript baselines', () => {
-  test('huberSum: hand values for delta 1 and 2, and the min/max form on random residuals', () => {
+  test('huberLoss: hand values for delta 1 and 2, and the min/max form on random residuals', () => {
     const pred = Float32Array.of(0, 3, -1, 2.5);
     const target = Float32Array.of(0.5, 0, 0, 0);
     // r = -0.5, 3, -1, 2.5: 0.125 + 2.5 + 0.5 (the boundary, quadratic) + 2.0.
-    assert.equal(huberSum(pred, target), 5.125);
+    assert.equal(huberLoss(pred, target), 5.125);
     // delta 2: 0.125 + 2 (3 - 1) + 0.5 + 2 (2.5 - 1) = 7.625.
-    assert.equal(huberSum(pred, target, 2), 7.625);
+    assert.equal(huberLoss(pred, target, 2), 7.625);
     const p = uniform(10_000, 1, -4, 4);
     const t = uniform(10_000, 2, -4, 4);
     const expected = huber64(p, t, 1);
-    assert.ok(Math.abs(huberSum(p, t) - expected) <= 1e-12 * expected, `${huberSum(p, t)} vs ${expected}`);
+    assert.ok(Math.abs(huberLoss(p, t) - expected) <= 1e-12 * expected, `${huberLoss(p, t)} vs ${expected}`);
   });
 
-  test('haversine: a quarter of the equator, pole to pole, a point to itself', () => {
-    assert.ok(Math.abs(haversine(0, 0, 0, Math.PI / 2) - (Math.PI * EARTH_RADIUS_KM) / 2) < 1e-9);
-    assert.ok(Math.abs(haversine(Math.PI / 2, 0, -Math.PI / 2, 1) - Math.PI * EARTH_RADIUS_KM) < 1e-6);
-    assert.equal(haversine(0.3, -1.2, 0.3, -1.2), 0);
+  test('haversineMatrix: a quarter of the equator, pole to pole, a point to itself (float32 out)', () => {
+    const quarter = (Math.PI * EARTH_RADIUS_KM) / 2;
+    assert.ok(Math.abs(oneDistance(0, 0, 0, Math.PI / 2) - quarter) <= 1e-6 * quarter);
+    assert.ok(Math.abs(oneDistance(Math.PI / 2, 0, -Math.PI / 2, 1) - 2 * quarter) <= 1e-6 * quarter);
+    assert.equal(oneDistance(0.3, -1.2, 0.3, -1.2), 0);
   });
 
-  test('haversineMatrix: [7] x [9] points match the chord form (float32 out)', () => {
-    const a = sphere(7, 3);
-    const b = sphere(9, 4);
-    const out = haversineMatrix(a, b);
+  test('haversineMatrix: [7] x [9] points match the chord form', () => {
+    const [lat1, lon1] = sphere(7, 3);
+    const [lat2, lon2] = sphere(9, 5);
+    const out = haversineMatrix(lat1, lon1, lat2, lon2);
     assert.equal(out.length, 63);
-    assert.ok(relativeToLargest(out, haversine64(a, b)) < 1e-7);
+    assert.ok(relativeToLargest(out, haversine64(lat1, lon1, lat2, lon2)) < 1e-7);
   });
 
   test('zScoreRows: matches the one-pass variance form; a constant row maps to zeros', () => {
@@ -128,10 +140,8 @@ describe('plain TypeScript baselines', () => {
     assert.deepEqual(Array.from(assignNearest(points, centroids, w)), expected);
   });
 
-  test('sizes that do not fit are SHAPE errors', () => {
-    assert.equal(codeOf(() => huberSum(new Float32Array(3), new Float32Array(4))), 'SHAPE');
-    assert.equal(codeOf(() => haversineMatrix(new Float32Array(3), new Float32Array(4))), 'SHAPE');
-    assert.equal(codeOf(() => zScoreRows(new Float32Array(10), 3, 3)), 'SHAPE');
+  test('assignNearest: sizes that are not multiples of d are SHAPE errors', () => {
+    assert.equal(codeOf(() => assignNearest(new Float32Array(6), new Float32Array(7), new Float32Array(3))), 'SHAPE');
     assert.equal(codeOf(() => assignNearest(new Float32Array(7), new Float32Array(6), new Float32Array(3))), 'SHAPE');
   });
 });
@@ -170,23 +180,24 @@ describe('gpu.js webasm ports', () => {
       });
 
       test('haversine: [64] x [80] points against the chord form', async () => {
-        const [a, b] = [sphere(64, 13), sphere(80, 14)];
+        const [lat1, lon1] = sphere(64, 13);
+        const [lat2, lon2] = sphere(80, 15);
         const g = gpuHaversine(gpu(), mode, 64, 80);
-        assert.ok(relativeToLargest(flat(await g.call(a, b)), haversine64(a, b)) < 5e-5);
+        assert.ok(relativeToLargest(flat(await g.call(lat1, lon1, lat2, lon2)), haversine64(lat1, lon1, lat2, lon2)) < 5e-5);
         assert.equal(backendOf(g.kernel), path);
       });
 
       test('zscore: [64, 80] against the one-pass variance form', async () => {
-        const x = uniform(64 * 80, 15, 90, 110);
+        const x = uniform(64 * 80, 17, 90, 110);
         const g = gpuZScore(gpu(), mode, 64, 80);
         assert.ok(relativeToLargest(flat(await g.call(x)), zScore64(x, 64, 80)) < 1e-4);
         assert.equal(backendOf(g.kernels[2]!), path);
       });
 
       test('assign: 4096 points, each label is a nearest centroid in float64 (to 1e-5 relative)', async () => {
-        const w = uniform(8, 16, 0.5, 1.5);
-        const points = uniform(4096 * 8, 17, -1, 1);
-        const centroids = uniform(16 * 8, 18, -1, 1);
+        const w = uniform(8, 18, 0.5, 1.5);
+        const points = uniform(4096 * 8, 19, -1, 1);
+        const centroids = uniform(16 * 8, 20, -1, 1);
         const g = gpuAssign(gpu(), mode, 4096, 16, 8);
         const labels = await g.call(points, centroids, w);
         distanceTable(points, centroids, w).forEach((row, i) => {
