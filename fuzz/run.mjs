@@ -34,6 +34,7 @@ const TARGETS = {
   npz: { includes: ['node_modules/fflate/'], maxLen: 16384 },
   onnxTensor: { includes: ['node_modules/protobufjs/', 'node_modules/onnx-proto/'], maxLen: 8192 },
   onnxModel: { includes: ['node_modules/protobufjs/', 'node_modules/onnx-proto/'], maxLen: 8192 },
+  wasmSections: { includes: [], maxLen: 4096 },
 };
 /** Per-input limit (ms): far above any input's parse time, so only a real hang trips it. */
 const TIMEOUT_MS = 3000;

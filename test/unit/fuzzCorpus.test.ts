@@ -18,9 +18,10 @@ import { target as npz } from '../../fuzz/targets/npz.js';
 import { target as onnxModel } from '../../fuzz/targets/onnxModel.js';
 import { target as onnxTensor } from '../../fuzz/targets/onnxTensor.js';
 import { target as pyLiteral } from '../../fuzz/targets/pyLiteral.js';
+import { target as wasmSections } from '../../fuzz/targets/wasmSections.js';
 
 const FUZZ = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fuzz');
-const TARGETS: readonly Target[] = [pyLiteral, npyHeader, npy, npz, onnxTensor, onnxModel];
+const TARGETS: readonly Target[] = [pyLiteral, npyHeader, npy, npz, onnxTensor, onnxModel, wasmSections];
 const MUTANTS_PER_TARGET = 400;
 
 function files(dir: string): { name: string; bytes: Uint8Array }[] {

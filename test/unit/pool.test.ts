@@ -12,10 +12,12 @@ import { test } from 'node:test';
 import { HotpathError } from '../../src/index.js';
 import { loadModule } from '../../src/backends/wasm/module.js';
 import { Pool } from '../../src/backends/wasm/pool.js';
+import { SIGNATURES } from '../../src/backends/wasm/signatures.js';
 import { rowRange } from '../../src/backends/wasm/shape.js';
 import { Heap } from '../../src/runtime/heap.js';
 
 const THREADS = 3;
+const ADD = SIGNATURES.filter((s) => s.name === 'add');
 const ROWS = 1200;
 const COLS = 2048;
 
@@ -54,7 +56,7 @@ function setup(withExitHook = false) {
   const heap = new Heap();
   const flag = heap.alloc(64);
   new Int32Array(heap.memory.buffer, flag, 2).fill(0);
-  const pool = new Pool(loadModule().module, heap.memory, THREADS, ['add'], withExitHook ? { prelude: exitHook(flag) } : {});
+  const pool = new Pool(loadModule(ADD).module, heap.memory, THREADS, ADD, withExitHook ? { prelude: exitHook(flag) } : {});
   const x = heap.alloc(ROWS * COLS * 4);
   const y = heap.alloc(ROWS * COLS * 4);
   const xs = new Float32Array(heap.memory.buffer, x, ROWS * COLS);
@@ -150,7 +152,7 @@ test('a pool of one worker (threads: 2) watches exactly that worker: no phantom 
   // a second worker stuck in 'starting', declared the pool dead 30 s after its start, and refused
   // every later parallel call (every 2-core machine's default pool).
   const heap = new Heap();
-  const pool = new Pool(loadModule().module, heap.memory, 2, ['add']);
+  const pool = new Pool(loadModule(ADD).module, heap.memory, 2, ADD);
   const n = 4096;
   const x = heap.alloc(n * 4);
   const y = heap.alloc(n * 4);

@@ -9,10 +9,11 @@ import type { AnyKernelDef } from '../../src/kernels/kernel.js';
 import { compare, describeWorst } from '../../src/kernels/tolerance.js';
 import { chooseSimd, loadModule } from '../../src/backends/wasm/module.js';
 import { Pool } from '../../src/backends/wasm/pool.js';
+import { SIGNATURES } from '../../src/backends/wasm/signatures.js';
 import { Heap } from '../../src/runtime/heap.js';
 import { values } from '../helpers.js';
 
-const EXPORTS = ['add', 'relu'];
+const EXPORTS = SIGNATURES.filter((s) => s.name === 'add' || s.name === 'relu');
 
 function pseudoRandom(n: number, seed: number): Float32Array {
   let s = seed;
@@ -80,7 +81,7 @@ test('results do not depend on the thread count, and with 2 threads every call r
 
 test('a call that traps in a worker fails with BACKEND, and the pool keeps working', async () => {
   const heap = new Heap();
-  const pool = new Pool(loadModule().module, heap.memory, 2, EXPORTS);
+  const pool = new Pool(loadModule(EXPORTS).module, heap.memory, 2, EXPORTS);
   const x = heap.alloc(64);
   const bad = 0xfffffff0; // past the end of the memory: the wasm load traps
   const args = (ptr: number) => [ptr, 0, 0, 0, 1, x, 0, 0, 0, 1, x, 1, 1, 4, 0, 1];

@@ -23,6 +23,7 @@ import { pairwiseDistancesWasm } from './pairwiseDistances.js';
 import { lloydWasm } from './lloyd.js';
 import { hamerlyWasm } from './hamerly.js';
 import { Pool } from './pool.js';
+import { SIGNATURES, type Signature } from './signatures.js';
 import { reduceMeanWasm } from './reduceMean.js';
 import { reduceSumWasm } from './reduceSum.js';
 import { reluWasm } from './relu.js';
@@ -154,33 +155,39 @@ const IMPLS: WasmImpls = {
   topK: topKWasm,
 };
 
-/** Every export the pool may call, by index. */
-const EXPORTS = ['add', 'mul', 'binaryInt', 'relu', 'gelu', 'softmaxLines', 'softmaxLinesF64', 'layerNormF64', 'layerNorm', 'reduceLines', 'reduceLinesF64', 'transpose', 'matmul', 'matmulF64', 'dftLines', 'stftFrames', 'fftScratchBytes', 'hannWindow', 'melWeightMatrix', 'distancePack', 'distanceFinish', 'manhattanRows', 'matmulDistance', 'distanceFixList', 'distancePackF64', 'distanceRowsF64', 'lloydPrepare', 'lloydPrepareF64', 'lloydAssign', 'lloydAssignF64', 'lloydCombine', 'mapF32', 'mapF64', 'binaryF32', 'binaryF64', 'compareF32', 'compareF64', 'where', 'logic', 'not', 'castFloat', 'geluF64', 'compareInt', 'clipInt', 'extremeLines', 'extremeLinesF64', 'argLines', 'argLinesF64', 'concat', 'gather', 'cumSumLines', 'range', 'extremeLinesU8', 'topKLines'];
-
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
   return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];
 }
 
-export const wasmBackend: BackendFactory = {
-  name: 'wasm',
-  async create({ threads, threadsNote, heap, parallelThreshold }) {
-    const loaded = loadModule();
-    const pool = new Pool(loaded.module, heap.memory, threads, EXPORTS);
-    const ctx = new WasmContext(pool, heap, parallelThreshold);
-    const backend: Backend = {
-      name: 'wasm',
-      info: { threads, simd: loaded.simd, note: threadsNote === undefined ? loaded.reason : `${loaded.reason}; ${threadsNote}` },
-      supports(kernel, plan, inputs) {
-        const impl = implOf(kernel);
-        return impl === undefined ? `wasm has no ${kernel.name} kernel yet` : impl.supports(plan, inputs);
-      },
-      run(kernel, plan, inputs, outputs) {
-        pool.resetUsage();
-        implOf(kernel)!.run(ctx, plan, inputs, outputs);
-      },
-      threadsOfLastRun: () => Math.max(1, pool.threadsUsed),
-      close: () => pool.close(),
-    };
-    return backend;
-  },
-};
+/**
+ * The wasm backend over a table of declared export signatures (tests pass a wrong one to see
+ * it refused at load).
+ * @example createRuntime({ backends: ['ref', wasmBackendWith(SIGNATURES)] })
+ */
+export function wasmBackendWith(signatures: readonly Signature[]): BackendFactory {
+  return {
+    name: 'wasm',
+    async create({ threads, threadsNote, heap, parallelThreshold }) {
+      const loaded = loadModule(signatures);
+      const pool = new Pool(loaded.module, heap.memory, threads, signatures);
+      const ctx = new WasmContext(pool, heap, parallelThreshold);
+      const backend: Backend = {
+        name: 'wasm',
+        info: { threads, simd: loaded.simd, note: threadsNote === undefined ? loaded.reason : `${loaded.reason}; ${threadsNote}` },
+        supports(kernel, plan, inputs) {
+          const impl = implOf(kernel);
+          return impl === undefined ? `wasm has no ${kernel.name} kernel yet` : impl.supports(plan, inputs);
+        },
+        run(kernel, plan, inputs, outputs) {
+          pool.resetUsage();
+          implOf(kernel)!.run(ctx, plan, inputs, outputs);
+        },
+        threadsOfLastRun: () => Math.max(1, pool.threadsUsed),
+        close: () => pool.close(),
+      };
+      return backend;
+    },
+  };
+}
+
+export const wasmBackend: BackendFactory = wasmBackendWith(SIGNATURES);

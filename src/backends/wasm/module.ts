@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
+import { readModule } from './sections.js';
+import { checkExports, type Signature } from './signatures.js';
 
 export interface LoadedModule {
   readonly module: WebAssembly.Module;
@@ -53,7 +55,16 @@ function wasmPath(name: string): URL {
   return new URL(`../../../wasm/${name}`, import.meta.url);
 }
 
-export function loadModule(): LoadedModule {
+/**
+ * Loads the SIMD build this Node runs best and checks every declared signature against its
+ * exports.
+ * @example loadModule(SIGNATURES).simd // 'relaxed-simd'
+ * @throws Error when this Node cannot run wasm SIMD, or when an export of `signatures` is missing
+ *   from the module or has other types (naming the export, the declared and the actual
+ *   signature): the backend is then unavailable with that reason
+ * @throws FORMAT when the module file is not a well-formed wasm binary
+ */
+export function loadModule(signatures: readonly Signature[]): LoadedModule {
   const plain = readFileSync(wasmPath('hotpath-simd.wasm'));
   if (!WebAssembly.validate(plain)) {
     throw new Error('this Node.js cannot validate WebAssembly SIMD128 (needs Node >= 16.4)');
@@ -65,6 +76,11 @@ export function loadModule(): LoadedModule {
     node: process.version,
     v8: process.versions.v8,
   });
+  const file = choice.build === 'relaxed-simd' ? 'hotpath-relaxed.wasm' : 'hotpath-simd.wasm';
   const bytes = choice.build === 'relaxed-simd' ? relaxed : plain;
+  const problems = checkExports(readModule(bytes, `wasm/${file}`).functions, signatures);
+  if (problems.length > 0) {
+    throw new Error(`wasm/${file} does not match the signatures declared in src/backends/wasm/signatures.ts: ${problems.join('; ')} (rebuild with npm run build:wasm, or fix the declaration)`);
+  }
   return { module: new WebAssembly.Module(bytes), simd: choice.build, reason: choice.reason };
 }

@@ -16,9 +16,17 @@
 import { fail } from '../../errors.js';
 import { Epoch } from './epoch.js';
 import { ARGS_PER_WORKER } from './protocol.js';
+import { checkArguments, describeSignature, type Signature } from './signatures.js';
 import { workerSource } from './worker.js';
 
 export type Export = (...args: number[]) => number | void;
+
+/** An export the pool can call: its function on this thread, its index on the workers, its signature. */
+interface Callable {
+  readonly fn: Export;
+  readonly index: number;
+  readonly signature: Signature;
+}
 
 export interface PoolOptions {
   /** JavaScript each worker runs before it starts (tests use it to make a worker exit mid-call). */
@@ -30,7 +38,7 @@ export class Pool {
   private readonly module: WebAssembly.Module;
   private readonly memory: WebAssembly.Memory;
   private readonly names: readonly string[];
-  private readonly local: Readonly<Record<string, Export>>;
+  private readonly callables: ReadonlyMap<string, Callable>;
   private readonly source: string;
   /** How many times the workers were started (a fresh epoch after each death). */
   starts = 0;
@@ -42,20 +50,31 @@ export class Pool {
   /** The most threads one job used since resetUsage(): what a kernel call really split into. */
   private used = 0;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, names: readonly string[], options: PoolOptions = {}) {
+  /**
+   * @param signatures the exports the pool may call, checked against the module by loadModule
+   * @throws Error for a signature the pool cannot call (more than ARGS_PER_WORKER - 2
+   *   parameters, or i64/v128 values, which JavaScript numbers cannot carry)
+   */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, signatures: readonly Signature[], options: PoolOptions = {}) {
     this.module = module;
     this.memory = memory;
     this.threads = threads;
-    this.names = names;
+    this.names = signatures.map((s) => s.name);
     const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } });
-    this.local = instance.exports as Record<string, Export>;
+    const exports = instance.exports as Record<string, Export>;
+    this.callables = new Map(signatures.map((signature, index) => [signature.name, { fn: callableExport(exports, signature), index, signature }]));
     this.source = workerSource(options.prelude);
   }
 
-  /** An export run on the calling thread only (small calls, setup). */
+  /**
+   * An export run on the calling thread only (small calls, setup).
+   * @throws Error `internal: …` when `name` is not a declared export or `args` do not fit its signature
+   */
   call(name: string, ...args: number[]): number | void {
+    const callable = this.callable(name);
+    checkArguments(callable.signature, args);
     this.used = Math.max(this.used, 1);
-    return this.local[name]!(...args);
+    return callable.fn(...args);
   }
 
   /** Starts counting threads for one kernel call (see threadsUsed). */
@@ -72,26 +91,35 @@ export class Pool {
    * Runs `name` once per thread with `argsOf(t)` (null = nothing for that thread), thread 0
    * being the caller. Returns when every thread is done.
    * @throws BACKEND when a worker's call threw, a worker died or the pool could not start
+   * @throws Error `internal: …` when `name` is not a declared export or a thread's arguments do
+   *   not fit its signature (nothing runs then)
    */
   parallel(name: string, argsOf: (thread: number) => readonly number[] | null): void {
+    const callable = this.callable(name);
     const own = argsOf(0);
+    if (own !== null) {
+      checkArguments(callable.signature, own);
+    }
     const others = Array.from({ length: this.threads - 1 }, (_, w) => argsOf(w + 1));
-    this.used = Math.max(this.used, (own === null ? 0 : 1) + others.filter((list) => list !== null).length);
-    if (others.every((list) => list === null)) {
+    let workers = 0;
+    for (const list of others) {
+      if (list !== null) {
+        checkArguments(callable.signature, list);
+        workers++;
+      }
+    }
+    this.used = Math.max(this.used, (own === null ? 0 : 1) + workers);
+    if (workers === 0) {
       // Nothing for the workers: do not wake them (a small call stays a plain call).
       if (own !== null) {
-        this.local[name]!(...own);
+        callable.fn(...own);
       }
       return;
-    }
-    const fn = this.names.indexOf(name);
-    if (fn < 0 || others.some((list) => list !== null && list.length > ARGS_PER_WORKER - 2)) {
-      throw new Error(`internal: ${name} is not a pool export or has more than ${ARGS_PER_WORKER - 2} arguments`);
     }
     const epoch = this.ready(name);
     others.forEach((list, w) => {
       const slot = w * ARGS_PER_WORKER;
-      epoch.args[slot] = fn;
+      epoch.args[slot] = callable.index;
       epoch.args[slot + 1] = list === null ? -1 : list.length;
       if (list !== null) {
         epoch.args.set(list, slot + 2);
@@ -102,7 +130,7 @@ export class Pool {
     let ownError: unknown;
     try {
       if (own !== null) {
-        this.local[name]!(...own);
+        callable.fn(...own);
       }
     } catch (error) {
       ownError = error;
@@ -135,6 +163,14 @@ export class Pool {
   /** Each worker's state in the current epoch (empty before the first parallel call). */
   workerStates(): ('starting' | 'ready' | 'gone')[] {
     return this.epoch?.workerStates() ?? [];
+  }
+
+  private callable(name: string): Callable {
+    const callable = this.callables.get(name);
+    if (callable === undefined) {
+      throw new Error(`internal: ${name} is not a declared export of the wasm pool`);
+    }
+    return callable;
   }
 
   /** Waits, in bounded sleeps with a liveness check after each, until every worker is done. */
@@ -196,4 +232,20 @@ export class Pool {
     }
     return this.epoch;
   }
+}
+
+/**
+ * An instance's export for a declared signature the pool can call.
+ * @throws Error when the pool's argument slots or JavaScript numbers cannot carry the call
+ */
+function callableExport(exports: Readonly<Record<string, unknown>>, signature: Signature): Export {
+  const fn = exports[signature.name];
+  const numbers = (type: string | null): boolean => type === null || type === 'i32' || type === 'f32' || type === 'f64';
+  if (typeof fn !== 'function') {
+    throw new Error(`internal: the wasm module has no function export ${signature.name}`);
+  }
+  if (signature.params.length > ARGS_PER_WORKER - 2 || !signature.params.every((p) => numbers(p.type)) || !numbers(signature.result)) {
+    throw new Error(`internal: the pool cannot call ${describeSignature(signature)}: at most ${ARGS_PER_WORKER - 2} parameters, of types i32, f32 or f64`);
+  }
+  return fn as Export;
 }
