@@ -240,7 +240,7 @@ export class Pool {
  */
 function callableExport(exports: Readonly<Record<string, unknown>>, signature: Signature): Export {
   const fn = exports[signature.name];
-  const numbers = (type: string | null): boolean => type === null || type === 'i32' || type === 'f32' || type === 'f64';
+  const numbers = (type: string | null | undefined): boolean => type === undefined || type === null || type === 'i32' || type === 'f32' || type === 'f64';
   if (typeof fn !== 'function') {
     throw new Error(`internal: the wasm module has no function export ${signature.name}`);
   }

@@ -22,8 +22,8 @@ export interface Signature {
   /** The export's name in its module. */
   readonly name: string;
   readonly params: readonly Param[];
-  /** The result type, or null for none. */
-  readonly result: WasmType | null;
+  /** The result type; null or absent for none. */
+  readonly result?: WasmType | null;
 }
 
 const TYPES: readonly string[] = ['i32', 'i64', 'f32', 'f64', 'v128'];
@@ -61,7 +61,7 @@ export function describeType(t: FunctionType): string {
 
 /** Whether a declared signature has exactly the types of an export. */
 export function matches(s: Signature, t: FunctionType): boolean {
-  const results: readonly ValueType[] = s.result === null ? [] : [s.result];
+  const results: readonly ValueType[] = s.result === undefined || s.result === null ? [] : [s.result];
   return s.params.length === t.params.length && s.params.every((p, i) => p.type === t.params[i]) && results.length === t.results.length && results.every((r, i) => r === t.results[i]);
 }
 
