@@ -138,6 +138,42 @@ for (const backend of backends) {
   });
 }
 
+// float32 exp, tanh and sigmoid on wasm have their own loops: two vectors a step in contiguous
+// rows (exp leaves that loop at a lane beyond its one-scale range, |x| > 87.3), single vectors,
+// and gathered lanes for strided views and row tails. Each lane's result must depend on its
+// value alone: the same values, laid out contiguously and as a transposed view, give the same
+// bits, and stay within the declared 4-ulp tolerance of float64 Math (with the absolute
+// 4 * 2^-126 allowed below the smallest normal).
+test('float32 exp, tanh and sigmoid on wasm: contiguous, after a wide lane and strided agree', { skip: !backends.includes('wasm') }, () => {
+  const [rows, cols] = [3, 1030];
+  const data = new Float32Array(rows * cols);
+  let s = 7;
+  for (let i = 0; i < data.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    data[i] = (s / 2 ** 32) * 24 - 12;
+  }
+  // Wide lanes for exp mid-row (subnormal and overflowing results, +-Inf), NaN and -0.
+  const specials = [-95, 88.5, -Infinity, Infinity, NaN, -0, 100, -1000];
+  specials.forEach((v, k) => (data[cols + 517 + 3 * k] = v));
+  const math = { exp: Math.exp, tanh: Math.tanh, sigmoid: (x: number) => 1 / (1 + Math.exp(-x)) };
+  for (const kernel of ['exp', 'tanh', 'sigmoid'] as const) {
+    hp.scope(() => {
+      const x = hp.tensor(data, [rows, cols]);
+      const transposed = new Float32Array(data.length);
+      data.forEach((v, i) => (transposed[(i % cols) * rows + Math.floor(i / cols)] = v));
+      const view = hp.tensor(transposed, [cols, rows]).transpose();
+      const a = hp.run(kernel, [x], {}, { backend: 'wasm' })[0]!.toArray() as Float32Array;
+      const b = hp.run(kernel, [view], {}, { backend: 'wasm' })[0]!.toArray() as Float32Array;
+      data.forEach((v, i) => {
+        assert.ok(Object.is(a[i], b[i]), `${kernel}(${v}) at ${i}: ${a[i]} contiguous, ${b[i]} strided`);
+        const e = Math.fround(math[kernel](v));
+        const ok = Object.is(a[i], e) || Math.abs(a[i]! - e) <= 4 * (2 ** -23 * Math.abs(e) + 2 ** -126);
+        assert.ok(ok, `${kernel}(${v}) at ${i} is ${a[i]}, expected ${e}`);
+      });
+    });
+  }
+});
+
 test('astype on the tensor and on the runtime, and cast, all make a new tensor of the dtype', () => {
   hp.scope(() => {
     const x = hp.tensor([1.5, -2.5], [2], { dtype: 'float64' });

@@ -34,6 +34,9 @@ export const MAP_OPS = {
   erf: 20,
 } as const;
 
+/** Kernels whose float32 version is an export of its own, `${kernel}F32`, taking no lead. */
+const OWN_F32: ReadonlySet<keyof typeof MAP_OPS> = new Set(['exp', 'tanh', 'sigmoid']);
+
 /**
  * A unary kernel on wasm: `params` gives the export's two float parameters (alpha, min, ...).
  * @example export const eluWasm = mapWasm<EluAttrs>('elu', (p) => [p.attrs.alpha, 0]);
@@ -49,9 +52,11 @@ export function mapWasm<A>(kernel: keyof typeof MAP_OPS, params: (p: MapParams<A
     },
     run(ctx, plan, [x], [y]) {
       const bytes = y!.dtype === 'float32' ? 4 : 8;
+      // float32 exp, tanh and sigmoid have exports of their own (assembly/mapTranscendental.ts).
+      const own = bytes === 4 && OWN_F32.has(kernel);
       launch(ctx, {
-        exportName: bytes === 4 ? 'mapF32' : 'mapF64',
-        lead: [MAP_OPS[kernel], ...params(plan.params)],
+        exportName: own ? `${kernel}F32` : bytes === 4 ? 'mapF32' : 'mapF64',
+        lead: own ? [] : [MAP_OPS[kernel], ...params(plan.params)],
         shape: plan.params.shape,
         inputs: [{ pointer: pointer(x!, plan.params.x), strides: plan.params.x.strides, bytes }],
         output: { pointer: y!.storage.byteOffset, bytes },

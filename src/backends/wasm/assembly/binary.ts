@@ -5,7 +5,7 @@
 // never depends on where a thread's rows begin.
 // op: 0 add, 1 mul, 2 sub, 3 div, 4 max, 5 min, 6 pow (max/min propagate NaN, as numpy).
 import { rowElement } from './rows';
-import { expF64x2 } from './exp';
+import { expF64x2 } from './exp64';
 import { logF64x2 } from './log';
 
 // x^y on float64 lanes: exp(y log x) where x is positive and finite and y finite (for float32

@@ -73,142 +73,126 @@ const TABLE: usize = memory.data<f32>([
   return v128.andnot(f32x4.mul(p, scale), underflow);
 }
 
-// ---------------------------------------------------------------- float64 lanes (f64x2)
-// e^x and e^x - 1 for two float64 lanes, to about 1 ulp of float64: k = round(x / ln 2) by the
-// 1.5 * 2^52 trick, r = x - k ln 2 in two parts (fdlibm's ln2_hi / ln2_lo, ln2_hi with 32 low
-// zero bits so k * ln2_hi is exact), e^r - 1 by its Taylor series to r^13 (|r| <= 0.35:
-// truncation below 0.05 ulp), then the scale 2^k from exponent bits. The float32 element-wise
-// kernels widen to these lanes, so their only error is the final rounding to float32.
-
-const LN2_HI_64: f64 = 6.93147180369123816490e-01;
-const LN2_LO_64: f64 = 1.90821492927058770002e-10;
-const MAGIC_64: f64 = 6755399441055744.0; // 1.5 * 2^52
-
-// Taylor coefficients 1/n! of e^r - 1 = r (1 + r (1/2 + r (1/6 + ...))), n = 13 down to 2.
-@inline function expm1Reduced(r: v128): v128 {
-  let p = f64x2.splat(1.0 / 6227020800);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  return f64x2.mul(p, r);
-}
-
-// 2^k as float64 lanes for integer-valued k in [-1022, 1023] held in t's low bits (t = k + MAGIC).
-@inline function pow2(t: v128): v128 {
-  const k = i64x2.sub(t, i64x2.splat(reinterpret<i64>(MAGIC_64)));
-  return i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52);
-}
-
-// e^x: x clamped to [-1400, 710] (NaN stays NaN), and 2^k applied as 2^(k - h) * 2^h with
-// h = k / 2, so both overflow to Infinity and gradual underflow to 0 come out as IEEE rounds them.
-@inline export function expF64x2(x: v128): v128 {
-  const xc = f64x2.min(f64x2.max(x, f64x2.splat(-1400)), f64x2.splat(710));
-  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(1.4426950408889634)), f64x2.splat(MAGIC_64));
-  const kf = f64x2.sub(t, f64x2.splat(MAGIC_64));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI_64))), f64x2.mul(kf, f64x2.splat(LN2_LO_64)));
-  const e = f64x2.add(expm1Reduced(r), f64x2.splat(1));
-  const k = i64x2.sub(t, i64x2.splat(reinterpret<i64>(MAGIC_64)));
-  const h = i64x2.shr_s(k, 1);
-  const s1 = i64x2.shl(i64x2.add(h, i64x2.splat(1023)), 52);
-  const s2 = i64x2.shl(i64x2.add(i64x2.sub(k, h), i64x2.splat(1023)), 52);
-  const y = f64x2.mul(f64x2.mul(e, s1), s2);
-  // NaN lanes: the arithmetic above keeps NaN in e, so y is NaN.
-  return y;
-}
-
-// e^x - 1 for x clamped to [-60, 40] (beyond -60 it is -1 in float64; callers never pass more
-// than 40): 2^k (e^r - 1) + (2^k - 1), exact for k = 0, so small |x| keep full precision.
-@inline export function expm1F64x2(x: v128): v128 {
-  const xc = f64x2.min(f64x2.max(x, f64x2.splat(-60)), f64x2.splat(40));
-  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(1.4426950408889634)), f64x2.splat(MAGIC_64));
-  const kf = f64x2.sub(t, f64x2.splat(MAGIC_64));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI_64))), f64x2.mul(kf, f64x2.splat(LN2_LO_64)));
-  const scale = pow2(t);
-  return f64x2.add(f64x2.mul(scale, expm1Reduced(r)), f64x2.sub(scale, f64x2.splat(1)));
-}
 
 // ---------------------------------------------------------------- float32 lanes, any argument
-// e^x and e^x - 1 for four float32 lanes and any x, with expNonPositive's reduction and Taylor
-// series (about 1 ulp): x clamped to [-104, 88.8] (NaN stays NaN), and 2^k applied as
-// 2^(k - h) * 2^h with h = k / 2, so overflow to Infinity and gradual underflow come out as IEEE
-// rounds them. The constants are loaded from memory at each use (one load, no rebuild; see above).
-const TABLE32: usize = memory.data<f32>([
+// The element-wise exp, tanh and sigmoid (map.ts) on four float32 lanes. n = round(z / ln 2) by
+// adding MAGIC = 1.5 * 2^23 + 127 (the add rounds to an integer and leaves n + 127 in the low
+// bits, so t << 23 is 2^n for n in [-126, 127], no extra add), r = z - n ln 2 in two parts
+// (Cody-Waite), |r| <= 0.347, and e^r = 1 + r P(r) with P of degree 5: a minimax fit of
+// (e^r - 1) / r (relative error 1.4e-8 = 0.12 * 2^-23 with these float32 coefficients; its
+// e^r error is 0.05 * 2^-23), made for this file by a linear program on a dense grid of
+// |r| <= 0.348 against mpmath. One polynomial serves e^r (exp, sigmoid) and e^r - 1 (tanh,
+// where the relative error of e^r - 1 near 0 is what counts). Fewer instructions per vector
+// than Taylor to r^7 with exponent arithmetic on both sides: the element-wise ops are
+// compute-bound in SIMD128, not memory-bound.
+const MAGIC_N: f32 = 12583039.0; // 1.5 * 2^23 + 127
+
+// Lane-splatted constants, 16 bytes each; elemConst(i) is entry i. Callers load the ones they
+// need once before their loops (see the top of this file).
+export const E_LOG2E = 0;
+export const E_MAGIC = 1;
+export const E_NLN2_HI = 2;
+export const E_NLN2_LO = 3;
+export const E_C5 = 4; // then C4, C3, C2, C1 at 5..8
+export const E_ONE = 9;
+export const E_ABS = 10; // 0x7fffffff in each lane: |x| by one and
+export const E_SIGN = 11; // 0x80000000 in each lane
+export const E_EXP_FAST = 12; // |x| up to which exp takes the one-scale path: n in [-126, 126]
+export const E_TWO = 13;
+export const E_TANH_CLAMP = 14; // tanh is 1 in float32 beyond 9.01
+export const E_SIG_LO = 15; // sigmoid's -x is clamped to [E_SIG_LO, E_SIG_HI]: n in [-126, 128]
+export const E_SIG_HI = 16;
+const E_WIDE_LO = 17; // exp's two-scale path clamps x to [E_WIDE_LO, E_WIDE_HI]
+const E_WIDE_HI = 18;
+const E_BIAS = 19; // 127 as i32 lanes
+const ELEM: usize = memory.data<f32>([
+  LOG2E, LOG2E, LOG2E, LOG2E,
+  MAGIC_N, MAGIC_N, MAGIC_N, MAGIC_N,
+  -LN2_HI, -LN2_HI, -LN2_HI, -LN2_HI,
+  -LN2_LO, -LN2_LO, -LN2_LO, -LN2_LO,
+  0.0013870458351448178, 0.0013870458351448178, 0.0013870458351448178, 0.0013870458351448178,
+  0.008366456255316734, 0.008366456255316734, 0.008366456255316734, 0.008366456255316734,
+  0.04166743904352188, 0.04166743904352188, 0.04166743904352188, 0.04166743904352188,
+  0.1666654497385025, 0.1666654497385025, 0.1666654497385025, 0.1666654497385025,
+  0.4999999701976776, 0.4999999701976776, 0.4999999701976776, 0.4999999701976776,
+  1, 1, 1, 1,
+  reinterpret<f32>(0x7fffffff), reinterpret<f32>(0x7fffffff), reinterpret<f32>(0x7fffffff), reinterpret<f32>(0x7fffffff),
+  reinterpret<f32>(0x80000000), reinterpret<f32>(0x80000000), reinterpret<f32>(0x80000000), reinterpret<f32>(0x80000000),
+  87.3, 87.3, 87.3, 87.3,
+  2, 2, 2, 2,
+  9.1, 9.1, 9.1, 9.1,
+  -87.3, -87.3, -87.3, -87.3,
+  89, 89, 89, 89,
   -104, -104, -104, -104,
   88.8, 88.8, 88.8, 88.8,
-  // 127 as i32 lanes (the exponent bias), then 1/40320 (the r^8 term of e^r - 1), then 9.1
-  // (tanh's arguments are clamped there: tanh is 1 in float32 beyond 9.01).
   reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127),
-  1.0 / 40320, 1.0 / 40320, 1.0 / 40320, 1.0 / 40320,
-  9.1, 9.1, 9.1, 9.1,
 ], 16);
 
-@inline function c32(i: i32): v128 {
-  return v128.load(TABLE32 + (<usize>i << 4));
+@inline export function elemConst(i: i32): v128 {
+  return v128.load(ELEM + (<usize>i << 4));
 }
 
-// k = round(x / ln 2) as t = k + MAGIC, and r = x - k ln 2.
-@inline function reduce32(x: v128, t: v128): v128 {
-  const kf = f32x4.sub(t, expConst(1));
-  return fma(kf, expConst(3), fma(kf, expConst(2), x));
+// r = z - n ln 2 for t = n + MAGIC_N (two parts: n * LN2_HI is exact).
+@inline export function reduceF32(z: v128, t: v128, magic: v128, nln2hi: v128, nln2lo: v128): v128 {
+  const n = f32x4.sub(t, magic);
+  return fma(n, nln2lo, fma(n, nln2hi, z));
 }
 
-@inline export function expF32x4(x: v128): v128 {
-  const xc = f32x4.min(f32x4.max(x, c32(0)), c32(1));
-  const t = fma(xc, expConst(0), expConst(1));
-  const r = reduce32(xc, t);
-  let p = fma(expConst(4), r, expConst(5));
-  p = fma(p, r, expConst(6));
-  p = fma(p, r, expConst(7));
-  p = fma(p, r, expConst(8));
-  p = fma(p, r, expConst(9));
-  p = fma(p, r, expConst(10));
-  p = fma(p, r, expConst(10));
-  // kb = k + 127 from t's bits; h = k >> 1; the scales are (h + 127) << 23 and (k - h + 127) << 23.
-  const kb = i32x4.add(t, expConst(12));
-  const h = i32x4.shr_s(i32x4.sub(kb, c32(2)), 1);
-  const s1 = i32x4.shl(i32x4.add(h, c32(2)), 23);
-  const s2 = i32x4.shl(i32x4.sub(kb, h), 23);
-  return f32x4.mul(f32x4.mul(p, s1), s2);
+// P(r) ~ (e^r - 1) / r.
+@inline export function polyF32(r: v128, c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, one: v128): v128 {
+  let p = fma(c5, r, c4);
+  p = fma(p, r, c3);
+  p = fma(p, r, c2);
+  p = fma(p, r, c1);
+  return fma(p, r, one);
 }
 
-// e^x - 1 for x in [-88, 18.2] (callers clamp): 2^k (e^r - 1) + (2^k - 1), exact for k = 0, so
-// small |x| keep full relative precision. e^r - 1 = r (1 + r (1/2 + ... + r / 8!)).
-@inline export function expm1F32x4(x: v128): v128 {
-  const t = fma(x, expConst(0), expConst(1));
-  const r = reduce32(x, t);
-  let p = fma(c32(3), r, expConst(4));
-  p = fma(p, r, expConst(5));
-  p = fma(p, r, expConst(6));
-  p = fma(p, r, expConst(7));
-  p = fma(p, r, expConst(8));
-  p = fma(p, r, expConst(9));
-  p = fma(p, r, expConst(10));
-  const q = f32x4.mul(p, r);
-  const scale = i32x4.shl(i32x4.add(t, expConst(12)), 23);
-  return f32x4.add(f32x4.mul(scale, q), f32x4.sub(scale, expConst(10)));
+// e^x for lanes where the one-scale path fails (|x| > 87.3: overflow, gradual underflow): x
+// clamped to [-104, 88.8] (NaN stays NaN), 2^n applied as 2^(n - h) * 2^h with h = n >> 1, so
+// overflow to Infinity and subnormal results come out as IEEE rounds them. Rare: loads its own
+// constants.
+function expWide(x: v128): v128 {
+  const xc = f32x4.pmin(f32x4.pmax(x, elemConst(E_WIDE_LO)), elemConst(E_WIDE_HI));
+  const magic = elemConst(E_MAGIC);
+  const t = fma(xc, elemConst(E_LOG2E), magic);
+  const r = reduceF32(xc, t, magic, elemConst(E_NLN2_HI), elemConst(E_NLN2_LO));
+  const p = polyF32(r, elemConst(E_C5), elemConst(E_C5 + 1), elemConst(E_C5 + 2), elemConst(E_C5 + 3), elemConst(E_C5 + 4), elemConst(E_ONE));
+  const e = fma(p, r, elemConst(E_ONE));
+  const n = i32x4.sub(t, magic);
+  const h = i32x4.shr_s(n, 1);
+  const bias = elemConst(E_BIAS);
+  const s1 = i32x4.shl(i32x4.add(h, bias), 23);
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(n, h), bias), 23);
+  return f32x4.mul(f32x4.mul(e, s1), s2);
 }
 
-// tanh = e / (e + 2) with e = expm1(2|x|), |x| clamped to 9.1, and x's sign (NaN stays NaN).
-@inline export function tanhF32x4(x: v128): v128 {
-  const a = f32x4.min(f32x4.abs(x), c32(4));
-  const e = expm1F32x4(f32x4.add(a, a));
-  const t = f32x4.div(e, f32x4.add(e, f32x4.add(expConst(10), expConst(10))));
-  return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
+// e^x on the one-scale path: right for |x| <= 87.3 (n in [-126, 126]) and NaN.
+@inline export function expFastF32x4(
+  x: v128, log2e: v128, magic: v128, nln2hi: v128, nln2lo: v128,
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, one: v128,
+): v128 {
+  const t = fma(x, log2e, magic);
+  const r = reduceF32(x, t, magic, nln2hi, nln2lo);
+  return f32x4.mul(fma(polyF32(r, c5, c4, c3, c2, c1, one), r, one), i32x4.shl(t, 23));
 }
 
-// sigmoid without overflow: e = e^-|x| <= 1, then 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0.
-@inline export function sigmoidF32x4(x: v128): v128 {
-  const e = expF32x4(f32x4.neg(f32x4.abs(x)));
-  const one = expConst(10);
-  const negative = f32x4.lt(x, f32x4.splat(0));
-  return f32x4.div(v128.bitselect(e, one, negative), f32x4.add(one, e));
+// Lanes that need expWide: |x| > fast (87.3). NaN compares false: it stays on the one-scale
+// path, where it propagates.
+@inline export function expWideLanes(x: v128, abs: v128, fast: v128): v128 {
+  return f32x4.gt(v128.and(x, abs), fast);
+}
+
+// e^x for any x (about 1 ulp; exp(-Inf) = 0, exp(Inf) = Inf, NaN stays NaN): the one-scale
+// path, and lanes with |x| > 87.3 (rare) redone by expWide. A lane's result depends on its x
+// alone, whichever path its neighbours take.
+@inline export function expF32x4(
+  x: v128, log2e: v128, magic: v128, nln2hi: v128, nln2lo: v128,
+  c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, one: v128, abs: v128, fast: v128,
+): v128 {
+  const y = expFastF32x4(x, log2e, magic, nln2hi, nln2lo, c5, c4, c3, c2, c1, one);
+  const wide = expWideLanes(x, abs, fast);
+  if (v128.any_true(wide)) {
+    return v128.bitselect(expWide(x), y, wide);
+  }
+  return y;
 }

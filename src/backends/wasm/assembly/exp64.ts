@@ -72,3 +72,66 @@ const TABLE: usize = memory.data<f64>([
   // Underflowed lanes (also -Inf, whose arithmetic above gives NaN) become 0; NaN lanes stay.
   return v128.andnot(f64x2.mul(p, scale), underflow);
 }
+
+// ---------------------------------------------------------------- float64 lanes (f64x2)
+// e^x and e^x - 1 for two float64 lanes, to about 1 ulp of float64: k = round(x / ln 2) by the
+// 1.5 * 2^52 trick, r = x - k ln 2 in two parts (fdlibm's ln2_hi / ln2_lo, ln2_hi with 32 low
+// zero bits so k * ln2_hi is exact), e^r - 1 by its Taylor series to r^13 (|r| <= 0.35:
+// truncation below 0.05 ulp), then the scale 2^k from exponent bits. The float32 element-wise
+// kernels widen to these lanes, so their only error is the final rounding to float32.
+
+const LN2_HI_64: f64 = 6.93147180369123816490e-01;
+const LN2_LO_64: f64 = 1.90821492927058770002e-10;
+const MAGIC_64: f64 = 6755399441055744.0; // 1.5 * 2^52
+
+// Taylor coefficients 1/n! of e^r - 1 = r (1 + r (1/2 + r (1/6 + ...))), n = 13 down to 2.
+@inline function expm1Reduced(r: v128): v128 {
+  let p = f64x2.splat(1.0 / 6227020800);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  return f64x2.mul(p, r);
+}
+
+// 2^k as float64 lanes for integer-valued k in [-1022, 1023] held in t's low bits (t = k + MAGIC).
+@inline function pow2(t: v128): v128 {
+  const k = i64x2.sub(t, i64x2.splat(reinterpret<i64>(MAGIC_64)));
+  return i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52);
+}
+
+// e^x: x clamped to [-1400, 710] (NaN stays NaN), and 2^k applied as 2^(k - h) * 2^h with
+// h = k / 2, so both overflow to Infinity and gradual underflow to 0 come out as IEEE rounds them.
+@inline export function expF64x2(x: v128): v128 {
+  const xc = f64x2.min(f64x2.max(x, f64x2.splat(-1400)), f64x2.splat(710));
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(1.4426950408889634)), f64x2.splat(MAGIC_64));
+  const kf = f64x2.sub(t, f64x2.splat(MAGIC_64));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI_64))), f64x2.mul(kf, f64x2.splat(LN2_LO_64)));
+  const e = f64x2.add(expm1Reduced(r), f64x2.splat(1));
+  const k = i64x2.sub(t, i64x2.splat(reinterpret<i64>(MAGIC_64)));
+  const h = i64x2.shr_s(k, 1);
+  const s1 = i64x2.shl(i64x2.add(h, i64x2.splat(1023)), 52);
+  const s2 = i64x2.shl(i64x2.add(i64x2.sub(k, h), i64x2.splat(1023)), 52);
+  const y = f64x2.mul(f64x2.mul(e, s1), s2);
+  // NaN lanes: the arithmetic above keeps NaN in e, so y is NaN.
+  return y;
+}
+
+// e^x - 1 for x clamped to [-60, 40] (beyond -60 it is -1 in float64; callers never pass more
+// than 40): 2^k (e^r - 1) + (2^k - 1), exact for k = 0, so small |x| keep full precision.
+@inline export function expm1F64x2(x: v128): v128 {
+  const xc = f64x2.min(f64x2.max(x, f64x2.splat(-60)), f64x2.splat(40));
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(1.4426950408889634)), f64x2.splat(MAGIC_64));
+  const kf = f64x2.sub(t, f64x2.splat(MAGIC_64));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, f64x2.splat(LN2_HI_64))), f64x2.mul(kf, f64x2.splat(LN2_LO_64)));
+  const scale = pow2(t);
+  return f64x2.add(f64x2.mul(scale, expm1Reduced(r)), f64x2.sub(scale, f64x2.splat(1)));
+}

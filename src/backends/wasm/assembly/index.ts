@@ -18,6 +18,7 @@ export { distancePack, distanceFinish, distanceFixList, manhattanRows } from './
 export { lloydPrepare, lloydPrepareF64, lloydAssign, lloydAssignF64, lloydCombine } from './lloyd';
 export { distancePackF64, distanceRowsF64 } from './pairwiseDistancesF64';
 export { mapF32, mapF64, clipInt } from './map';
+export { expF32, tanhF32, sigmoidF32 } from './mapTranscendental';
 export { binaryF32, binaryF64 } from './binary';
 export { compareF32, compareF64, compareInt } from './compare';
 export { where } from './where';

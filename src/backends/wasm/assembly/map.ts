@@ -2,13 +2,15 @@
 // row-major y, rows [rowStart, rowEnd) of d0*d1*d2 rows of d3 elements (see binary.ts). Every
 // element goes through the same vector code, contiguous or gathered, body or tail, so a result
 // never depends on where a thread's rows begin. float32 lanes run the cheap ops and exp, tanh and
-// sigmoid natively (about 1-2 ulp), and widen the other transcendental ones to float64 lanes,
-// whose error is far below a float32 ulp.
+// sigmoid natively (about 1-2 ulp) in their own exports (mapTranscendental.ts: the glue never
+// sends those ops here; they would run in float64 lanes), and widen the other transcendental
+// ones to float64 lanes, whose error is far below a float32 ulp.
 // op (the glue's MAP_OPS): 0 neg, 1 abs, 2 sqrt, 3 reciprocal, 4 floor, 5 ceil, 6 round,
 // 7 sign, 8 exp, 9 log, 10 tanh, 11 sigmoid, 12 sin, 13 cos, 14 softplus, 15 leakyRelu(alpha),
 // 16 elu(alpha), 17 selu(alpha, gamma), 18 hardSigmoid(alpha, beta), 19 clip(min, max), 20 erf.
 import { rowElement } from './rows';
-import { expF64x2, expm1F64x2, expF32x4, tanhF32x4, sigmoidF32x4 } from './exp';
+import { gatherF32, scatterF32 } from './gatherLanes';
+import { expF64x2, expm1F64x2 } from './exp64';
 import { logF64x2 } from './log';
 import { tanhF64x2 } from './tanh';
 import { sigmoidF64x2 } from './sigmoid';
@@ -65,10 +67,6 @@ function op64(op: i32, v: v128, p0: v128, p1: v128): v128 {
       const one = f32x4.splat(1);
       return v128.bitselect(one, v128.bitselect(f32x4.neg(one), v, f32x4.lt(v, f32x4.splat(0))), f32x4.gt(v, f32x4.splat(0)));
     }
-    // exp, tanh and sigmoid have float32 versions: memory-bound, like the cheap ops.
-    case 8: return expF32x4(v);
-    case 10: return tanhF32x4(v);
-    case 11: return sigmoidF32x4(v);
     case 15: return v128.bitselect(v, f32x4.mul(v, a), f32x4.ge(v, f32x4.splat(0)));
     // pmax(v, lo) = v < lo ? lo : v and pmin(t, hi) = hi < t ? hi : t keep a NaN v (every
     // comparison with NaN is false) and give hi when lo > hi, in one instruction each, where
@@ -105,18 +103,7 @@ export function mapF32(
     for (; j < d3; j += 4) {
       // Gathered (strided) or tail lanes, through the same vector code; unused lanes hold 0.
       const n = min(4, d3 - j);
-      const s = <usize>x3 << 2;
-      const p = px + <usize>j * s;
-      let v = f32x4.splat(load<f32>(p));
-      v = f32x4.replace_lane(v, 1, n > 1 ? load<f32>(p + s) : 0);
-      v = f32x4.replace_lane(v, 2, n > 2 ? load<f32>(p + 2 * s) : 0);
-      v = f32x4.replace_lane(v, 3, n > 3 ? load<f32>(p + 3 * s) : 0);
-      const w = op32(op, v, a, b, a64, b64);
-      const q = py + (<usize>j << 2);
-      store<f32>(q, f32x4.extract_lane(w, 0));
-      if (n > 1) store<f32>(q + 4, f32x4.extract_lane(w, 1));
-      if (n > 2) store<f32>(q + 8, f32x4.extract_lane(w, 2));
-      if (n > 3) store<f32>(q + 12, f32x4.extract_lane(w, 3));
+      scatterF32(py + (<usize>j << 2), op32(op, gatherF32(px + <usize>j * (<usize>x3 << 2), <usize>x3 << 2, n), a, b, a64, b64), n);
     }
   }
 }

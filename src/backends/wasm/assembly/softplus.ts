@@ -1,7 +1,7 @@
 // softplus of two float64 lanes: max(x, 0) + log1p(e^-|x|), log1p(t) = log(u) - ((u - 1) - t) / u
 // with u = 1 + t (the correction restores what rounding u lost), so neither large x overflow
 // nor x << 0 lose their small result. NaN stays NaN.
-import { expF64x2 } from './exp';
+import { expF64x2 } from './exp64';
 import { logF64x2 } from './log';
 
 @inline export function softplusF64x2(x: v128): v128 {
