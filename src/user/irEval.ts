@@ -15,7 +15,7 @@
  * NaN payloads are not kept (a NaN float lane is any NaN), so `bits` of a NaN gives the
  * canonical quiet NaN's bits, 0x7fc00000 (or its negative).
  */
-import { isFloatBinary, isFloatUnary, type Node, type Val } from './ir.js';
+import type { Node, Val } from './ir.js';
 
 /** How `fma` rounds: once (the relaxed-SIMD build) or after the product and after the sum. */
 export interface EvalOptions {
@@ -140,13 +140,34 @@ export class Evaluator {
         return f(v[node.a.id]!);
       case 'toInt':
         return toInt32(v[node.a.id]!);
+      case 'add':
+        return f(v[node.a.id]! + v[node.b.id]!);
+      case 'sub':
+        return f(v[node.a.id]! - v[node.b.id]!);
+      case 'mul':
+        return f(v[node.a.id]! * v[node.b.id]!);
+      case 'div':
+        return f(v[node.a.id]! / v[node.b.id]!);
+      case 'min':
+        // Math.min is f32x4.min: NaN if either is NaN, -0 below +0 (and Math.max likewise).
+        return Math.min(v[node.a.id]!, v[node.b.id]!);
+      case 'max':
+        return Math.max(v[node.a.id]!, v[node.b.id]!);
+      case 'neg':
+        return -v[node.a.id]!;
+      case 'abs':
+        return Math.abs(v[node.a.id]!);
+      case 'sqrt':
+        return f(Math.sqrt(v[node.a.id]!));
+      case 'floor':
+        return Math.floor(v[node.a.id]!);
+      case 'ceil':
+        return Math.ceil(v[node.a.id]!);
+      case 'trunc':
+        return Math.trunc(v[node.a.id]!);
+      case 'nearest':
+        return nearestEven(v[node.a.id]!);
       default:
-        if (isFloatBinary(node.op)) {
-          return floatBinary(node.op, v[(node as { a: Val }).a.id]!, v[(node as { b: Val }).b.id]!);
-        }
-        if (isFloatUnary(node.op)) {
-          return floatUnary(node.op, v[(node as { a: Val }).a.id]!);
-        }
         throw new Error(`internal: the evaluator does not know op ${(node as Node).op}`);
     }
   }
@@ -161,44 +182,6 @@ export function evaluate(nodes: readonly Node[], args: readonly number[], root: 
 export function evaluateRoots(nodes: readonly Node[], args: readonly number[], roots: readonly Val[], options: EvalOptions = {}): number[] {
   const values = new Evaluator(nodes, options).run(args);
   return roots.map((root) => values[root.id]!);
-}
-
-function floatBinary(op: string, a: number, b: number): number {
-  const f = Math.fround;
-  switch (op) {
-    case 'add':
-      return f(a + b);
-    case 'sub':
-      return f(a - b);
-    case 'mul':
-      return f(a * b);
-    case 'div':
-      return f(a / b);
-    case 'min':
-      // Math.min is f32x4.min: NaN if either is NaN, -0 below +0.
-      return Math.min(a, b);
-    default:
-      return Math.max(a, b);
-  }
-}
-
-function floatUnary(op: string, a: number): number {
-  switch (op) {
-    case 'neg':
-      return -a;
-    case 'abs':
-      return Math.abs(a);
-    case 'sqrt':
-      return Math.fround(Math.sqrt(a));
-    case 'floor':
-      return Math.floor(a);
-    case 'ceil':
-      return Math.ceil(a);
-    case 'trunc':
-      return Math.trunc(a);
-    default:
-      return nearestEven(a);
-  }
 }
 
 /** Round half to even (f32x4.nearest); keeps the sign of zero (-0.5 -> -0). */
