@@ -29,6 +29,8 @@ export interface ErrorDetails {
   expected?: string;
   received?: string;
   hint?: string;
+  /** The error this one reports (e.g. what a user kernel's body threw), kept as `error.cause`. */
+  cause?: unknown;
 }
 
 export class HotpathError extends Error {
@@ -40,7 +42,7 @@ export class HotpathError extends Error {
   readonly hint: string | undefined;
 
   constructor(details: ErrorDetails) {
-    super(formatMessage(details));
+    super(formatMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'HotpathError';
     this.code = details.code;
     this.kernel = details.kernel;

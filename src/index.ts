@@ -4,6 +4,7 @@
  */
 export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.js';
 export type { BackendStatus, Explanation, RunOptions } from './runtime/core.js';
+export type { LoadKernelOptions, UserParams } from './runtime/userKernels.js';
 export type { MemoryInfo } from './runtime/memory.js';
 export type { KernelStats, RuntimeStats } from './runtime/stats.js';
 export type { TensorData, TensorOptions } from './runtime/input.js';

@@ -75,6 +75,18 @@ export interface KernelDef<A extends object, P> {
    * there, so verify, the conformance runner and the property tests do not compare them.
    */
   readonly hints?: readonly number[];
+  /**
+   * For an `accumulated` tolerance whose magnitude the reference run on |inputs| does not give
+   * (a user reduce: its terms are any function of the inputs): each output's magnitude,
+   * row-major, computed by the kernel itself (e.g. the sum of |term|).
+   */
+  magnitude?(plan: Plan<P>, inputs: Inputs): Float64Array[];
+  /**
+   * Implementations that travel with the definition, by backend name (user kernels: `ref` is
+   * the user's function, `wasm` its compiled module). Backends look here after their built-in
+   * table; each checks the shape of its own entry.
+   */
+  readonly implementations?: { readonly [backend: string]: unknown };
 }
 
 /** Any kernel definition, for tables and dispatch where the concrete types do not matter. */

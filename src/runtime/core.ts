@@ -19,6 +19,8 @@ import { StatsRecorder, type RuntimeStats } from './stats.js';
 import { convert, toElements, writeElements, type TensorData, type TensorOptions } from './input.js';
 import { verifyCall } from './verify.js';
 import { describeValue, optionsOf } from './args.js';
+import { isUserKernel, labelOf, UserKernels, type UserCompiler, type UserParams } from './userKernels.js';
+import type { UserKernel } from '../user/kernel.js';
 
 export interface BackendStatus {
   readonly name: string;
@@ -58,18 +60,23 @@ export interface CoreParts {
   readonly heap: Heap;
   /** Record a stack per release, for LIFETIME messages that say where (debug option). */
   readonly releaseStacks?: boolean;
+  /** Compiles user kernels for the wasm backend; absent when the runtime has none. */
+  readonly compiler?: UserCompiler;
 }
 
 export class RuntimeCore {
   protected readonly parts: CoreParts;
   protected readonly registry: TensorRegistry;
   protected readonly recorder = new StatsRecorder();
+  /** The user kernels loaded into this runtime (runtime.load). */
+  protected readonly userKernels: UserKernels;
   private verifyCredit = 0;
   private closed = false;
 
   constructor(parts: CoreParts) {
     this.parts = parts;
     this.registry = new TensorRegistry(parts.id, parts.heap, parts.releaseStacks ?? false);
+    this.userKernels = new UserKernels(parts.compiler);
     // tensor.astype() runs the cast kernel of the runtime that owns the tensor.
     this.registry.astype = (t, dtype) => this.run('cast', [t as Tensor], { to: dtype })[0]!;
   }
@@ -197,13 +204,18 @@ export class RuntimeCore {
   }
 
   /**
-   * Runs one kernel by id and returns all its outputs (new tensors the caller owns).
-   * @throws the kernel's validation errors, BACKEND when no allowed backend can run it,
-   *   MISMATCH when verify mode finds a disagreement with the reference.
+   * Runs one kernel, a built-in by id or a loaded user kernel (its object or its name), and
+   * returns all its outputs (new tensors the caller owns). A user kernel's attributes are its
+   * params. @example hp.run(huber, [pred, target], { delta: 0.5 })[0].item()
+   * @throws the kernel's validation errors, ARGUMENT for a user kernel not loaded here, BACKEND
+   *   when no allowed backend can run it, MISMATCH when verify mode finds a disagreement with
+   *   the reference.
    */
-  run<K extends KernelName>(kernel: K, inputs: Inputs, attrs?: AttrsOf<K>, runOptions?: RunOptions): Tensor[] {
-    this.checkOpen(kernel);
-    const options = optionsOf(runOptions, String(kernel), 'run options');
+  run<K extends KernelName>(kernel: K, inputs: Inputs, attrs?: AttrsOf<K>, runOptions?: RunOptions): Tensor[];
+  run(kernel: UserKernel | string, inputs: Inputs, params?: UserParams, runOptions?: RunOptions): Tensor[];
+  run(kernel: KernelName | UserKernel | string, inputs: Inputs, attrs?: object, runOptions?: RunOptions): Tensor[] {
+    this.checkOpen(labelOf(kernel));
+    const options = optionsOf(runOptions, labelOf(kernel), 'run options');
     const { def, merged, plan } = this.prepare(kernel, inputs, attrs);
     const { choice: ranked, conversion } = this.route(def, merged, plan, inputs, options, (t) => this.rowMajorCopy(t, options));
     const outputs: Tensor[] = [];
@@ -248,9 +260,11 @@ export class RuntimeCore {
    * @example hp.explain('softmax', [x]).backend   // 'wasm'
    * @throws LIFETIME for a released input, the kernel's validation errors, ARGUMENT for bad options
    */
-  explain<K extends KernelName>(kernel: K, inputs: Inputs, attrs?: AttrsOf<K>, runOptions?: RunOptions): Explanation {
-    this.checkOpen(kernel);
-    const options = optionsOf(runOptions, String(kernel), 'run options');
+  explain<K extends KernelName>(kernel: K, inputs: Inputs, attrs?: AttrsOf<K>, runOptions?: RunOptions): Explanation;
+  explain(kernel: UserKernel | string, inputs: Inputs, params?: UserParams, runOptions?: RunOptions): Explanation;
+  explain(kernel: KernelName | UserKernel | string, inputs: Inputs, attrs?: object, runOptions?: RunOptions): Explanation {
+    this.checkOpen(labelOf(kernel));
+    const options = optionsOf(runOptions, labelOf(kernel), 'run options');
     const { def, merged, plan } = this.prepare(kernel, inputs, attrs);
     const { choice, conversion } = this.route(def, merged, plan, inputs, options, rowMajorShadow);
     conversion?.temporaries.forEach((t) => t.release());
@@ -263,11 +277,11 @@ export class RuntimeCore {
    * before any dtype, arity or attribute complaint about a released tensor), then the kernel's
    * validation.
    */
-  private prepare(kernel: string, inputs: Inputs, attrs: object | undefined): { def: AnyKernelDef; merged: object; plan: Plan<unknown> } {
+  private prepare(kernel: UserKernel | string, inputs: Inputs, attrs: object | undefined): { def: AnyKernelDef; merged: object; plan: Plan<unknown> } {
     if (Array.isArray(inputs)) {
       for (const t of inputs) {
         if (t instanceof Tensor) {
-          t.check(String(kernel));
+          t.check(labelOf(kernel));
         }
       }
     }
@@ -345,11 +359,17 @@ export class RuntimeCore {
     });
   }
 
-  private definition(kernel: string): AnyKernelDef {
-    if (!isKernelName(kernel)) {
-      return fail({ code: 'ARGUMENT', kernel: 'runtime.run', problem: 'unknown kernel', expected: `one of ${Object.keys(KERNELS).join(', ')}`, received: String(kernel) });
+  /** A built-in by id, else a user kernel loaded here (its object or its name). */
+  private definition(kernel: UserKernel | string): AnyKernelDef {
+    if (typeof kernel === 'string' && isKernelName(kernel)) {
+      return KERNELS[kernel] as unknown as AnyKernelDef;
     }
-    return KERNELS[kernel] as unknown as AnyKernelDef;
+    const user = isUserKernel(kernel) || typeof kernel === 'string' ? this.userKernels.definition(kernel) : undefined;
+    if (user === undefined) {
+      const loaded = this.userKernels.names();
+      return fail({ code: 'ARGUMENT', kernel: 'runtime.run', problem: 'unknown kernel', expected: `one of ${Object.keys(KERNELS).join(', ')}${loaded.length === 0 ? '' : `, or a loaded user kernel (${loaded.join(', ')})`}`, received: typeof kernel === 'string' ? kernel : describeValue(kernel) });
+    }
+    return user;
   }
 
   private policyFor(options: RunOptions): DispatchPolicy {

@@ -24,6 +24,8 @@ import { Heap } from './heap.js';
 import { describeValue, optionsOf } from './args.js';
 import { threadsOf } from './threads.js';
 import type { PassedOver } from './dispatch.js';
+import { NO_COMPILER, type LoadKernelOptions, type UserCompiler } from './userKernels.js';
+import type { UserKernel } from '../user/kernel.js';
 
 export interface RuntimeOptions {
   /** Backends to use, by name or factory, in priority order. Default: every known backend. */
@@ -50,6 +52,11 @@ export interface RuntimeOptions {
    * names the tensor, its storage and the release's number.
    */
   readonly debug?: { readonly releaseStacks?: boolean };
+  /**
+   * Internal, for tests: what compiles user kernels for the wasm backend (default: hotpath's
+   * compiler). Used only when the runtime has the wasm backend.
+   */
+  readonly userCompiler?: UserCompiler;
 }
 
 
@@ -93,7 +100,18 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'BACKEND', kernel: 'createRuntime', problem: `required backend '${options.require}' is not available`, expected: `one of ${backends.map((b) => b.name).join(', ')}`, received: `${options.require}: ${why}`, hint: 'run `hotpath doctor` to see every backend and why it is or is not usable' });
   }
   const ref = backends.find((b) => b.name === 'ref') ?? createRefBackend();
-  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks });
+  const compiler = backends.some((b) => b.name === 'wasm') ? compilerOf(options.userCompiler) : undefined;
+  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, ...(compiler === undefined ? {} : { compiler }) });
+}
+
+function compilerOf(compiler: UserCompiler | undefined): UserCompiler {
+  if (compiler === undefined) {
+    return NO_COMPILER;
+  }
+  if (compiler === null || typeof compiler !== 'object' || typeof compiler.compile !== 'function') {
+    return fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid userCompiler', expected: '{ compile(kernel): Promise<CompiledKernel> }', received: describeValue(compiler) });
+  }
+  return compiler;
 }
 
 function debugOf(debug: RuntimeOptions['debug']): boolean {
@@ -146,9 +164,22 @@ export class Runtime extends ShapeRuntime {
    * copy either way. @example const x = hp.load('points.npy')
    * @throws FORMAT (a malformed or hostile file), IO, MEMORY
    */
-  load(path: string, options?: LoadNpyOptions): Tensor {
+  load(path: string, options?: LoadNpyOptions): Tensor;
+  /**
+   * Loads user kernels into this runtime: each is compiled for the wasm backend when the
+   * runtime has it, then run() and explain() take it like a built-in. Loading a kernel again is
+   * a no-op. @example await hp.load([huber, haversine]); hp.run(huber, [pred, target])
+   * @throws (rejects) ARGUMENT for a value that is not a kernel or a name taken by a built-in or
+   *   a different loaded kernel; COMPILE when a kernel does not compile, unless `fallback: 'ref'`
+   *   (then it runs on ref, each call counted as a fallback with the compile error's first line)
+   */
+  load(kernels: UserKernel | readonly UserKernel[], options?: LoadKernelOptions): Promise<void>;
+  load(what: string | UserKernel | readonly UserKernel[], options?: LoadNpyOptions | LoadKernelOptions): Tensor | Promise<void> {
     this.checkOpen('runtime.load');
-    return loadNpy(this, path, options);
+    if (what !== null && typeof what === 'object') {
+      return this.userKernels.load(what, options as LoadKernelOptions | undefined);
+    }
+    return loadNpy(this, what as string, options as LoadNpyOptions | undefined);
   }
 
   /**

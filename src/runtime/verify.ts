@@ -48,6 +48,9 @@ export function verifyCall(rt: RuntimeCore, def: AnyKernelDef, attrs: object, pl
  * attributes), as absolute values, one row-major array per output. Sum of |terms| per output.
  */
 export function magnitudeOf(rt: RuntimeCore, def: AnyKernelDef, attrs: object, inputs: Inputs, ref: Backend): TypedArray[] {
+  if (def.magnitude !== undefined) {
+    return def.magnitude(def.infer(inputs, attrs), inputs);
+  }
   return rt.scope(() => {
     const absInputs = inputs.map((t) => (t === undefined ? undefined : absCopy(rt, t)));
     const magAttrs = def.magnitudeAttrs?.(attrs) ?? attrs;

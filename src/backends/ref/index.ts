@@ -150,8 +150,14 @@ const IMPLS: RefImpls = {
   flatten: flattenRef,
 };
 
+/** The built-in implementation, else the one the definition carries (a user kernel's function). */
 function implOf(kernel: AnyKernelDef): KernelImpl<unknown> | undefined {
-  return (IMPLS as Record<string, KernelImpl<unknown>>)[kernel.name];
+  // Own keys only: a user kernel may be called 'constructor' or 'toString'.
+  if (Object.hasOwn(IMPLS, kernel.name)) {
+    return (IMPLS as Record<string, KernelImpl<unknown>>)[kernel.name];
+  }
+  const carried = kernel.implementations?.['ref'];
+  return typeof carried === 'function' ? (carried as KernelImpl<unknown>) : undefined;
 }
 
 export function createRefBackend(): Backend {

@@ -80,6 +80,7 @@ import { eluWasm } from './elu.js';
 import { seluWasm } from './selu.js';
 import { hardSigmoidWasm } from './hardSigmoid.js';
 import { clipWasm } from './clip.js';
+import { userWasm } from './user.js';
 
 type WasmImpls = { readonly [K in KernelName]?: WasmImpl<ParamsOf<K>> };
 
@@ -155,8 +156,13 @@ const IMPLS: WasmImpls = {
   topK: topKWasm,
 };
 
+/** The built-in implementation, else the one the definition carries (a user kernel's module). */
 function implOf(kernel: AnyKernelDef): WasmImpl<unknown> | undefined {
-  return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];
+  // Own keys only: a user kernel may be called 'constructor' or 'toString'.
+  if (Object.hasOwn(IMPLS, kernel.name)) {
+    return (IMPLS as Record<string, WasmImpl<unknown>>)[kernel.name];
+  }
+  return userWasm(kernel.implementations?.['wasm']) as WasmImpl<unknown> | undefined;
 }
 
 /**
