@@ -11,7 +11,7 @@ import { defineKernel, finiteAttr, type Cost, type Inputs, type KernelDef, type 
 import { sizeOf } from '../tensor/layout.js';
 import type { Tensor, ViewSpec } from '../tensor/tensor.js';
 import type { CompiledKernel } from './abi.js';
-import type { KernelKind, PairwiseDecl, ReduceDecl, UserKernel } from './kernel.js';
+import type { Combine, KernelKind, PairwiseDecl, ReduceDecl, UserKernel } from './kernel.js';
 import { reduceMagnitude, userRef } from './reference.js';
 
 /** The validated form of a call of a user kernel. */
@@ -30,13 +30,12 @@ export interface UserPlan {
   readonly params: readonly number[];
   /** pairwise: the shared dimension d; rows: n; else 0. */
   readonly d: number;
+  /** reduce: how the element values combine. */
+  readonly combine?: Combine;
 }
 
 /** What the wasm backend finds under `implementations.wasm`: the module, or why there is none. */
 export type WasmEntry = { readonly compiled: CompiledKernel } | { readonly unavailable: string };
-
-/** Elements the wasm reduce sums per chunk before the host adds the chunks (see wasm/user.ts). */
-export const REDUCE_CHUNK = 4096;
 
 /**
  * The kernel definition of `k`, with the ref implementation and, when given, the wasm entry.
@@ -63,13 +62,15 @@ export function defineUser(k: UserKernel, wasm?: WasmEntry): KernelDef<Record<st
     ...(pairSum ? { toleranceFor: (plan: Plan<UserPlan>): Tolerance => ({ kind: 'ulp', ulp: ulp + plan.params.d, floor }) } : {}),
     infer: (inputs, attrs) => plan(k, inputs, attrs),
     cost: (p) => costOf(p.params, names.length),
-    // reduce 'sum': |compiled - reference| <= depth * (eps * sum_i max(|term_i|, floor)), with
-    // depth = the terms one chunk adds in float32 (at most REDUCE_CHUNK; the chunks are added in
-    // float64 on the host) plus the element tolerance. It does not grow with the element count,
-    // so a lost or doubled chunk of a long sum is still caught.
+    // reduce 'sum': |compiled - reference| <= depth * (eps * sum_i max(|term_i|, floor)) with
+    // depth = ulp + 1: each compiled term is within ulp * eps * max(|term|, floor) of the
+    // reference's, the compiled sum accumulates in float64 (chunk partials, then the host) as
+    // the reference does, and the result is rounded to float32 once (half an ulp). The bound
+    // does not grow with the element count, so a lost or doubled element shows, and it is
+    // relative to the terms, not to the sum, so cancellation does not make it fail.
     ...(reduceSum
       ? {
-          depth: (p: Plan<UserPlan>) => Math.min(sizeOf(p.params.space), REDUCE_CHUNK) + ulp,
+          depth: () => ulp + 1,
           magnitude: (p: Plan<UserPlan>, inputs: Inputs) => [Float64Array.of(reduceMagnitude(k, p, inputs, floor))],
         }
       : {}),
@@ -90,7 +91,8 @@ function plan(k: UserKernel, inputs: Inputs, attrs: Readonly<Record<string, numb
         fail({ code: 'SHAPE', kernel: k.name, problem: `zero-size array to reduction operation ${op} which has no identity`, expected: 'at least one element', received: tensors.map((t) => t.describe()).join(', '), hint: "an empty reduce is defined only for combine: 'sum' (0)" });
       }
       const shape = k.kind === 'map' ? space : [];
-      return { outputs: [{ shape, dtype: 'float32' }], params: { kind: k.kind, shape, views, space, params, d: 0 } };
+      const combine = k.kind === 'reduce' ? { combine: (k.decl as ReduceDecl).combine } : {};
+      return { outputs: [{ shape, dtype: 'float32' }], params: { kind: k.kind, shape, views, space, params, d: 0, ...combine } };
     }
     case 'rows': {
       const first = tensors[0]!;

@@ -7,6 +7,7 @@ import type { Heap } from '../../runtime/heap.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Support } from '../backend.js';
 import type { Pool } from './pool.js';
+import type { UserModule } from './userModule.js';
 
 /** A decline a row-major copy of the inputs would cure (the runtime may make it, counted). */
 export function layoutDecline(reason: string): Support {
@@ -26,11 +27,18 @@ export class WasmContext {
   private scratchSize = 0;
   /** Work units below which a call stays on the calling thread (runtime option). */
   private readonly threshold: number;
+  /** User kernels' modules instantiated on this backend, by content hash (userModule.ts). */
+  readonly userModules = new Map<string, UserModule>();
 
   constructor(pool: Pool, heap: Heap, threshold: number) {
     this.pool = pool;
     this.heap = heap;
     this.threshold = threshold;
+  }
+
+  /** The shared heap memory every module of this backend runs on. */
+  get memory(): WebAssembly.Memory {
+    return this.heap.memory;
   }
 
   /** Threads worth using for `work` units (elements, or multiply-adds / 1024 for matmul). */

@@ -50,37 +50,57 @@ export function splitRow(n: number, threads: number): { blocks: number; block: n
   return { blocks, block, tail: n - blocks * block };
 }
 
-/** Runs `l` on the threads its size deserves. Callers checked `space()` in supports(). */
-export function launch(ctx: WasmContext, l: Launch): void {
-  const merged = mergeDims(l.shape, [...l.inputs.map((i) => i.strides), rowStrides(l.shape)]);
-  const threads = ctx.threadsFor(sizeOf(l.shape));
+/** One launch of an element-wise export: a 4-d space, its operands' pointers and its threads. */
+export interface Piece {
+  readonly space: Merged;
+  /** Byte offsets of the inputs' first elements in this piece. */
+  readonly pointers: readonly number[];
+  readonly output: number;
+  readonly threads: number;
+}
+
+/**
+ * How a call of `shape` is launched: one 4-d space on the threads its size deserves, or a long
+ * row cut into blocks shared by the threads plus a tail piece on the calling thread. Callers
+ * checked `space()` in supports().
+ */
+export function pieces(ctx: WasmContext, shape: readonly number[], inputs: readonly Operand[], output: { readonly pointer: number; readonly bytes: number }): Piece[] {
+  const merged = mergeDims(shape, [...inputs.map((i) => i.strides), rowStrides(shape)]);
+  const threads = ctx.threadsFor(sizeOf(shape));
   const split = merged.shape.length === 1 ? splitRow(merged.shape[0]!, threads) : null;
+  const pointers = inputs.map((i) => i.pointer);
   if (split === null) {
     const padded = padTo(merged, 4);
     if (padded === null) {
-      throw new Error(`internal: ${l.exportName} launched on a view of more than 4 merged dims`);
+      throw new Error('internal: an element-wise kernel launched on a view of more than 4 merged dims');
     }
-    run(ctx, l, padded, l.inputs.map((i) => i.pointer), l.output.pointer, threads);
-    return;
+    return [{ space: padded, pointers, output: output.pointer, threads }];
   }
   // [n] -> [blocks, block]: strides follow (a broadcast stride 0 stays 0).
   const steps = merged.strides.map((s) => s[0]!);
   const blocked: Merged = { shape: [split.blocks, split.block], strides: steps.map((s) => [s * split.block, s]) };
-  run(ctx, l, padTo(blocked, 4)!, l.inputs.map((i) => i.pointer), l.output.pointer, threads);
+  const all: Piece[] = [{ space: padTo(blocked, 4)!, pointers, output: output.pointer, threads }];
   if (split.tail > 0) {
     const done = split.blocks * split.block;
     const tail: Merged = { shape: [split.tail], strides: steps.map((s) => [s]) };
-    const pointers = l.inputs.map((i, k) => i.pointer + done * steps[k]! * i.bytes);
-    run(ctx, l, padTo(tail, 4)!, pointers, l.output.pointer + done * l.output.bytes, 1);
+    all.push({ space: padTo(tail, 4)!, pointers: inputs.map((i, k) => i.pointer + done * steps[k]! * i.bytes), output: output.pointer + done * output.bytes, threads: 1 });
+  }
+  return all;
+}
+
+/** Runs `l` on the threads its size deserves. Callers checked `space()` in supports(). */
+export function launch(ctx: WasmContext, l: Launch): void {
+  for (const piece of pieces(ctx, l.shape, l.inputs, l.output)) {
+    run(ctx, l, piece);
   }
 }
 
-function run(ctx: WasmContext, l: Launch, s: Merged, pointers: readonly number[], output: number, threads: number): void {
-  const [d0, d1, d2, d3] = s.shape as [number, number, number, number];
+function run(ctx: WasmContext, l: Launch, p: Piece): void {
+  const [d0, d1, d2, d3] = p.space.shape as [number, number, number, number];
   const rows = d0 * d1 * d2;
-  const operands = pointers.flatMap((p, k) => [p, ...s.strides[k]!]);
+  const operands = p.pointers.flatMap((pointer, k) => [pointer, ...p.space.strides[k]!]);
   ctx.pool.parallel(l.exportName, (t) => {
-    const range = t < threads ? rowRange(rows, threads, t) : null;
-    return range === null ? null : [...l.lead, ...operands, output, d1, d2, d3, ...range];
+    const range = t < p.threads ? rowRange(rows, p.threads, t) : null;
+    return range === null ? null : [...l.lead, ...operands, p.output, d1, d2, d3, ...range];
   });
 }
