@@ -24,7 +24,7 @@ import { Heap } from './heap.js';
 import { describeValue, optionsOf } from './args.js';
 import { threadsOf } from './threads.js';
 import type { PassedOver } from './dispatch.js';
-import { NO_COMPILER, type LoadKernelOptions, type UserCompiler } from './userKernels.js';
+import { HOTPATH_COMPILER, type LoadKernelOptions, type UserCompiler } from './userKernels.js';
 import type { UserKernel } from '../user/kernel.js';
 
 export interface RuntimeOptions {
@@ -106,7 +106,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
 
 function compilerOf(compiler: UserCompiler | undefined): UserCompiler {
   if (compiler === undefined) {
-    return NO_COMPILER;
+    return HOTPATH_COMPILER;
   }
   if (compiler === null || typeof compiler !== 'object' || typeof compiler.compile !== 'function') {
     return fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid userCompiler', expected: '{ compile(kernel): Promise<CompiledKernel> }', received: describeValue(compiler) });

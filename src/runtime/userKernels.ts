@@ -131,10 +131,12 @@ export class UserKernels {
   }
 }
 
-/** The compiler this build ships: none yet (the user-kernel compiler is not in this build). */
-export const NO_COMPILER: UserCompiler = {
-  compile: (kernel) =>
-    Promise.reject(new HotpathError({ code: 'COMPILE', kernel: kernel.name, problem: 'this build of hotpath cannot compile user kernels for wasm yet', expected: 'the user-kernel compiler', received: 'none in this build', hint: "load with { fallback: 'ref' } to run the kernel on ref, or create the runtime with backends: ['ref']" })),
+/**
+ * hotpath's compiler (src/user/compile.ts), imported on the first load(): TypeScript's parser
+ * and AssemblyScript load only when a kernel is compiled (about 1.5 s the first time).
+ */
+export const HOTPATH_COMPILER: UserCompiler = {
+  compile: async (kernel) => (await import('../user/compile.js')).compileKernel(kernel),
 };
 
 /** Everything that defines what a kernel computes: equal sources are the same kernel. */

@@ -12,6 +12,7 @@ import { createRuntime, HotpathError, type Runtime } from '../../src/index.js';
 import type { UserCompiler } from '../../src/runtime/userKernels.js';
 import { signaturesOf, type CompiledKernel } from '../../src/user/abi.js';
 import { map, pairwise, reduce, rows, type f32, type Row, type UserKernel } from '../../src/user/kernel.js';
+import * as compiled from '../kernels/basic.js';
 
 const FLAGS = { runtime: 'stub', noAssert: true, enable: ['simd', 'threads'], importMemory: true, sharedMemory: true, initialMemory: 17, maximumMemory: 65536, noExportMemory: true, optimizeLevel: 2 };
 
@@ -233,5 +234,33 @@ test('a module whose export disagrees with its declared signature is refused wit
   const hp = await createRuntime({ backends: ['wasm', 'ref'], userCompiler: lying });
   await hp.load(scaled);
   assert.throws(() => hp.run(scaled, [hp.tensor([[1, 2]])]), (e: unknown) => e instanceof HotpathError && e.code === 'BACKEND' && /export 'run' does not match its declared signature/.test(e.message));
+  await hp.close();
+});
+
+test('compiled by hotpath: every kind runs on wasm, verified against the user\'s function, with layouts and broadcasting', async () => {
+  const hp = await createRuntime({ backends: ['wasm', 'ref'], threads: 2, parallelThreshold: 0, verify: true });
+  await hp.load([compiled.huber, compiled.clampScale, compiled.largest, compiled.chebyshev, compiled.weighted, compiled.zscore]);
+  const pred = values(10007, 8).map((v) => v * 3);
+  const target = values(10007, 9);
+  let loss = 0;
+  pred.forEach((p, i) => {
+    const a = Math.abs(p - target[i]!);
+    loss += a <= 0.5 ? 0.5 * a * a : 0.5 * (a - 0.25);
+  });
+  const got = hp.run(compiled.huber, [hp.tensor(pred), hp.tensor(target)], { delta: 0.5 })[0]!.item() as number;
+  assert.ok(Math.abs(got - loss) <= 9 * 2 ** -23 * loss, `${got} vs ${loss}`);
+  const x = hp.tensor(values(6 * 33, 10), [33, 6]).transpose(); // [6, 33], column stride 6
+  hp.run(compiled.clampScale, [x, hp.tensor(values(33, 11), [33])]);
+  hp.run(compiled.largest, [x]);
+  hp.run(compiled.zscore, [x]); // last-axis stride 6: copied to row-major, counted
+  hp.run(compiled.chebyshev, [hp.tensor(values(5 * 7, 12), [5, 7]), hp.tensor(values(9 * 7, 13), [9, 7])]);
+  hp.run(compiled.weighted, [hp.tensor(values(5 * 7, 12), [5, 7]), hp.tensor(values(9 * 7, 13), [9, 7])], { w: 0.25 });
+  const kernels = hp.stats().kernels;
+  for (const name of ['huber', 'clampScale', 'largest', 'zscore', 'chebyshev', 'weighted']) {
+    assert.deepEqual(kernels[name]!.backends, { wasm: 1 }, name);
+    assert.equal(kernels[name]!.verified, 1, name);
+    assert.deepEqual(kernels[name]!.fallbacks, {}, name);
+  }
+  assert.ok(Object.keys(hp.stats().copies).some((reason) => reason.startsWith('zscore: inputs copied to row-major for wasm')));
   await hp.close();
 });
