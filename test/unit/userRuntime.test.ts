@@ -10,7 +10,8 @@ import { createRefBackend } from '../../src/backends/ref/index.js';
 import { createRuntime, HotpathError, type Runtime } from '../../src/index.js';
 import { verifyCall } from '../../src/runtime/verify.js';
 import { defineUser } from '../../src/user/define.js';
-import { map, pairwise, reduce, rows, type f32, type Row } from '../../src/user/kernel.js';
+import { map, pairwise, reduce, type f32 } from '../../src/user/kernel.js';
+import { zscore } from '../kernels/basic.js';
 
 const affine = map({
   name: 'affine',
@@ -26,27 +27,6 @@ const lowest = reduce({ name: 'lowest', inputs: ['x', 'y'], combine: 'min', elem
 const highest = reduce({ name: 'highest', inputs: ['x'], combine: 'max', element: (x: f32): f32 => x });
 /** Another declaration of the same kernel (top level: esbuild renames parameters that shadow a local). */
 const again = reduce({ name: 'highest', inputs: ['x'], combine: 'max', element: (x: f32): f32 => x });
-
-const zscore = rows({
-  name: 'zscore',
-  inputs: ['x'],
-  params: { eps: 1e-6 },
-  row(x: Row, out: Row, n: number, eps: f32): void {
-    let mean = 0;
-    for (let j = 0; j < n; j++) {
-      mean += x[j]!;
-    }
-    mean /= n;
-    let v = 0;
-    for (let j = 0; j < n; j++) {
-      v += (x[j]! - mean) * (x[j]! - mean);
-    }
-    const inv = 1 / Math.sqrt(v / n + eps);
-    for (let j = 0; j < n; j++) {
-      out[j] = (x[j]! - mean) * inv;
-    }
-  },
-});
 
 const manhattanRoot = pairwise({ name: 'manhattanRoot', term: (a: f32, b: f32): f32 => Math.abs(a - b), finish: (acc: f32): f32 => Math.sqrt(acc) });
 const chebyshev = pairwise({ name: 'chebyshev', combine: 'max', term: (a: f32, b: f32): f32 => Math.abs(a - b) });
@@ -127,7 +107,7 @@ test('reduce: sum, min, max in float64 against loops; empty sum is 0, empty min/
   await hp.close();
 });
 
-test('rows: z-score per row on row-major and column-major inputs, against a float64 loop', async () => {
+test('rows: z-score per row (test/kernels/basic.ts) on row-major and column-major inputs, against a float64 loop', async () => {
   const hp = await refRuntime();
   const data = values(5 * 7, 6);
   const expected: number[] = [];
