@@ -7,6 +7,7 @@ import type ts from 'typescript';
 import { compileFail } from './diagnostics.js';
 import { spanOf } from './frontend.js';
 import type { Builder, FloatUnary, Val } from './ir.js';
+import { VMATH } from './vmath.js';
 
 interface Ctx {
   readonly kernel: string;
@@ -30,7 +31,7 @@ const UNARY: Readonly<Record<string, FloatUnary>> = { abs: 'abs', sqrt: 'sqrt', 
 
 /** Every Math function a kernel may call, for the error that names them. */
 export function supportedMath(): string[] {
-  return [...Object.keys(UNARY), 'min', 'max', 'fround', 'sign', 'hypot'].sort();
+  return [...new Set([...Object.keys(UNARY), 'min', 'max', 'fround', 'sign', 'hypot', ...Object.keys(VMATH)])].sort();
 }
 
 /**
@@ -74,9 +75,12 @@ export function mathCall(ctx: Ctx, node: ts.Node, name: string, args: readonly V
       return b.un('sqrt', args.slice(1).reduce((acc, v) => b.fma(v, v, acc), b.mul(args[0]!, args[0]!)));
     }
     default: {
-      {
+      const fn = Object.prototype.hasOwnProperty.call(VMATH, name) ? VMATH[name] : undefined;
+      if (fn === undefined) {
         return compileFail({ kernel: ctx.kernel, file: ctx.file, text: ctx.text, span: spanOf(node), problem: `Math.${name} is not supported in a kernel`, hint: `kernels have Math.${supportedMath().join(', Math.')}` });
       }
+      arity(fn.arity);
+      return fn.build(b, ...args);
     }
   }
 }

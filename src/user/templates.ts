@@ -88,7 +88,7 @@ function elementNames(inputs: number): { arg: (index: number) => string; uniform
 /** out[...] = element(x0, x1, ..., params). */
 export function mapModule(graph: Graph, inputs: number, params: number): Generated {
   const constants = new ConstantPool();
-  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'v' }, constants);
+  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'e' }, constants);
   const [sig] = signaturesOf('map', inputs);
   const loop = walk(inputs, (tail) => [...block.lines, tail ? `stTail(o, ${block.roots[0]}, c);` : `v128.store(o, ${block.roots[0]});`, ...(tail ? [] : ['o += 16;'])]);
   const lines = [
@@ -117,7 +117,7 @@ const COMBINE = {
  */
 export function reduceModule(graph: Graph, inputs: number, params: number, combine: 'sum' | 'min' | 'max'): Generated {
   const constants = new ConstantPool();
-  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'v' }, constants);
+  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'e' }, constants);
   const [sig] = signaturesOf('reduce', inputs);
   const how = COMBINE[combine];
   const value = block.roots[0]!;
@@ -158,8 +158,8 @@ export function reduceModule(graph: Graph, inputs: number, params: number, combi
  */
 export function pairwiseModule(term: Graph, finish: Graph | null, params: number, combine: 'sum' | 'max'): Generated {
   const constants = new ConstantPool();
-  const termBlock = printBlock(term.nodes, [term.result], { arg: (i) => (i < 2 ? `x${i}` : `q${i - 2}`), uniform: (i) => i >= 2, prefix: 'v' }, constants);
-  const finishBlock = finish === null ? null : printBlock(finish.nodes, [finish.result], { arg: (i) => (i === 0 ? 'a' : `q${i - 1}`), uniform: (i) => i > 0, prefix: 'w' }, constants);
+  const termBlock = printBlock(term.nodes, [term.result], { arg: (i) => (i < 2 ? `x${i}` : `q${i - 2}`), uniform: (i) => i >= 2, prefix: 'e' }, constants);
+  const finishBlock = finish === null ? null : printBlock(finish.nodes, [finish.result], { arg: (i) => (i === 0 ? 'a' : `q${i - 1}`), uniform: (i) => i > 0, prefix: 'g' }, constants);
   const [runSig, assignSig] = signaturesOf('pairwise', 2);
   const neutral = combine === 'sum' ? '0' : '-Infinity';
   const lanes = combine === 'sum' ? 'f32x4.add' : 'f32x4.max';
