@@ -8,9 +8,9 @@
 // written as literals, binaryen folds them into the loop body and V8 rebuilds every v128
 // constant with three instructions at each use, which made the exp pass twice as slow.
 
-const LOG2E: f32 = 1.44269504;
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
+export const LOG2E: f32 = 1.44269504;
+export const LN2_HI: f32 = 0.693359375;
+export const LN2_LO: f32 = -2.12194440e-4;
 const MAGIC: f32 = 12582912.0;
 const EXP_SMALLEST: f32 = -87.3;
 const BIAS_BITS: f32 = reinterpret<f32>(<i32>127 - 0x4b400000);
@@ -40,6 +40,15 @@ const TABLE: usize = memory.data<f32>([
     return f32x4.relaxed_madd(a, b, c);
   } else {
     return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+// c - a * b, likewise.
+@inline export function fnma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_nmadd(a, b, c);
+  } else {
+    return f32x4.sub(c, f32x4.mul(a, b));
   }
 }
 
@@ -85,44 +94,32 @@ const TABLE: usize = memory.data<f32>([
 // where the relative error of e^r - 1 near 0 is what counts). Fewer instructions per vector
 // than Taylor to r^7 with exponent arithmetic on both sides: the element-wise ops are
 // compute-bound in SIMD128, not memory-bound.
-const MAGIC_N: f32 = 12583039.0; // 1.5 * 2^23 + 127
+export const MAGIC_N: f32 = 12583039.0; // 1.5 * 2^23 + 127
+// P's coefficients c1..c5 (c0 = 1), also scaled by tanh.ts.
+export const P1: f32 = 0.4999999701976776;
+export const P2: f32 = 0.1666654497385025;
+export const P3: f32 = 0.04166743904352188;
+export const P4: f32 = 0.008366456255316734;
+export const P5: f32 = 0.0013870458351448178;
 
-// Lane-splatted constants, 16 bytes each; elemConst(i) is entry i. Callers load the ones they
-// need once before their loops (see the top of this file).
-export const E_LOG2E = 0;
-export const E_MAGIC = 1;
-export const E_NLN2_HI = 2;
-export const E_NLN2_LO = 3;
-export const E_C5 = 4; // then C4, C3, C2, C1 at 5..8
-export const E_ONE = 9;
-export const E_ABS = 10; // 0x7fffffff in each lane: |x| by one and
-export const E_SIGN = 11; // 0x80000000 in each lane
-export const E_EXP_FAST = 12; // |x| up to which exp takes the one-scale path: n in [-126, 126]
-export const E_TWO = 13;
-export const E_TANH_CLAMP = 14; // tanh is 1 in float32 beyond 9.01
-export const E_SIG_LO = 15; // sigmoid's -x is clamped to [E_SIG_LO, E_SIG_HI]: n in [-126, 128]
-export const E_SIG_HI = 16;
-const E_WIDE_LO = 17; // exp's two-scale path clamps x to [E_WIDE_LO, E_WIDE_HI]
-const E_WIDE_HI = 18;
-const E_BIAS = 19; // 127 as i32 lanes
+// Lane-splatted constants, 16 bytes each, in the order expF32x4 and sigmoidF32x4 take them
+// (elemConst(i) is entry i; callers load them once, before their loops, see the top of this
+// file): 0 log2 e, 1 MAGIC_N, 2 -ln2_hi, 3 -ln2_lo, 4..8 c5..c1, 9 1, 10 the |x| mask, 11 the
+// one-scale limit (n in [-126, 126]); 12..14 expWide's clamps and 127 as i32 lanes.
+const E_WIDE = 12;
 const ELEM: usize = memory.data<f32>([
   LOG2E, LOG2E, LOG2E, LOG2E,
   MAGIC_N, MAGIC_N, MAGIC_N, MAGIC_N,
   -LN2_HI, -LN2_HI, -LN2_HI, -LN2_HI,
   -LN2_LO, -LN2_LO, -LN2_LO, -LN2_LO,
-  0.0013870458351448178, 0.0013870458351448178, 0.0013870458351448178, 0.0013870458351448178,
-  0.008366456255316734, 0.008366456255316734, 0.008366456255316734, 0.008366456255316734,
-  0.04166743904352188, 0.04166743904352188, 0.04166743904352188, 0.04166743904352188,
-  0.1666654497385025, 0.1666654497385025, 0.1666654497385025, 0.1666654497385025,
-  0.4999999701976776, 0.4999999701976776, 0.4999999701976776, 0.4999999701976776,
+  P5, P5, P5, P5,
+  P4, P4, P4, P4,
+  P3, P3, P3, P3,
+  P2, P2, P2, P2,
+  P1, P1, P1, P1,
   1, 1, 1, 1,
   reinterpret<f32>(0x7fffffff), reinterpret<f32>(0x7fffffff), reinterpret<f32>(0x7fffffff), reinterpret<f32>(0x7fffffff),
-  reinterpret<f32>(0x80000000), reinterpret<f32>(0x80000000), reinterpret<f32>(0x80000000), reinterpret<f32>(0x80000000),
   87.3, 87.3, 87.3, 87.3,
-  2, 2, 2, 2,
-  9.1, 9.1, 9.1, 9.1,
-  -87.3, -87.3, -87.3, -87.3,
-  89, 89, 89, 89,
   -104, -104, -104, -104,
   88.8, 88.8, 88.8, 88.8,
   reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127), reinterpret<f32>(127),
@@ -152,15 +149,15 @@ const ELEM: usize = memory.data<f32>([
 // overflow to Infinity and subnormal results come out as IEEE rounds them. Rare: loads its own
 // constants.
 function expWide(x: v128): v128 {
-  const xc = f32x4.pmin(f32x4.pmax(x, elemConst(E_WIDE_LO)), elemConst(E_WIDE_HI));
-  const magic = elemConst(E_MAGIC);
-  const t = fma(xc, elemConst(E_LOG2E), magic);
-  const r = reduceF32(xc, t, magic, elemConst(E_NLN2_HI), elemConst(E_NLN2_LO));
-  const p = polyF32(r, elemConst(E_C5), elemConst(E_C5 + 1), elemConst(E_C5 + 2), elemConst(E_C5 + 3), elemConst(E_C5 + 4), elemConst(E_ONE));
-  const e = fma(p, r, elemConst(E_ONE));
+  const xc = f32x4.pmin(f32x4.pmax(x, elemConst(E_WIDE)), elemConst(E_WIDE + 1));
+  const magic = elemConst(1);
+  const t = fma(xc, elemConst(0), magic);
+  const r = reduceF32(xc, t, magic, elemConst(2), elemConst(3));
+  const p = polyF32(r, elemConst(4), elemConst(5), elemConst(6), elemConst(7), elemConst(8), elemConst(9));
+  const e = fma(p, r, elemConst(9));
   const n = i32x4.sub(t, magic);
   const h = i32x4.shr_s(n, 1);
-  const bias = elemConst(E_BIAS);
+  const bias = elemConst(E_WIDE + 2);
   const s1 = i32x4.shl(i32x4.add(h, bias), 23);
   const s2 = i32x4.shl(i32x4.add(i32x4.sub(n, h), bias), 23);
   return f32x4.mul(f32x4.mul(e, s1), s2);
