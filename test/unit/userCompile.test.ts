@@ -12,6 +12,7 @@ import { HotpathError } from '../../src/errors.js';
 import { argumentsOf, type CompiledKernel } from '../../src/user/abi.js';
 import { compileKernel, generateKernel } from '../../src/user/compile.js';
 import type { UserKernel } from '../../src/user/kernel.js';
+import { haversine, haversineMatrix } from '../../examples/haversine.js';
 import * as bad from '../kernels/bad.js';
 import { chebyshev, clampScale, huber, largest, weighted, zscore } from '../kernels/basic.js';
 
@@ -248,6 +249,26 @@ describe('compiled modules agree with the reference', () => {
           assert.ok(Math.abs(out[r * n + j]! - expected[j]!) <= 1e-5 * Math.max(1, Math.abs(expected[j]!)), `n ${n} row ${r} col ${j}: ${out[r * n + j]} vs ${expected[j]}`);
         }
       }
+    }
+  });
+
+  test('a body of more than 128 nodes (haversine: sin, cos, asin) within its declared tolerance', async () => {
+    const c = await compileKernel(haversine);
+    const m = instantiate(c, [6371]);
+    const n = 9;
+    const k = 11;
+    const lat1 = data(n, 11).map((v) => (Number.isFinite(v) ? (v % 1.5) : 0.3));
+    const lon1 = data(n, 12).map((v) => (Number.isFinite(v) ? (v % 3) : -1));
+    const lat2 = data(k, 13).map((v) => (Number.isFinite(v) ? (v % 1.5) : 0.7));
+    const lon2 = data(k, 14).map((v) => (Number.isFinite(v) ? (v % 3) : 2));
+    [lat1, lon1, lat2, lon2].forEach((a, i) => new Float32Array(m.memory.buffer, 4096 * (i + 1), a.length).set(a));
+    // [n, 1] x [1, k] broadcast: the first two vary by row, the last two by column.
+    m.call('run', { p0: 4096, s0_0: 0, s0_1: 0, s0_2: 1, s0_3: 0, p1: 8192, s1_0: 0, s1_1: 0, s1_2: 1, s1_3: 0, p2: 12288, s2_0: 0, s2_1: 0, s2_2: 0, s2_3: 1, p3: 16384, s3_0: 0, s3_1: 0, s3_2: 0, s3_3: 1, out: 32768, d1: 1, d2: n, d3: k, rowStart: 0, rowEnd: n });
+    const out = new Float32Array(m.memory.buffer, 32768, n * k);
+    const expected = haversineMatrix(lat1, lon1, lat2, lon2);
+    const ulp = haversine.decl.tolerance!.ulp;
+    for (let i = 0; i < n * k; i++) {
+      assert.ok(close(out[i]!, expected[i]!, ulp), `pair ${i}: ${out[i]} km vs ${expected[i]} km`);
     }
   });
 });
