@@ -12,6 +12,8 @@ import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { kmeansCommand, type KMeansCommandOptions } from './kmeans.js';
 import { blobsCommand, type BlobsCommandOptions } from './blobs.js';
+import { buildCommand, type BuildCommandOptions } from './build.js';
+import { checkCommand, type CheckCommandOptions } from './check.js';
 
 /** Builds the program; each action stores its exit code in `result.code`. */
 function buildProgram(result: { code: number }): Command {
@@ -73,6 +75,25 @@ function buildProgram(result: { code: number }): Command {
     .option('--json', 'machine-readable summary')
     .action(async (out: string, opts: BlobsCommandOptions) => {
       result.code = await blobsCommand(out, opts);
+    });
+  program
+    .command('build')
+    .description('compile the user kernels that files export, ahead of time: <name>.wasm + <name>.json per kernel, for deployments (no compiler at run time)')
+    .argument('<files...>', 'kernel files (.ts under tsx, or .js)')
+    .option('--out <dir>', 'output folder (default: hotpath-build in the package root of the first file, where hotpath looks for it)')
+    .option('--cache-dir <dir>', 'compile cache (default: node_modules/.cache/hotpath/kernels of the package)')
+    .option('--json', 'machine-readable summary')
+    .action(async (files: string[], opts: BuildCommandOptions) => {
+      result.code = await buildCommand(files, opts);
+    });
+  program
+    .command('check')
+    .description('run each kernel a file exports compiled and as its TypeScript reference on generated shapes, layouts and edge values; worst error in ulps against the declared tolerance (exit 1 on a FAIL)')
+    .argument('<file>', 'kernel file (.ts under tsx, or .js)')
+    .option('--cache-dir <dir>', 'compile cache (default: node_modules/.cache/hotpath/kernels of the package)')
+    .option('--json', 'machine-readable results')
+    .action(async (file: string, opts: CheckCommandOptions) => {
+      result.code = await checkCommand(file, opts);
     });
   return program;
 }
