@@ -13,6 +13,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync
 import path from 'node:path';
 import { signaturesOf, type CompiledKernel, type Signature } from './abi.js';
 import type { KernelKind, UserKernel } from './kernel.js';
+import { ensureRelaxedSimd } from './engine.js';
 
 /** Bumped when the manifest's fields change meaning; other values are refused. */
 export const MANIFEST_FORMAT = 1;
@@ -236,6 +237,7 @@ function wasmProblem(wasm: Uint8Array, manifest: KernelManifest): string | undef
   if (wasm.length !== manifest.wasm.bytes || sha256(wasm) !== manifest.wasm.sha256) {
     return `${wasm.length} bytes that do not match the manifest's size ${manifest.wasm.bytes} and sha256 (truncated or replaced)`;
   }
+  ensureRelaxedSimd();
   if (!WebAssembly.validate(wasm)) {
     return 'not a valid WebAssembly module';
   }

@@ -156,7 +156,9 @@ const SIMPLE: Readonly<Record<string, string>> = {
 function operation(node: Node, e: (v: Val) => string): string {
   switch (node.op) {
     case 'fma':
-      return `f32x4.add(f32x4.mul(${e(node.a)}, ${e(node.b)}), ${e(node.c)})`;
+      // Fused where the CPU has FMA (one rounding), mul then add elsewhere: relaxed SIMD lets
+      // the engine choose, and the kernel's tolerance covers both.
+      return `f32x4.relaxed_madd(${e(node.a)}, ${e(node.b)}, ${e(node.c)})`;
     case 'select':
       return `v128.bitselect(${e(node.a)}, ${e(node.b)}, ${e(node.m)})`;
     case 'shl':

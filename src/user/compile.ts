@@ -15,6 +15,7 @@ import { findKernels, pickKernel, spanOf, type FoundKernel } from './frontend.js
 import { Builder } from './ir.js';
 import type { PairwiseDecl, ReduceDecl, UserKernel } from './kernel.js';
 import { lowerFunction, type LowerContext } from './lower.js';
+import { ensureRelaxedSimd } from './engine.js';
 import { rowsModule } from './rows.js';
 import { mapModule, pairwiseModule, reduceModule, type Generated, type Graph } from './templates.js';
 
@@ -22,7 +23,7 @@ import { mapModule, pairwiseModule, reduceModule, type Generated, type Graph } f
 export const ASC_OPTIONS = {
   runtime: 'stub',
   noAssert: true,
-  enable: ['simd', 'threads'],
+  enable: ['simd', 'threads', 'relaxed-simd'],
   importMemory: true,
   sharedMemory: true,
   initialMemory: 17,
@@ -128,6 +129,7 @@ export async function compileKernel(kernel: UserKernel): Promise<CompiledKernel>
 
 /** What a user module may not do, checked on the built binary. @throws COMPILE */
 export function checkModule(name: string, wasm: Uint8Array, text: string): void {
+  ensureRelaxedSimd();
   const module = new WebAssembly.Module(wasm);
   // Module.imports is in every Node this package supports; @types/node 20 does not declare it.
   const reflect = WebAssembly.Module as unknown as { imports(m: WebAssembly.Module): { module: string; name: string }[] };
