@@ -13,8 +13,19 @@ declare namespace WebAssembly {
     readonly buffer: ArrayBuffer | SharedArrayBuffer;
     grow(delta: number): number;
   }
+  interface ModuleImportDescriptor {
+    module: string;
+    name: string;
+    kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
+  }
+  interface ModuleExportDescriptor {
+    name: string;
+    kind: 'function' | 'table' | 'memory' | 'global' | 'tag';
+  }
   class Module {
     constructor(bytes: BufferSource);
+    static imports(module: Module): ModuleImportDescriptor[];
+    static exports(module: Module): ModuleExportDescriptor[];
   }
   type ImportValue = Memory | ((...args: never[]) => unknown) | number;
   type Imports = Record<string, Record<string, ImportValue>>;

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { MANAGER_SOURCE } from './manager.js';
-import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, HEARTBEAT_MS, POOL_CONSTANTS, STATE, type ManagerInit, type ManagerMessage } from './protocol.js';
+import { ARGS_PER_WORKER, CONTROL, CONTROL_WORDS, HEARTBEAT_MS, POOL_CONSTANTS, STATE, type ManagerInit, type ManagerMessage, type WorkerModule } from './protocol.js';
 
 /** How long the caller sleeps between liveness checks while it waits (ms). */
 export const POLL_MS = 50;
@@ -19,9 +19,9 @@ const SILENT_MS = 10_000;
 const STOP_DEADLINE_MS = 10_000;
 
 export interface EpochSetup {
-  readonly module: WebAssembly.Module;
+  /** What every worker instantiates, in order. */
+  readonly modules: readonly WorkerModule[];
   readonly memory: WebAssembly.Memory;
-  readonly names: readonly string[];
   /** Workers to start. */
   readonly count: number;
   /** Worker script (JavaScript, evaluated). */
@@ -48,9 +48,8 @@ export class Epoch {
   constructor(setup: EpochSetup) {
     const buffer = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
     const init: ManagerInit = {
-      module: setup.module,
+      modules: setup.modules,
       memory: setup.memory,
-      names: setup.names,
       count: setup.count,
       source: setup.source,
       constants: POOL_CONSTANTS,

@@ -1,8 +1,10 @@
 /**
- * The wasm worker pool: `threads - 1` workers plus the calling thread, all running one module
- * over one shared memory. A job is one export called with a different argument list per thread
- * (usually a row range). Dispatch is a store and an Atomics.notify; the caller runs its own
- * share, then waits until every worker marked the job's generation done.
+ * The wasm worker pool: `threads - 1` workers plus the calling thread, all running the same
+ * modules (the built-in one, and user kernels' modules added with addModule) over one shared
+ * memory. A job is one export called with a different argument list per thread (usually a row
+ * range), checked against the export's declared signature first. Dispatch is a store and an
+ * Atomics.notify; the caller runs its own share, then waits until every worker marked the
+ * job's generation done.
  *
  * Workers start lazily on the first parallel job, under a manager thread (manager.ts) that sees
  * any of them exit at once, and never keep the process alive. Every wait of the caller is
@@ -14,19 +16,12 @@
  * shared words: a worker of an earlier epoch can never see or count down a later job.
  */
 import { fail } from '../../errors.js';
+import { callablesOf, instantiate, workerModules, type Callable } from './callables.js';
 import { Epoch } from './epoch.js';
+import { checkSpec, type ModuleSpec, type PoolModule } from './modules.js';
 import { ARGS_PER_WORKER } from './protocol.js';
-import { checkArguments, describeSignature, type Signature } from './signatures.js';
+import { checkArguments, type Signature } from './signatures.js';
 import { workerSource } from './worker.js';
-
-export type Export = (...args: number[]) => number | void;
-
-/** An export the pool can call: its function on this thread, its index on the workers, its signature. */
-interface Callable {
-  readonly fn: Export;
-  readonly index: number;
-  readonly signature: Signature;
-}
 
 export interface PoolOptions {
   /** JavaScript each worker runs before it starts (tests use it to make a worker exit mid-call). */
@@ -35,10 +30,12 @@ export interface PoolOptions {
 
 export class Pool {
   readonly threads: number;
-  private readonly module: WebAssembly.Module;
   private readonly memory: WebAssembly.Memory;
-  private readonly names: readonly string[];
-  private readonly callables: ReadonlyMap<string, Callable>;
+  /** The modules every thread runs, the built-in one (id '') first. */
+  private modules: readonly PoolModule[];
+  /** Each module's instance on this thread, by id. */
+  private instances = new Map<string, Readonly<Record<string, unknown>>>();
+  private callables: ReadonlyMap<string, Callable>;
   private readonly source: string;
   /** How many times the workers were started (a fresh epoch after each death). */
   starts = 0;
@@ -51,19 +48,53 @@ export class Pool {
   private used = 0;
 
   /**
-   * @param signatures the exports the pool may call, checked against the module by loadModule
-   * @throws Error for a signature the pool cannot call (more than ARGS_PER_WORKER - 2
-   *   parameters, or i64/v128 values, which JavaScript numbers cannot carry)
+   * @param signatures the built-in module's exports the pool may call, checked against it by loadModule
+   * @throws Error for a signature the pool cannot call (see uncallable in signatures.ts)
    */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, signatures: readonly Signature[], options: PoolOptions = {}) {
-    this.module = module;
     this.memory = memory;
     this.threads = threads;
-    this.names = signatures.map((s) => s.name);
-    const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } });
-    const exports = instance.exports as Record<string, Export>;
-    this.callables = new Map(signatures.map((signature, index) => [signature.name, { fn: callableExport(exports, signature), index, signature }]));
+    const builtIn: PoolModule = { id: '', module, signatures, imports: {}, init: null };
+    this.modules = [builtIn];
+    this.instances.set('', instantiate(builtIn, memory));
+    this.callables = callablesOf(this.modules, this.instances);
     this.source = workerSource(options.prelude);
+  }
+
+  /**
+   * Adds a module (a user kernel's) that every thread runs on the same shared memory; its
+   * exports are then called as `pool.parallel(\`${id}.${name}\`, …)` or `pool.call(…)`. This
+   * thread instantiates it at once (running its init export); a running epoch is stopped
+   * (confirmed, as close() does), so the next parallel call starts workers that instantiate
+   * every module.
+   * @example pool.addModule({ id: 'huber', bytes, exports: [signature('run', 'desc x out rowStart rowEnd')] })
+   * @throws ARGUMENT for a taken id, a forbidden import, an export missing or of other types
+   *   than declared, a memory of its own, or a data segment outside `dataWindow`
+   * @throws FORMAT when `bytes` are not a well-formed wasm binary
+   * @throws BACKEND when it cannot be instantiated on this thread or its init export throws
+   */
+  addModule(spec: ModuleSpec): void {
+    const added = checkSpec(spec, (id) => this.modules.some((m) => m.id === id));
+    const modules = [...this.modules, added];
+    const instances = new Map(this.instances).set(added.id, instantiate(added, this.memory));
+    this.callables = callablesOf(modules, instances);
+    this.modules = modules;
+    this.instances = instances;
+    this.restart();
+  }
+
+  /**
+   * Removes a module added with addModule; the workers stop as for addModule.
+   * @throws ARGUMENT when no added module has this id
+   */
+  removeModule(id: string): void {
+    if (id === '' || !this.modules.some((m) => m.id === id)) {
+      fail({ code: 'ARGUMENT', kernel: 'pool.removeModule', problem: 'no such module', expected: `one of ${this.modules.filter((m) => m.id !== '').map((m) => m.id).join(', ') || '(none added)'}`, received: JSON.stringify(id) });
+    }
+    this.modules = this.modules.filter((m) => m.id !== id);
+    this.instances.delete(id);
+    this.callables = callablesOf(this.modules, this.instances);
+    this.restart();
   }
 
   /**
@@ -197,6 +228,13 @@ export class Pool {
     }
   }
 
+  /** Stops the running epoch, if any, so the next parallel call starts workers with every module. */
+  private restart(): void {
+    if (this.epoch !== null) {
+      this.retire(this.epoch);
+    }
+  }
+
   /** Stops an epoch's workers (confirmed, bounded); the manager thread ends in the background. */
   private retire(epoch: Epoch): boolean {
     if (this.epoch === epoch) {
@@ -225,7 +263,7 @@ export class Pool {
       fail({ code: 'BACKEND', kernel: name, problem: 'the workers of the previous wasm pool have not stopped', expected: 'every earlier worker confirmed gone before a fresh pool starts', received: `${this.unconfirmed.length} pool(s) still running`, hint: 'close the runtime and create a new one, or use require: "ref"' });
     }
     try {
-      this.epoch = new Epoch({ module: this.module, memory: this.memory, names: this.names, count: this.threads - 1, source: this.source });
+      this.epoch = new Epoch({ modules: workerModules(this.modules), memory: this.memory, count: this.threads - 1, source: this.source });
       this.starts++;
     } catch (error) {
       fail({ code: 'BACKEND', kernel: 'wasm', problem: 'could not start the worker pool', expected: `${this.threads - 1} worker threads`, received: error instanceof Error ? error.message : String(error), hint: 'use threads: 1, or require: "ref"' });
@@ -234,18 +272,3 @@ export class Pool {
   }
 }
 
-/**
- * An instance's export for a declared signature the pool can call.
- * @throws Error when the pool's argument slots or JavaScript numbers cannot carry the call
- */
-function callableExport(exports: Readonly<Record<string, unknown>>, signature: Signature): Export {
-  const fn = exports[signature.name];
-  const numbers = (type: string | null | undefined): boolean => type === undefined || type === null || type === 'i32' || type === 'f32' || type === 'f64';
-  if (typeof fn !== 'function') {
-    throw new Error(`internal: the wasm module has no function export ${signature.name}`);
-  }
-  if (signature.params.length > ARGS_PER_WORKER - 2 || !signature.params.every((p) => numbers(p.type)) || !numbers(signature.result)) {
-    throw new Error(`internal: the pool cannot call ${describeSignature(signature)}: at most ${ARGS_PER_WORKER - 2} parameters, of types i32, f32 or f64`);
-  }
-  return fn as Export;
-}

@@ -27,7 +27,11 @@ export const STATE = {
   gone: 2,
 } as const;
 
+/** Per worker: the function index, the argument count and MAX_PARAMS arguments. */
 export const ARGS_PER_WORKER = 32;
+
+/** Most arguments one pool call takes. */
+export const MAX_PARAMS = ARGS_PER_WORKER - 2;
 
 /** The manager bumps the heartbeat this often (ms). */
 export const HEARTBEAT_MS = 100;
@@ -60,13 +64,22 @@ export interface PoolConstants {
 
 export const POOL_CONSTANTS: PoolConstants = { words: CONTROL, states: STATE, argsPerWorker: ARGS_PER_WORKER, heartbeatMs: HEARTBEAT_MS, idlePollMs: IDLE_POLL_MS };
 
-export interface WorkerInit extends EpochBuffers {
+/** One module every worker instantiates over the shared memory, in the pool's order. */
+export interface WorkerModule {
   readonly module: WebAssembly.Module;
+  /** Its exports the pool calls; function indices continue from the previous module's. */
+  readonly names: readonly string[];
+  /** Numeric values of its immutable global imports under `env`. */
+  readonly imports: Readonly<Record<string, number>>;
+  /** An export each instance runs once, right after instantiation, or null. */
+  readonly init: { readonly name: string; readonly args: readonly number[] } | null;
+}
+
+export interface WorkerInit extends EpochBuffers {
+  readonly modules: readonly WorkerModule[];
   readonly memory: WebAssembly.Memory;
   /** This worker's slot. */
   readonly index: number;
-  /** Export names by function index. */
-  readonly names: readonly string[];
   readonly constants: PoolConstants;
 }
 

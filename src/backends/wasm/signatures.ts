@@ -8,6 +8,7 @@
  * belongs fails loudly instead of computing garbage. User kernels' modules declare their
  * exports in the same format (Pool.addModule).
  */
+import { MAX_PARAMS } from './protocol.js';
 import type { FunctionType, ValueType } from './sections.js';
 
 /** The value types a signature may declare. */
@@ -143,6 +144,19 @@ export const SIGNATURES: readonly Signature[] = [
   signature('extremeLinesU8', 'largest identity x k1 ks0 ks1 r0 r1 rs0 rs1 y rowStart rowEnd'),
   signature('topKLines', 'kind largest k x k1 xs0 xs1 xa n values indices ys0 ys1 ya scratch rowStart rowEnd'),
 ];
+
+/**
+ * Why the pool cannot call an export of this signature, or null: JavaScript numbers carry
+ * i32, f32 and f64 only (i64 needs BigInt, v128 cannot cross), and a worker's argument slots
+ * hold MAX_PARAMS.
+ */
+export function uncallable(s: Signature): string | null {
+  const numbers = (type: WasmType | null | undefined): boolean => type === undefined || type === null || type === 'i32' || type === 'f32' || type === 'f64';
+  if (s.params.length > MAX_PARAMS || !s.params.every((p) => numbers(p.type)) || !numbers(s.result)) {
+    return `the pool cannot call ${describeSignature(s)}: at most ${MAX_PARAMS} parameters, of types i32, f32 or f64`;
+  }
+  return null;
+}
 
 /**
  * Checks one call's arguments against its export's signature: their count, and an integer in

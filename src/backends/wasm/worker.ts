@@ -1,5 +1,6 @@
 /**
- * One worker of the wasm pool: instantiates the shared module over the shared heap, then waits
+ * One worker of the wasm pool: instantiates the pool's modules over the shared heap (running
+ * each one's init export, if any), then waits
  * on its epoch's control words for jobs (see pool.ts for the protocol). It never touches the
  * event loop while waiting, so dispatch costs microseconds. It reports `ready` once
  * instantiated and `gone` when it leaves its loop; a thread that dies without running any more
@@ -27,9 +28,21 @@ function work(wt: typeof WorkerThreads): void {
   };
   process.on('exit', gone);
   try {
-    const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory, abort: () => undefined } });
+    // Every module in the pool's order; its exports' function indices follow one another.
+    const fns: ((...a: number[]) => void)[] = [];
+    for (const m of init.modules) {
+      const abort = (): never => {
+        throw new Error('wasm abort');
+      };
+      const instance = new WebAssembly.Instance(m.module, { env: { ...m.imports, memory: init.memory, abort } });
+      if (m.init !== null) {
+        (instance.exports[m.init.name] as (...a: readonly number[]) => void)(...m.init.args);
+      }
+      for (const name of m.names) {
+        fns.push(instance.exports[name] as (...a: number[]) => void);
+      }
+    }
     const args = new Float64Array(init.args, init.index * argsPerWorker * 8, argsPerWorker);
-    const fns = init.names.map((name) => instance.exports[name] as (...a: number[]) => void);
     Atomics.store(states, init.index, STATE.ready);
     signal();
     let seen = 0;
