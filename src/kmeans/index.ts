@@ -12,6 +12,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { lloydRun, roundFor, step, type RunResult } from './fit.js';
 import { firstRows, kmeansPlusPlus, randomRows, type Data } from './init.js';
 import { checkFinite, firstNonFinite, settingsOf, type KMeansOptions } from './options.js';
+import { fitWithDistance, nearest } from './custom.js';
+import type { UserKernel } from '../user/kernel.js';
 
 export type { IterationInfo, KMeansInit, KMeansOptions } from './options.js';
 
@@ -48,6 +50,9 @@ export interface KMeansResult {
  * @throws SHAPE, DTYPE, ARGUMENT (bad options, k > n, NaN or Infinity in x), LIFETIME, MEMORY
  */
 export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KMeansResult {
+  if (options !== null && typeof options === 'object' && options.distance !== undefined) {
+    return withDistance(rt, x, { ...options, distance: options.distance });
+  }
   const s = settingsOf(x, options);
   const { n, d, k } = s;
   const round = roundFor(s.dtype);
@@ -103,6 +108,42 @@ export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KM
   } finally {
     xc.release();
   }
+}
+
+/** k-means whose assignment runs the user's pairwise kernel (custom.ts). */
+function withDistance(rt: KMeansRuntime, x: Tensor, options: KMeansOptions & { readonly distance: UserKernel }): KMeansResult {
+  const { settings, run, bestRun } = fitWithDistance(rt, x, options);
+  const { k, d } = settings;
+  const sizes = new Array<number>(k).fill(0);
+  for (const label of run.labels) {
+    sizes[label] = sizes[label]! + 1;
+  }
+  const centroids = rt.tensor(Float32Array.from(run.centers), [k, d], { name: 'kmeans centroids' });
+  const labels = rt.tensor(run.labels, [settings.n], { name: 'kmeans labels' });
+  const points = (p: Tensor, where: string): void => {
+    p.check(where);
+    if (p.dtype !== 'float32' || p.rank !== 2 || p.shape[1] !== d) {
+      fail({ code: p.dtype !== 'float32' ? 'DTYPE' : 'SHAPE', kernel: where, problem: 'points do not match the fitted data', expected: `float32[rows,${d}]`, received: p.describe() });
+    }
+  };
+  return {
+    centroids,
+    labels,
+    inertia: run.inertia,
+    iterations: run.iterations,
+    converged: run.converged,
+    clusterSizes: sizes,
+    runs: settings.nInit,
+    bestRun,
+    predict: (p) => {
+      points(p, 'kmeans.predict');
+      return rt.tensor(nearest(rt, options.distance, p, run.centers, k).labels, [p.shape[0]!], { name: 'kmeans predicted labels' });
+    },
+    transform: (p) => {
+      points(p, 'kmeans.transform');
+      return rt.run(options.distance, [p, centroids])[0]!;
+    },
+  };
 }
 
 /** x - mean as a new row-major tensor (the add kernel broadcasts the negated mean). */

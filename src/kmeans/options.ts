@@ -5,6 +5,7 @@
 import { fail } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { UserKernel } from '../user/kernel.js';
 
 /** How the first centroids are chosen: scikit-learn's `k-means++` and `random`, the first k rows, or given centroids. */
 export type KMeansInit = 'k-means++' | 'random' | 'first' | Tensor;
@@ -39,6 +40,12 @@ export interface KMeansOptions {
   readonly sampleWeight?: Tensor;
   /** Called after every Lloyd iteration (progress bars). */
   readonly onIteration?: (info: IterationInfo) => void;
+  /**
+   * A user distance: a pairwise kernel (hotpath/kernel) loaded in this runtime. The assignment
+   * step then runs it (compiled, on every thread) instead of the squared Euclidean distance; the
+   * points must be float32, are not centred, and inertia sums the user distance.
+   */
+  readonly distance?: UserKernel;
 }
 
 export interface Settings {
