@@ -339,6 +339,7 @@ export class RuntimeCore {
       return;
     }
     this.closed = true;
+    await this.userKernels.close();
     for (const b of this.parts.backends) {
       await b.close?.();
     }

@@ -24,7 +24,8 @@ import { Heap } from './heap.js';
 import { describeValue, optionsOf } from './args.js';
 import { threadsOf } from './threads.js';
 import type { PassedOver } from './dispatch.js';
-import { HOTPATH_COMPILER, type LoadKernelOptions, type UserCompiler } from './userKernels.js';
+import type { LoadKernelOptions, UserCompiler } from './userKernels.js';
+import { createKernelLoader, type ObtainOptions } from '../user/obtain.js';
 import type { UserKernel } from '../user/kernel.js';
 
 export interface RuntimeOptions {
@@ -53,11 +54,20 @@ export interface RuntimeOptions {
    */
   readonly debug?: { readonly releaseStacks?: boolean };
   /**
-   * Internal, for tests: what compiles user kernels for the wasm backend (default: hotpath's
-   * compiler). Used only when the runtime has the wasm backend.
+   * Where load() gets user kernels' wasm modules (when the runtime has the wasm backend): the
+   * `hotpath build` output folders in `artifacts` (default: hotpath-build in the kernel file's
+   * package), then the disk cache (`cacheDir`, default node_modules/.cache/hotpath/kernels),
+   * then the compiler in a worker thread, unless `compile: 'never'` (deployments: COMPILE when
+   * no build is found).
+   * @example createRuntime({ kernels: { artifacts: ['dist/kernels'], compile: 'never' } })
    */
+  readonly kernels?: KernelSources;
+  /** Internal, for tests: what compiles user kernels for the wasm backend, instead of `kernels`. */
   readonly userCompiler?: UserCompiler;
 }
+
+/** RuntimeOptions.kernels. */
+export type KernelSources = Omit<ObtainOptions, 'compiler'>;
 
 
 
@@ -100,13 +110,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'BACKEND', kernel: 'createRuntime', problem: `required backend '${options.require}' is not available`, expected: `one of ${backends.map((b) => b.name).join(', ')}`, received: `${options.require}: ${why}`, hint: 'run `hotpath doctor` to see every backend and why it is or is not usable' });
   }
   const ref = backends.find((b) => b.name === 'ref') ?? createRefBackend();
-  const compiler = backends.some((b) => b.name === 'wasm') ? compilerOf(options.userCompiler) : undefined;
+  const compiler = backends.some((b) => b.name === 'wasm') ? compilerOf(options.userCompiler, options.kernels) : undefined;
   return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, ...(compiler === undefined ? {} : { compiler }) });
 }
 
-function compilerOf(compiler: UserCompiler | undefined): UserCompiler {
+/** The injected compiler (tests), else a loader of artifacts, cache and compiler. @throws ARGUMENT */
+function compilerOf(compiler: UserCompiler | undefined, sources: KernelSources | undefined): UserCompiler {
   if (compiler === undefined) {
-    return HOTPATH_COMPILER;
+    return createKernelLoader(optionsOf(sources, 'createRuntime', 'kernels'));
   }
   if (compiler === null || typeof compiler !== 'object' || typeof compiler.compile !== 'function') {
     return fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid userCompiler', expected: '{ compile(kernel): Promise<CompiledKernel> }', received: describeValue(compiler) });

@@ -18,6 +18,8 @@ import { describeValue, optionsOf } from './args.js';
 export interface UserCompiler {
   /** @throws COMPILE with the user's file:line:col when the kernel cannot be compiled */
   compile(kernel: UserKernel): Promise<CompiledKernel>;
+  /** Stops what the compiler started (a compile worker); the runtime's close() calls it. */
+  close?(): Promise<void>;
 }
 
 export interface LoadKernelOptions {
@@ -95,6 +97,11 @@ export class UserKernels {
     return entry.def;
   }
 
+  /** Stops the compiler's worker, if it started one. */
+  async close(): Promise<void> {
+    await this.compiler?.close?.();
+  }
+
   /** Names of the loaded kernels (for messages). */
   names(): string[] {
     return [...this.loaded.keys()];
@@ -130,14 +137,6 @@ export class UserKernels {
     }
   }
 }
-
-/**
- * hotpath's compiler (src/user/compile.ts), imported on the first load(): TypeScript's parser
- * and AssemblyScript load only when a kernel is compiled (about 1.5 s the first time).
- */
-export const HOTPATH_COMPILER: UserCompiler = {
-  compile: async (kernel) => (await import('../user/compile.js')).compileKernel(kernel),
-};
 
 /** Everything that defines what a kernel computes: equal sources are the same kernel. */
 export function sourceOf(k: UserKernel): string {

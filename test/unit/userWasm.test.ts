@@ -5,6 +5,9 @@
  * runtime cures with a counted copy, and a module that disagrees with its signature.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import asc from 'assemblyscript/asc';
 import { combined } from '../../src/backends/wasm/user.js';
@@ -238,7 +241,8 @@ test('a module whose export disagrees with its declared signature is refused wit
 });
 
 test('compiled by hotpath: every kind runs on wasm, verified against the user\'s function, with layouts and broadcasting', async () => {
-  const hp = await createRuntime({ backends: ['wasm', 'ref'], threads: 2, parallelThreshold: 0, verify: true });
+  // A fresh cache: the kernels are compiled in a worker thread here, not read from an earlier run.
+  const hp = await createRuntime({ backends: ['wasm', 'ref'], threads: 2, parallelThreshold: 0, verify: true, kernels: { cacheDir: mkdtempSync(path.join(tmpdir(), 'hotpath-kernels-')) } });
   await hp.load([compiled.huber, compiled.clampScale, compiled.largest, compiled.chebyshev, compiled.weighted, compiled.zscore]);
   const pred = values(10007, 8).map((v) => v * 3);
   const target = values(10007, 9);
@@ -263,4 +267,17 @@ test('compiled by hotpath: every kind runs on wasm, verified against the user\'s
   }
   assert.ok(Object.keys(hp.stats().copies).some((reason) => reason.startsWith('zscore: inputs copied to row-major for wasm')));
   await hp.close();
+});
+
+test("kernels: { compile: 'never' } without a build: load() is COMPILE naming hotpath build; with fallback the reason is counted", async () => {
+  const empty = mkdtempSync(path.join(tmpdir(), 'hotpath-kernels-'));
+  const hp = await createRuntime({ backends: ['wasm', 'ref'], kernels: { compile: 'never', cacheDir: empty, artifacts: [] } });
+  await assert.rejects(hp.load(compiled.largest), (e: unknown) => e instanceof HotpathError && e.code === 'COMPILE' && /largest: no ahead-of-time build of the kernel was found.*hotpath build/.test(e.message));
+  await hp.load(compiled.largest, { fallback: 'ref' });
+  assert.equal(hp.run(compiled.largest, [hp.tensor([0.5, -3])])[0]!.item(), 2);
+  const [reason, count] = Object.entries(hp.stats().kernels['largest']!.fallbacks)[0]!;
+  assert.match(reason, /^wasm: compile failed: largest: no ahead-of-time build of the kernel was found and compiling is off/);
+  assert.equal(count, 1);
+  await hp.close();
+  await assert.rejects(createRuntime({ backends: ['wasm', 'ref'], kernels: { compile: 'sometimes' } as never }), (e: unknown) => e instanceof HotpathError && e.code === 'ARGUMENT' && /invalid compile/.test(e.message));
 });
