@@ -29,6 +29,8 @@ export const haversine = map({
   // are up to ~2 km (about 800 ulp of 20 000 km) from the float64 reference, measured on 60 000
   // random pairs; elsewhere the error is a few ulp.
   tolerance: { ulp: 1024, floor: 1 },
+  // Latitudes and longitudes in radians (a float32 angle of millions has no fractional part).
+  domain: { lat1: [-Math.PI / 2, Math.PI / 2], lon1: [-Math.PI, Math.PI], lat2: [-Math.PI / 2, Math.PI / 2], lon2: [-Math.PI, Math.PI] },
   element(lat1: f32, lon1: f32, lat2: f32, lon2: f32, radius: f32): f32 {
     const sLat = Math.sin((lat2 - lat1) / 2);
     const sLon = Math.sin((lon2 - lon1) / 2);

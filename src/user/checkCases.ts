@@ -59,8 +59,14 @@ const FINITE_EDGES = EDGES.filter((v) => Number.isFinite(v));
 /** values: uniform only; edges: with every edge value; finite: with the finite edges only (so a sum is not NaN). */
 export type Fill = 'values' | 'edges' | 'finite';
 
-/** `count` deterministic float32 values from `seed`: uniform in [-4, 4), with edges mixed in. */
-export function fillValues(count: number, seed: number, fill: Fill): Float32Array {
+/** An input's declared domain ([low, high]), or the default [-4, 4). */
+export type Domain = readonly [number, number];
+
+/**
+ * `count` deterministic float32 values from `seed`: uniform in the domain (default [-4, 4)),
+ * with edges mixed in (inside a declared domain: its ends and the finite edges within it).
+ */
+export function fillValues(count: number, seed: number, fill: Fill, domain?: Domain): Float32Array {
   const out = new Float32Array(count);
   // murmur3's finaliser spreads consecutive seeds apart before the LCG steps.
   let s = Math.imul(seed ^ (seed >>> 16), 0x85ebca6b);
@@ -68,8 +74,10 @@ export function fillValues(count: number, seed: number, fill: Fill): Float32Arra
   s = (s ^ (s >>> 16)) >>> 0;
   for (let i = 0; i < count; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const uniform = (s / 2 ** 32) * 8 - 4;
-    const edges = fill === 'edges' ? EDGES : FINITE_EDGES;
+    const [low, high] = domain ?? [-4, 4];
+    const uniform = low + (s / 2 ** 32) * (high - low);
+    const all = fill === 'edges' ? EDGES : FINITE_EDGES;
+    const edges = domain === undefined ? all : [...all.filter((v) => !Number.isFinite(v) || (v >= low && v <= high)), low, high];
     out[i] = fill !== 'values' && (s >>> 3) % 5 === 0 ? edges[(s >>> 9) % edges.length]! : uniform;
   }
   return out;
@@ -78,22 +86,29 @@ export function fillValues(count: number, seed: number, fill: Fill): Float32Arra
 type Layout = 'row' | 'col' | 'broadcast' | 'sliced';
 
 /** Input k of a [rows, cols] space in `layout` (broadcast: the last input is one row, stride 0). */
-function view(layout: Layout, k: number, last: boolean, rows: number, cols: number, seed: number, fill: Fill): View2 {
+function view(layout: Layout, k: number, last: boolean, rows: number, cols: number, seed: number, fill: Fill, domain?: Domain): View2 {
   switch (layout) {
     case 'col':
       // Stored transposed ([cols, rows] row-major), read through swapped strides.
-      return { data: fillValues(rows * cols, seed, fill), offset: 0, strides: [1, rows] };
+      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [1, rows] };
     case 'sliced':
       // Every other row and column of a [2 rows + 1, 2 cols + 1] buffer, from element (1, 1).
-      return { data: fillValues((2 * rows + 1) * (2 * cols + 1), seed, fill), offset: 2 * cols + 2, strides: [2 * (2 * cols + 1), 2] };
+      return { data: fillValues((2 * rows + 1) * (2 * cols + 1), seed, fill, domain), offset: 2 * cols + 2, strides: [2 * (2 * cols + 1), 2] };
     case 'broadcast':
       if (last && k > 0) {
-        return { data: fillValues(cols, seed, fill), offset: 0, strides: [0, 1] };
+        return { data: fillValues(cols, seed, fill, domain), offset: 0, strides: [0, 1] };
       }
-      return { data: fillValues(rows * cols, seed, fill), offset: 0, strides: [cols, 1] };
+      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [cols, 1] };
     case 'row':
-      return { data: fillValues(rows * cols, seed, fill), offset: 0, strides: [cols, 1] };
+      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [cols, 1] };
   }
+}
+
+/** The declared domain of input k (pairwise: 'x', 'y'), if any. */
+function domainOf(kernel: UserKernel, k: number): Domain | undefined {
+  const decl = kernel.decl as { inputs?: readonly string[]; domain?: Readonly<Record<string, Domain>> };
+  const name = kernel.kind === 'pairwise' ? (k === 0 ? 'x' : 'y') : decl.inputs?.[k];
+  return name === undefined ? undefined : decl.domain?.[name];
 }
 
 function inputCount(kernel: UserKernel): number {
@@ -111,12 +126,12 @@ export function casesFor(kernel: UserKernel): CheckCase[] {
       case 'map':
       case 'reduce': {
         for (const n of TAILS) {
-          cases.push({ type: 'space', label: `[${n}] row, ${fill}`, rows: 1, cols: n, inputs: Array.from({ length: count }, (_, k) => view('row', k, false, 1, n, seed++, fill)) });
+          cases.push({ type: 'space', label: `[${n}] row, ${fill}`, rows: 1, cols: n, inputs: Array.from({ length: count }, (_, k) => view('row', k, false, 1, n, seed++, fill, domainOf(kernel, k))) });
         }
         const layouts: Layout[] = count > 1 ? ['row', 'col', 'broadcast', 'sliced'] : ['row', 'col', 'sliced'];
         for (const [rows, cols] of [[3, 5], [4, 17], [17, 3]] as const) {
           for (const layout of layouts) {
-            const inputs = Array.from({ length: count }, (_, k) => view(layout, k, k === count - 1, rows, cols, seed++, fill));
+            const inputs = Array.from({ length: count }, (_, k) => view(layout, k, k === count - 1, rows, cols, seed++, fill, domainOf(kernel, k)));
             cases.push({ type: 'space', label: `[${rows},${cols}] ${layout}${layout === 'broadcast' ? ' (last input [1,' + cols + '])' : ''}, ${fill}`, rows, cols, inputs });
           }
         }
@@ -127,7 +142,7 @@ export function casesFor(kernel: UserKernel): CheckCase[] {
           for (const padded of [false, true]) {
             const rowStride = padded ? n + 3 : n;
             const rows = 3;
-            cases.push({ type: 'rows', label: `[${rows},${n}] ${padded ? 'sliced (row stride ' + rowStride + ')' : 'row'}, ${fill}`, rows, n, inputs: Array.from({ length: count }, () => ({ data: fillValues(rows * rowStride, seed++, fill), rowStride })) });
+            cases.push({ type: 'rows', label: `[${rows},${n}] ${padded ? 'sliced (row stride ' + rowStride + ')' : 'row'}, ${fill}`, rows, n, inputs: Array.from({ length: count }, (_, k) => ({ data: fillValues(rows * rowStride, seed++, fill, domainOf(kernel, k)), rowStride })) });
           }
         }
         break;
@@ -136,8 +151,8 @@ export function casesFor(kernel: UserKernel): CheckCase[] {
           for (const padded of [false, true]) {
             const rowStride = padded ? d + 2 : d;
             const [n, m] = d === 1000 ? [3, 4] : [5, 7];
-            const x = { data: fillValues(n * rowStride, seed++, fill), rowStride };
-            const y = { data: fillValues(m * rowStride, seed++, fill), rowStride };
+            const x = { data: fillValues(n * rowStride, seed++, fill, domainOf(kernel, 0)), rowStride };
+            const y = { data: fillValues(m * rowStride, seed++, fill, domainOf(kernel, 1)), rowStride };
             cases.push({ type: 'pair', label: `[${n},${d}] x [${m},${d}] ${padded ? 'sliced (row stride ' + rowStride + ')' : 'row'}, ${fill}`, n, m, d, x, y });
           }
         }

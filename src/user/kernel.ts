@@ -44,6 +44,13 @@ interface Common {
   /** Scalar parameters with their defaults, in the order the body takes them after the inputs. */
   readonly params?: Readonly<Record<string, number>>;
   readonly tolerance?: UserTolerance;
+  /**
+   * The values each input is meant for, [low, high] by input name (pairwise: 'x' and 'y'):
+   * `hotpath check` draws its finite values there (NaN and infinities are still tried). The
+   * tolerance is claimed inside the domain; e.g. angles in radians for trigonometry, where
+   * float32 arguments of millions have lost their fractional part.
+   */
+  readonly domain?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 export interface MapDecl extends Common {
@@ -153,6 +160,11 @@ function checkCommon(kind: KernelKind, decl: Common): void {
   for (const [key, value] of Object.entries(params)) {
     if (typeof value !== 'number') {
       fail({ code: 'ARGUMENT', kernel: decl.name, problem: `param '${key}' has no numeric default`, expected: 'a number', received: typeof value });
+    }
+  }
+  for (const [key, range] of Object.entries(decl.domain ?? {})) {
+    if (!Array.isArray(range) || range.length !== 2 || !Number.isFinite(range[0]) || !Number.isFinite(range[1]) || !(range[0] < range[1])) {
+      fail({ code: 'ARGUMENT', kernel: decl.name, problem: `invalid domain of '${key}'`, expected: '[low, high], finite, low < high', received: JSON.stringify(range) ?? String(range) });
     }
   }
   const tol = decl.tolerance;
