@@ -32,7 +32,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** `hotpath ...args` from the TypeScript sources, as a child process the way users run it. */
 export function hotpath(...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 110_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

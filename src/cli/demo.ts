@@ -12,6 +12,7 @@ import { magnitudeOf } from '../runtime/verify.js';
 import { createRefBackend } from '../backends/ref/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { formatKmeansDemo, kmeansDemo } from './demoKmeans.js';
+import { formatUserDemo, userDemo } from './demoUser.js';
 
 export interface DemoOptions {
   readonly json: boolean;
@@ -61,13 +62,15 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     const fast = runtime.backends().find((b) => b.available)!.name;
     const results = STEPS.map((step) => runtime.scope(() => runStep(runtime, step, fast)));
     const kmeans = kmeansDemo(refRuntime, runtime, fast);
+    const user = await userDemo(runtime);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ backends: runtime.backends(), steps: results, kmeans, stats: runtime.stats() }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ backends: runtime.backends(), steps: results, kmeans, user, stats: runtime.stats() }, null, 2)}\n`);
     } else {
       process.stdout.write(formatDemo(results, fast));
       process.stdout.write(`${formatKmeansDemo(kmeans).join('\n')}\n`);
+      process.stdout.write(`${formatUserDemo(user, fast).join('\n')}\n`);
     }
-    return results.every((r) => r.agree) && kmeans.every((r) => r.agree) ? 0 : 1;
+    return results.every((r) => r.agree) && kmeans.every((r) => r.agree) && user.rows.every((r) => r.agree) ? 0 : 1;
   } finally {
     await runtime.close();
     await refRuntime.close();

@@ -107,8 +107,18 @@ test('demo runs every step on ref and on the fastest backend, and the answers ag
   const parsed = JSON.parse(r.stdout) as {
     steps: { kernel: string; fastBackend: string; agree: boolean; ratio: number }[];
     stats: { kernels: Record<string, { backends: Record<string, number> }> };
+    user: { rows: { example: string; agree: boolean; ratio: number }[]; skipped?: string };
   };
   assert.ok(parsed.steps.length > 0);
+  // The user-kernel part: every example, compiled, agrees with its plain function.
+  assert.equal(parsed.user.skipped, undefined);
+  assert.deepEqual(parsed.user.rows.map((r) => r.example), ['huber (reduce)', 'haversine (map)', 'zScore (rows)', 'manhattan (pairwise)']);
+  for (const row of parsed.user.rows) {
+    assert.ok(row.agree && row.ratio <= 1, `${row.example} disagrees (ratio ${row.ratio})`);
+  }
+  for (const kernel of ['huber', 'haversine', 'zScore', 'manhattan']) {
+    assert.ok((parsed.stats.kernels[kernel]?.backends['wasm'] ?? 0) > 0, `${kernel} ran on ${JSON.stringify(parsed.stats.kernels[kernel])}`);
+  }
   for (const step of parsed.steps) {
     assert.ok(step.agree && step.ratio <= 1, `${step.kernel} disagrees (ratio ${step.ratio})`);
     const ran = parsed.stats.kernels[step.kernel]!.backends;
