@@ -4,7 +4,6 @@
  * output after its call, and reads from `stats()` which backend really ran the calls.
  */
 import { createRuntime, type Runtime, type Tensor } from '../src/index.js';
-import type { KernelName } from '../src/kernels/index.js';
 import type { Contender, Prepared } from './harness.js';
 
 export interface HotpathRuntimes {
@@ -51,9 +50,10 @@ export interface HotpathInput {
 
 /**
  * A hotpath contender: `inputs` become runtime tensors in setup (copied once, untimed), each
- * timed call runs `call`, and the result is released outside the timing.
+ * timed call runs `call`, and the result is released outside the timing. `kernel` names the
+ * kernel in stats() (a built-in's id, or a loaded user kernel's name).
  */
-export function hotpathContender(name: string, note: string, hp: Runtime, kernel: KernelName, inputs: readonly HotpathInput[], call: (hp: Runtime, tensors: readonly Tensor[]) => Tensor, skip?: string): Contender {
+export function hotpathContender(name: string, note: string, hp: Runtime, kernel: string, inputs: readonly HotpathInput[], call: (hp: Runtime, tensors: readonly Tensor[]) => Tensor, skip?: string): Contender {
   return {
     name,
     note,
@@ -73,7 +73,7 @@ export function hotpathContender(name: string, note: string, hp: Runtime, kernel
 }
 
 /** Backends that ran `kernel` since `before` (calls per backend), with fallback reasons. */
-function ranOn(hp: Runtime, kernel: KernelName, before: Readonly<Record<string, number>>): string {
+function ranOn(hp: Runtime, kernel: string, before: Readonly<Record<string, number>>): string {
   const stats = hp.stats().kernels[kernel];
   if (stats === undefined) {
     return 'nothing ran';

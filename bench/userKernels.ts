@@ -13,21 +13,23 @@
  * Every contender's first result (outside the timing) is held to the plain function's: the
  * note gives max |out - plain| / max |plain| (assign: how many labels differ). Times are
  * medians per call, inputs made once; each call allocates its output (as the plain functions
- * and gpu.js do). hotpath's compiled kernels join through hotpathContenders() below once
- * src/user provides them.
+ * and gpu.js do). hotpath's contenders (hotpathContenders below) run the examples' user kernels
+ * compiled to wasm, on 2 threads and 1.
  *
  *   npm run bench -- --only userKernels            (add --quick for a smoke run)
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { randomF32, type Contender, type Prepared, type Row } from './harness.js';
-import type { HotpathInput } from './hotpath.js';
+import type { Runtime } from '../src/index.js';
+import type { UserKernel } from '../src/user/kernel.js';
+import { hotpathContender, WASM1, WASM2, type HotpathInput } from './hotpath.js';
 import { GPUJS1, GPUJS2, NAIVE, type Loaded } from './peers.js';
 import { measured, plainContender } from './plan.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
 import { backendOf, gpuAssign, gpuHaversine, gpuHuber, gpuZScore, webasmGpu, type GpuJs, type GpuJsMode } from './userKernels/gpujs.js';
-import { haversineMatrix } from '../examples/haversine.js';
-import { huberLoss } from '../examples/huber.js';
-import { zScoreRows } from '../examples/robustScale.js';
+import { haversine, haversineMatrix } from '../examples/haversine.js';
+import { huber, huberLoss } from '../examples/huber.js';
+import { zScore, zScoreRows } from '../examples/robustScale.js';
 import { assignNearest } from './userKernels/plain.js';
 
 /** gpu.js's kernels for one case, made on `gpu`: the kernels (for backendOf) and one call. */
@@ -41,8 +43,10 @@ interface UserCase {
   /** The example's name (issue 9's examples/): huber, haversine, zscore, assign. */
   readonly example: string;
   readonly size: string;
-  /** The inputs, named and shaped as hotpath tensors would be. */
+  /** The inputs, named and shaped as hotpath tensors would be, in the kernel's input order. */
   readonly inputs: Readonly<Record<string, HotpathInput>>;
+  /** The example's user kernel, when there is one. */
+  readonly kernel?: UserKernel;
   plain(): ArrayLike<number>;
   gpujs(gpu: GPU, mode: GpuJsMode): GpuJsCase;
   /** 'labels': count differing labels; 'values': max |out - plain| / max |plain|. */
@@ -53,15 +57,33 @@ interface UserCase {
 const GPUJS_WORKERS = 2;
 
 /**
- * hotpath's compiled user kernels, measured here once src/user compiles them (issue 9): for
- * each case, 'hotpath wasm 2t' and 'hotpath wasm 1t' running the example's kernel on ctx.hp.wasm2
- * and ctx.hp.wasm1 over `c.inputs` made into tensors in setup. Until then there is nothing to
- * measure and the list is empty: the cases hold the plain functions and gpu.js only. The
- * issue's targets read off the same table: vs baseline (plain) <= 0.1x on 2 threads and <=
- * 0.25x on 1 thread, and half gpu.js webasm's time or less.
+ * hotpath's compiled user kernels: the example's kernel (examples/*.ts) loaded into the
+ * wasm-only runtimes (`require: 'wasm'`, so a kernel that fails to compile or is declined fails
+ * its row instead of falling back) on 2 threads and on 1, over `c.inputs` as tensors. Loading
+ * (compiling, or reading the compile cache) happens in setup, untimed. The issue's targets read
+ * off the same table: vs baseline (the plain function) <= 0.1x on 2 threads and <= 0.25x on 1
+ * thread, and half gpu.js webasm's time or less. The assign case has no example kernel yet.
  */
-function hotpathContenders(_c: UserCase, _ctx: WorkloadContext): Contender[] {
-  return [];
+function hotpathContenders(c: UserCase, ctx: WorkloadContext): Contender[] {
+  const kernel = c.kernel;
+  if (kernel === undefined) {
+    return [];
+  }
+  const inputs = Object.values(c.inputs);
+  const contender = (name: string, note: string, hp: Runtime): Contender => {
+    const inner = hotpathContender(name, note, hp, kernel.name, inputs, (rt, tensors) => rt.run(kernel, tensors)[0]!);
+    return {
+      ...inner,
+      async setup() {
+        await hp.load(kernel);
+        return inner.setup();
+      },
+    };
+  };
+  return [
+    contender(WASM2, `user kernel '${kernel.name}' (${kernel.kind}) compiled to wasm SIMD, 2 threads`, ctx.hp.wasm2),
+    contender(WASM1, `user kernel '${kernel.name}' (${kernel.kind}) compiled to wasm SIMD, 1 thread`, ctx.hp.wasm1),
+  ];
 }
 
 function gpuJsContender(name: string, loaded: Loaded<GpuJs>, mode: GpuJsMode, c: UserCase): Contender {
@@ -138,7 +160,7 @@ function cases(quick: boolean): UserCase[] {
   const weights = randomF32(d, 100).map((v) => 1 + 0.5 * v);
   return [
     {
-      example: 'huber', size: `n=${n}`, compare: 'values',
+      example: 'huber', size: `n=${n}`, compare: 'values', kernel: huber,
       inputs: { pred: { values: pred, shape: [n] }, target: { values: target, shape: [n] } },
       plain: () => [huberLoss(pred, target)],
       gpujs: (gpu, mode) => {
@@ -147,7 +169,7 @@ function cases(quick: boolean): UserCase[] {
       },
     },
     {
-      example: 'haversine', size: `[${na}] x [${mb}] points`, compare: 'values',
+      example: 'haversine', size: `[${na}] x [${mb}] points`, compare: 'values', kernel: haversine,
       // As examples/haversine.ts takes them: [n, 1] against [1, m], broadcast to [n, m].
       inputs: { lat1: { values: a.lat, shape: [na, 1] }, lon1: { values: a.lon, shape: [na, 1] }, lat2: { values: b.lat, shape: [1, mb] }, lon2: { values: b.lon, shape: [1, mb] } },
       plain: () => haversineMatrix(a.lat, a.lon, b.lat, b.lon),
@@ -157,7 +179,7 @@ function cases(quick: boolean): UserCase[] {
       },
     },
     {
-      example: 'zscore', size: `[${rows},${cols}]`, compare: 'values',
+      example: 'zscore', size: `[${rows},${cols}]`, compare: 'values', kernel: zScore,
       inputs: { x: { values: x, shape: [rows, cols] } },
       plain: () => zScoreRows(x, rows, cols),
       gpujs: (gpu, mode) => {
