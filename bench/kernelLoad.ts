@@ -3,7 +3,8 @@
  * for at start-up): `cold` compiles (worker start, AssemblyScript import, compile, cache write)
  * into an empty cache folder; `cached` loads the entry the cold run wrote. Also prints the
  * longest event-loop stall of the main thread during the call (the compile runs in a worker, so
- * it stays small). Asserts nothing; prints medians.
+ * it stays small) and the process's CPU time (all threads, start-up included). Asserts nothing;
+ * prints medians.
  *
  *   tsx bench/kernelLoad.ts [--runs 5] [--from src|dist]
  *
@@ -24,6 +25,8 @@ interface Sample {
   readonly importMs: number;
   readonly obtainMs: number;
   readonly stallMs: number;
+  /** CPU time of the whole process, all threads (user + system): less sensitive to a loaded machine than wall time. */
+  readonly cpuMs: number;
 }
 
 /** One measurement in this process: import obtainKernel, obtain huber from `cacheDir`. */
@@ -37,7 +40,8 @@ async function once(cacheDir: string, from: string): Promise<Sample> {
   delay.enable();
   const r = await obtainKernel(huber, { cacheDir, artifacts: [] });
   delay.disable();
-  return { source: r.source, importMs, obtainMs: r.ms, stallMs: delay.max / 1e6 };
+  const cpu = process.cpuUsage();
+  return { source: r.source, importMs, obtainMs: r.ms, stallMs: delay.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 function median(xs: number[]): number {
@@ -76,6 +80,6 @@ if (args.includes('--once')) {
   console.log(`user kernel load (huber, reduce), hotpath from ${from}, ${runs} fresh processes each; node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg()[0]!.toFixed(1)}`);
   for (const [name, samples] of Object.entries(rows)) {
     const ms = (key: keyof Sample): string => `${median(samples.map((s) => s[key] as number)).toFixed(1)} ms`;
-    console.log(`  ${name.padEnd(6)} obtain ${ms('obtainMs')} median [${samples.map((s) => s.obtainMs.toFixed(0)).join(', ')}], sources ${[...new Set(samples.map((s) => s.source))].join('/')}; import of obtain.js ${ms('importMs')}; longest main-thread stall ${ms('stallMs')}`);
+    console.log(`  ${name.padEnd(6)} obtain ${ms('obtainMs')} median [${samples.map((s) => s.obtainMs.toFixed(0)).join(', ')}], sources ${[...new Set(samples.map((s) => s.source))].join('/')}; import of obtain.js ${ms('importMs')}; longest main-thread stall ${ms('stallMs')}; process CPU ${ms('cpuMs')}`);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `hotpath check FILE [--json]`: every kernel FILE exports, run compiled against its own plain
- * TypeScript function (the reference) on generated inputs: every tail length, row-major,
+ * `hotpath check FILE [--json]`: every kernel FILE exports, run compiled on a runtime that
+ * requires wasm against a ref runtime, whose reference is the user's own plain TypeScript
+ * function, on generated inputs: every tail length, row-major,
  * transposed, broadcast and sliced layouts, and edge values (src/user/checkCases.ts). Prints
  * per kernel the worst error in float32 ulps against the declared tolerance and PASS or FAIL.
  *
@@ -9,7 +10,7 @@
  */
 import { isHotpathError } from '../errors.js';
 import { casesFor } from '../user/checkCases.js';
-import { runCase, type CaseResult } from '../user/checkRun.js';
+import { openCheckRuntimes, runCase, type CaseResult } from '../user/checkRun.js';
 import { createInlineCompiler } from '../user/compiler.js';
 import { createKernelLoader } from '../user/obtain.js';
 import { importKernels } from './kernelFiles.js';
@@ -38,11 +39,12 @@ export async function checkCommand(file: string, options: CheckCommandOptions): 
   const loader = createKernelLoader({ artifacts: [], compiler: createInlineCompiler(), ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }) });
   const results: KernelCheck[] = [];
   const errors: string[] = [];
+  const runtimes = await openCheckRuntimes(loader);
   try {
     for (const { kernel } of found) {
-      let compiled;
       try {
-        compiled = (await loader.obtain(kernel)).compiled;
+        await runtimes.wasm.load(kernel);
+        await runtimes.ref.load(kernel);
       } catch (error) {
         if (!isHotpathError(error)) {
           throw error;
@@ -50,13 +52,14 @@ export async function checkCommand(file: string, options: CheckCommandOptions): 
         errors.push(`error [${error.code}] ${error.message}`);
         continue;
       }
-      const cases = casesFor(kernel).map((c) => runCase(kernel, compiled, c));
+      const cases = casesFor(kernel).map((c) => runCase(runtimes, kernel, c));
       const ratio = (r: CaseResult): number => r.worstUlp / Math.max(r.allowedUlp, Number.MIN_VALUE);
       const worst = cases.reduce((a, b) => (ratio(b) > ratio(a) ? b : a));
       const failures = cases.filter((r) => !(r.worstUlp <= r.allowedUlp));
       results.push({ kernel: kernel.name, kind: kernel.kind, cases: cases.length, worst, pass: failures.length === 0, failures });
     }
   } finally {
+    await runtimes.close();
     await loader.close();
   }
   if (options.json === true) {

@@ -7,18 +7,24 @@
  */
 import type { UserKernel } from './kernel.js';
 
-/** One input as a view: element (i, j) is data[offset + i * strides[0] + j * strides[1]]. */
+/**
+ * One input as a view: element (i, j) is data[offset + i * strides[0] + j * strides[1]]. `layout`
+ * says how a tensor of it is made: row ([rows, cols], or [cols] for a 1-d case), col (stored
+ * [cols, rows], transposed), broadcast ([cols], broadcast over the rows), sliced (every other
+ * row and column of [2 rows + 1, 2 cols + 1] from (1, 1)).
+ */
 export interface View2 {
   readonly data: Float32Array;
   readonly offset: number;
   readonly strides: readonly [number, number];
+  readonly layout: Layout;
 }
 
-/** Element-wise (map, reduce) over a [rows, cols] space; a [n] input is rows = 1. */
+/** Element-wise (map, reduce) over a [rows, cols] space; rows: null for 1-d [cols] inputs. */
 export interface SpaceCase {
   readonly type: 'space';
   readonly label: string;
-  readonly rows: number;
+  readonly rows: number | null;
   readonly cols: number;
   readonly inputs: readonly View2[];
 }
@@ -83,24 +89,24 @@ export function fillValues(count: number, seed: number, fill: Fill, domain?: Dom
   return out;
 }
 
-type Layout = 'row' | 'col' | 'broadcast' | 'sliced';
+export type Layout = 'row' | 'col' | 'broadcast' | 'sliced';
 
 /** Input k of a [rows, cols] space in `layout` (broadcast: the last input is one row, stride 0). */
 function view(layout: Layout, k: number, last: boolean, rows: number, cols: number, seed: number, fill: Fill, domain?: Domain): View2 {
   switch (layout) {
     case 'col':
       // Stored transposed ([cols, rows] row-major), read through swapped strides.
-      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [1, rows] };
+      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [1, rows], layout };
     case 'sliced':
       // Every other row and column of a [2 rows + 1, 2 cols + 1] buffer, from element (1, 1).
-      return { data: fillValues((2 * rows + 1) * (2 * cols + 1), seed, fill, domain), offset: 2 * cols + 2, strides: [2 * (2 * cols + 1), 2] };
+      return { data: fillValues((2 * rows + 1) * (2 * cols + 1), seed, fill, domain), offset: 2 * cols + 2, strides: [2 * (2 * cols + 1), 2], layout };
     case 'broadcast':
       if (last && k > 0) {
-        return { data: fillValues(cols, seed, fill, domain), offset: 0, strides: [0, 1] };
+        return { data: fillValues(cols, seed, fill, domain), offset: 0, strides: [0, 1], layout };
       }
-      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [cols, 1] };
+      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [cols, 1], layout: 'row' };
     case 'row':
-      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [cols, 1] };
+      return { data: fillValues(rows * cols, seed, fill, domain), offset: 0, strides: [cols, 1], layout };
   }
 }
 
@@ -126,13 +132,13 @@ export function casesFor(kernel: UserKernel): CheckCase[] {
       case 'map':
       case 'reduce': {
         for (const n of TAILS) {
-          cases.push({ type: 'space', label: `[${n}] row, ${fill}`, rows: 1, cols: n, inputs: Array.from({ length: count }, (_, k) => view('row', k, false, 1, n, seed++, fill, domainOf(kernel, k))) });
+          cases.push({ type: 'space', label: `[${n}] row, ${fill}`, rows: null, cols: n, inputs: Array.from({ length: count }, (_, k) => view('row', k, false, 1, n, seed++, fill, domainOf(kernel, k))) });
         }
         const layouts: Layout[] = count > 1 ? ['row', 'col', 'broadcast', 'sliced'] : ['row', 'col', 'sliced'];
         for (const [rows, cols] of [[3, 5], [4, 17], [17, 3]] as const) {
           for (const layout of layouts) {
             const inputs = Array.from({ length: count }, (_, k) => view(layout, k, k === count - 1, rows, cols, seed++, fill, domainOf(kernel, k)));
-            cases.push({ type: 'space', label: `[${rows},${cols}] ${layout}${layout === 'broadcast' ? ' (last input [1,' + cols + '])' : ''}, ${fill}`, rows, cols, inputs });
+            cases.push({ type: 'space', label: `[${rows},${cols}] ${layout}${layout === 'broadcast' ? ' (last input [' + cols + '])' : ''}, ${fill}`, rows, cols, inputs });
           }
         }
         break;

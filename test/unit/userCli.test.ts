@@ -1,5 +1,6 @@
 /**
- * `hotpath build` and `hotpath check` as a user runs them (a child process from the sources):
+ * `hotpath build` and `hotpath check` as a user runs them (a child process from the sources;
+ * check runs each kernel on a runtime that requires wasm against a ref runtime):
  * build writes artifacts that obtainKernel loads with compiling off; a kernel that does not
  * compile prints its diagnostic at the user's file:line:col and exits 2 with nothing written;
  * check prints PASS per kernel, FAIL (exit 1) for a kernel that float32 lanes cannot compute
@@ -91,7 +92,7 @@ describe('hotpath build and check', () => {
     assert.match(r.stdout, /^cancels\s+map\s+\d+\s+\d+\s+8\.00\s+FAIL\s/m);
     // (x + 1e8) - 1e8 in float32: x + 1e8 rounds to a multiple of 8, so x is lost.
     assert.match(r.stdout, /^FAIL cancels: \d+ of \d+ cases over the tolerance$/m);
-    assert.match(r.stdout, /^ {2}\[1\] row, values: \d+ ulp \(allowed 8\.00\) at \(0,0\) of \(/m);
+    assert.match(r.stdout, /^ {2}\[1\] row, values: \d+ ulp \(allowed 8\.00\) at element 0 \(0,0\) of \(/m);
   });
 
   test('a corrupted cache entry is recompiled; the others load from the cache', () => {
