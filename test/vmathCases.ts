@@ -131,12 +131,40 @@ export const CASES: readonly Case[] = [
     inputs: (d) => unary([...SIGNED(2 ** -149, 1, n(30000, d)), ...SIGNED(0.45, 1, n(20000, d)), ...EDGES, 1.0000001, -1.0000001]),
   },
   {
-    name: 'tanh', ref: Math.tanh, maxUlp: 1, range: 'all float32',
+    name: 'tanh', ref: Math.tanh, maxUlp: 2, range: 'all float32',
     inputs: (d) => unary([...SIGNED(2 ** -149, 20, n(30000, d)), ...SIGNED(0.5, 0.75, n(10000, d)), ...EDGES]),
   },
   {
     name: 'round', ref: Math.round, maxUlp: 0, range: 'all float32',
     inputs: (d) => unary([...SIGNED(2 ** -149, FLT_MAX, n(20000, d)), ...around(Array.from({ length: 81 }, (_, i) => (i - 40) / 2), 2), ...EDGES]),
+  },
+  {
+    name: 'expm1', ref: Math.expm1, maxUlp: 1, range: 'all float32',
+    inputs: (d) => unary([...SIGNED(2 ** -149, 90, n(30000, d)), ...SIGNED(1e-3, 1, n(20000, d)), ...EDGES]),
+  },
+  {
+    name: 'log1p', ref: Math.log1p, maxUlp: 1, range: 'all float32 > -1',
+    inputs: (d) => unary([...sweep(2 ** -149, FLT_MAX, n(30000, d)), ...sweep(-1, -(2 ** -149), n(20000, d)), ...SIGNED(1e-3, 0.5, n(20000, d)), ...EDGES]),
+  },
+  {
+    name: 'log2', ref: Math.log2, maxUlp: 2, range: 'all float32, subnormals included',
+    inputs: (d) => unary([...sweep(2 ** -149, FLT_MAX, n(40000, d)), ...sweep(0.9, 1.1, n(20000, d)), ...EDGES]),
+  },
+  {
+    name: 'log10', ref: Math.log10, maxUlp: 2, range: 'all float32, subnormals included',
+    inputs: (d) => unary([...sweep(2 ** -149, FLT_MAX, n(40000, d)), ...sweep(0.9, 1.1, n(20000, d)), ...EDGES]),
+  },
+  {
+    name: 'sinh', ref: Math.sinh, maxUlp: 2, range: 'all float32 (overflow > 89.41)',
+    inputs: (d) => unary([...SIGNED(2 ** -149, 90, n(30000, d)), ...SIGNED(1e-3, 2, n(20000, d)), ...EDGES]),
+  },
+  {
+    name: 'cosh', ref: Math.cosh, maxUlp: 1, range: 'all float32 (overflow > 89.41)',
+    inputs: (d) => unary([...SIGNED(2 ** -149, 90, n(30000, d)), ...SIGNED(1e-3, 2, n(20000, d)), ...EDGES]),
+  },
+  {
+    name: 'cbrt', ref: Math.cbrt, maxUlp: 1, range: 'all float32',
+    inputs: (d) => unary([...SIGNED(2 ** -149, FLT_MAX, n(40000, d)), ...sweep(0.5, 8, n(20000, d)), ...EDGES]),
   },
   { name: 'atan2', ref: Math.atan2, maxUlp: 2, range: 'all float32 pairs', inputs: (d) => grid(TWO_ARG(d)) },
   { name: 'hypot', ref: Math.hypot, maxUlp: 1, range: 'all float32 pairs', inputs: (d) => grid(TWO_ARG(d)) },

@@ -9,7 +9,7 @@
  * is exact in float32, so the reduction is the same whether `fma` is fused or not), polynomials on
  * the reduced range by Horner's rule with `fma`, 2^k from exponent bits, float decomposition by
  * bit masks. Polynomial coefficients are the single-precision minimax fits of the Cephes Math
- * Library (S. L. Moshier, expf.c, logf.c, sinf.c, tanf.c, atanf.c, asinf.c, tanhf.c), used as
+ * Library (S. L. Moshier, expf.c, logf.c, sinf.c, tanf.c, atanf.c, asinf.c), used as
  * numbers; the algorithms around them are ours. Accuracy (measured in test/unit/vmath.test.ts,
  * printed by scripts/vmath-ulp.ts) holds whether `fma` is fused or not.
  */
@@ -90,6 +90,56 @@ function expReduced(b: Builder, x: Val, kf: Val): Val {
   return b.add(b.fma(p, b.mul(r, r), r), b.const(1));
 }
 
+/**
+ * (e^x - 1) / 4 for x clamped to [-20, 89.5] (beyond: -1/4 and Infinity once scaled): with
+ * x = k ln2 + r and q = e^r - 1, it is g q + (g - 1/4) with g = 2^(k-2), exact for k = 0
+ * (so small |x| keep full relative precision) and representable up to k = 129, where sinh and
+ * cosh still have finite values. Callers multiply by 4 (expm1) or 2 (sinh, cosh).
+ */
+function expm1Quarter(b: Builder, x: Val): Val {
+  const xc = b.bin('min', b.bin('max', x, b.const(-20)), b.const(89.5));
+  const kf = b.un('nearest', b.mul(xc, b.const(LOG2E)));
+  let r = b.fma(kf, b.const(-LN2_HI), xc);
+  r = b.fma(kf, b.const(-LN2_LO), r);
+  const q = b.fma(horner(b, r, EXP_P), b.mul(r, r), r);
+  const g = b.float(b.shift('shl', b.int('iadd', b.toInt(kf), b.iconst(125)), 23));
+  return b.fma(g, q, b.sub(g, b.const(0.25)));
+}
+
+/**
+ * e^x - 1 on float32 lanes (Math.expm1), full relative precision near 0; -1 below x = -17.4,
+ * Infinity above 88.72; -0 stays -0.
+ *
+ * @example const y = expm1(b, b.arg(0));
+ */
+export function expm1(b: Builder, x: Val): Val {
+  // Below 2^-24, e^x - 1 rounds to x itself (also +-0 and subnormals, which x / 4 would lose).
+  const tiny = b.cmp('lt', b.un('abs', x), b.const(2 ** -24));
+  return b.select(tiny, x, b.mul(expm1Quarter(b, x), b.const(4)));
+}
+
+/**
+ * sinh and cosh from E = (e^|x| - 1) / 2 and i = 1 / (2E + 1) = e^-|x|: sinh = E + E i (no
+ * cancellation near 0), cosh = (E + 1/2) + i / 2; both finite up to |x| = 89.41.
+ */
+function halfExpm1Abs(b: Builder, x: Val): { e: Val; inverse: Val } {
+  const e = b.mul(expm1Quarter(b, b.un('abs', x)), b.const(2));
+  return { e, inverse: b.div(b.const(1), b.fma(e, b.const(2), b.const(1))) };
+}
+
+/** Hyperbolic sine on float32 lanes (Math.sinh); -0 stays -0. @example sinh(b, b.arg(0)) */
+export function sinh(b: Builder, x: Val): Val {
+  const { e, inverse } = halfExpm1Abs(b, x);
+  // E i <= 1/2; E capped so that an infinite E does not make it Inf * 0.
+  return withSignOf(b, b.fma(b.bin('min', e, b.const(1e30)), inverse, e), x);
+}
+
+/** Hyperbolic cosine on float32 lanes (Math.cosh). @example cosh(b, b.arg(0)) */
+export function cosh(b: Builder, x: Val): Val {
+  const { e, inverse } = halfExpm1Abs(b, x);
+  return b.fma(inverse, b.const(0.5), b.add(e, b.const(0.5)));
+}
+
 // ---------------------------------------------------------------- log
 
 // log(1 + f) = f - f^2 / 2 + f^3 P(f) on f in [sqrt(1/2) - 1, sqrt(2) - 1] (Cephes logf).
@@ -135,6 +185,47 @@ export function log(b: Builder, x: Val): Val {
   y = b.fma(z, b.const(-0.5), y);
   const value = b.fma(e, b.const(LN2_HI), b.add(f, y));
   return logSpecial(b, x, value);
+}
+
+/** log(1 + f) - f for the f of decompose (the polynomial part shared by log, log2 and log10). */
+function log1pfMinusF(b: Builder, f: Val): Val {
+  const z = b.mul(f, f);
+  return b.fma(z, b.const(-0.5), b.mul(b.mul(f, z), horner(b, f, LOG_P)));
+}
+
+/**
+ * log(1 + x) on float32 lanes (Math.log1p): log u for u = 1 + x, plus the rounding of u
+ * corrected to first order, (x - (u - 1)) / u; full relative precision near 0, -0 stays -0.
+ *
+ * @example const y = log1p(b, b.arg(0));
+ */
+export function log1p(b: Builder, x: Val): Val {
+  const u = b.add(x, b.const(1));
+  const logU = log(b, u);
+  const inside = b.bit('and', b.cmp('gt', u, b.const(0)), b.cmp('lt', u, b.const(Infinity)));
+  const correction = b.div(b.sub(x, b.sub(u, b.const(1))), u);
+  return keepZero(b, x, b.select(inside, b.add(logU, correction), logU));
+}
+
+/** Base-2 logarithm (Math.log2): e + log2(1 + f), exact for powers of two. @example log2(b, b.arg(0)) */
+export function log2(b: Builder, x: Val): Val {
+  const { f, e } = decompose(b, x);
+  const log2e = b.const(LOG2E);
+  return logSpecial(b, x, b.fma(f, log2e, b.fma(log1pfMinusF(b, f), log2e, e)));
+}
+
+// log10(2) = LG2_HI + LG2_LO, LG2_HI with 12 significant bits (e * LG2_HI is exact).
+const LOG10E = Math.LOG10E;
+const LG2 = Math.LN2 / Math.LN10;
+const LG2_HI = Math.fround(LG2) - (Math.fround(LG2) % 2 ** -13);
+const LG2_LO = LG2 - LG2_HI;
+
+/** Base-10 logarithm (Math.log10). @example log10(b, b.arg(0)) */
+export function log10(b: Builder, x: Val): Val {
+  const { f, e } = decompose(b, x);
+  const log10e = b.const(LOG10E);
+  const small = b.fma(f, log10e, b.fma(log1pfMinusF(b, f), log10e, b.mul(e, b.const(LG2_LO))));
+  return logSpecial(b, x, b.fma(e, b.const(LG2_HI), small));
 }
 
 // ---------------------------------------------------------------- sin, cos, tan
@@ -316,22 +407,20 @@ export function acos(b: Builder, x: Val): Val {
 
 // ---------------------------------------------------------------- tanh
 
-// tanh a = a + a^3 T(a^2) on |a| < 0.625 (Cephes tanhf).
-const TANH_P = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1];
-
 /**
- * Hyperbolic tangent on float32 lanes (Math.tanh): a polynomial below |x| = 0.625, else
- * 1 - 2 / (e^(2|x|) + 1) (1 once e^(2|x|) overflows); sign restored at the end, so -0 stays -0.
+ * Hyperbolic tangent on float32 lanes (Math.tanh), from expm1's reduction (no cancellation near
+ * 0); 1 beyond |x| = 9.1, -0 stays -0, NaN stays NaN.
  *
  * @example const y = tanh(b, b.arg(0));
  */
 export function tanh(b: Builder, x: Val): Val {
-  const a = b.un('abs', x);
-  const z = b.mul(a, a);
-  const near0 = b.fma(b.mul(a, z), horner(b, z, TANH_P), a);
-  const one = b.const(1);
-  const far = b.sub(one, b.div(b.const(2), b.add(exp(b, b.add(a, a)), one)));
-  return withSignOf(b, b.select(b.cmp('lt', a, b.const(0.625)), near0, far), x);
+  // tanh a = (e^2a - 1) / (e^2a + 1) = F / (F + 1/2) with F = (e^2a - 1) / 4; 1 beyond a = 9.1.
+  const abs = b.un('abs', x);
+  const a = b.bin('min', abs, b.const(9.1));
+  const f = expm1Quarter(b, b.add(a, a));
+  const value = withSignOf(b, b.div(f, b.add(f, b.const(0.5))), x);
+  // Below 2^-12, tanh x rounds to x (F would lose subnormals); also keeps +-0.
+  return b.select(b.cmp('lt', abs, b.const(2 ** -12)), x, value);
 }
 
 // ---------------------------------------------------------------- round, sign, hypot
@@ -463,6 +552,36 @@ export function pow(b: Builder, x: Val, y: Val): Val {
   return b.select(b.cmp('eq', y, b.const(0)), b.const(1), v);
 }
 
+// ---------------------------------------------------------------- cbrt
+
+/**
+ * Cube root on float32 lanes (Math.cbrt): a first guess from the exponent bits divided by
+ * three (Kahan's constant 0x2a5137a0, ~5 bits), then two Halley steps
+ * y (y^3 + 2a) / (2y^3 + a), each tripling the good bits; +-0, +-Inf and NaN are returned as
+ * they are.
+ *
+ * @example const y = cbrt(b, b.arg(0));
+ */
+export function cbrt(b: Builder, x: Val): Val {
+  const a = b.un('abs', x);
+  // Far from 1, |x| is scaled by 2^+-48 (its root by 2^+-16) so that y^3 stays a normal float.
+  const tiny = b.cmp('lt', a, b.const(2 ** -100));
+  const huge = b.cmp('gt', a, b.const(2 ** 100));
+  const one = b.const(1);
+  const as = b.mul(a, b.select(tiny, b.const(2 ** 48), b.select(huge, b.const(2 ** -48), one)));
+  const third = b.toInt(b.mul(b.cvt(b.bits(as)), b.const(1 / 3)));
+  let y = b.float(b.int('iadd', third, b.iconst(0x2a5137a0)));
+  const two = b.const(2);
+  for (let i = 0; i < 2; i++) {
+    // y (y^3 + 2a) / (2y^3 + a) written as y + y (a - y^3) / (2y^3 + a): a small correction.
+    const y3 = b.mul(b.mul(y, y), y);
+    y = b.fma(y, b.div(b.sub(as, y3), b.fma(y3, two, as)), y);
+  }
+  y = b.mul(y, b.select(tiny, b.const(2 ** -16), b.select(huge, b.const(2 ** 16), one)));
+  const inside = b.bit('and', b.cmp('gt', a, b.const(0)), b.cmp('lt', a, b.const(Infinity)));
+  return withSignOf(b, b.select(inside, y, a), x);
+}
+
 /** A Math.* function the compiler maps to graph nodes: its argument count and builder. */
 export interface VMathEntry {
   readonly arity: number;
@@ -485,6 +604,13 @@ export const VMATH: Readonly<Record<string, VMathEntry>> = {
   sign: { arity: 1, build: sign },
   hypot: { arity: 2, build: hypot },
   pow: { arity: 2, build: pow },
+  expm1: { arity: 1, build: expm1 },
+  log1p: { arity: 1, build: log1p },
+  log2: { arity: 1, build: log2 },
+  log10: { arity: 1, build: log10 },
+  sinh: { arity: 1, build: sinh },
+  cosh: { arity: 1, build: cosh },
+  cbrt: { arity: 1, build: cbrt },
   abs: { arity: 1, build: (b, x) => b.un('abs', x!) },
   sqrt: { arity: 1, build: (b, x) => b.un('sqrt', x!) },
   floor: { arity: 1, build: (b, x) => b.un('floor', x!) },
