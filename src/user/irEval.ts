@@ -7,10 +7,11 @@
  * is the correctly rounded float32 result), int lanes as int32 (ops wrap), masks as -1 (true,
  * every bit set) or 0 (false), so the bitwise ops act on masks and ints alike.
  *
- * `fma` is fused in the relaxed-SIMD build and mul-then-add otherwise; `fma: 'fused'` (the
- * default) evaluates fround(a * b + c) in float64 (a * b of float32 operands is exact there, so
- * this is the fused result up to a double rounding in rare cases), `fma: 'unfused'` rounds the
- * product first. Code that must be right in both builds is tested in both modes.
+ * `fma` compiles to relaxed SIMD's f32x4.relaxed_madd: fused (one rounding) on CPUs with FMA,
+ * mul then add elsewhere. `fma: 'fused'` (the default) gives the correctly rounded a * b + c
+ * (a * b of float32 operands is exact in float64; the sum's own rounding error, when it lands
+ * on a float32 midpoint, decides the tie), `fma: 'unfused'` rounds the product first. Code that
+ * must be right on every CPU is tested in both modes.
  *
  * NaN payloads are not kept (a NaN float lane is any NaN), so `bits` of a NaN gives the
  * canonical quiet NaN's bits, 0x7fc00000 (or its negative).
@@ -67,6 +68,41 @@ export class Evaluator {
     return v;
   }
 
+  /**
+   * fround(p + c) rounded once, for p exact (a product of float32 values) and c a float32. The
+   * float64 sum s can only be wrong for float32 when it lands exactly on a midpoint between two
+   * float32 values (ties to even would then decide); its exact error (two-sum) says which side
+   * the true sum is on.
+   */
+  private fusedSum(p: number, c: number): number {
+    const s = p + c;
+    const r = Math.fround(s);
+    if (r === s || !Number.isFinite(s)) {
+      return r;
+    }
+    const bp = s - p;
+    const error = p - (s - bp) + (c - bp);
+    if (error === 0) {
+      return r;
+    }
+    const other = this.nextFloat32(r, s > r ? 1 : -1);
+    if ((r + other) / 2 !== s) {
+      return r;
+    }
+    return error > 0 ? Math.max(r, other) : Math.min(r, other);
+  }
+
+  /** The float32 next to finite r toward +Infinity (dir 1) or -Infinity (dir -1). */
+  private nextFloat32(r: number, dir: 1 | -1): number {
+    if (r === 0) {
+      return dir * 2 ** -149;
+    }
+    this.scratchF[0] = r;
+    // Away from zero is +1 on the bit pattern, toward zero -1 (for either sign).
+    this.scratchI[0] = this.scratchI[0]! + (r > 0 === dir > 0 ? 1 : -1);
+    return this.scratchF[0]!;
+  }
+
   private step(node: Node, v: Float64Array, args: readonly number[]): number {
     const f = Math.fround;
     switch (node.op) {
@@ -83,7 +119,7 @@ export class Evaluator {
       }
       case 'fma': {
         const product = v[node.a.id]! * v[node.b.id]!;
-        return f((this.fused ? product : f(product)) + v[node.c.id]!);
+        return this.fused ? this.fusedSum(product, v[node.c.id]!) : f(f(product) + v[node.c.id]!);
       }
       case 'lt':
         return v[node.a.id]! < v[node.b.id]! ? -1 : 0;

@@ -100,6 +100,14 @@ test('fma: one rounding when fused, two when not', () => {
   assert.equal(run(make), 2 ** -24); // fused is the default
   assert.equal(run(make, [], { fma: 'unfused' }), 0);
   assert.equal(run((b) => b.fma(b.const(2), b.const(3), b.const(0.1))), Math.fround(6.1));
+  // a * b = 2^-24 (1 + 8.8e-10) exactly, so a * b + 1 lies just above the midpoint 1 + 2^-24
+  // between 1 and 1 + 2^-23: fused rounds up. The float64 sum is that midpoint (its error is
+  // 5e-17) and would round to even (1); unfused, the product rounds to 2^-24 first: 1.
+  const midpoint = (b: Builder): Val => b.fma(b.const(1.0002423524856567 * 2 ** -25), b.const(1.999515414237976), b.const(1));
+  assert.equal(run(midpoint), 1 + 2 ** -23);
+  assert.equal(run(midpoint, [], { fma: 'unfused' }), 1);
+  assert.equal(run((b) => b.fma(b.const(-1.0002423524856567 * 2 ** -25), b.const(1.999515414237976), b.const(-1))), -1 - 2 ** -23);
+  assert.equal(run((b) => b.fma(b.const(3e38), b.const(2), b.const(-3e38))), Math.fround(3e38));
 });
 
 test('comparisons give -1 or 0; with NaN only ne is true', () => {

@@ -1,14 +1,16 @@
 /**
  * The evaluator is the oracle only if it computes what the wasm lanes compute: every VMATH
  * function's graph is printed by the kernel codegen (templates.ts mapModule, f32x4, fma as mul +
- * add) into one AssemblyScript module, compiled with asc, and run on thousands of inputs (with
- * a 1-3 element tail); each output must have the same float32 bits as irEval's result in
- * unfused mode (NaN: any NaN), since wasm's float32 arithmetic is deterministic IEEE.
+ * f32x4.relaxed_madd) into one AssemblyScript module, compiled with asc, and run on thousands
+ * of inputs (with a 1-3 element tail); every output must have the same float32 bits (NaN: any
+ * NaN) as irEval's in one fma mode, the same mode for all: fused where the CPU has FMA, unfused
+ * elsewhere (relaxed_madd lets the engine choose; each engine always chooses the same).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { argumentsOf } from '../../src/user/abi.js';
 import { ASC_OPTIONS, checkModule } from '../../src/user/compile.js';
+import { ensureRelaxedSimd } from '../../src/user/engine.js';
 import { Evaluator } from '../../src/user/irEval.js';
 import { HELPERS, mapModule } from '../../src/user/templates.js';
 import { VMATH } from '../../src/user/vmath.js';
@@ -33,7 +35,8 @@ function sameFloat32(a: number, b: number): boolean {
   return (Number.isNaN(a) && Number.isNaN(b)) || Object.is(a, b);
 }
 
-test('each VMATH graph compiled to f32x4 wasm gives the bits irEval gives (fma unfused)', async () => {
+test('each VMATH graph compiled to f32x4 wasm gives the bits irEval gives, in one fma mode for all', async (t) => {
+  assert.ok(ensureRelaxedSimd(), 'this engine has relaxed SIMD');
   const names = Object.keys(VMATH);
   const modules = names.map((name) => {
     const { b, root } = graphOf(name);
@@ -51,6 +54,7 @@ test('each VMATH graph compiled to f32x4 wasm gives the bits irEval gives (fma u
   const desc = 1024;
   const inBase = 65536;
   const outBase = inBase + 2 * 4 * COUNT;
+  const mismatches = { fused: [] as string[], unfused: [] as string[] };
   for (const m of modules) {
     new Int32Array(memory.buffer, desc, m.generated.constants.length).set(m.generated.constants);
     const lists = inputsOf(m.name, m.arity);
@@ -62,16 +66,19 @@ test('each VMATH graph compiled to f32x4 wasm gives the bits irEval gives (fma u
     const sig = m.generated.exports[0]!;
     (instance.exports[`run_${m.name}`] as (...a: number[]) => void)(...argumentsOf(sig, values));
     const out = new Float32Array(memory.buffer, outBase, COUNT);
-    const ev = new Evaluator(m.nodes, { fma: 'unfused' });
-    let differences = 0;
-    let first = '';
-    lists.forEach((args, i) => {
-      const want = ev.run(args.map(Math.fround))[m.root.id]!;
-      if (!sameFloat32(out[i]!, want)) {
-        differences++;
-        first ||= `${m.name}(${args.join(', ')}): wasm ${out[i]}, irEval ${want}`;
-      }
-    });
-    assert.equal(differences, 0, `${differences} of ${COUNT} differ; first: ${first}`);
+    for (const fma of ['fused', 'unfused'] as const) {
+      const ev = new Evaluator(m.nodes, { fma });
+      lists.forEach((args, i) => {
+        const want = ev.run(args.map(Math.fround))[m.root.id]!;
+        if (!sameFloat32(out[i]!, want)) {
+          mismatches[fma].push(`${m.name}(${args.join(', ')}): wasm ${out[i]}, irEval ${want}`);
+        }
+      });
+    }
   }
+  t.diagnostic(`differences from irEval over ${COUNT} inputs x ${modules.length} functions: fused ${mismatches.fused.length}, unfused ${mismatches.unfused.length}`);
+  // Every graph has fma nodes whose two roundings differ somewhere, so exactly one mode matches.
+  assert.ok(mismatches.fused.length > 0 || mismatches.unfused.length > 0, 'the two modes differ on these inputs');
+  const best = mismatches.fused.length <= mismatches.unfused.length ? 'fused' : 'unfused';
+  assert.deepEqual(mismatches[best].slice(0, 5), [], `closest mode: ${best}`);
 });
