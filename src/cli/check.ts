@@ -11,7 +11,6 @@
 import { isHotpathError } from '../errors.js';
 import { casesFor } from '../user/checkCases.js';
 import { openCheckRuntimes, runCase, type CaseResult } from '../user/checkRun.js';
-import { createInlineCompiler } from '../user/compiler.js';
 import { createKernelLoader } from '../user/obtain.js';
 import { importKernels } from './kernelFiles.js';
 import { formatTable } from './table.js';
@@ -36,7 +35,7 @@ export interface KernelCheck {
 /** Checks; returns the exit code. @throws IO, ARGUMENT (the file cannot be loaded) */
 export async function checkCommand(file: string, options: CheckCommandOptions): Promise<number> {
   const found = await importKernels([file]);
-  const loader = createKernelLoader({ artifacts: [], compiler: createInlineCompiler(), ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }) });
+  const loader = createKernelLoader({ artifacts: [], ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }) });
   const results: KernelCheck[] = [];
   const errors: string[] = [];
   const runtimes = await openCheckRuntimes(loader);

@@ -1,8 +1,7 @@
 /**
- * Who runs the compiler: a worker thread (what development uses, so the ~1.5 s import of
- * AssemblyScript and each compile never block the caller's event loop) or this thread (the
- * `hotpath build` and `check` commands, which have nothing else to do meanwhile). Both give the
- * same CompiledKernel and the same coded errors.
+ * Who runs the compiler: a worker thread, so the ~1.5 s import of AssemblyScript and each
+ * compile never block the caller's event loop. It gives the CompiledKernel or the coded error
+ * that compileKernel gives.
  *
  * Under tsx the worker's module is a .ts file that plain Node cannot load: a tiny evaluated
  * bootstrap registers tsx in the worker first, found from this package the way it was found for
@@ -54,29 +53,20 @@ export function skeletonOf(kernel: UserKernel): KernelSkeleton {
   return { kind: kernel.kind, name: kernel.name, params: kernel.params, site: kernel.site, decl, functions };
 }
 
-/** Compiles on this thread (imports typescript and assemblyscript here, on first use). */
-export function createInlineCompiler(): KernelCompiler {
-  return {
-    async compile(kernel) {
-      const { compileKernel } = await import('./compile.js');
-      return compileKernel(kernel);
-    },
-    close: () => Promise.resolve(),
-  };
-}
-
-/** The worker's bootstrap: load the module; if Node cannot load .ts, register tsx and retry. */
+/**
+ * The worker's bootstrap. For a .ts worker (hotpath run from its sources) it registers tsx, but
+ * loads the compiler's dependencies natively first: through tsx's loader, esbuild would
+ * transform assemblyscript's megabytes of JavaScript (measured: 12-14 s instead of 0.75 s for
+ * the import of assemblyscript/asc). Later imports of the same URLs come from the module cache.
+ */
 const BOOTSTRAP = `"use strict";
 const { workerData } = require('node:worker_threads');
 (async () => {
-  try {
-    await import(workerData.module);
-  } catch (error) {
-    if (error?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || workerData.tsx === undefined) throw error;
+  if (workerData.tsx !== undefined) {
+    for (const url of workerData.preload) await import(url);
     (await import(workerData.tsx)).register();
-    // A failed import is cached by URL: retry under another one.
-    await import(workerData.module + '?tsx');
   }
+  await import(workerData.module);
 })();`;
 
 /**
@@ -98,7 +88,10 @@ export function createWorkerCompiler(): KernelCompiler {
   const start = (): Worker => {
     const isTs = import.meta.url.endsWith('.ts');
     const module = new URL(`./compileWorker.${isTs ? 'ts' : 'js'}`, import.meta.url).href;
-    const w = new Worker(BOOTSTRAP, { eval: true, workerData: { module, tsx: isTs ? tsxLoader() : undefined } });
+    const tsx = isTs ? resolved('tsx/esm/api') : undefined;
+    const preload = isTs ? [resolved('typescript'), resolved('assemblyscript/asc')].filter((u) => u !== undefined) : [];
+    // execArgv []: a worker would otherwise inherit `--import tsx` (Node 22+ runs it in workers).
+    const w = new Worker(BOOTSTRAP, { eval: true, execArgv: [], workerData: { module, tsx, preload } });
     w.on('message', (reply: WorkerReply) => {
       const p = pending.get(reply.id);
       pending.delete(reply.id);
@@ -139,10 +132,10 @@ export function createWorkerCompiler(): KernelCompiler {
   };
 }
 
-/** tsx's ESM registration API as a URL, or undefined when tsx cannot be found. */
-function tsxLoader(): string | undefined {
+/** `specifier` resolved from this module as a URL, or undefined when it cannot be found. */
+function resolved(specifier: string): string | undefined {
   try {
-    return import.meta.resolve('tsx/esm/api');
+    return import.meta.resolve(specifier);
   } catch {
     return undefined;
   }
