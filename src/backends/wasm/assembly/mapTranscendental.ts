@@ -1,10 +1,10 @@
 // exp, tanh and sigmoid on float32 lanes (the glue, map.ts, calls these instead of mapF32): rows
 // [rowStart, rowEnd) of a 4-d strided x into a row-major y, as mapF32 (assembly/map.ts). Each op
-// gets its own loop (rowsOf is inlined with a constant op, so no switch runs per vector) with every constant in a local, loaded once per
-// call: these ops are compute-bound in SIMD128, and a constant written as a literal costs V8
-// three instructions at each use (see exp.ts). Contiguous rows go two vectors a step (two
-// independent chains in flight); gathered lanes and row tails go through the same per-vector
-// function, so a result never depends on where a thread's rows begin.
+// gets its own loop (rowsOf is inlined with a constant op, so no switch runs per vector) with
+// every constant in a local, loaded once per call: these ops are compute-bound in SIMD128, and a
+// constant written as a literal costs V8 three instructions at each use (see exp.ts).
+// Contiguous rows go two vectors a step; gathered lanes and row tails go through the same
+// per-vector function, so a result never depends on where a thread's rows begin.
 import { rowElement } from './rows';
 import { gatherF32, scatterF32 } from './gatherLanes';
 import { elemConst, expF32x4, expFastF32x4, expWideLanes } from './exp';
