@@ -21,6 +21,11 @@ export interface Backend {
   supports(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs): Support;
   /** Runs a call that `supports` accepted, writing every output. */
   run(kernel: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, outputs: readonly Tensor[]): void;
+  /**
+   * Readies a kernel loaded at run time (a user kernel's module on the worker pool), so that a
+   * problem shows when it is loaded rather than at its first call. @throws like run()
+   */
+  prepare?(kernel: AnyKernelDef): void;
   /** Threads the last run() used (caller included), for stats; absent: one. */
   threadsOfLastRun?(): number;
   close?(): void | Promise<void>;

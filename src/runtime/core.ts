@@ -76,7 +76,11 @@ export class RuntimeCore {
   constructor(parts: CoreParts) {
     this.parts = parts;
     this.registry = new TensorRegistry(parts.id, parts.heap, parts.releaseStacks ?? false);
-    this.userKernels = new UserKernels(parts.compiler);
+    this.userKernels = new UserKernels(parts.compiler, (def) => {
+      for (const b of parts.backends) {
+        b.prepare?.(def);
+      }
+    });
     // tensor.astype() runs the cast kernel of the runtime that owns the tensor.
     this.registry.astype = (t, dtype) => this.run('cast', [t as Tensor], { to: dtype })[0]!;
   }

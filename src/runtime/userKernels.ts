@@ -44,9 +44,12 @@ export class UserKernels {
   private readonly loaded = new Map<string, Entry>();
   /** undefined: the runtime has no wasm backend, so nothing is compiled. */
   private readonly compiler: UserCompiler | undefined;
+  /** Readies a new definition on every backend (backend.prepare). */
+  private readonly prepare: (def: AnyKernelDef) => void;
 
-  constructor(compiler: UserCompiler | undefined) {
+  constructor(compiler: UserCompiler | undefined, prepare: (def: AnyKernelDef) => void) {
     this.compiler = compiler;
+    this.prepare = prepare;
   }
 
   /**
@@ -68,7 +71,7 @@ export class UserKernels {
       if (clash !== undefined) {
         nameTaken(kernel.name, 'another kernel in this load() call');
       }
-      fresh.push({ kernel, source, def: defineUser(kernel, await this.wasmEntry(kernel, fallback)) });
+      fresh.push({ kernel, source, def: this.ready(kernel, await this.wasmEntry(kernel, fallback), fallback) });
     }
     for (const entry of fresh) {
       // A concurrent load() of the same name may have finished while this one compiled.
@@ -122,6 +125,23 @@ export class UserKernels {
     return true;
   }
 
+  /** The definition, readied on the backends; a backend's refusal is handled as a compile error. */
+  private ready(kernel: UserKernel, wasm: WasmEntry | undefined, fallback: boolean): AnyKernelDef {
+    const def = defineUser(kernel, wasm);
+    try {
+      this.prepare(def);
+      return def;
+    } catch (caught) {
+      const error = asCompileError(kernel, caught);
+      if (!fallback) {
+        throw error;
+      }
+      const again = defineUser(kernel, { unavailable: `compile failed: ${error.message.split('\n')[0]!}` });
+      this.prepare(again);
+      return again;
+    }
+  }
+
   private async wasmEntry(kernel: UserKernel, fallback: boolean): Promise<WasmEntry | undefined> {
     if (this.compiler === undefined) {
       return undefined;
@@ -129,13 +149,18 @@ export class UserKernels {
     try {
       return { compiled: await this.compiler.compile(kernel) };
     } catch (caught) {
-      const error = caught instanceof HotpathError ? caught : new HotpathError({ code: 'COMPILE', kernel: kernel.name, problem: 'the compiler failed', expected: 'a compiled module', received: caught instanceof Error ? caught.message : String(caught), cause: caught });
+      const error = asCompileError(kernel, caught);
       if (!fallback) {
         throw error;
       }
       return { unavailable: `compile failed: ${error.message.split('\n')[0]!}` };
     }
   }
+}
+
+/** A coded error as it is; anything else (a compiler bug) as COMPILE with it as the cause. */
+function asCompileError(kernel: UserKernel, caught: unknown): HotpathError {
+  return caught instanceof HotpathError ? caught : new HotpathError({ code: 'COMPILE', kernel: kernel.name, problem: 'the compiler failed', expected: 'a compiled module', received: caught instanceof Error ? caught.message : String(caught), cause: caught });
 }
 
 /** Everything that defines what a kernel computes: equal sources are the same kernel. */

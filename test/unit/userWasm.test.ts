@@ -174,6 +174,7 @@ test('map on wasm: params and constants in desc, broadcast and transposed operan
   near(y.toArray() as Float32Array, long.map((v) => v + 0.25), 2);
   const s = hp.stats().kernels['axpby']!;
   assert.deepEqual(s.backends, { wasm: 2 });
+  assert.deepEqual(s.threads, { '2': 2 });
   assert.equal(s.verified, 2);
   assert.deepEqual(s.fallbacks, {});
   await hp.close();
@@ -225,7 +226,7 @@ test('rows and pairwise on wasm; a column-major input is copied to row-major (co
   await hp.close();
 });
 
-test('a module whose export disagrees with its declared signature is refused with BACKEND, never run', async () => {
+test('a module whose export disagrees with its declared signature is refused at load (COMPILE), never run', async () => {
   const compiler = handCompiler();
   const lying: UserCompiler = {
     async compile(k) {
@@ -235,8 +236,10 @@ test('a module whose export disagrees with its declared signature is refused wit
     },
   };
   const hp = await createRuntime({ backends: ['wasm', 'ref'], userCompiler: lying });
-  await hp.load(scaled);
-  assert.throws(() => hp.run(scaled, [hp.tensor([[1, 2]])]), (e: unknown) => e instanceof HotpathError && e.code === 'BACKEND' && /export 'run' does not match its declared signature/.test(e.message));
+  await assert.rejects(hp.load(scaled), (e: unknown) => e instanceof HotpathError && e.code === 'COMPILE' && /scaled: the wasm pool refused the compiled module.*run/.test(e.message) && (e.cause as HotpathError).code === 'ARGUMENT');
+  await hp.load(scaled, { fallback: 'ref' });
+  near(hp.run(scaled, [hp.tensor([[1, 2]])])[0]!.toArray() as Float32Array, [3, 6], 0);
+  assert.match(Object.keys(hp.stats().kernels['scaled']!.fallbacks)[0]!, /^wasm: compile failed: scaled: the wasm pool refused the compiled module/);
   await hp.close();
 });
 

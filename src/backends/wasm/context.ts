@@ -18,6 +18,8 @@ export interface WasmImpl<P> {
   /** true, or why this build cannot run the call (dtype, layout). */
   supports(plan: Plan<P>, inputs: Inputs): Support;
   run(ctx: WasmContext, plan: Plan<P>, inputs: Inputs, outputs: readonly Tensor[]): void;
+  /** Readies what run() needs before the first call (a user kernel's module on the pool). */
+  prepare?(ctx: WasmContext): void;
 }
 
 export class WasmContext {
@@ -37,10 +39,6 @@ export class WasmContext {
   }
 
   /** The shared heap memory every module of this backend runs on. */
-  get memory(): WebAssembly.Memory {
-    return this.heap.memory;
-  }
-
   /** Threads worth using for `work` units (elements, or multiply-adds / 1024 for matmul). */
   threadsFor(work: number): number {
     return work < this.threshold ? 1 : this.pool.threads;

@@ -188,7 +188,10 @@ export function wasmBackendWith(signatures: readonly Signature[]): BackendFactor
           pool.resetUsage();
           implOf(kernel)!.run(ctx, plan, inputs, outputs);
         },
-        threadsOfLastRun: () => Math.max(1, pool.threadsUsed),
+        prepare(kernel) {
+        implOf(kernel)?.prepare?.(ctx);
+      },
+      threadsOfLastRun: () => Math.max(1, pool.threadsUsed),
         close: () => pool.close(),
       };
       return backend;

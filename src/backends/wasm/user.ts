@@ -49,6 +49,9 @@ function declined(reason: string): WasmImpl<UserPlan> {
 function compiledWasm(compiled: CompiledKernel): WasmImpl<UserPlan> {
   return {
     supports: (plan, inputs) => supports(compiled, plan, inputs),
+    prepare: (ctx) => {
+      moduleOf(ctx, compiled);
+    },
     run(ctx, plan, inputs, [out]) {
       const p = plan.params;
       const mod = moduleOf(ctx, compiled);
