@@ -157,16 +157,15 @@ export function gpuZScore(gpu: GPU, mode: GpuJsMode, rows: number, cols: number,
  * Nearest of k centroids ([k, d] row-major) for each of n points ([n, d]) by weighted squared
  * Euclidean distance; the index comes back as a float per point (gpu.js outputs are float32).
  */
-export function gpuAssign(gpu: GPU, mode: GpuJsMode, n: number, k: number, d: number): { kernel: IKernelRunShortcut; call: (points: Float32Array, centroids: Float32Array, weights: Float32Array) => Promise<Float32Array> } {
-  const kernel = gpu.createKernel(function (this: IKernelFunctionThis<{ k: number; d: number }>, points: Float32Array, centroids: Float32Array, weights: Float32Array) {
+export function gpuAssign(gpu: GPU, mode: GpuJsMode, n: number, k: number, d: number): { kernel: IKernelRunShortcut; call: (points: Float32Array, centroids: Float32Array) => Promise<Float32Array> } {
+  const kernel = gpu.createKernel(function (this: IKernelFunctionThis<{ k: number; d: number }>, points: Float32Array, centroids: Float32Array) {
     const p = this.thread.x * this.constants.d;
     let best = 3.4e38;
     let bestJ = 0;
     for (let j = 0; j < this.constants.k; j++) {
       let dist = 0;
       for (let f = 0; f < this.constants.d; f++) {
-        const diff = points[p + f]! - centroids[j * this.constants.d + f]!;
-        dist += weights[f]! * diff * diff;
+        dist += Math.abs(points[p + f]! - centroids[j * this.constants.d + f]!);
       }
       if (dist < best) {
         best = dist;
@@ -175,5 +174,5 @@ export function gpuAssign(gpu: GPU, mode: GpuJsMode, n: number, k: number, d: nu
     }
     return bestJ;
   }, settings(mode, [n], { k, d }));
-  return { kernel, call: async (points, centroids, weights) => (await run(kernel, points, centroids, weights)) as Float32Array };
+  return { kernel, call: async (points, centroids) => (await run(kernel, points, centroids)) as Float32Array };
 }

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backendOf, gpuAssign, gpuHaversine, gpuHuber, gpuZScore, HUBER_BLOCK, loadGpuJs, webasmGpu, type GpuJs, type GpuJsMode } from '../../bench/userKernels/gpujs.js';
-import { assignNearest } from '../../bench/userKernels/plain.js';
+import { assignManhattan } from '../../examples/kmeansManhattan.js';
 import { haversineMatrix } from '../../examples/haversine.js';
 import { huberLoss } from '../../examples/huber.js';
 import { zScoreRows } from '../../examples/robustScale.js';
@@ -60,10 +60,16 @@ function zScore64(x: Float32Array, rows: number, cols: number): Float64Array {
 }
 
 /** Every weighted squared distance, [n][k], in float64. */
-function distanceTable(points: Float32Array, centroids: Float32Array, w: Float32Array): number[][] {
-  const d = w.length;
+/** Every point's L1 distance to every centroid, in float64. */
+function distanceTable(points: Float32Array, centroids: Float32Array, d: number): number[][] {
   return Array.from({ length: points.length / d }, (_, i) =>
-    Array.from({ length: centroids.length / d }, (_, j) => w.reduce((s, wf, f) => s + wf * (points[i * d + f]! - centroids[j * d + f]!) ** 2, 0)));
+    Array.from({ length: centroids.length / d }, (_, j) => {
+      let s = 0;
+      for (let f = 0; f < d; f++) {
+        s += Math.abs(points[i * d + f]! - centroids[j * d + f]!);
+      }
+      return s;
+    }));
 }
 
 /** max |out - ref| / max |ref|. */
@@ -129,20 +135,14 @@ describe('plain TypeScript baselines', () => {
     assert.deepEqual(Array.from(out.subarray(2 * cols, 3 * cols)), new Array<number>(cols).fill(0));
   });
 
-  test('assignNearest: argmin of the full weighted distance table; ties go to the lower index', () => {
-    assert.deepEqual(Array.from(assignNearest(Float32Array.of(0, 9), Float32Array.of(1, 8), Float32Array.of(1))), [0, 1]);
-    // Point 0.5 is equally far from 0 and 1.
-    assert.deepEqual(Array.from(assignNearest(Float32Array.of(0.5), Float32Array.of(1, 0), Float32Array.of(1))), [0]);
-    const w = uniform(6, 6, 0.5, 1.5);
+  test('assignManhattan: argmin of the full L1 distance table; ties go to the lower index', () => {
+    assert.deepEqual(Array.from(assignManhattan(Float32Array.of(0, 9), Float32Array.of(1, 8), 1)), [0, 1]);
+    // Point 0.5 is equally far from 1 and 0.
+    assert.deepEqual(Array.from(assignManhattan(Float32Array.of(0.5), Float32Array.of(1, 0), 1)), [0]);
     const points = uniform(200 * 6, 7, -1, 1);
     const centroids = uniform(8 * 6, 8, -1, 1);
-    const expected = distanceTable(points, centroids, w).map((row) => row.indexOf(Math.min(...row)));
-    assert.deepEqual(Array.from(assignNearest(points, centroids, w)), expected);
-  });
-
-  test('assignNearest: sizes that are not multiples of d are SHAPE errors', () => {
-    assert.equal(codeOf(() => assignNearest(new Float32Array(6), new Float32Array(7), new Float32Array(3))), 'SHAPE');
-    assert.equal(codeOf(() => assignNearest(new Float32Array(7), new Float32Array(6), new Float32Array(3))), 'SHAPE');
+    const expected = distanceTable(points, centroids, 6).map((row) => row.indexOf(Math.min(...row)));
+    assert.deepEqual(Array.from(assignManhattan(points, centroids, 6)), expected);
   });
 });
 
@@ -195,12 +195,11 @@ describe('gpu.js webasm ports', () => {
       });
 
       test('assign: 4096 points, each label is a nearest centroid in float64 (to 1e-5 relative)', async () => {
-        const w = uniform(8, 18, 0.5, 1.5);
         const points = uniform(4096 * 8, 19, -1, 1);
         const centroids = uniform(16 * 8, 20, -1, 1);
         const g = gpuAssign(gpu(), mode, 4096, 16, 8);
-        const labels = await g.call(points, centroids, w);
-        distanceTable(points, centroids, w).forEach((row, i) => {
+        const labels = await g.call(points, centroids);
+        distanceTable(points, centroids, 8).forEach((row, i) => {
           const best = Math.min(...row);
           const label = labels[i]!;
           assert.ok(Number.isInteger(label) && label >= 0 && label < 16, `label ${label}`);
