@@ -9,8 +9,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Evaluator } from '../../src/user/irEval.js';
-import { VMATH } from '../../src/user/vmath.js';
-import { CASES, EDGES, graphOf, measure, ulpDistance } from '../vmathCases.js';
+import { Builder } from '../../src/user/ir.js';
+import { powConstant, VMATH } from '../../src/user/vmath.js';
+import { CASES, EDGES, FLT_MAX, graphOf, measure, sweep, ulpDistance } from '../vmathCases.js';
 
 const MODES = ['fused', 'unfused'] as const;
 // Half the density scripts/vmath-ulp.ts uses by default: the test stays a few seconds.
@@ -130,5 +131,26 @@ test('one-op entries (abs, sqrt, floor, ceil, trunc, min, max, fround, sign) mat
       const want = reference(name, args);
       assert.ok(Object.is(got[i], want), `${name}(${args.join(', ')}): got ${got[i]}, Math gives ${want}`);
     });
+  }
+});
+
+test('powConstant: x ** n for literal n is Math.pow exactly (0, 1, 2, -1, 0.5) or within 1 ulp (3) and 2 ulp (4); other n are left to pow', () => {
+  const xs = [...sweep(2 ** -149, FLT_MAX, 20000), ...sweep(-FLT_MAX, -(2 ** -149), 5000), ...sweep(0.5, 2, 5000), ...EDGES];
+  for (const [n, maxUlp] of [[0, 0], [1, 0], [2, 0], [-1, 0], [0.5, 0], [3, 1], [4, 2]] as const) {
+    const b = new Builder();
+    const root = powConstant(b, b.arg(0), n)!;
+    for (const fma of MODES) {
+      const ev = new Evaluator(b.nodes, { fma });
+      for (const x of xs) {
+        const got = ev.run([x])[root.id]!;
+        const want = Math.fround(Math.pow(Math.fround(x), n));
+        const ok = maxUlp === 0 || want === 0 || !Number.isFinite(want) ? Object.is(got, want) : ulpDistance(got, want) <= maxUlp;
+        assert.ok(ok, `${x} ** ${n}: got ${got}, Math.pow gives ${want}`);
+      }
+    }
+  }
+  const b = new Builder();
+  for (const n of [2.5, 5, -2, -0.5, 1 / 3]) {
+    assert.equal(powConstant(b, b.arg(0), n), undefined, `n = ${n}`);
   }
 });
