@@ -110,7 +110,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'BACKEND', kernel: 'createRuntime', problem: `required backend '${options.require}' is not available`, expected: `one of ${backends.map((b) => b.name).join(', ')}`, received: `${options.require}: ${why}`, hint: 'run `hotpath doctor` to see every backend and why it is or is not usable' });
   }
   const ref = backends.find((b) => b.name === 'ref') ?? createRefBackend();
-  const compiler = backends.some((b) => b.name === 'wasm') ? compilerOf(options.userCompiler, options.kernels) : undefined;
+  // A runtime that requires another backend never runs user kernels on wasm: nothing to compile.
+  const wasmRuns = backends.some((b) => b.name === 'wasm') && (options.require === undefined || options.require === 'wasm');
+  const compiler = wasmRuns ? compilerOf(options.userCompiler, options.kernels) : undefined;
   return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, ...(compiler === undefined ? {} : { compiler }) });
 }
 

@@ -8,6 +8,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, HotpathError, type Runtime } from '../../src/index.js';
+import { map, reduce, type f32 } from '../../src/user/kernel.js';
+
+const lowest = reduce({ name: 'lowest', inputs: ['x'], combine: 'min', element: (x: f32): f32 => x });
+const throws = map({
+  name: 'throws',
+  inputs: ['x'],
+  element: (x: f32): f32 => {
+    if (x < 0) {
+      throw new RangeError('negative');
+    }
+    return x;
+  },
+});
 
 const SNAPSHOT = fileURLToPath(new URL('./errors.snapshot.json', import.meta.url));
 
@@ -40,6 +53,20 @@ const CASES: Case[] = [
   }],
   ['strided tensor in message', (hp) => hp.add(hp.empty([4, 6]).slice(null, [0, 6, 2]), hp.empty([2]))],
   ['col tensor in message', (hp) => hp.add(hp.empty([4, 6], 'float32', { layout: 'col' }), hp.empty([5]))],
+  ['user kernel not loaded', (hp) => hp.run(lowest, [hp.empty([3])])],
+  ['user kernel float64 input', async (hp) => {
+    await hp.load(lowest);
+    return hp.run(lowest, [hp.empty([3], 'float64', { name: 'x' })]);
+  }],
+  ['user kernel empty min', async (hp) => {
+    await hp.load(lowest);
+    return hp.run(lowest, [hp.empty([0, 2], 'float32', { name: 'x' })]);
+  }],
+  ['user kernel body threw', async (hp) => {
+    await hp.load(throws);
+    return hp.run(throws, [hp.tensor([[1, -2]])]);
+  }],
+  ['user kernel name taken', (hp) => hp.load(map({ name: 'relu', inputs: ['x'], element: (x: f32): f32 => x }))],
 ];
 
 /** Release sites hold file paths and line numbers; keep them out of the snapshot. */
@@ -52,7 +79,7 @@ test('error messages match the reviewed snapshot', async () => {
   for (const [name, run] of CASES) {
     const hp = await createRuntime({ require: 'ref' });
     try {
-      run(hp);
+      await run(hp);
       assert.fail(`${name}: no error thrown`);
     } catch (error) {
       assert.ok(error instanceof HotpathError, `${name}: ${String(error)}`);

@@ -226,6 +226,13 @@ test('a kernel that does not compile: load() throws COMPILE, or with fallback ru
   await hp.close();
 });
 
+test('a runtime that requires ref compiles nothing', async () => {
+  const hp = await createRuntime({ backends: ['wasm', 'ref'], require: 'ref', userCompiler: failing as never });
+  await hp.load(total);
+  assert.equal(hp.run(total, [hp.tensor([1, 2])])[0]!.item(), 3);
+  await hp.close();
+});
+
 test('a ref-only runtime compiles nothing', async () => {
   const ref = await createRuntime({ backends: ['ref'], userCompiler: failing as never });
   await ref.load(total);
