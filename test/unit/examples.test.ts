@@ -32,10 +32,14 @@ function within(got: ArrayLike<number>, expected: ArrayLike<number>, ulp: number
   }
 }
 
+// One compile cache for the runtime below and the hotpath check runs: each kernel compiles once.
+const cache = mkdtempSync(path.join(os.tmpdir(), 'hotpath-examples-'));
+after(() => rmSync(cache, { recursive: true, force: true }));
+
 describe('examples on wasm, split across threads', () => {
   let hp: Runtime;
   before(async () => {
-    hp = await createRuntime({ require: 'wasm', threads: 2, parallelThreshold: 0 });
+    hp = await createRuntime({ require: 'wasm', threads: 2, parallelThreshold: 0, kernels: { cacheDir: cache } });
     await hp.load([huber, haversine, zScore, manhattan]);
   });
   after(() => hp.close());
@@ -97,8 +101,6 @@ describe('examples on wasm, split across threads', () => {
 });
 
 describe('hotpath check passes every example', () => {
-  const cache = mkdtempSync(path.join(os.tmpdir(), 'hotpath-examples-'));
-  after(() => rmSync(cache, { recursive: true, force: true }));
   for (const file of ['huber', 'haversine', 'robustScale', 'kmeansManhattan']) {
     test(file, () => {
       const r = hotpath('check', `examples/${file}.ts`, '--cache-dir', cache);
