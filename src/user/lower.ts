@@ -10,6 +10,7 @@ import { compileFail } from './diagnostics.js';
 import { spanOf } from './frontend.js';
 import type { Builder, Val } from './ir.js';
 import { mathCall, MATH_CONSTANTS } from './math.js';
+import { powConstant } from './vmath.js';
 
 export interface LowerContext {
   readonly kernel: string;
@@ -422,7 +423,24 @@ function binary(ctx: LowerContext, state: State, e: ts.BinaryExpression): Val {
     // to an integer, so the compiled kernel would differ from the reference by a whole y.
     return fail(ctx, e.operatorToken, "'%' is not supported on float lanes (its exact result needs a loop)", 'write x - Math.floor(x / y) * y (or Math.trunc), whose rounding the reference then shares');
   }
-  return mathCall(ctx, e, 'pow', [l, r]);
+  // x ** 2 and other small literal exponents: a few multiplies instead of the general pow.
+  const literal = numericLiteral(e.right);
+  const cheap = literal === undefined ? undefined : powConstant(b, l, literal);
+  return cheap ?? mathCall(ctx, e, 'pow', [l, r]);
+}
+
+/** The value of `2`, `-1`, `0.5` or `(2)` written in the source; undefined for anything else. */
+function numericLiteral(e: ts.Expression): number | undefined {
+  if (ts.isParenthesizedExpression(e)) {
+    return numericLiteral(e.expression);
+  }
+  if (ts.isNumericLiteral(e)) {
+    return Number(e.text);
+  }
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) {
+    return -Number(e.operand.text);
+  }
+  return undefined;
 }
 
 function call(ctx: LowerContext, state: State, e: ts.CallExpression): Val {

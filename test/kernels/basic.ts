@@ -77,3 +77,9 @@ export const zscore = rows({
     }
   },
 });
+
+export const powers = map({
+  name: 'powers',
+  inputs: ['x'],
+  element: (x: f32): f32 => x ** 2 + x ** -1 + x ** 0.5 + x ** 1.5,
+});

@@ -14,7 +14,7 @@ import { compileKernel, generateKernel } from '../../src/user/compile.js';
 import type { UserKernel } from '../../src/user/kernel.js';
 import { haversine, haversineMatrix } from '../../examples/haversine.js';
 import * as bad from '../kernels/bad.js';
-import { chebyshev, clampScale, huber, largest, weighted, zscore } from '../kernels/basic.js';
+import { chebyshev, clampScale, huber, largest, powers, weighted, zscore } from '../kernels/basic.js';
 
 const BAD_FILE = fileURLToPath(new URL('../kernels/bad.ts', import.meta.url));
 const BAD_TEXT = readFileSync(BAD_FILE, 'utf8');
@@ -270,5 +270,18 @@ describe('compiled modules agree with the reference', () => {
     for (let i = 0; i < n * k; i++) {
       assert.ok(close(out[i]!, expected[i]!, ulp), `pair ${i}: ${out[i]} km vs ${expected[i]} km`);
     }
+  });
+
+  test('x ** literal: small exponents by multiplies, others by pow, all within 4 ulp of Math.pow', async () => {
+    const c = await compileKernel(powers);
+    const m = instantiate(c, []);
+    const x = Float32Array.from([0.5, 2, 3, 7.25, 100, 0.001, 9, 1, 0, 1e-20, 3e10, Number.POSITIVE_INFINITY, Number.NaN]);
+    new Float32Array(m.memory.buffer, 4096, x.length).set(x);
+    m.call('run', { p0: 4096, s0_0: 0, s0_1: 0, s0_2: 0, s0_3: 1, out: 8192, d1: 1, d2: 1, d3: x.length, rowStart: 0, rowEnd: 1 });
+    const out = new Float32Array(m.memory.buffer, 8192, x.length);
+    x.forEach((v, i) => {
+      const e = Math.fround(powers.decl.element(v));
+      assert.ok(close(out[i]!, e, 4), `${v}: ${out[i]} vs ${e}`);
+    });
   });
 });
