@@ -72,6 +72,10 @@ export function mathCall(ctx: Ctx, node: ts.Node, name: string, args: readonly V
       if (args.length === 0) {
         return b.const(0);
       }
+      if (args.length === 2) {
+        // Scaled: no overflow for squares above float32's range (vmath.ts).
+        return VMATH.hypot!.build(b, args[0]!, args[1]!);
+      }
       return b.un('sqrt', args.slice(1).reduce((acc, v) => b.fma(v, v, acc), b.mul(args[0]!, args[0]!)));
     }
     default: {
