@@ -77,13 +77,16 @@ function hotpathContenders(c: UserCase, ctx: WorkloadContext): Contender[] {
       ...inner,
       async setup() {
         await hp.load(kernel);
-        return inner.setup();
+        const prepared = inner.setup() as Prepared<unknown>;
+        const before = threadCounts(hp, kernel.name);
+        // The thread counts of this contender's calls, so a 2t row that ran on one thread says so.
+        return { ...prepared, ranOn: () => `${prepared.ranOn?.() ?? ''} (calls per thread count: ${threadsSince(hp, kernel.name, before)})` };
       },
     };
   };
   return [
-    contender(WASM2, `user kernel '${kernel.name}' (${kernel.kind}) compiled to wasm SIMD, 2 threads`, ctx.hp.wasm2),
-    contender(WASM1, `user kernel '${kernel.name}' (${kernel.kind}) compiled to wasm SIMD, 1 thread`, ctx.hp.wasm1),
+    contender(WASM2, `user kernel '${kernel.name}' (${kernel.kind}) compiled to wasm SIMD, runtime of 2 threads`, ctx.hp.wasm2),
+    contender(WASM1, `user kernel '${kernel.name}' (${kernel.kind}) compiled to wasm SIMD, runtime of 1 thread`, ctx.hp.wasm1),
   ];
 }
 
@@ -102,6 +105,19 @@ function nearestLabels(rt: Runtime, kernel: UserKernel, tensors: readonly Tensor
     labels[i] = best;
   }
   return rt.tensor(labels, [n]);
+}
+
+function threadCounts(hp: Runtime, kernel: string): Readonly<Record<string, number>> {
+  return { ...(hp.stats().kernels[kernel]?.threads ?? {}) };
+}
+
+/** '1: 11' or '2: 11': calls per number of threads since `before`. */
+function threadsSince(hp: Runtime, kernel: string, before: Readonly<Record<string, number>>): string {
+  return Object.entries(threadCounts(hp, kernel))
+    .map(([threads, calls]) => [threads, calls - (before[threads] ?? 0)] as const)
+    .filter(([, calls]) => calls > 0)
+    .map(([threads, calls]) => `${threads}: ${calls}`)
+    .join(', ');
 }
 
 function gpuJsContender(name: string, loaded: Loaded<GpuJs>, mode: GpuJsMode, c: UserCase): Contender {
