@@ -1,7 +1,8 @@
 /**
  * userKernels benchmark: the four example hot paths of issue 9 (user kernels), each as the plain
- * TypeScript function a user starts from (the one its example in examples/ is ported from, or
- * bench/userKernels/plain.ts; the baseline of every ratio) and as gpu.js kernels on gpu.js's fastest backend that runs here without a GPU, webasm
+ * TypeScript function a user starts from (the one its example in examples/ is ported from; the
+ * baseline of every ratio), as the example's user kernel compiled by hotpath, and as gpu.js
+ * kernels on gpu.js's fastest backend that runs here without a GPU, webasm
  * (bench/userKernels/gpujs.ts; f32x4 SIMD, on a pool of 2 workers in asyncMode, and on the
  * calling thread):
  *

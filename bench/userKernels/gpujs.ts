@@ -8,7 +8,7 @@
  * f32), so results differ from the float64 plain functions by float32 rounding.
  *
  * The plain functions they are measured against are the ones issue 9's examples are ported
- * from (examples/*.ts) and bench/userKernels/plain.ts.
+ * from (examples/*.ts).
  *
  * Sin, cos and asin have no wasm opcode: gpu.js imports them from JS (float64, demoted to f32),
  * so the haversine kernel calls out of wasm three times per pair.

@@ -1,6 +1,6 @@
 /**
  * The userKernels benchmark's contenders compute what they claim: the plain TypeScript functions
- * (those examples/ are ported from, and bench/userKernels/plain.ts) and their gpu.js ports on its webasm backend, sync and threaded
+ * that examples/ are ported from, and their gpu.js ports on its webasm backend, sync and threaded
  * (bench/userKernels/gpujs.ts), against float64 computations written differently here (Huber as
  * min/max, haversine as the chord between unit vectors, the variance as E[x^2] - mean^2, the
  * assignment as argmin over a full distance table) and a few hand-checked values.
