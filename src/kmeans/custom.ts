@@ -20,28 +20,18 @@ export interface Nearest {
   readonly distances: Float64Array;
 }
 
-/** Runs the user's pairwise kernel on points x centroids and keeps each row's nearest. */
+/**
+ * Each point's nearest centroid by the user's kernel: its `<name>.nearest` companion (loaded with
+ * it), which on wasm keeps the running minimum in the compiled loop instead of writing the
+ * [n, k] distance matrix.
+ */
 export function nearest(rt: RuntimeCore, distance: UserKernel, x: Tensor, centers: Float64Array, k: number): Nearest {
   return rt.scope(() => {
     const c = rt.tensor(Float32Array.from(centers), [k, x.shape[1]!], { name: 'kmeans centroids' });
-    const all = rt.run(distance, [x, c])[0]!.toArray() as Float32Array;
-    const n = x.shape[0]!;
-    const labels = new Int32Array(n);
-    const distances = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = Number.NaN;
-      let label = 0;
-      for (let j = 0; j < k; j++) {
-        const v = all[i * k + j]!;
-        if (v < best || (Number.isNaN(best) && !Number.isNaN(v))) {
-          best = v;
-          label = j;
-        }
-      }
-      labels[i] = label;
-      distances[i] = best;
-    }
-    return { labels, distances };
+    // Checks that the kernel itself is loaded (its companion is loaded with it).
+    rt.explain(distance, [x, c]);
+    const [labels, distances] = rt.run(`${distance.name}.nearest`, [x, c]);
+    return { labels: Int32Array.from(labels!.toArray() as Int32Array), distances: Float64Array.from(distances!.toArray() as Float32Array) };
   });
 }
 

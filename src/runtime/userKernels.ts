@@ -7,7 +7,7 @@ import { fail, HotpathError } from '../errors.js';
 import { isKernelName } from '../kernels/index.js';
 import type { AnyKernelDef } from '../kernels/kernel.js';
 import type { CompiledKernel } from '../user/abi.js';
-import { defineUser, type WasmEntry } from '../user/define.js';
+import { defineNearest, defineUser, type WasmEntry } from '../user/define.js';
 import type { UserKernel } from '../user/kernel.js';
 import { describeValue, optionsOf } from './args.js';
 
@@ -35,6 +35,8 @@ interface Entry {
   readonly kernel: UserKernel;
   readonly source: string;
   readonly def: AnyKernelDef;
+  /** pairwise: `<name>.nearest` (define.ts defineNearest), loaded with the kernel. */
+  readonly nearest?: AnyKernelDef;
 }
 
 const KINDS = ['map', 'reduce', 'rows', 'pairwise'];
@@ -71,12 +73,17 @@ export class UserKernels {
       if (clash !== undefined) {
         nameTaken(kernel.name, 'another kernel in this load() call');
       }
-      fresh.push({ kernel, source, def: this.ready(kernel, await this.wasmEntry(kernel, fallback), fallback) });
+      const def = this.ready(kernel, await this.wasmEntry(kernel, fallback), fallback);
+      const nearest = kernel.kind === 'pairwise' ? (defineNearest(kernel, def.implementations?.['wasm'] as WasmEntry | undefined) as unknown as AnyKernelDef) : undefined;
+      fresh.push({ kernel, source, def, ...(nearest === undefined ? {} : { nearest }) });
     }
     for (const entry of fresh) {
       // A concurrent load() of the same name may have finished while this one compiled.
       if (!this.claim(entry.kernel, entry.source)) {
         this.loaded.set(entry.kernel.name, entry);
+        if (entry.nearest !== undefined) {
+          this.loaded.set(entry.nearest.name, { ...entry, def: entry.nearest });
+        }
       }
     }
   }

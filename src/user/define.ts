@@ -12,7 +12,7 @@ import { sizeOf } from '../tensor/layout.js';
 import type { Tensor, ViewSpec } from '../tensor/tensor.js';
 import type { CompiledKernel } from './abi.js';
 import type { Combine, KernelKind, PairwiseDecl, ReduceDecl, UserKernel } from './kernel.js';
-import { reduceMagnitude, userRef } from './reference.js';
+import { nearestRef, reduceMagnitude, userRef } from './reference.js';
 
 /** The validated form of a call of a user kernel. */
 export interface UserPlan {
@@ -32,6 +32,8 @@ export interface UserPlan {
   readonly d: number;
   /** reduce: how the element values combine. */
   readonly combine?: Combine;
+  /** pairwise `.nearest`: outputs each row of x's nearest row of y (int32) and its distance. */
+  readonly nearest?: true;
 }
 
 /** What the wasm backend finds under `implementations.wasm`: the module, or why there is none. */
@@ -75,6 +77,30 @@ export function defineUser(k: UserKernel, wasm?: WasmEntry): KernelDef<Record<st
         }
       : {}),
     implementations: { ref: userRef(k), ...(wasm === undefined ? {} : { wasm }) },
+  });
+}
+
+/**
+ * `<name>.nearest` of a pairwise kernel: for each row of x the first row of y at the smallest
+ * distance that is not NaN (label 0 and NaN when all are) and that distance, without the [n, m]
+ * matrix: the compiled module's `assign` export. hp.kmeans(x, { distance }) runs it every
+ * iteration. The labels are a hint for verify (a near tie may break the other way in another
+ * summation order); the distances are held to the kernel's tolerance.
+ * @example const [labels, distances] = hp.run('manhattan.nearest', [points, centroids])
+ */
+export function defineNearest(k: UserKernel, wasm?: WasmEntry): KernelDef<Record<string, number>, UserPlan> {
+  const def = defineUser(k, wasm);
+  return defineKernel<Record<string, number>, UserPlan>({
+    ...def,
+    name: `${k.name}.nearest`,
+    outputs: ['labels', 'distances'],
+    hints: [0],
+    infer: (inputs, attrs) => {
+      const p = def.infer(inputs, attrs);
+      const n = p.params.shape[0]!;
+      return { outputs: [{ shape: [n], dtype: 'int32' }, { shape: [n], dtype: 'float32' }], params: { ...p.params, nearest: true } };
+    },
+    implementations: { ref: nearestRef(k), ...(wasm === undefined ? {} : { wasm }) },
   });
 }
 

@@ -118,6 +118,32 @@ function rowsRef(k: UserKernel): KernelImpl<UserPlan> {
   };
 }
 
+/** Each row's nearest (first on ties, NaN never wins) from the pairwise reference's distances. */
+export function nearestRef(k: UserKernel): KernelImpl<UserPlan> {
+  const distances = pairwiseRef(k);
+  return (plan, inputs, [labels, best]) => {
+    const [n, m] = plan.params.shape as [number, number];
+    const all = new Float32Array(n * m);
+    const sink = { data: () => all, offset: 0 } as unknown as Tensor;
+    distances(plan, inputs, [sink]);
+    const L = labels!.data(k.name) as Int32Array;
+    const B = best!.data(k.name) as Float32Array;
+    for (let i = 0; i < n; i++) {
+      let label = 0;
+      let smallest = Number.NaN;
+      for (let j = 0; j < m; j++) {
+        const v = all[i * m + j]!;
+        if (v < smallest || (Number.isNaN(smallest) && !Number.isNaN(v))) {
+          smallest = v;
+          label = j;
+        }
+      }
+      L[labels!.offset + i] = label;
+      B[best!.offset + i] = smallest;
+    }
+  };
+}
+
 function pairwiseRef(k: UserKernel): KernelImpl<UserPlan> {
   const decl = k.decl as PairwiseDecl;
   const term = decl.term as Body;

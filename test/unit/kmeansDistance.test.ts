@@ -61,6 +61,31 @@ for (const backend of ['ref', 'wasm'] as const) {
     });
     after(() => hp.close());
 
+    test('<name>.nearest: each row\'s nearest centroid and its distance, NaN never winning', () => {
+      const d = 5;
+      const x = points(37, d);
+      x.fill(Number.NaN, 3 * d, 4 * d); // row 3: every distance is NaN
+      x[7 * d + 2] = Number.NaN;
+      const c = points(6, d).map((v) => v + 0.25);
+      const [labels, distances] = hp.run('manhattan.nearest', [hp.tensor(x, [37, d]), hp.tensor(c, [6, d])]);
+      const plain = assignManhattan(x, c, d);
+      const got = labels!.toArray() as Int32Array;
+      const dist = distances!.toArray() as Float32Array;
+      for (let i = 0; i < 37; i++) {
+        let sum = 0;
+        for (let p = 0; p < d; p++) {
+          sum += Math.abs(x[i * d + p]! - c[got[i]! * d + p]!);
+        }
+        if (i === 3 || i === 7) {
+          assert.equal(got[i], 0, `row ${i}`);
+          assert.ok(Number.isNaN(dist[i]), `row ${i}: ${dist[i]}`);
+        } else {
+          assert.equal(got[i], plain[i], `row ${i}`);
+          assert.ok(Math.abs(dist[i]! - sum) <= 1e-5 * sum, `row ${i}: ${dist[i]} vs ${sum}`);
+        }
+      }
+    });
+
     test('matches a plain Lloyd loop with the same distance', () => {
       const d = 6;
       const n = 403;
@@ -79,7 +104,7 @@ for (const backend of ['ref', 'wasm'] as const) {
       assert.ok(Math.abs(result.inertia - inertia) <= 1e-4 * inertia, `inertia ${result.inertia} vs ${inertia}`);
       assert.equal(result.converged, true);
       assert.deepEqual(Array.from(result.predict(hp.tensor(x.slice(0, 5 * d), [5, d])).toArray() as Int32Array), Array.from(expected.labels.slice(0, 5)));
-      assert.equal(hp.stats().kernels.manhattan?.backends[backend] !== undefined, true);
+      assert.ok((hp.stats().kernels['manhattan.nearest']?.backends[backend] ?? 0) > 0, JSON.stringify(hp.stats().kernels));
     });
   });
 }

@@ -52,7 +52,8 @@ function compiledWasm(compiled: CompiledKernel): WasmImpl<UserPlan> {
     prepare: (ctx) => {
       moduleOf(ctx, compiled);
     },
-    run(ctx, plan, inputs, [out]) {
+    run(ctx, plan, inputs, outputs) {
+      const out = outputs[0];
       const p = plan.params;
       const mod = moduleOf(ctx, compiled);
       const desc = writeDesc(ctx, compiled, p.params);
@@ -66,7 +67,7 @@ function compiledWasm(compiled: CompiledKernel): WasmImpl<UserPlan> {
           case 'rows':
             return runRows(ctx, mod, signature(compiled, 'run'), values, p, inputs, out!);
           case 'pairwise':
-            return runPairwise(ctx, mod, signature(compiled, 'run'), values, p, inputs, out!);
+            return p.nearest === true ? runNearest(ctx, mod, signature(compiled, 'assign'), values, p, inputs, outputs) : runPairwise(ctx, mod, signature(compiled, 'run'), values, p, inputs, out!);
         }
       } finally {
         ctx.release(desc);
@@ -224,6 +225,21 @@ function runPairwise(ctx: WasmContext, mod: UserModule, sig: Signature, values: 
   const threads = ctx.threadsFor(n * m * Math.max(1, p.d));
   const named = { ...values, x: pointer(x!, xv), xrs: xv.strides[0]!, y: pointer(y!, yv), yrs: yv.strides[0]!, d: p.d, m, out: out.storage.byteOffset };
   mod.parallel('run', (t) => {
+    const range = t < threads ? rowRange(n, threads, t) : null;
+    return range === null ? null : argumentsOf(sig, { ...named, rowStart: range[0], rowEnd: range[1] });
+  });
+}
+
+/** pairwise `.nearest`: the module's `assign` export, rows of x shared among the threads. */
+function runNearest(ctx: WasmContext, mod: UserModule, sig: Signature, values: Record<string, number>, p: UserPlan, [x, y]: Inputs, [labels, best]: readonly Tensor[]): void {
+  const [n, m] = p.shape as [number, number];
+  if (n === 0) {
+    return;
+  }
+  const [xv, yv] = p.views as [UserPlan['views'][0], UserPlan['views'][0]];
+  const threads = ctx.threadsFor(n * m * Math.max(1, p.d));
+  const named = { ...values, x: pointer(x!, xv), xrs: xv.strides[0]!, y: pointer(y!, yv), yrs: yv.strides[0]!, d: p.d, m, labels: labels!.storage.byteOffset, best: best!.storage.byteOffset };
+  mod.parallel('assign', (t) => {
     const range = t < threads ? rowRange(n, threads, t) : null;
     return range === null ? null : argumentsOf(sig, { ...named, rowStart: range[0], rowEnd: range[1] });
   });
