@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Runtime } from '../runtime/runtime.js';
-import type { UserKernel } from '../user/kernel.js';
+import { DEFAULT_TOLERANCE, type UserKernel } from '../user/kernel.js';
 import { importKernels } from './kernelFiles.js';
 
 export interface UserDemoRow {
@@ -97,7 +97,7 @@ export async function userDemo(hp: Runtime): Promise<UserDemo> {
     const inputs = [hp.tensor(lat1, [n, 1]), hp.tensor(lon1, [n, 1]), hp.tensor(lat2, [1, m]), hp.tensor(lon2, [1, m])];
     let got: Float32Array = new Float32Array(0);
     const ms = median(() => hp.scope(() => (got = hp.run(k('haversine'), inputs)[0]!.toArray() as Float32Array)));
-    row('haversine (map)', `[${n},1] x [1,${m}] distances`, plainMs, ms, ratioOf(got, expected, k('haversine').decl.tolerance?.ulp ?? 8));
+    row('haversine (map)', `[${n},1] x [1,${m}] distances`, plainMs, ms, ratioOf(got, expected, k('haversine').decl.tolerance?.ulp ?? DEFAULT_TOLERANCE.ulp));
   });
   hp.scope(() => {
     const [r, c] = [2000, 500];
@@ -108,7 +108,7 @@ export async function userDemo(hp: Runtime): Promise<UserDemo> {
     const input = hp.tensor(x, [r, c]);
     let got: Float32Array = new Float32Array(0);
     const ms = median(() => hp.scope(() => (got = hp.run(k('zScore'), [input])[0]!.toArray() as Float32Array)));
-    row('zScore (rows)', `[${r},${c}] rows scaled`, plainMs, ms, ratioOf(got, expected, k('zScore').decl.tolerance?.ulp ?? 8));
+    row('zScore (rows)', `[${r},${c}] rows scaled`, plainMs, ms, ratioOf(got, expected, k('zScore').decl.tolerance?.ulp ?? DEFAULT_TOLERANCE.ulp));
   });
   hp.scope(() => {
     const [n, d, clusters] = [20000, 16, 8];

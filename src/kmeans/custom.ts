@@ -11,7 +11,7 @@ import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { UserKernel } from '../user/kernel.js';
-import { firstRows, randomRows, type Data } from './init.js';
+import { firstRows, meanVariance, randomRows, type Data } from './init.js';
 import { checkFinite, settingsOf, type KMeansOptions, type Settings } from './options.js';
 
 /** The nearest centroid of each point (first on ties; a NaN distance never wins) and its distance. */
@@ -160,20 +160,4 @@ function inertiaOf(distances: Float64Array, weights: Float64Array | undefined): 
     total += (weights === undefined ? 1 : weights[i]!) * distances[i]!;
   }
   return total;
-}
-
-/** Mean over features of each feature's variance (the tol scale, as for euclidean k-means). */
-function meanVariance(x: ArrayLike<number>, n: number, d: number): number {
-  let total = 0;
-  for (let p = 0; p < d; p++) {
-    let sum = 0;
-    let squares = 0;
-    for (let i = 0; i < n; i++) {
-      const v = x[i * d + p]!;
-      sum += v;
-      squares += v * v;
-    }
-    total += Math.max(0, squares / n - (sum / n) ** 2);
-  }
-  return total / d;
 }

@@ -10,7 +10,7 @@ import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lloydRun, roundFor, step, type RunResult } from './fit.js';
-import { firstRows, kmeansPlusPlus, randomRows, type Data } from './init.js';
+import { firstRows, kmeansPlusPlus, meanVariance, randomRows, type Data } from './init.js';
 import { checkFinite, firstNonFinite, settingsOf, type KMeansOptions } from './options.js';
 import { fitWithDistance, nearest } from './custom.js';
 import type { UserKernel } from '../user/kernel.js';
@@ -152,28 +152,6 @@ function centred(rt: RuntimeCore, x: Tensor, mean: Float64Array): Tensor {
     const negated = rt.tensor(x.dtype === 'float32' ? Float32Array.from(mean, (v) => -v) : Float64Array.from(mean, (v) => -v), [mean.length]);
     return rt.run('add', [x, negated])[0]!;
   });
-}
-
-/**
- * Mean over features of the variance of each feature (scikit-learn's tol scale), in float64:
- * float32 squares of values near 1e20 would overflow and make tol infinite.
- */
-function meanVariance(values: Float32Array | Float64Array, n: number, d: number): number {
-  const sums = new Float64Array(d);
-  const squares = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let p = 0; p < d; p++) {
-      const v = values[i * d + p]!;
-      sums[p] = sums[p]! + v;
-      squares[p] = squares[p]! + v * v;
-    }
-  }
-  let total = 0;
-  for (let p = 0; p < d; p++) {
-    const mean = sums[p]! / n;
-    total += Math.max(0, squares[p]! / n - mean * mean);
-  }
-  return total / d;
 }
 
 function givenCentres(init: Tensor, mean: Float64Array, d: number): Float64Array {

@@ -15,10 +15,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CheckCase, SpaceCase, View2 } from './checkCases.js';
 import type { KernelLoader } from './obtain.js';
-import type { ReduceDecl, UserKernel } from './kernel.js';
-
-/** The tolerance of a kernel that declares none (the runtime's verify uses the same). */
-export const DEFAULT_TOLERANCE = { ulp: 8, floor: 1 } as const;
+import { DEFAULT_TOLERANCE, type ReduceDecl, type UserKernel } from './kernel.js';
 
 const EPS32 = 2 ** -23;
 

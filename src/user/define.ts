@@ -11,7 +11,7 @@ import { defineKernel, finiteAttr, type Cost, type Inputs, type KernelDef, type 
 import { sizeOf } from '../tensor/layout.js';
 import type { Tensor, ViewSpec } from '../tensor/tensor.js';
 import type { CompiledKernel } from './abi.js';
-import type { Combine, KernelKind, PairwiseDecl, ReduceDecl, UserKernel } from './kernel.js';
+import { DEFAULT_TOLERANCE, type Combine, type KernelKind, type PairwiseDecl, type ReduceDecl, type UserKernel } from './kernel.js';
 import { nearestRef, reduceMagnitude, userRef } from './reference.js';
 
 /** The validated form of a call of a user kernel. */
@@ -45,8 +45,8 @@ export type WasmEntry = { readonly compiled: CompiledKernel } | { readonly unava
  */
 export function defineUser(k: UserKernel, wasm?: WasmEntry): KernelDef<Record<string, number>, UserPlan> {
   const names = k.kind === 'pairwise' ? ['x', 'y'] : [...(k.decl as { inputs: readonly string[] }).inputs];
-  const ulp = k.decl.tolerance?.ulp ?? 8;
-  const floor = k.decl.tolerance?.floor ?? 1;
+  const ulp = k.decl.tolerance?.ulp ?? DEFAULT_TOLERANCE.ulp;
+  const floor = k.decl.tolerance?.floor ?? DEFAULT_TOLERANCE.floor;
   const perElement: Tolerance = { kind: 'ulp', ulp, floor };
   const reduceSum = k.kind === 'reduce' && (k.decl as ReduceDecl).combine === 'sum';
   const pairSum = k.kind === 'pairwise' && ((k.decl as PairwiseDecl).combine ?? 'sum') === 'sum';

@@ -30,6 +30,9 @@ export type Row = Float32Array;
 /** How a reduce kernel combines its element values (the same for any thread count). */
 export type Combine = 'sum' | 'min' | 'max';
 
+/** The tolerance of a kernel that declares none: 8 float32 ulps of max(|reference|, 1). */
+export const DEFAULT_TOLERANCE = { ulp: 8, floor: 1 } as const;
+
 /** How far the compiled kernel may be from the reference: relative error in float32 ulps. */
 export interface UserTolerance {
   /** Allowed error in units of float32 epsilon times max(|reference|, floor). */

@@ -13,7 +13,7 @@ import { ConstantPool, printBlock, prologue } from './codegen.js';
 import type { FoundKernel } from './frontend.js';
 import { Builder, type Val } from './ir.js';
 import { active, checkType, expression, fail, newState, statements, type LowerContext, type State } from './lower.js';
-import { HELPERS, type Generated } from './templates.js';
+import { header, HELPERS, type Generated } from './templates.js';
 
 /** A uniform variable of the row body: its current AS local (a splat v128). */
 interface Uniform {
@@ -210,12 +210,11 @@ export function rowsModule(found: FoundKernel, fn: ts.FunctionLikeDeclaration): 
     uniformStatement(s);
   }
   const [sig] = signaturesOf('rows', inputs);
-  const head = `export function run(${sig!.params.map((p) => `${p.name}: ${p.pointer === true ? 'usize' : p.type}`).join(', ')}): void {`;
   const rowPointers = [...Array.from({ length: inputs }, (_, k) => `const r${k} = x${k} + ((<usize>r * <usize>rs${k}) << 2);`), 'const ro = out + ((<usize>r * <usize>ors) << 2);'];
   const source = [
     HELPERS,
     ROW_HELPERS,
-    head,
+    header(sig!),
     ...prologue(params, constants).map((l) => `  ${l}`),
     '  const nf = f32x4.splat(<f32>n);',
     '  for (let r = rowStart; r < rowEnd; r++) {',

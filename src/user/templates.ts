@@ -49,7 +49,8 @@ export const HELPERS = `
 }
 `;
 
-function header(sig: Signature): string {
+/** `export function <name>(<params>): void {`, pointers as usize, from the abi.ts signature. */
+export function header(sig: Signature): string {
   return `export function ${sig.name}(${sig.params.map((p) => `${p.name}: ${p.pointer === true ? 'usize' : p.type}`).join(', ')}): void {`;
 }
 

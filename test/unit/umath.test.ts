@@ -1,7 +1,7 @@
 /**
  * The elementary functions the ref backend builds on (exp and log in softmax / logSoftmax, tanh
  * in tanh-gelu, cos and sin in the spectral kernels) against NumPy's ULP validation vectors
- * (../shared/conformance/numpy-umath, read-only fixtures). ref computes Math.<fn> in float64 and
+ * (test/fixtures/numpy-umath, copied unchanged; see test/fixtures/README.md). ref computes Math.<fn> in float64 and
  * rounds once to the dtype (Math.fround for float32), so that is what is measured here, with
  * NumPy's own limits: max ULP error <= max(ulperrortol) of the file for that dtype.
  */
