@@ -74,6 +74,10 @@ export function printBlock(nodes: readonly Node[], roots: readonly Val[], names:
   const uniform = new Array<boolean>(nodes.length).fill(false);
   const lines: string[] = [];
   const hoisted: string[] = [];
+  const constantOf = (v: Val): number | undefined => {
+    const node = nodes[v.id]!;
+    return node.op === 'const' ? node.value : undefined;
+  };
   nodes.forEach((node, id) => {
     if (!needed[id]) {
       return;
@@ -95,7 +99,7 @@ export function printBlock(nodes: readonly Node[], roots: readonly Val[], names:
       default: {
         uniform[id] = operandsOf(node).every((v) => uniform[v.id]);
         const name = `${uniform[id] ? 'u' : ''}${names.prefix}${id}`;
-        (uniform[id] ? hoisted : lines).push(`const ${name} = ${operation(node, e)};`);
+        (uniform[id] ? hoisted : lines).push(`const ${name} = ${operation(node, e, constantOf)};`);
         expr[id] = name;
       }
     }
@@ -150,17 +154,43 @@ const SIMPLE: Readonly<Record<string, string>> = {
   isub: 'i32x4.sub',
   imul: 'i32x4.mul',
   cvt: 'f32x4.convert_i32x4_s',
-  toInt: 'i32x4.trunc_sat_f32x4_s',
+  // One cvttps2dq on x64 instead of a saturating sequence: every toInt in vmath.ts takes an
+  // integral value inside the int32 range, or its result is overridden (NaN, out of range).
+  toInt: 'i32x4.relaxed_trunc_f32x4_s',
 };
 
-function operation(node: Node, e: (v: Val) => string): string {
+/**
+ * min/max of a lane value and a constant that is neither NaN nor zero, as one minps/maxps on x64
+ * (f32x4.min is about eight instructions there, for NaN and -0 against +0). With the constant
+ * first, x64's minps returns the second operand when either is NaN, and arm64's fmin returns
+ * NaN: Math.min's answer either way, and no zero can tie with the constant. Undefined otherwise.
+ */
+function againstConstant(node: Node, e: (v: Val) => string, constantOf: (v: Val) => number | undefined): string | undefined {
+  if ((node.op !== 'min' && node.op !== 'max') || !('b' in node)) {
+    return undefined;
+  }
+  const usable = (c: number | undefined): boolean => c !== undefined && !Number.isNaN(c) && c !== 0;
+  const [k, x] = usable(constantOf(node.b)) ? [node.b, node.a] : usable(constantOf(node.a)) ? [node.a, node.b] : [undefined, undefined];
+  if (k === undefined || x === undefined || constantOf(x) !== undefined) {
+    return undefined;
+  }
+  return `f32x4.relaxed_${node.op}(${e(k)}, ${e(x)})`;
+}
+
+function operation(node: Node, e: (v: Val) => string, constantOf: (v: Val) => number | undefined): string {
+  const relaxed = againstConstant(node, e, constantOf);
+  if (relaxed !== undefined) {
+    return relaxed;
+  }
   switch (node.op) {
     case 'fma':
       // Fused where the CPU has FMA (one rounding), mul then add elsewhere: relaxed SIMD lets
       // the engine choose, and the kernel's tolerance covers both.
       return `f32x4.relaxed_madd(${e(node.a)}, ${e(node.b)}, ${e(node.c)})`;
     case 'select':
-      return `v128.bitselect(${e(node.a)}, ${e(node.b)}, ${e(node.m)})`;
+      // A mask (kind 'm') comes from a comparison, so each lane is all ones or all zeros: the
+      // case where laneselect is exact (one blendvps on x64 instead of and/andnot/or).
+      return `i32x4.relaxed_laneselect(${e(node.a)}, ${e(node.b)}, ${e(node.m)})`;
     case 'shl':
       return `i32x4.shl(${e(node.a)}, ${node.count})`;
     case 'shr':

@@ -53,9 +53,15 @@ export type Node =
   /** Reinterpret float bits as int32 (`bits`) or int32 as float bits (`float`). */
   | { readonly op: 'bits'; readonly a: Val }
   | { readonly op: 'float'; readonly a: Val }
-  /** int32 -> float by value (`cvt`); float -> int32 toward zero, saturating, NaN -> 0 (`toInt`). */
+  /** int32 -> float by value (`cvt`); float -> int32 toward zero for an integral value in the int32 range (`toInt`; outside it, NaN included, the lanes may differ from irEval's saturation: callers override such results). */
   | { readonly op: 'cvt'; readonly a: Val }
   | { readonly op: 'toInt'; readonly a: Val };
+
+/** +-2^k with 2^k and 2^-k both normal float32 numbers (|k| <= 126). */
+function isPowerOfTwo(value: number): boolean {
+  const m = Math.abs(value);
+  return m >= 2 ** -126 && m <= 2 ** 126 && Math.log2(m) % 1 === 0 && Math.fround(value) === value;
+}
 
 const FLOAT_BINARY = new Set<string>(['add', 'sub', 'mul', 'div', 'min', 'max']);
 const FLOAT_UNARY = new Set<string>(['neg', 'abs', 'sqrt', 'floor', 'ceil', 'trunc', 'nearest']);
@@ -128,6 +134,12 @@ export class Builder {
   bin(op: FloatBinary, a: Val, b: Val): Val {
     expect(op, a, 'f');
     expect(op, b, 'f');
+    const d = this.nodes[b.id]!;
+    if (op === 'div' && d.op === 'const' && isPowerOfTwo(d.value)) {
+      // x / 2^k and x * 2^-k round the same real number: the same bits, and a division costs
+      // several multiplications.
+      return this.push({ op: 'mul', a, b: this.const(1 / d.value) });
+    }
     return this.push({ op, a, b });
   }
 

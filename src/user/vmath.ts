@@ -256,7 +256,9 @@ function reduceHalfPi(b: Builder, x: Val): { r: Val; j: Val } {
   // Beyond |x| ~ 1e5 the parts are no longer exact; the clamp keeps the result in [-1, 1]
   // (inaccurate there, never NaN or Inf for finite x). NaN and +-Inf give NaN through the clamp.
   r = b.bin('min', b.bin('max', r, b.const(-1)), b.const(1));
-  return { r, j: b.toInt(jf) };
+  // j's low two bits pick the quadrant; clamped, huge x gives the same j on every engine
+  // (toInt is exact only inside the int32 range).
+  return { r, j: b.toInt(b.bin('min', b.bin('max', jf, b.const(-(2 ** 24))), b.const(2 ** 24))) };
 }
 
 function sinCosCore(b: Builder, r: Val): { s: Val; c: Val } {

@@ -83,3 +83,10 @@ export const powers = map({
   inputs: ['x'],
   element: (x: f32): f32 => x ** 2 + x ** -1 + x ** 0.5 + x ** 1.5,
 });
+
+/** Math.min/max against constants (a relaxed min/max in the lanes) and against zero and x (strict). */
+export const clamps = map({
+  name: 'clamps',
+  inputs: ['x', 'y'],
+  element: (x: f32, y: f32): f32 => (y > 0 ? Math.min(Math.max(x, -1.5), 2.5) : y < 0 ? Math.max(0.75, Math.min(-3, x)) : Math.min(x, 0) + Math.max(y, x)),
+});

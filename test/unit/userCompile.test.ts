@@ -14,7 +14,7 @@ import { compileKernel, generateKernel } from '../../src/user/compile.js';
 import type { UserKernel } from '../../src/user/kernel.js';
 import { haversine, haversineMatrix } from '../../examples/haversine.js';
 import * as bad from '../kernels/bad.js';
-import { chebyshev, clampScale, huber, largest, powers, weighted, zscore } from '../kernels/basic.js';
+import { chebyshev, clampScale, clamps, huber, largest, powers, weighted, zscore } from '../kernels/basic.js';
 
 const BAD_FILE = fileURLToPath(new URL('../kernels/bad.ts', import.meta.url));
 const BAD_TEXT = readFileSync(BAD_FILE, 'utf8');
@@ -128,6 +128,29 @@ describe('compiled modules agree with the reference', () => {
     for (let i = 0; i < 21; i++) {
       const e = Math.fround(clampScale.decl.element(x[i]!, y[i % 7]!, ...params));
       assert.ok(close(out[i]!, e, 4), `element ${i}: ${x[i]}, ${y[i % 7]} -> ${out[i]}, reference ${e}`);
+    }
+  });
+
+  test('map: Math.min/max against constants keep Math semantics bit for bit (NaN, -0, infinities)', async () => {
+    const c = await compileKernel(clamps);
+    const m = instantiate(c, []);
+    const edges = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1e-40, -3e38, 3e38, 1, -1, 0.5, -1.5, 2.5, -3, 0.75, 7, -9];
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const x of edges) {
+      for (const y of [1, -1, 0, -0, Number.NaN, 0.25]) {
+        xs.push(x);
+        ys.push(y);
+      }
+    }
+    const n = xs.length;
+    new Float32Array(m.memory.buffer, 4096, n).set(xs);
+    new Float32Array(m.memory.buffer, 8192, n).set(ys);
+    m.call('run', { p0: 4096, s0_0: 0, s0_1: 0, s0_2: 0, s0_3: 1, p1: 8192, s1_0: 0, s1_1: 0, s1_2: 0, s1_3: 1, out: 12288, d1: 1, d2: 1, d3: n, rowStart: 0, rowEnd: 1 });
+    const out = new Float32Array(m.memory.buffer, 12288, n);
+    for (let i = 0; i < n; i++) {
+      const e = Math.fround(clamps.decl.element(Math.fround(xs[i]!), Math.fround(ys[i]!)));
+      assert.ok(Object.is(out[i], e) || (Number.isNaN(out[i]) && Number.isNaN(e)), `x ${xs[i]}, y ${ys[i]}: ${out[i]} vs Math's ${e}`);
     }
   });
 
