@@ -53,10 +53,12 @@ export function generate(found: FoundKernel, kernel: UserKernel): Generated {
     found.functions.get(role) ??
     compileFail({ kernel: found.name, file: found.file, text: found.text, span: spanOf(found.call), problem: `the declaration has no '${role}' function the compiler can read`, hint: `write ${role} as a method or a function expression inside the declaration` });
   const graph = (role: string, args: (b: Builder) => ReturnType<Builder['arg']>[]): Graph => {
-    const fn = body(role);
+    // An element body may be written as explicit SIMD (lanes.ts): the same graph, other rules.
+    const explicit = role === 'element' && found.functions.has('lanes');
+    const fn = body(explicit ? 'lanes' : role);
     const b = new Builder();
-    const ctx: LowerContext = { kernel: found.name, file: found.file, text: found.text, b };
-    return { nodes: b.nodes, result: lowerFunction(ctx, fn, args(b), role).result };
+    const ctx: LowerContext = { kernel: found.name, file: found.file, text: found.text, b, explicit };
+    return { nodes: b.nodes, result: lowerFunction(ctx, fn, args(b), explicit ? 'lanes' : role).result };
   };
   const params = found.params.length;
   const inputs = found.inputs.length;

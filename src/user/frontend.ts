@@ -17,13 +17,13 @@ export interface FoundKernel {
   readonly line: number;
   readonly inputs: readonly string[];
   readonly params: readonly string[];
-  /** The body functions by property: element, row, term, finish. */
+  /** The body functions by property: element (or lanes), row, term, finish. */
   readonly functions: ReadonlyMap<string, ts.FunctionLikeDeclaration>;
   readonly call: ts.CallExpression;
 }
 
 const KINDS = new Set<string>(['map', 'reduce', 'rows', 'pairwise']);
-const BODIES = new Set<string>(['element', 'row', 'term', 'finish']);
+const BODIES = new Set<string>(['element', 'lanes', 'row', 'term', 'finish']);
 
 /** Every kernel declaration in `text`, in source order. */
 export function findKernels(file: string, text: string): FoundKernel[] {

@@ -19,6 +19,7 @@
  * });
  */
 import { fail } from '../errors.js';
+import { elementOfLanes, type V128 } from './lanes.js';
 
 /** A float32 lane: a plain number in the reference, one of four SIMD lanes when compiled. */
 export type f32 = number;
@@ -56,16 +57,27 @@ interface Common {
   readonly domain?: Readonly<Record<string, readonly [number, number]>>;
 }
 
+/** A body in explicit SIMD: four elements per call as v128 values (lanes.ts), params splat. */
+export type LanesBody = (...values: V128[]) => V128;
+
 export interface MapDecl extends Common {
   /** Input names, in the order the body takes them; tensors broadcast like numpy (at most 4). */
   readonly inputs: readonly string[];
   /** One output element from one element of each input, then the params. */
   readonly element: (...values: number[]) => number;
+  /** The explicit-SIMD body the element function was made from, when the kernel declared one. */
+  readonly lanes?: LanesBody;
 }
 
 export interface ReduceDecl extends MapDecl {
   readonly combine: Combine;
 }
+
+/**
+ * What map() and reduce() take: the body either as `element` (scalar, vectorised by hotpath) or
+ * as `lanes` (explicit f32x4 code, for experts; see lanes.ts), not both.
+ */
+export type ElementInput<D extends MapDecl> = Omit<D, 'element' | 'lanes'> & ({ readonly element: MapDecl['element']; readonly lanes?: undefined } | { readonly lanes: LanesBody; readonly element?: undefined });
 
 export interface RowsDecl extends Common {
   /** Input names; each input is [rows, n] (the same shape); the output too. */
@@ -106,18 +118,18 @@ export interface UserKernel<D = MapDecl | ReduceDecl | RowsDecl | PairwiseDecl> 
 }
 
 /** Element-wise over broadcast inputs: out[i] = element(a[i], b[i], ..., params). Throws ARGUMENT. */
-export function map(decl: MapDecl): UserKernel<MapDecl> {
-  checkCommon('map', decl);
-  checkInputs('map', decl, 4);
-  checkFunction(decl.name, 'element', decl.element);
+export function map(input: ElementInput<MapDecl>): UserKernel<MapDecl> {
+  checkCommon('map', input);
+  checkInputs('map', input, 4);
+  const decl = withElement(input);
   return made('map', decl);
 }
 
 /** element() over broadcast inputs, combined into one float32 scalar. Throws ARGUMENT. */
-export function reduce(decl: ReduceDecl): UserKernel<ReduceDecl> {
-  checkCommon('reduce', decl);
-  checkInputs('reduce', decl, 4);
-  checkFunction(decl.name, 'element', decl.element);
+export function reduce(input: ElementInput<ReduceDecl>): UserKernel<ReduceDecl> {
+  checkCommon('reduce', input);
+  checkInputs('reduce', input, 4);
+  const decl = withElement(input);
   if (!['sum', 'min', 'max'].includes(decl.combine)) {
     fail({ code: 'ARGUMENT', kernel: decl.name, problem: 'invalid combine', expected: "'sum', 'min' or 'max'", received: String(decl.combine) });
   }
@@ -143,6 +155,20 @@ export function pairwise(decl: PairwiseDecl): UserKernel<PairwiseDecl> {
     fail({ code: 'ARGUMENT', kernel: decl.name, problem: 'invalid combine', expected: "'sum' or 'max'", received: String(decl.combine) });
   }
   return made('pairwise', decl);
+}
+
+/** The declaration with its scalar element function (made from `lanes` when that is the body). */
+function withElement<D extends MapDecl>(input: ElementInput<D>): D {
+  const { element, lanes } = input as { element?: unknown; lanes?: unknown };
+  if (lanes !== undefined) {
+    if (element !== undefined) {
+      fail({ code: 'ARGUMENT', kernel: input.name, problem: "both 'element' and 'lanes' are given", expected: 'one body: element (scalar) or lanes (explicit f32x4)', received: 'both' });
+    }
+    checkFunction(input.name, 'lanes', lanes);
+    return { ...input, element: elementOfLanes(lanes as LanesBody) } as unknown as D;
+  }
+  checkFunction(input.name, 'element', element);
+  return input as unknown as D;
 }
 
 function made<D extends Common>(kind: KernelKind, decl: D): UserKernel<D> {

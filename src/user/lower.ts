@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { compileFail } from './diagnostics.js';
 import { spanOf } from './frontend.js';
 import type { Builder, Val } from './ir.js';
+import { asFloat, lanesExpression } from './lowerLanes.js';
 import { mathCall, MATH_CONSTANTS } from './math.js';
 import { powConstant } from './vmath.js';
 
@@ -19,6 +20,8 @@ export interface LowerContext {
   readonly b: Builder;
   /** What rows() kernels add to element bodies: outer values, row reads and writes, loops. */
   readonly hooks?: LowerHooks;
+  /** A lanes body (explicit f32x4 intrinsics, lowerLanes.ts) instead of a scalar element body. */
+  readonly explicit?: boolean;
 }
 
 /** Extension points for rows.ts; element bodies have none of them. */
@@ -93,6 +96,15 @@ export function checkType(ctx: LowerContext, type: ts.TypeNode | undefined): voi
     return;
   }
   const text = type.getText();
+  if (ctx.explicit === true || text === 'v128' || text === 'V128') {
+    if (ctx.explicit !== true) {
+      fail(ctx, type, 'v128 values belong in a lanes body', 'declare the body as lanes(x: v128, ...): v128 instead of element');
+    }
+    if (text !== 'v128' && text !== 'V128') {
+      fail(ctx, type, `type '${text}' is not supported in a lanes body`, 'every value of a lanes body is a v128 (four lanes)');
+    }
+    return;
+  }
   if (type.kind === ts.SyntaxKind.AnyKeyword) {
     fail(ctx, type, "'any' is not allowed in a kernel", 'declare numbers as f32 (or number)');
   }
@@ -153,6 +165,8 @@ function statement(ctx: LowerContext, state: State, s: ts.Statement): void {
     }
   } else if (ts.isExpressionStatement(s)) {
     assignment(ctx, state, s.expression);
+  } else if (ts.isIfStatement(s) && ctx.explicit === true) {
+    fail(ctx, s, 'a lanes body has no branches (a v128 is not a boolean)', 'compute both values and pick per lane: v128.bitselect(a, b, f32x4.lt(x, y))');
   } else if (ts.isIfStatement(s)) {
     const cond = condition(ctx, state, s.expression);
     const outer = state.mask;
@@ -201,8 +215,10 @@ function branch(ctx: LowerContext, state: State, s: ts.Statement, mask: Val): bo
 }
 
 /** A return ends the current block for every lane running it; other lanes go on. */
-function doReturn(ctx: LowerContext, state: State, node: ts.Node, value: Val): void {
+function doReturn(ctx: LowerContext, state: State, node: ts.Node, result: Val): void {
   const b = ctx.b;
+  // A lanes body's v128 is read as float lanes, whatever kind its last operation had.
+  const value = ctx.explicit === true ? asFloat(b, result) : result;
   if (value.kind !== 'f') {
     fail(ctx, node, 'a kernel returns a number, not a boolean', 'return (cond ? 1 : 0)');
   }
@@ -230,9 +246,15 @@ function assignment(ctx: LowerContext, state: State, e: ts.Expression): void {
   if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.EqualsToken || COMPOUND.has(e.operatorToken.kind))) {
     target = e.left;
     const op = COMPOUND.get(e.operatorToken.kind);
+    if (op !== undefined && ctx.explicit === true) {
+      fail(ctx, e, 'operators do not apply to v128 values', 'write x = f32x4.add(x, y)');
+    }
     value = () => (op === undefined ? expression(ctx, state, e.right) : b.bin(op, expression(ctx, state, e.left), expression(ctx, state, e.right)));
   } else if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken)) {
     target = e.operand;
+    if (ctx.explicit === true) {
+      fail(ctx, e, 'operators do not apply to v128 values', 'write x = f32x4.add(x, f32x4.splat(1))');
+    }
     value = () => b.bin(e.operator === ts.SyntaxKind.PlusPlusToken ? 'add' : 'sub', expression(ctx, state, e.operand), b.const(1));
   } else {
     // A call or other expression as a statement: its own error first (console.log, Math.random).
@@ -273,6 +295,9 @@ function condition(ctx: LowerContext, state: State, e: ts.Expression): Val {
 /** An expression's lane value: a float, or a mask for comparisons and booleans. */
 export function expression(ctx: LowerContext, state: State, e: ts.Expression): Val {
   const b = ctx.b;
+  if (ctx.explicit === true) {
+    return lanesExpression(ctx, e, (id) => lookup(state, id.text)?.val ?? fail(ctx, id, `'${id.text}' is not a parameter or a local of the kernel`, 'kernels cannot read outer variables (closures): pass the value as a param'));
+  }
   if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e) || ts.isSatisfiesExpression(e)) {
     checkType(ctx, e.type);
     return expression(ctx, state, e.expression);

@@ -1,4 +1,5 @@
 /** Kernels the compiler must refuse, each with the user's position and a hint. */
+import { f32x4, v128 } from '../../src/user/lanes.js';
 import { map, rows, type f32, type i32, type Row } from '../../src/user/kernel.js';
 
 const outer = 3;
@@ -77,4 +78,52 @@ export const stepTwo = rows({
       out[j] = x[j]!;
     }
   },
+});
+
+// Explicit-SIMD (lanes) bodies: what plain JavaScript would do differently on v128 objects.
+export const lanesOperator = map({
+  name: 'lanesOperator',
+  inputs: ['x'],
+  // @ts-expect-error: TypeScript refuses it too; a JavaScript file would reach the compiler
+  lanes: (x: v128): v128 => x * x,
+});
+export const lanesLiteral = map({
+  name: 'lanesLiteral',
+  inputs: ['x'],
+  // @ts-expect-error: a number where a v128 is expected
+  lanes: (x: v128): v128 => f32x4.add(x, 2),
+});
+export const lanesCross = map({
+  name: 'lanesCross',
+  inputs: ['x'],
+  // @ts-expect-error: the shim has no cross-lane operations
+  lanes: (x: v128): v128 => f32x4.splat(f32x4.extract_lane(x, 0)),
+});
+export const lanesBranch = map({
+  name: 'lanesBranch',
+  inputs: ['x'],
+  lanes(x: v128): v128 {
+    if (f32x4.lt(x, f32x4.splat(0))) {
+      return f32x4.neg(x);
+    }
+    return x;
+  },
+});
+export const lanesMath = map({
+  name: 'lanesMath',
+  inputs: ['x'],
+  // @ts-expect-error: Math takes numbers
+  lanes: (x: v128): v128 => Math.abs(x),
+});
+export const lanesInElement = map({
+  name: 'lanesInElement',
+  inputs: ['x'],
+  // @ts-expect-error: an element body takes numbers
+  element: (x: v128): f32 => 0,
+});
+export const lanesArity = map({
+  name: 'lanesArity',
+  inputs: ['x'],
+  // @ts-expect-error: bitselect takes a mask too
+  lanes: (x: v128): v128 => v128.bitselect(x, x),
 });

@@ -112,7 +112,7 @@ test('demo runs every step on ref and on the fastest backend, and the answers ag
   assert.ok(parsed.steps.length > 0);
   // The user-kernel part: every example, compiled, agrees with its plain function.
   assert.equal(parsed.user.skipped, undefined);
-  assert.deepEqual(parsed.user.rows.map((r) => r.example), ['huber (reduce)', 'haversine (map)', 'zScore (rows)', 'manhattan (pairwise)']);
+  assert.deepEqual(parsed.user.rows.map((r) => r.example), ['huber (reduce)', 'haversine (map)', 'zScore (rows)', 'manhattan (pairwise)', 'bfloat16 (map, explicit f32x4)']);
   for (const row of parsed.user.rows) {
     assert.ok(row.agree && row.ratio <= 1, `${row.example} disagrees (ratio ${row.ratio})`);
   }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createRuntime, type Runtime } from '../../src/index.js';
+import { bfloat16, roundToBfloat16 } from '../../examples/bfloat16.js';
 import { haversine, haversineMatrix } from '../../examples/haversine.js';
 import { huber, huberLoss } from '../../examples/huber.js';
 import { assignManhattan, manhattan } from '../../examples/kmeansManhattan.js';
@@ -40,7 +41,7 @@ describe('examples on wasm, split across threads', () => {
   let hp: Runtime;
   before(async () => {
     hp = await createRuntime({ require: 'wasm', threads: 2, parallelThreshold: 0, kernels: { cacheDir: cache } });
-    await hp.load([huber, haversine, zScore, manhattan]);
+    await hp.load([huber, haversine, zScore, manhattan, bfloat16]);
   });
   after(() => hp.close());
 
@@ -80,6 +81,26 @@ describe('examples on wasm, split across threads', () => {
     within(again!.toArray() as Float32Array, expected, 64, 1, 'zScore col-major');
   });
 
+  test('bfloat16: explicit f32x4 code gives the bits of the plain function, NaN and infinities included', () => {
+    const n = 10_007;
+    const x = seeded(n, 10, 1e6);
+    // Halfway cases (ties go to even), the largest float32 (rounds to Infinity), subnormals.
+    const edges = [1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), 3.4028234663852886e38, 1e-40, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    edges.forEach((v, i) => {
+      x[i * 997] = v;
+    });
+    const [out] = hp.run(bfloat16, [hp.tensor(x, [n])]);
+    const got = new Int32Array((out!.toArray() as Float32Array).buffer);
+    const plain = roundToBfloat16(x);
+    const want = new Int32Array(plain.buffer);
+    for (let i = 0; i < n; i++) {
+      assert.ok(got[i] === want[i] || (Number.isNaN(plain[i]) && Number.isNaN(new Float32Array(got.buffer)[i])), `${x[i]}: bits ${got[i]} vs ${want[i]}`);
+    }
+    // The lanes body run as JavaScript (the shim) is the reference: the same bits again.
+    assert.equal(Object.is(bfloat16.decl.element(1 + 2 ** -8), 1), true);
+    assert.equal(bfloat16.decl.element(1 + 3 * 2 ** -8), 1 + 2 ** -6);
+  });
+
   test('manhattan: the assignment of a custom k-means', () => {
     const d = 19;
     const points = seeded(500 * d, 8, 4);
@@ -101,7 +122,7 @@ describe('examples on wasm, split across threads', () => {
 });
 
 describe('hotpath check passes every example', () => {
-  for (const file of ['huber', 'haversine', 'robustScale', 'kmeansManhattan']) {
+  for (const file of ['huber', 'haversine', 'robustScale', 'kmeansManhattan', 'bfloat16']) {
     test(file, () => {
       const r = hotpath('check', `examples/${file}.ts`, '--cache-dir', cache);
       assert.equal(r.code, 0, r.stdout + r.stderr);

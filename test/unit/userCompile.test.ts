@@ -14,7 +14,7 @@ import { compileKernel, generateKernel } from '../../src/user/compile.js';
 import type { UserKernel } from '../../src/user/kernel.js';
 import { haversine, haversineMatrix } from '../../examples/haversine.js';
 import * as bad from '../kernels/bad.js';
-import { chebyshev, clampScale, clamps, huber, largest, powers, weighted, zscore } from '../kernels/basic.js';
+import { chebyshev, clampScale, clamps, everyLane, huber, largest, powers, weighted, zscore } from '../kernels/basic.js';
 
 const BAD_FILE = fileURLToPath(new URL('../kernels/bad.ts', import.meta.url));
 const BAD_TEXT = readFileSync(BAD_FILE, 'utf8');
@@ -56,6 +56,13 @@ describe('compile errors name the user position', () => {
     [bad.shifted, 'j + 1', "name: 'shifted'", /indexed by the loop variable 'j' only/],
     [bad.carried, 'previous = x[j]', "name: 'carried'", /'previous' is declared outside the loop: it can only be accumulated/],
     [bad.stepTwo, 'for (', "name: 'stepTwo'", /must read for \(let j = 0; j < n; j\+\+\)/],
+    [bad.lanesOperator, 'x * x', "name: 'lanesOperator'", /operators do not apply to v128 values.*f32x4\.add/s],
+    [bad.lanesLiteral, '2)', "name: 'lanesLiteral'", /a number is not a v128.*f32x4\.splat\(2\)/s],
+    [bad.lanesCross, 'f32x4.extract_lane', "name: 'lanesCross'", /f32x4\.extract_lane is not an intrinsic.*cross-lane/s],
+    [bad.lanesBranch, 'if (', "name: 'lanesBranch'", /no branches.*v128\.bitselect/s],
+    [bad.lanesMath, 'Math.abs(x)', "name: 'lanesMath'", /Math\.abs is not an intrinsic.*f32x4\.\*/s],
+    [bad.lanesInElement, 'v128)', "name: 'lanesInElement'", /v128 values belong in a lanes body/],
+    [bad.lanesArity, 'v128.bitselect(x, x)', "name: 'lanesArity'", /v128\.bitselect takes 3 arguments, got 2/],
   ];
   for (const [k, needle, after, message] of cases) {
     test(k.name, () => {
@@ -151,6 +158,26 @@ describe('compiled modules agree with the reference', () => {
     for (let i = 0; i < n; i++) {
       const e = Math.fround(clamps.decl.element(Math.fround(xs[i]!), Math.fround(ys[i]!)));
       assert.ok(Object.is(out[i], e) || (Number.isNaN(out[i]) && Number.isNaN(e)), `x ${xs[i]}, y ${ys[i]}: ${out[i]} vs Math's ${e}`);
+    }
+  });
+
+  test('lanes: every exact intrinsic compiled gives the bits the JavaScript shim gives', async () => {
+    const c = await compileKernel(everyLane);
+    const m = instantiate(c, []);
+    const n = 1031;
+    const x = data(n, 11);
+    const y = data(n, 12);
+    new Float32Array(m.memory.buffer, 4096, n).set(x);
+    new Float32Array(m.memory.buffer, 16384, n).set(y);
+    m.call('run', { p0: 4096, s0_0: 0, s0_1: 0, s0_2: 0, s0_3: 1, p1: 16384, s1_0: 0, s1_1: 0, s1_2: 0, s1_3: 1, out: 32768, d1: 1, d2: 1, d3: n, rowStart: 0, rowEnd: 1 });
+    const out = new Float32Array(m.memory.buffer, 32768, n);
+    const bits = new Int32Array(m.memory.buffer, 32768, n);
+    const scratch = new Float32Array(1);
+    const scratchBits = new Int32Array(scratch.buffer);
+    for (let i = 0; i < n; i++) {
+      scratch[0] = everyLane.decl.element(x[i]!, y[i]!);
+      // NaN payloads do not survive a JavaScript number: any NaN matches any NaN.
+      assert.ok(bits[i] === scratchBits[0] || (Number.isNaN(out[i]) && Number.isNaN(scratch[0])), `x ${x[i]}, y ${y[i]}: ${out[i]} vs shim ${scratch[0]}`);
     }
   });
 

@@ -1,0 +1,15 @@
+import { bfloat16, roundToBfloat16 } from '/work/main/examples/bfloat16.js';
+import { createRuntime } from '/work/main/src/index.js';
+import { generateKernel } from '/work/main/src/user/compile.js';
+console.log(generateKernel(bfloat16 as any).source.split('\n').filter(l => /const e|return|store/.test(l)).slice(0, 12).join('\n'));
+const x = Float32Array.from([1, 1.00390625, 1.001953125, 1.005859375, -2.5e-30, NaN, Infinity, -0, 3.4e38, 1e-40, 65504.7]);
+const want = roundToBfloat16(x);
+const ref = Array.from(x, (v) => bfloat16.decl.element(v));
+console.log(Array.from(want), ref);
+const hp = await createRuntime({ threads: 2 });
+await hp.load(bfloat16);
+const t = hp.tensor(x);
+const out = hp.run(bfloat16, [t]);
+console.log(Array.from(out.data ?? out.toArray?.() ?? []));
+console.log(hp.explain?.(bfloat16) );
+await hp.close?.();
