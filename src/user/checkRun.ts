@@ -15,7 +15,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CheckCase, SpaceCase, View2 } from './checkCases.js';
 import type { KernelLoader } from './obtain.js';
-import { DEFAULT_TOLERANCE, type ReduceDecl, type UserKernel } from './kernel.js';
+import { DEFAULT_TOLERANCE, isArg, type ReduceDecl, type UserKernel } from './kernel.js';
 
 const EPS32 = 2 ** -23;
 
@@ -95,15 +95,17 @@ export function runCase(rt: CheckRuntimes, kernel: UserKernel, c: CheckCase): Ca
   const allowed = kernel.kind === 'reduce' && sum ? ulp + 1 : kernel.kind === 'pairwise' && sum && c.type === 'pair' ? ulp + c.d : ulp;
   let got: Float32Array;
   let ref: Float32Array;
+  // argmin / argmax: the value found is checked (output 1); a near tie may pick another index.
+  const which = kernel.kind === 'reduce' && isArg((kernel.decl as ReduceDecl).combine) ? 1 : 0;
   try {
-    got = rt.wasm.scope(() => rt.wasm.run(kernel, tensorsOf(rt.wasm, c))[0]!.toArray() as Float32Array);
+    got = rt.wasm.scope(() => rt.wasm.run(kernel, tensorsOf(rt.wasm, c))[which]!.toArray() as Float32Array);
   } catch (error) {
     if (!isHotpathError(error)) {
       throw error;
     }
     return { label: c.label, worstUlp: Number.POSITIVE_INFINITY, allowedUlp: allowed, at: `the wasm call failed: error [${error.code}] ${error.message.split('\n')[0]}` };
   }
-  ref = rt.ref.scope(() => rt.ref.run(kernel, tensorsOf(rt.ref, c))[0]!.toArray() as Float32Array);
+  ref = rt.ref.scope(() => rt.ref.run(kernel, tensorsOf(rt.ref, c))[which]!.toArray() as Float32Array);
   if (kernel.kind === 'reduce' && sum && c.type === 'space') {
     const scale = magnitude(kernel as UserKernel<ReduceDecl>, c, floor);
     return { label: c.label, worstUlp: ulpsOff(got[0]!, ref[0]!, scale), allowedUlp: allowed, at: `sum of ${(c.rows ?? 1) * c.cols} terms: ${got[0]}, reference ${ref[0]} (summed magnitude ${scale})` };

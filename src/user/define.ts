@@ -11,7 +11,7 @@ import { defineKernel, finiteAttr, type Cost, type Inputs, type KernelDef, type 
 import { sizeOf } from '../tensor/layout.js';
 import type { Tensor, ViewSpec } from '../tensor/tensor.js';
 import type { CompiledKernel } from './abi.js';
-import { DEFAULT_TOLERANCE, type Combine, type KernelKind, type PairwiseDecl, type ReduceDecl, type UserKernel } from './kernel.js';
+import { DEFAULT_TOLERANCE, isArg, type Combine, type KernelKind, type PairwiseDecl, type ReduceDecl, type UserKernel } from './kernel.js';
 import { nearestRef, reduceMagnitude, userRef } from './reference.js';
 
 /** The validated form of a call of a user kernel. */
@@ -49,11 +49,13 @@ export function defineUser(k: UserKernel, wasm?: WasmEntry): KernelDef<Record<st
   const floor = k.decl.tolerance?.floor ?? DEFAULT_TOLERANCE.floor;
   const perElement: Tolerance = { kind: 'ulp', ulp, floor };
   const reduceSum = k.kind === 'reduce' && (k.decl as ReduceDecl).combine === 'sum';
+  const arg = k.kind === 'reduce' && isArg((k.decl as ReduceDecl).combine);
   const pairSum = k.kind === 'pairwise' && ((k.decl as PairwiseDecl).combine ?? 'sum') === 'sum';
   return defineKernel<Record<string, number>, UserPlan>({
     name: k.name,
     inputs: names.map((name) => ({ name, dtypes: ['float32'] })),
-    outputs: ['out'],
+    outputs: arg ? ['index', 'value'] : ['out'],
+    ...(arg ? { hints: [0] } : {}),
     defaults: Object.fromEntries(k.params),
     // A reduce 'sum' is held to the BLAS-style bound of a sum (see depth() and magnitude()); a
     // min or max picks one element, so it is as exact as one element (the element tolerance).
@@ -112,13 +114,17 @@ function plan(k: UserKernel, inputs: Inputs, attrs: Readonly<Record<string, numb
     case 'reduce': {
       const space = broadcastAll(k.name, tensors);
       const views = tensors.map((t) => broadcastView(t, space));
-      if (k.kind === 'reduce' && sizeOf(space) === 0 && (k.decl as ReduceDecl).combine !== 'sum') {
-        const op = (k.decl as ReduceDecl).combine === 'min' ? 'minimum' : 'maximum';
-        fail({ code: 'SHAPE', kernel: k.name, problem: `zero-size array to reduction operation ${op} which has no identity`, expected: 'at least one element', received: tensors.map((t) => t.describe()).join(', '), hint: "an empty reduce is defined only for combine: 'sum' (0)" });
+      const how = k.kind === 'reduce' ? (k.decl as ReduceDecl).combine : undefined;
+      if (how !== undefined && sizeOf(space) === 0 && how !== 'sum') {
+        const op = { min: 'zero-size array to reduction operation minimum which has no identity', max: 'zero-size array to reduction operation maximum which has no identity', argmin: 'attempt to get argmin of an empty sequence', argmax: 'attempt to get argmax of an empty sequence' }[how];
+        fail({ code: 'SHAPE', kernel: k.name, problem: op, expected: 'at least one element', received: tensors.map((t) => t.describe()).join(', '), hint: "an empty reduce is defined only for combine: 'sum' (0)" });
       }
       const shape = k.kind === 'map' ? space : [];
-      const combine = k.kind === 'reduce' ? { combine: (k.decl as ReduceDecl).combine } : {};
-      return { outputs: [{ shape, dtype: 'float32' }], params: { kind: k.kind, shape, views, space, params, d: 0, ...combine } };
+      const combine = how === undefined ? {} : { combine: how };
+      // argmin / argmax: the index (int32, a hint: a near tie may go either way in float32
+      // lanes) and its value (float32, held to the element tolerance).
+      const outputs = how === 'argmin' || how === 'argmax' ? [{ shape, dtype: 'int32' as const }, { shape, dtype: 'float32' as const }] : [{ shape, dtype: 'float32' as const }];
+      return { outputs, params: { kind: k.kind, shape, views, space, params, d: 0, ...combine } };
     }
     case 'rows': {
       const first = tensors[0]!;

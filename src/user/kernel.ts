@@ -28,8 +28,17 @@ export type i32 = number;
 /** One row of a `rows` kernel: a Float32Array view in the reference, a pointer when compiled. */
 export type Row = Float32Array;
 
-/** How a reduce kernel combines its element values (the same for any thread count). */
-export type Combine = 'sum' | 'min' | 'max';
+/**
+ * How a reduce kernel combines its element values (the same for any thread count). argmin and
+ * argmax give the flat index (C order of the broadcast inputs) of the first smallest / largest
+ * value, the first NaN when there is one (as numpy), and that value.
+ */
+export type Combine = 'sum' | 'min' | 'max' | 'argmin' | 'argmax';
+
+/** Whether a combine gives an index and its value (argmin, argmax) rather than one value. */
+export function isArg(combine: Combine | undefined): combine is 'argmin' | 'argmax' {
+  return combine === 'argmin' || combine === 'argmax';
+}
 
 /** The tolerance of a kernel that declares none: 8 float32 ulps of max(|reference|, 1). */
 export const DEFAULT_TOLERANCE = { ulp: 8, floor: 1 } as const;
@@ -130,8 +139,8 @@ export function reduce(input: ElementInput<ReduceDecl>): UserKernel<ReduceDecl> 
   checkCommon('reduce', input);
   checkInputs('reduce', input, 4);
   const decl = withElement(input);
-  if (!['sum', 'min', 'max'].includes(decl.combine)) {
-    fail({ code: 'ARGUMENT', kernel: decl.name, problem: 'invalid combine', expected: "'sum', 'min' or 'max'", received: String(decl.combine) });
+  if (!['sum', 'min', 'max', 'argmin', 'argmax'].includes(decl.combine)) {
+    fail({ code: 'ARGUMENT', kernel: decl.name, problem: 'invalid combine', expected: "'sum', 'min', 'max', 'argmin' or 'argmax'", received: String(decl.combine) });
   }
   return made('reduce', decl);
 }

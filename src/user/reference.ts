@@ -54,6 +54,24 @@ function mapRef(k: UserKernel): KernelImpl<UserPlan> {
 
 function reduceRef(k: UserKernel): KernelImpl<UserPlan> {
   const combine = (k.decl as ReduceDecl).combine;
+  if (combine === 'argmin' || combine === 'argmax') {
+    return (plan, inputs, [index, value]) => {
+      // The first NaN, else the first smallest (largest); infer() refused an empty space.
+      let best = Number.NaN;
+      let at = -1;
+      eachValue(k, plan.params, inputs, (v, flat) => {
+        if (at >= 0 && Number.isNaN(best)) {
+          return;
+        }
+        if (at < 0 || Number.isNaN(v) || (combine === 'argmin' ? v < best : v > best)) {
+          best = v;
+          at = flat;
+        }
+      });
+      index!.data(k.name)[index!.offset] = at;
+      value!.data(k.name)[value!.offset] = best;
+    };
+  }
   return (plan, inputs, [out]) => {
     // min and max start at the identity of Math.min / Math.max; infer() refused an empty min/max.
     let acc = combine === 'sum' ? 0 : combine === 'min' ? Infinity : -Infinity;

@@ -7,6 +7,7 @@
 import { signaturesOf, type Signature } from './abi.js';
 import { ConstantPool, printBlock, prologue } from './codegen.js';
 import type { Node, Val } from './ir.js';
+import type { Combine } from './kernel.js';
 
 export interface Graph {
   readonly nodes: readonly Node[];
@@ -112,11 +113,75 @@ const COMBINE = {
   max: { neutral: '-Infinity', lanes: 'f32x4.max', host: 'max<f32>' },
 } as const;
 
+/** The first better lane value: NaN first, then smaller (larger), then the smaller index. */
+const ARG_HELPER = `
+@inline function argBetter(v: f32, i: i32, bv: f32, bi: i32, largest: bool): bool {
+  if (i < 0) return false;
+  if (bi < 0) return true;
+  if (bv != bv) return v != v && i < bi;
+  if (v != v) return true;
+  return (largest ? v > bv : v < bv) || (v == bv && i < bi);
+}
+`;
+
+/**
+ * argmin / argmax: per chunk, the flat index (relative to the launch's space) of the first NaN,
+ * else of the first smallest (largest) value, and that value: partials[2c] = value,
+ * partials[2c + 1] = index (float64; -1 for a chunk without elements).
+ */
+function argReduceModule(graph: Graph, inputs: number, params: number, largest: boolean): Generated {
+  const constants = new ConstantPool();
+  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'e' }, constants);
+  const [sig] = signaturesOf('reduce', inputs);
+  const value = block.roots[0]!;
+  const better = `v128.or(v128.or(f32x4.${largest ? 'gt' : 'lt'}(e, acc), v128.andnot(f32x4.ne(e, e), f32x4.ne(acc, acc))), i32x4.eq(idx, none))`;
+  const step = (tail: boolean): string[] => [
+    `const e = ${value};`,
+    'const at = i32x4.add(i32x4.splat(r * d3 + j), iota);',
+    `const take = ${tail ? `v128.and(${better}, valid(c))` : better};`,
+    'acc = v128.bitselect(e, acc, take);',
+    'idx = v128.bitselect(at, idx, take);',
+  ];
+  const loop = walk(inputs, (tail) => [...block.lines, ...step(tail)]);
+  const lanes = [0, 1, 2, 3].flatMap((l) => [
+    `if (argBetter(f32x4.extract_lane(acc, ${l}), i32x4.extract_lane(idx, ${l}), bestV, bestI, ${largest})) {`,
+    `  bestV = f32x4.extract_lane(acc, ${l});`,
+    `  bestI = i32x4.extract_lane(idx, ${l});`,
+    '}',
+  ]);
+  const lines = [
+    header(sig!),
+    ...indent(prologue(params, constants), 1),
+    ...indent(block.hoisted, 1),
+    '  const iota = i32x4(0, 1, 2, 3);',
+    '  const none = i32x4.splat(-1);',
+    '  for (let first = rowStart; first < rowEnd; first += chunkRows) {',
+    '    const last = min(first + chunkRows, rowEnd);',
+    `    let acc = f32x4.splat(${largest ? '-Infinity' : 'Infinity'});`,
+    '    let idx = none;',
+    '    for (let r = first; r < last; r++) {',
+    ...indent(loop, 3),
+    '    }',
+    '    let bestV: f32 = NaN;',
+    '    let bestI: i32 = -1;',
+    ...indent(lanes, 2),
+    '    const slot = partials + (<usize>(first / chunkRows) << 4);',
+    '    store<f64>(slot, <f64>bestV);',
+    '    store<f64>(slot + 8, <f64>bestI);',
+    '  }',
+    '}',
+  ];
+  return { source: `${HELPERS}${ARG_HELPER}\n${lines.join('\n')}\n`, exports: [sig!], constants: constants.bits };
+}
+
 /**
  * partials[chunk] = combine of element(...) over the chunk's rows. Sums accumulate in float64
  * lanes (two f64x2), min and max in the float32 lanes (NaN propagates, as Math.min does).
  */
-export function reduceModule(graph: Graph, inputs: number, params: number, combine: 'sum' | 'min' | 'max'): Generated {
+export function reduceModule(graph: Graph, inputs: number, params: number, combine: Combine): Generated {
+  if (combine === 'argmin' || combine === 'argmax') {
+    return argReduceModule(graph, inputs, params, combine === 'argmax');
+  }
   const constants = new ConstantPool();
   const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'e' }, constants);
   const [sig] = signaturesOf('reduce', inputs);

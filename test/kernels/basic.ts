@@ -110,3 +110,19 @@ export const everyLane = map({
     return v128.bitselect(pick3, x, i32x4.splat(0x0f0f0f0f));
   },
 });
+
+/** The row of the largest squared error: argmax of a reduce, NaN first as numpy. */
+export const worstError = reduce({
+  name: 'worstError',
+  inputs: ['pred', 'target'],
+  combine: 'argmax',
+  element: (pred: f32, target: f32): f32 => (pred - target) * (pred - target),
+});
+
+/** argmin of a broadcast difference: the first smallest |x - y|. */
+export const closest = reduce({
+  name: 'closest',
+  inputs: ['x', 'y'],
+  combine: 'argmin',
+  element: (x: f32, y: f32): f32 => Math.abs(x - y),
+});

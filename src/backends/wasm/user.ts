@@ -63,7 +63,7 @@ function compiledWasm(compiled: CompiledKernel): WasmImpl<UserPlan> {
           case 'map':
             return runMap(ctx, mod, signature(compiled, 'run'), values, p, inputs, out!);
           case 'reduce':
-            return runReduce(ctx, mod, signature(compiled, 'run'), values, p, inputs, out!);
+            return runReduce(ctx, mod, signature(compiled, 'run'), values, p, inputs, outputs);
           case 'rows':
             return runRows(ctx, mod, signature(compiled, 'run'), values, p, inputs, out!);
           case 'pairwise':
@@ -167,27 +167,68 @@ function reducePieces(ctx: WasmContext, p: UserPlan, pointers: readonly number[]
   return all;
 }
 
-function runReduce(ctx: WasmContext, mod: UserModule, sig: Signature, values: Record<string, number>, p: UserPlan, inputs: Inputs, out: Tensor): void {
+function runReduce(ctx: WasmContext, mod: UserModule, sig: Signature, values: Record<string, number>, p: UserPlan, inputs: Inputs, outputs: readonly Tensor[]): void {
   const pointers = (inputs as readonly Tensor[]).map((t, k) => pointer(t, p.views[k]!));
   const all = reducePieces(ctx, p, pointers);
   const chunksOf = (r: ReducePiece): number => Math.ceil((r.space.shape[0]! * r.space.shape[1]! * r.space.shape[2]!) / r.chunkRows);
   const count = all.reduce((c, r) => c + chunksOf(r), 0);
-  const partials = ctx.temp(8 * count, 'reduce partials');
+  // argmin / argmax keep a value and an index per chunk.
+  const arg = p.combine === 'argmin' || p.combine === 'argmax';
+  const slot = arg ? 16 : 8;
+  const partials = ctx.temp(slot * count, 'reduce partials');
   try {
     let first = 0;
+    // Where each chunk's indices start in the flat space: a launch's indices start at 0.
+    const bases: number[] = [];
+    let elements = 0;
+    for (const r of all) {
+      for (let c = 0; c < chunksOf(r); c++) {
+        bases.push(elements);
+      }
+      elements += r.space.shape.reduce((a, b) => a * b, 1);
+    }
     for (const r of all) {
       const [d0, d1, d2, d3] = r.space.shape as [number, number, number, number];
-      const named = { ...values, ...Object.assign({}, ...r.pointers.map((at, k) => strided(k, at, r.space.strides[k]!))), partials: partials + 8 * first, d1, d2, d3, chunkRows: r.chunkRows };
+      const named = { ...values, ...Object.assign({}, ...r.pointers.map((at, k) => strided(k, at, r.space.strides[k]!))), partials: partials + slot * first, d1, d2, d3, chunkRows: r.chunkRows };
       mod.parallel('run', (t) => {
         const range = t < r.threads ? rowRange(d0 * d1 * d2, r.threads, t, r.chunkRows) : null;
         return range === null ? null : argumentsOf(sig, { ...named, rowStart: range[0], rowEnd: range[1] });
       });
       first += chunksOf(r);
     }
-    out.data('wasm')[out.offset] = combined(ctx.f64(partials, count), p.combine ?? 'sum');
+    if (arg) {
+      const [index, value] = outputs as [Tensor, Tensor];
+      const best = combinedArg(ctx.f64(partials, 2 * count), bases, p.combine === 'argmax');
+      index.data('wasm')[index.offset] = best.index;
+      value.data('wasm')[value.offset] = best.value;
+    } else {
+      const out = outputs[0]!;
+      out.data('wasm')[out.offset] = combined(ctx.f64(partials, count), p.combine ?? 'sum');
+    }
   } finally {
     ctx.release(partials);
   }
+}
+
+/**
+ * argmin / argmax over the chunks' (value, index) pairs, in chunk order: the first NaN, else the
+ * first smallest (largest); `bases[c]` is where chunk c's indices start in the flat space.
+ */
+export function combinedArg(partials: Float64Array, bases: readonly number[], largest: boolean): { index: number; value: number } {
+  let value = Number.NaN;
+  let index = -1;
+  for (let c = 0; c < bases.length; c++) {
+    const v = partials[2 * c]!;
+    const at = partials[2 * c + 1]!;
+    if (at < 0 || (index >= 0 && Number.isNaN(value))) {
+      continue;
+    }
+    if (index < 0 || Number.isNaN(v) || (largest ? v > value : v < value)) {
+      value = v;
+      index = bases[c]! + at;
+    }
+  }
+  return { index, value };
 }
 
 /** The partials combined in index order: a float64 sum, or min / max where NaN wins (Math.min). */
