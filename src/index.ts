@@ -6,7 +6,8 @@ export { createRuntime, Runtime, type RuntimeOptions } from './runtime/runtime.j
 export type { BackendStatus, Explanation, RunOptions } from './runtime/core.js';
 export type { LoadKernelOptions, UserParams } from './runtime/userKernels.js';
 export type { MemoryInfo } from './runtime/memory.js';
-export type { KernelStats, RuntimeStats } from './runtime/stats.js';
+export type { BackendStats, KernelStats, RuntimeStats } from './runtime/stats.js';
+export { shapeClassOf, type CallObserver, type KernelCall } from './monitor/call.js';
 export type { TensorData, TensorOptions } from './runtime/input.js';
 export { HotpathError, isHotpathError, type ErrorCode } from './errors.js';
 export { Tensor, type Nested } from './tensor/tensor.js';

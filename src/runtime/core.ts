@@ -16,6 +16,8 @@ import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
 import type { TrackedTensor } from '../tensor/storage.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
+import { CallChain } from '../monitor/chain.js';
+import type { CallObserver } from '../monitor/call.js';
 import { convert, toElements, writeElements, type TensorData, type TensorOptions } from './input.js';
 import { verifyCall } from './verify.js';
 import { describeValue, optionsOf } from './args.js';
@@ -64,10 +66,15 @@ export interface CoreParts {
   readonly compiler?: UserCompiler;
 }
 
+/** Shared empty list of the call events without fallbacks or copies. */
+const NONE: readonly string[] = Object.freeze([]);
+
 export class RuntimeCore {
   protected readonly parts: CoreParts;
   protected readonly registry: TensorRegistry;
   protected readonly recorder = new StatsRecorder();
+  /** Observers of every kernel call: stats() first, then tracing, telemetry and user hooks. */
+  protected readonly calls = new CallChain([this.recorder.observe]);
   /** The user kernels loaded into this runtime (runtime.load). */
   protected readonly userKernels: UserKernels;
   private verifyCredit = 0;
@@ -202,6 +209,20 @@ export class RuntimeCore {
     return this.registry.memory();
   }
 
+  /**
+   * Calls `observer` after every kernel call of this runtime with what happened (kernel, backend,
+   * shapes, duration, threads, cost, fallbacks, copies, verify outcome); returns the function
+   * that stops it. An observer that throws is removed, with a process warning.
+   * @example const stop = hp.observe((c) => console.log(c.kernel, c.durationMs)); ... stop();
+   * @throws ARGUMENT when observer is not a function
+   */
+  observe(observer: CallObserver): () => void {
+    if (typeof observer !== 'function') {
+      fail({ code: 'ARGUMENT', kernel: 'observe', problem: 'the observer is not a function', expected: '(call: KernelCall) => void', received: describeValue(observer) });
+    }
+    return this.calls.add(observer);
+  }
+
   /** Per-kernel calls, time percentiles, backends used, fallbacks; implicit copies. */
   stats(): RuntimeStats {
     return this.recorder.snapshot();
@@ -228,9 +249,6 @@ export class RuntimeCore {
       const choice = ranked ?? choose(def, plan, inputs, this.policyFor(options));
       const callInputs = conversion?.inputs ?? inputs;
       const callPlan = conversion?.plan ?? plan;
-      if (conversion !== undefined) {
-        this.recorder.recordCopy(`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`);
-      }
       // Every backend writes every output element, so outputs skip the zero fill. Allocated one
       // by one inside the try: when one cannot be (MEMORY), those before it are released too.
       for (const o of plan.outputs) {
@@ -243,10 +261,35 @@ export class RuntimeCore {
         throw wrapBackendError(def.name, choice.backend.name, error);
       }
       const ms = performance.now() - start;
-      this.recorder.record(def.name, choice.backend.name, ms, choice.passed.map((p) => `${p.backend}: ${p.reason}`), choice.backend.threadsOfLastRun?.() ?? 1);
+      let verify: 'passed' | 'failed' | 'skipped' = 'skipped';
+      let mismatch: unknown;
       if (choice.backend !== this.parts.ref && this.sampleVerify()) {
-        verifyCall(this, def, merged, callPlan, callInputs, outputs, this.parts.ref);
-        this.recorder.recordVerified(def.name);
+        try {
+          verifyCall(this, def, merged, callPlan, callInputs, outputs, this.parts.ref);
+          verify = 'passed';
+        } catch (error) {
+          verify = 'failed';
+          mismatch = error;
+        }
+      }
+      const first = (inputs as readonly unknown[]).find((t): t is Tensor => t instanceof Tensor);
+      const cost = def.cost(plan);
+      this.calls.emit({
+        kernel: def.name,
+        backend: choice.backend.name,
+        dtype: first?.dtype ?? 'none',
+        shapes: (inputs as readonly unknown[]).flatMap((t) => (t instanceof Tensor ? [t.shape] : [])),
+        startMs: performance.timeOrigin + start,
+        durationMs: ms,
+        threads: choice.backend.threadsOfLastRun?.() ?? 1,
+        flops: cost.flops,
+        bytes: cost.bytes,
+        fallbacks: choice.passed.length === 0 ? NONE : choice.passed.map((p) => `${p.backend}: ${p.reason}`),
+        copies: conversion === undefined ? NONE : [`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`],
+        verify,
+      });
+      if (mismatch !== undefined) {
+        throw mismatch;
       }
     } catch (error) {
       outputs.forEach((o) => o.release());

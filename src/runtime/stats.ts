@@ -1,23 +1,38 @@
 /**
- * Per-kernel statistics: calls, total and p50/p99 time, backends used, fallbacks with reasons,
- * implicit copies and verify results. Owned by one runtime.
+ * Per-kernel statistics, kept by the first observer of the runtime's call chain: calls, time
+ * (total, p50/p90/p99 from bounded-memory histograms, per kernel and per backend), achieved
+ * GFLOP/s and GB/s from each kernel's cost(), backends used, fallbacks with reasons, implicit
+ * copies and verify results. Owned by one runtime.
  */
+import type { KernelCall } from '../monitor/call.js';
+import { LatencyHistogram } from '../monitor/histogram.js';
 
-/** Time samples kept per kernel for percentiles (the most recent ones). */
-const WINDOW = 1024;
-
-export interface KernelStats {
+/** Time and throughput of a kernel's calls on one backend. */
+export interface BackendStats {
   readonly calls: number;
   readonly totalMs: number;
   readonly p50Ms: number;
+  readonly p90Ms: number;
   readonly p99Ms: number;
+  /** Sum of cost().flops over the calls / their total time: achieved GFLOP/s. */
+  readonly gflops: number;
+  /** Sum of cost().bytes over the calls / their total time: achieved GB/s. */
+  readonly gbps: number;
+}
+
+export interface KernelStats extends BackendStats {
   /** Calls per backend name. */
   readonly backends: Readonly<Record<string, number>>;
+  /** Time and throughput per backend name. */
+  readonly byBackend: Readonly<Record<string, BackendStats>>;
   /** Calls per number of threads they ran on (caller included): `{ '1': 3, '2': 10 }`. */
   readonly threads: Readonly<Record<string, number>>;
   /** Count per reason a preferred backend was passed over. */
   readonly fallbacks: Readonly<Record<string, number>>;
+  /** Calls checked against the reference that agreed (verify mode). */
   readonly verified: number;
+  /** Calls checked against the reference that did not (each threw MISMATCH). */
+  readonly verifyFailed: number;
 }
 
 export interface RuntimeStats {
@@ -26,42 +41,70 @@ export interface RuntimeStats {
   readonly copies: Readonly<Record<string, number>>;
 }
 
+class Timing {
+  readonly histogram = new LatencyHistogram();
+  flops = 0;
+  bytes = 0;
+
+  add(call: KernelCall): void {
+    this.histogram.add(call.durationMs);
+    this.flops += call.flops;
+    this.bytes += call.bytes;
+  }
+
+  snapshot(): BackendStats {
+    const h = this.histogram;
+    const seconds = h.sum / 1000;
+    return {
+      calls: h.count,
+      totalMs: h.sum,
+      p50Ms: h.quantile(0.5),
+      p90Ms: h.quantile(0.9),
+      p99Ms: h.quantile(0.99),
+      gflops: seconds > 0 ? this.flops / seconds / 1e9 : 0,
+      gbps: seconds > 0 ? this.bytes / seconds / 1e9 : 0,
+    };
+  }
+}
+
 interface Entry {
-  calls: number;
-  totalMs: number;
-  samples: number[];
-  next: number;
-  backends: Record<string, number>;
-  threads: Record<string, number>;
-  fallbacks: Record<string, number>;
+  readonly all: Timing;
+  readonly backends: Map<string, Timing>;
+  readonly threads: Record<string, number>;
+  readonly fallbacks: Record<string, number>;
   verified: number;
+  verifyFailed: number;
 }
 
 export class StatsRecorder {
   private readonly entries = new Map<string, Entry>();
   private readonly copies: Record<string, number> = {};
 
-  record(kernel: string, backend: string, ms: number, fallbacks: readonly string[], threads = 1): void {
-    const e = this.entry(kernel);
-    e.calls++;
-    e.totalMs += ms;
-    if (e.samples.length < WINDOW) {
-      e.samples.push(ms);
-    } else {
-      e.samples[e.next] = ms;
-      e.next = (e.next + 1) % WINDOW;
+  /** The observer of the call chain (bound: pass it as is). */
+  readonly observe = (call: KernelCall): void => {
+    const e = this.entry(call.kernel);
+    e.all.add(call);
+    let timing = e.backends.get(call.backend);
+    if (timing === undefined) {
+      timing = new Timing();
+      e.backends.set(call.backend, timing);
     }
-    e.backends[backend] = (e.backends[backend] ?? 0) + 1;
-    e.threads[threads] = (e.threads[threads] ?? 0) + 1;
-    for (const reason of fallbacks) {
+    timing.add(call);
+    e.threads[call.threads] = (e.threads[call.threads] ?? 0) + 1;
+    for (const reason of call.fallbacks) {
       e.fallbacks[reason] = (e.fallbacks[reason] ?? 0) + 1;
     }
-  }
+    for (const reason of call.copies) {
+      this.recordCopy(reason);
+    }
+    if (call.verify === 'passed') {
+      e.verified++;
+    } else if (call.verify === 'failed') {
+      e.verifyFailed++;
+    }
+  };
 
-  recordVerified(kernel: string): void {
-    this.entry(kernel).verified++;
-  }
-
+  /** A copy made outside a kernel call (tensor() of plain data). */
   recordCopy(reason: string): void {
     this.copies[reason] = (this.copies[reason] ?? 0) + 1;
   }
@@ -69,17 +112,13 @@ export class StatsRecorder {
   snapshot(): RuntimeStats {
     const kernels: Record<string, KernelStats> = {};
     for (const [name, e] of this.entries) {
-      const sorted = [...e.samples].sort((x, y) => x - y);
-      kernels[name] = {
-        calls: e.calls,
-        totalMs: e.totalMs,
-        p50Ms: quantile(sorted, 0.5),
-        p99Ms: quantile(sorted, 0.99),
-        backends: { ...e.backends },
-        threads: { ...e.threads },
-        fallbacks: { ...e.fallbacks },
-        verified: e.verified,
-      };
+      const byBackend: Record<string, BackendStats> = {};
+      const backends: Record<string, number> = {};
+      for (const [backend, timing] of e.backends) {
+        byBackend[backend] = timing.snapshot();
+        backends[backend] = timing.histogram.count;
+      }
+      kernels[name] = { ...e.all.snapshot(), backends, byBackend, threads: { ...e.threads }, fallbacks: { ...e.fallbacks }, verified: e.verified, verifyFailed: e.verifyFailed };
     }
     return { kernels, copies: { ...this.copies } };
   }
@@ -87,7 +126,7 @@ export class StatsRecorder {
   private entry(kernel: string): Entry {
     let e = this.entries.get(kernel);
     if (e === undefined) {
-      e = { calls: 0, totalMs: 0, samples: [], next: 0, backends: {}, threads: {}, fallbacks: {}, verified: 0 };
+      e = { all: new Timing(), backends: new Map(), threads: {}, fallbacks: {}, verified: 0, verifyFailed: 0 };
       this.entries.set(kernel, e);
     }
     return e;
