@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { add } from './add.js';
 import { allocator } from './allocator.js';
+import { monitor } from './monitor.js';
 import { distances } from './distances.js';
 import { elementwise } from './elementwise.js';
 import { copyBandwidth, cpuShare, cpuTimes, errorText, machineInfo, median, type Row } from './harness.js';
@@ -28,7 +29,7 @@ import { softmax } from './softmax.js';
 import { stft } from './stft.js';
 import { userKernels } from './userKernels.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, kmeans, kmeans64, distances, userKernels, allocator];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, kmeans, kmeans64, distances, userKernels, allocator, monitor];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 

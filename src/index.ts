@@ -8,6 +8,7 @@ export type { LoadKernelOptions, UserParams } from './runtime/userKernels.js';
 export type { MemoryInfo } from './runtime/memory.js';
 export type { BackendStats, KernelStats, RuntimeStats } from './runtime/stats.js';
 export { shapeClassOf, type CallObserver, type KernelCall } from './monitor/call.js';
+export { openTelemetryObserver, type OpenTelemetryOptions } from './monitor/otel.js';
 export type { TensorData, TensorOptions } from './runtime/input.js';
 export { HotpathError, isHotpathError, type ErrorCode } from './errors.js';
 export { Tensor, type Nested } from './tensor/tensor.js';

@@ -13,6 +13,11 @@ export class CallChain {
     this.observers = [...initial];
   }
 
+  /** How many observers there are (0: calls need not build an event). */
+  get size(): number {
+    return this.observers.length;
+  }
+
   /** Adds an observer at the end; returns the function that removes it (idempotent). */
   add(observer: CallObserver): () => void {
     this.observers = [...this.observers, observer];

@@ -17,7 +17,7 @@ import { TensorRegistry, type MemoryInfo } from './memory.js';
 import type { TrackedTensor } from '../tensor/storage.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
 import { CallChain } from '../monitor/chain.js';
-import type { CallObserver } from '../monitor/call.js';
+import type { CallObserver, KernelCall } from '../monitor/call.js';
 import { convert, toElements, writeElements, type TensorData, type TensorOptions } from './input.js';
 import { verifyCall } from './verify.js';
 import { describeValue, optionsOf } from './args.js';
@@ -64,6 +64,8 @@ export interface CoreParts {
   readonly releaseStacks?: boolean;
   /** Compiles user kernels for the wasm backend; absent when the runtime has none. */
   readonly compiler?: UserCompiler;
+  /** false: no stats (and no call events until an observer is added). */
+  readonly monitor?: boolean;
 }
 
 /** Shared empty list of the call events without fallbacks or copies. */
@@ -74,7 +76,7 @@ export class RuntimeCore {
   protected readonly registry: TensorRegistry;
   protected readonly recorder = new StatsRecorder();
   /** Observers of every kernel call: stats() first, then tracing, telemetry and user hooks. */
-  protected readonly calls = new CallChain([this.recorder.observe]);
+  protected readonly calls: CallChain;
   /** The user kernels loaded into this runtime (runtime.load). */
   protected readonly userKernels: UserKernels;
   private verifyCredit = 0;
@@ -82,6 +84,7 @@ export class RuntimeCore {
 
   constructor(parts: CoreParts) {
     this.parts = parts;
+    this.calls = new CallChain(parts.monitor === false ? [] : [this.recorder.observe]);
     this.registry = new TensorRegistry(parts.id, parts.heap, parts.releaseStacks ?? false);
     this.userKernels = new UserKernels(parts.compiler, (def) => {
       for (const b of parts.backends) {
@@ -272,22 +275,9 @@ export class RuntimeCore {
           mismatch = error;
         }
       }
-      const first = (inputs as readonly unknown[]).find((t): t is Tensor => t instanceof Tensor);
-      const cost = def.cost(plan);
-      this.calls.emit({
-        kernel: def.name,
-        backend: choice.backend.name,
-        dtype: first?.dtype ?? 'none',
-        shapes: (inputs as readonly unknown[]).flatMap((t) => (t instanceof Tensor ? [t.shape] : [])),
-        startMs: performance.timeOrigin + start,
-        durationMs: ms,
-        threads: choice.backend.threadsOfLastRun?.() ?? 1,
-        flops: cost.flops,
-        bytes: cost.bytes,
-        fallbacks: choice.passed.length === 0 ? NONE : choice.passed.map((p) => `${p.backend}: ${p.reason}`),
-        copies: conversion === undefined ? NONE : [`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`],
-        verify,
-      });
+      if (this.calls.size > 0) {
+        this.emitCall(def, plan, inputs, choice, conversion, start, ms, verify);
+      }
       if (mismatch !== undefined) {
         throw mismatch;
       }
@@ -298,6 +288,35 @@ export class RuntimeCore {
       conversion?.temporaries.forEach((t) => t.release());
     }
     return outputs;
+  }
+
+  /** The call's event to every observer (stats first). */
+  private emitCall(def: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, choice: Choice, conversion: Conversion | undefined, start: number, ms: number, verify: KernelCall['verify']): void {
+    const shapes: (readonly number[])[] = [];
+    let dtype = 'none';
+    for (const t of inputs as readonly unknown[]) {
+      if (t instanceof Tensor) {
+        if (shapes.length === 0) {
+          dtype = t.dtype;
+        }
+        shapes.push(t.shape);
+      }
+    }
+    const cost = def.cost(plan);
+    this.calls.emit({
+      kernel: def.name,
+      backend: choice.backend.name,
+      dtype,
+      shapes,
+      startMs: performance.timeOrigin + start,
+      durationMs: ms,
+      threads: choice.backend.threadsOfLastRun?.() ?? 1,
+      flops: cost.flops,
+      bytes: cost.bytes,
+      fallbacks: choice.passed.length === 0 ? NONE : choice.passed.map((p) => `${p.backend}: ${p.reason}`),
+      copies: conversion === undefined ? NONE : [`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`],
+      verify,
+    });
   }
 
   /**

@@ -26,6 +26,7 @@ import { threadsOf } from './threads.js';
 import type { PassedOver } from './dispatch.js';
 import type { LoadKernelOptions, UserCompiler } from './userKernels.js';
 import { createKernelLoader, type ObtainOptions } from '../user/obtain.js';
+import { openTelemetryObserver, type OpenTelemetryOptions } from '../monitor/otel.js';
 import type { UserKernel } from '../user/kernel.js';
 
 export interface RuntimeOptions {
@@ -64,6 +65,16 @@ export interface RuntimeOptions {
   readonly kernels?: KernelSources;
   /** Internal, for tests: what compiles user kernels for the wasm backend, instead of `kernels`. */
   readonly userCompiler?: UserCompiler;
+  /**
+   * Kernel calls as OpenTelemetry spans and metrics (src/monitor/otel.ts): true for the globally
+   * registered providers, or the providers to use. Needs @opentelemetry/api installed.
+   */
+  readonly openTelemetry?: boolean | OpenTelemetryOptions;
+  /**
+   * false: stats() stays empty and, without observers, no call event is built (default true).
+   * What monitoring costs per call is measured against this (npm run bench -- --only monitor).
+   */
+  readonly monitor?: boolean;
 }
 
 /** RuntimeOptions.kernels. */
@@ -94,6 +105,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid parallelThreshold', expected: 'a non-negative integer', received: String(options.parallelThreshold) });
   }
   const releaseStacks = debugOf(options.debug);
+  // Loaded before any backend starts a thread: a missing package fails here, with nothing to close.
+  const telemetry = options.openTelemetry === undefined || options.openTelemetry === false ? undefined : await openTelemetryObserver(options.openTelemetry === true ? {} : options.openTelemetry);
   const heap = new Heap(options.heapBytes === undefined ? {} : { maximumBytes: options.heapBytes });
   const factories = resolveFactories(options.backends);
   const backends: Backend[] = [];
@@ -113,7 +126,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   // A runtime that requires another backend never runs user kernels on wasm: nothing to compile.
   const wasmRuns = backends.some((b) => b.name === 'wasm') && (options.require === undefined || options.require === 'wasm');
   const compiler = wasmRuns ? compilerOf(options.userCompiler, options.kernels) : undefined;
-  return new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, ...(compiler === undefined ? {} : { compiler }) });
+  const runtime = new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, monitor: options.monitor !== false, ...(compiler === undefined ? {} : { compiler }) });
+  if (telemetry !== undefined) {
+    runtime.observe(telemetry);
+  }
+  return runtime;
 }
 
 /** The injected compiler (tests), else a loader of artifacts, cache and compiler. @throws ARGUMENT */

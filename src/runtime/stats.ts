@@ -70,7 +70,10 @@ class Timing {
 interface Entry {
   readonly all: Timing;
   readonly backends: Map<string, Timing>;
-  readonly threads: Record<string, number>;
+  lastBackend: string;
+  lastTiming: Timing | undefined;
+  /** Calls by thread count (index). */
+  readonly threads: number[];
   readonly fallbacks: Record<string, number>;
   verified: number;
   verifyFailed: number;
@@ -79,16 +82,21 @@ interface Entry {
 export class StatsRecorder {
   private readonly entries = new Map<string, Entry>();
   private readonly copies: Record<string, number> = {};
+  private lastKernel = '';
+  private lastEntry: Entry | undefined;
 
   /** The observer of the call chain (bound: pass it as is). */
   readonly observe = (call: KernelCall): void => {
     const e = this.entry(call.kernel);
     e.all.add(call);
-    let timing = e.backends.get(call.backend);
+    // Most calls repeat the last backend of their kernel: skip the map then.
+    let timing = e.lastBackend === call.backend ? e.lastTiming : e.backends.get(call.backend);
     if (timing === undefined) {
       timing = new Timing();
       e.backends.set(call.backend, timing);
     }
+    e.lastBackend = call.backend;
+    e.lastTiming = timing;
     timing.add(call);
     e.threads[call.threads] = (e.threads[call.threads] ?? 0) + 1;
     for (const reason of call.fallbacks) {
@@ -118,17 +126,28 @@ export class StatsRecorder {
         byBackend[backend] = timing.snapshot();
         backends[backend] = timing.histogram.count;
       }
-      kernels[name] = { ...e.all.snapshot(), backends, byBackend, threads: { ...e.threads }, fallbacks: { ...e.fallbacks }, verified: e.verified, verifyFailed: e.verifyFailed };
+      const threads: Record<string, number> = {};
+      e.threads.forEach((count, n) => {
+        if (count > 0) {
+          threads[n] = count;
+        }
+      });
+      kernels[name] = { ...e.all.snapshot(), backends, byBackend, threads, fallbacks: { ...e.fallbacks }, verified: e.verified, verifyFailed: e.verifyFailed };
     }
     return { kernels, copies: { ...this.copies } };
   }
 
   private entry(kernel: string): Entry {
+    if (kernel === this.lastKernel && this.lastEntry !== undefined) {
+      return this.lastEntry;
+    }
     let e = this.entries.get(kernel);
     if (e === undefined) {
-      e = { all: new Timing(), backends: new Map(), threads: {}, fallbacks: {}, verified: 0, verifyFailed: 0 };
+      e = { all: new Timing(), backends: new Map(), lastBackend: '', lastTiming: undefined, threads: [], fallbacks: {}, verified: 0, verifyFailed: 0 };
       this.entries.set(kernel, e);
     }
+    this.lastKernel = kernel;
+    this.lastEntry = e;
     return e;
   }
 }
