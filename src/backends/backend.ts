@@ -6,6 +6,7 @@
 import type { AnyKernelDef, Inputs, Plan } from '../kernels/kernel.js';
 import type { Heap } from '../runtime/heap.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { ThreadSpan } from '../monitor/call.js';
 
 export interface BackendInfo {
   readonly threads?: number;
@@ -28,6 +29,10 @@ export interface Backend {
   prepare?(kernel: AnyKernelDef): void;
   /** Threads the last run() used (caller included), for stats; absent: one. */
   threadsOfLastRun?(): number;
+  /** Starts or stops timing each thread's share of a run (tracing); off by default. */
+  timeThreads?(on: boolean): void;
+  /** While timing: each thread's share of the last run()'s parallel jobs (see KernelCall.threadSpans). */
+  threadSpansOfLastRun?(): readonly ThreadSpan[];
   close?(): void | Promise<void>;
 }
 

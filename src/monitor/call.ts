@@ -28,6 +28,20 @@ export interface KernelCall {
   readonly copies: readonly string[];
   /** Whether the call was checked against the reference (verify mode) and how it went. */
   readonly verify: 'passed' | 'failed' | 'skipped';
+  /**
+   * Each thread's share of the call's parallel jobs (thread 0: the caller), only while a trace
+   * asked for them (hp.trace.start()) and the backend has a pool; otherwise undefined.
+   */
+  readonly threadSpans?: readonly ThreadSpan[] | undefined;
+}
+
+/** One thread's part of one parallel job of a kernel call. */
+export interface ThreadSpan {
+  /** 0 = the calling thread, k = pool worker k. */
+  readonly thread: number;
+  /** Epoch ms, as KernelCall.startMs. */
+  readonly startMs: number;
+  readonly durationMs: number;
 }
 
 /** Receives every kernel call of a runtime, after it ran. An observer that throws is removed. */

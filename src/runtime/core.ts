@@ -23,6 +23,7 @@ import { verifyCall } from './verify.js';
 import { describeValue, optionsOf } from './args.js';
 import { isUserKernel, labelOf, UserKernels, type UserCompiler, type UserParams } from './userKernels.js';
 import type { UserKernel } from '../user/kernel.js';
+import { Tracer } from '../trace/tracer.js';
 
 export interface BackendStatus {
   readonly name: string;
@@ -79,12 +80,20 @@ export class RuntimeCore {
   protected readonly calls: CallChain;
   /** The user kernels loaded into this runtime (runtime.load). */
   protected readonly userKernels: UserKernels;
+  /**
+   * Chrome-trace recording of this runtime's kernel calls, one lane per thread.
+   * @example hp.trace.start(); ...; await hp.trace.stop('trace.json')   // open in Perfetto
+   */
+  readonly trace: Tracer;
   private verifyCredit = 0;
   private closed = false;
+  /** How many observers want each thread's share of a call (KernelCall.threadSpans). */
+  private threadTimers = 0;
 
   constructor(parts: CoreParts) {
     this.parts = parts;
     this.calls = new CallChain(parts.monitor === false ? [] : [this.recorder.observe]);
+    this.trace = new Tracer({ observe: (o) => this.calls.add(o), timeThreads: (on) => this.timeThreads(on) });
     this.registry = new TensorRegistry(parts.id, parts.heap, parts.releaseStacks ?? false);
     this.userKernels = new UserKernels(parts.compiler, (def) => {
       for (const b of parts.backends) {
@@ -316,7 +325,17 @@ export class RuntimeCore {
       fallbacks: choice.passed.length === 0 ? NONE : choice.passed.map((p) => `${p.backend}: ${p.reason}`),
       copies: conversion === undefined ? NONE : [`${def.name}: inputs copied to row-major for ${conversion.backend.name} (${conversion.reason})`],
       verify,
+      // Only while a trace asked: no call to the backend and nothing allocated otherwise.
+      threadSpans: this.threadTimers > 0 ? choice.backend.threadSpansOfLastRun?.() : undefined,
     });
+  }
+
+  /** Counts a request for (on) or release of (off) per-thread share times; backends time while any is held. */
+  private timeThreads(on: boolean): void {
+    this.threadTimers = Math.max(0, this.threadTimers + (on ? 1 : -1));
+    for (const b of this.parts.backends) {
+      b.timeThreads?.(this.threadTimers > 0);
+    }
   }
 
   /**

@@ -31,6 +31,8 @@ export interface EpochSetup {
 export class Epoch {
   readonly words: Int32Array;
   readonly args: Float64Array;
+  /** Per worker: its last share's start and end (monotonic ms) while timing is on. */
+  readonly times: Float64Array;
   readonly count: number;
   /** The last generation posted (the control word holds the same). */
   generation = 0;
@@ -57,9 +59,11 @@ export class Epoch {
       args: buffer(setup.count * ARGS_PER_WORKER * 8),
       states: buffer(setup.count * 4),
       done: buffer(setup.count * 4),
+      times: buffer(setup.count * 16),
     };
     this.count = setup.count;
     this.words = new Int32Array(init.control);
+    this.times = new Float64Array(init.times);
     this.args = new Float64Array(init.args);
     // Exactly `count` words: buffers are at least 8 bytes, and with one worker a second word
     // would read as a worker forever 'starting' (the pool then died 30 s after it started).

@@ -192,6 +192,10 @@ export function wasmBackendWith(signatures: readonly Signature[]): BackendFactor
         implOf(kernel)?.prepare?.(ctx);
       },
       threadsOfLastRun: () => Math.max(1, pool.threadsUsed),
+        timeThreads: (on) => {
+          pool.timing = on;
+        },
+        threadSpansOfLastRun: () => pool.sharesOfLastRun(),
         close: () => pool.close(),
       };
       return backend;

@@ -19,7 +19,8 @@ import { fail } from '../../errors.js';
 import { callablesOf, instantiate, workerModules, type Callable } from './callables.js';
 import { Epoch } from './epoch.js';
 import { checkSpec, type ModuleSpec, type PoolModule } from './modules.js';
-import { ARGS_PER_WORKER } from './protocol.js';
+import type { ThreadSpan } from '../../monitor/call.js';
+import { ARGS_PER_WORKER, CONTROL } from './protocol.js';
 import { checkArguments, type Signature } from './signatures.js';
 import { workerSource } from './worker.js';
 
@@ -46,6 +47,12 @@ export class Pool {
   private ending: Promise<number>[] = [];
   /** The most threads one job used since resetUsage(): what a kernel call really split into. */
   private used = 0;
+  /** Set while a trace wants each thread's share of every job (see sharesOfLastRun). */
+  timing = false;
+  /** The shares timed since resetUsage() (a fresh array per kernel call, only while timing). */
+  private shares: ThreadSpan[] = [];
+  /** Epoch ms minus monotonic ms: turns the workers' process.hrtime readings into epoch ms. */
+  private readonly epochOffsetMs = performance.timeOrigin + performance.now() - monotonicMs();
 
   /**
    * @param signatures the built-in module's exports the pool may call, checked against it by loadModule
@@ -111,6 +118,17 @@ export class Pool {
   /** Starts counting threads for one kernel call (see threadsUsed). */
   resetUsage(): void {
     this.used = 0;
+    if (this.timing) {
+      this.shares = [];
+    }
+  }
+
+  /**
+   * While `timing` is on: each thread's share of every parallel job since resetUsage() (thread
+   * 0 is the caller), epoch ms, at most MAX_SHARES per call (the first ones).
+   */
+  sharesOfLastRun(): readonly ThreadSpan[] {
+    return this.shares;
   }
 
   /** The most threads (caller included) that one job ran on since resetUsage(). */
@@ -156,9 +174,12 @@ export class Pool {
         epoch.args.set(list, slot + 2);
       }
     });
+    const timing = this.timing;
+    Atomics.store(epoch.words, CONTROL.timing, timing ? 1 : 0);
     // Every worker wakes for every generation and marks it done; idle ones only mark it.
     epoch.post();
     let ownError: unknown;
+    const ownStart = timing ? performance.now() : 0;
     try {
       if (own !== null) {
         callable.fn(...own);
@@ -166,7 +187,11 @@ export class Pool {
     } catch (error) {
       ownError = error;
     }
+    const ownEnd = timing ? performance.now() : 0;
     this.waitFor(epoch, name);
+    if (timing) {
+      this.recordShares(epoch, own === null ? null : [ownStart, ownEnd], others);
+    }
     if (ownError !== undefined) {
       throw ownError;
     }
@@ -194,6 +219,23 @@ export class Pool {
   /** Each worker's state in the current epoch (empty before the first parallel call). */
   workerStates(): ('starting' | 'ready' | 'gone')[] {
     return this.epoch?.workerStates() ?? [];
+  }
+
+  /** The shares of the job just finished: the caller's (performance.now() ms), then each busy worker's. */
+  private recordShares(epoch: Epoch, own: readonly [number, number] | null, others: readonly (readonly number[] | null)[]): void {
+    const add = (thread: number, startMs: number, endMs: number): void => {
+      if (this.shares.length < MAX_SHARES) {
+        this.shares.push({ thread, startMs, durationMs: Math.max(0, endMs - startMs) });
+      }
+    };
+    if (own !== null) {
+      add(0, performance.timeOrigin + own[0], performance.timeOrigin + own[1]);
+    }
+    others.forEach((list, w) => {
+      if (list !== null) {
+        add(w + 1, epoch.times[2 * w]! + this.epochOffsetMs, epoch.times[2 * w + 1]! + this.epochOffsetMs);
+      }
+    });
   }
 
   private callable(name: string): Callable {
@@ -272,3 +314,11 @@ export class Pool {
   }
 }
 
+/** Most shares one kernel call keeps while tracing (a k-means fit runs thousands of jobs). */
+export const MAX_SHARES = 4096;
+
+/** The monotonic clock the workers read (process.hrtime), in ms. */
+function monotonicMs(): number {
+  const [s, ns] = process.hrtime();
+  return s * 1e3 + ns / 1e6;
+}

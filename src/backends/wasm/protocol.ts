@@ -7,7 +7,8 @@
  * whenever a worker finishes a job, becomes ready or goes; the caller waits on it), and the
  * manager's heartbeat. Per worker: a state word (STATE), a done word (the last generation it
  * finished: always the current one or the one before) and ARGS_PER_WORKER float64 argument
- * slots: [function index, argument count (-1 = no work this round), arguments...].
+ * slots: [function index, argument count (-1 = no work this round), arguments...]. While a
+ * trace is on (the timing word), each worker also writes its share's start and end times.
  */
 export const CONTROL = {
   generation: 0,
@@ -15,9 +16,11 @@ export const CONTROL = {
   failedWorker: 2,
   signal: 3,
   heartbeat: 4,
+  /** Non-zero while a trace asks for each worker's share times (see EpochBuffers.times). */
+  timing: 5,
 } as const;
 
-export const CONTROL_WORDS = 5;
+export const CONTROL_WORDS = 6;
 
 /** Per-worker state words. */
 export const STATE = {
@@ -44,6 +47,12 @@ export interface EpochBuffers {
   readonly states: SharedArrayBuffer;
   /** One done word per worker: the last generation it finished. */
   readonly done: SharedArrayBuffer;
+  /**
+   * Two float64 per worker, written only while CONTROL.timing is set: the start and end of its
+   * share of the last job, in ms of the monotonic clock (process.hrtime, the same on every
+   * thread; the pool turns them into epoch ms).
+   */
+  readonly times: SharedArrayBuffer;
 }
 
 /** An idle worker looks at the stop flag at least this often, even if a wake-up is lost (ms). */

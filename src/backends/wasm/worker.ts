@@ -18,6 +18,12 @@ function work(wt: typeof WorkerThreads): void {
   const control = new Int32Array(init.control);
   const states = new Int32Array(init.states);
   const done = new Int32Array(init.done);
+  const times = new Float64Array(init.times);
+  // The monotonic clock every thread shares (performance.now() counts from each thread's start).
+  const clock = (): number => {
+    const [s, ns] = process.hrtime();
+    return s * 1e3 + ns / 1e6;
+  };
   const signal = (): void => {
     Atomics.add(control, words.signal, 1);
     Atomics.notify(control, words.signal);
@@ -63,10 +69,17 @@ function work(wt: typeof WorkerThreads): void {
       seen = generation;
       const count = args[1]!;
       if (count >= 0) {
+        const timed = Atomics.load(control, words.timing) !== 0;
+        const began = timed ? clock() : 0;
         try {
           fns[args[0]!]!(...Array.from(args.subarray(2, 2 + count)));
         } catch {
           Atomics.store(control, words.failedWorker, init.index + 1);
+        }
+        if (timed) {
+          // Plain stores, published to the caller by the done word's atomic store below.
+          times[2 * init.index] = began;
+          times[2 * init.index + 1] = clock();
         }
       }
       // Idle or not, every worker marks every generation done, once.
