@@ -14,13 +14,16 @@ import { kmeansCommand, type KMeansCommandOptions } from './kmeans.js';
 import { blobsCommand, type BlobsCommandOptions } from './blobs.js';
 import { buildCommand, type BuildCommandOptions } from './build.js';
 import { checkCommand, type CheckCommandOptions } from './check.js';
+import { profileCommand, type ProfileCommandOptions } from './profile.js';
 
 /** Builds the program; each action stores its exit code in `result.code`. */
 function buildProgram(result: { code: number }): Command {
   const program = new Command('hotpath')
     .description('Native-speed hot paths for TypeScript ML code')
     .exitOverride()
-    .showHelpAfterError('(run `hotpath --help` for usage)');
+    .showHelpAfterError('(run `hotpath --help` for usage)')
+    // Options after `profile`'s command (node's and the program's) belong to that command.
+    .enablePositionalOptions();
   program
     .command('doctor')
     .description('list every backend, whether it is usable and why not')
@@ -94,6 +97,18 @@ function buildProgram(result: { code: number }): Command {
     .option('--json', 'machine-readable results')
     .action(async (file: string, opts: CheckCommandOptions) => {
       result.code = await checkCommand(file, opts);
+    });
+  program
+    .command('profile')
+    .description('run a node program under the CPU profiler on every thread, with hotpath kernel spans: where the CPU goes, and whether porting would pay')
+    .argument('<command...>', 'node [node options] app.js [args] (or app.ts, run through tsx), after --')
+    .option('--json', 'machine-readable report (the program\'s stdout goes to stderr)')
+    .option('--html <file>', 'also write a self-contained HTML report with a flame chart')
+    .option('--top <n>', 'functions listed', '15')
+    .option('--keep <dir>', 'keep the raw .cpuprofile files (one per thread) in this folder')
+    .passThroughOptions()
+    .action(async (command: string[], opts: ProfileCommandOptions) => {
+      result.code = await profileCommand(command, opts);
     });
   return program;
 }

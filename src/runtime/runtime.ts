@@ -25,6 +25,7 @@ import { describeValue, optionsOf } from './args.js';
 import { threadsOf } from './threads.js';
 import type { PassedOver } from './dispatch.js';
 import type { LoadKernelOptions, UserCompiler } from './userKernels.js';
+import { announceRuntime } from '../monitor/announce.js';
 import { createKernelLoader, type ObtainOptions } from '../user/obtain.js';
 import { openTelemetryObserver, type OpenTelemetryOptions } from '../monitor/otel.js';
 import type { UserKernel } from '../user/kernel.js';
@@ -126,10 +127,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   // A runtime that requires another backend never runs user kernels on wasm: nothing to compile.
   const wasmRuns = backends.some((b) => b.name === 'wasm') && (options.require === undefined || options.require === 'wasm');
   const compiler = wasmRuns ? compilerOf(options.userCompiler, options.kernels) : undefined;
-  const runtime = new Runtime({ id: `rt-${process.pid}-${Date.now().toString(36)}`, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, monitor: options.monitor !== false, ...(compiler === undefined ? {} : { compiler }) });
+  const id = `rt-${process.pid}-${Date.now().toString(36)}`;
+  const runtime = new Runtime({ id, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, monitor: options.monitor !== false, ...(compiler === undefined ? {} : { compiler }) });
   if (telemetry !== undefined) {
     runtime.observe(telemetry);
   }
+  // For `hotpath profile`'s preload (src/profile/preload.ts); free when nothing subscribed.
+  announceRuntime({ id, observe: (observer) => runtime.observe(observer) });
   return runtime;
 }
 
