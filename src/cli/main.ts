@@ -15,6 +15,7 @@ import { blobsCommand, type BlobsCommandOptions } from './blobs.js';
 import { buildCommand, type BuildCommandOptions } from './build.js';
 import { checkCommand, type CheckCommandOptions } from './check.js';
 import { profileCommand, type ProfileCommandOptions } from './profile.js';
+import { reportCommand, type ReportCommandOptions } from './report.js';
 
 /** Builds the program; each action stores its exit code in `result.code`. */
 function buildProgram(result: { code: number }): Command {
@@ -109,6 +110,15 @@ function buildProgram(result: { code: number }): Command {
     .passThroughOptions()
     .action(async (command: string[], opts: ProfileCommandOptions) => {
       result.code = await profileCommand(command, opts);
+    });
+  program
+    .command('report')
+    .description('a Chrome trace (hp.trace.stop) as one self-contained HTML page: kernel table, timeline per thread, latency CDFs, throughput')
+    .argument('<trace>', 'trace event JSON file')
+    .option('--out <file>', 'the HTML file to write (default: the trace file with .html)')
+    .option('--json', 'machine-readable summary')
+    .action(async (trace: string, opts: ReportCommandOptions) => {
+      result.code = await reportCommand(trace, opts);
     });
   return program;
 }
