@@ -85,7 +85,10 @@ export function traceReport(events: readonly RawEvent[], title: string): ReportS
   return { title: `hotpath report: ${title}`, subtitle: `${items.length.toLocaleString('en-US')} events, ${kernels.length.toLocaleString('en-US')} kernel calls over ${(t1 - t0).toFixed(1)} ms`, sections };
 }
 
-/** Lanes in (pid, tid) order; rows by nesting depth (a span inside another goes one row down). */
+/**
+ * Lanes in (pid, tid) order; rows by nesting depth (a span inside another goes one row down),
+ * instants on the row below the deepest span.
+ */
 function lanesOf(items: readonly Item[], names: ReadonlyMap<string, string>, t0: number): { name: string; spans: TimelineSpan[] }[] {
   const byLane = new Map<string, Item[]>();
   for (const i of items) {
@@ -109,7 +112,11 @@ function lanesOf(items: readonly Item[], names: ReadonlyMap<string, string>, t0:
       }
       return { start: i.start - t0, duration: i.duration, depth, name: i.name, kind: i.cat, detail: detailOf(i) };
     });
-    return { name: names.get(key) ?? `pid ${key.replace(':', ' tid ')}`, spans };
+    // Instants (copies, fallbacks) get a row of their own below the lane's spans, so a mark is
+    // never hidden under a span.
+    const below = spans.reduce((m, s) => (s.duration > 0 ? Math.max(m, s.depth! + 1) : m), 0);
+    const placed = spans.map((s) => (s.duration > 0 ? s : { ...s, depth: below }));
+    return { name: names.get(key) ?? `pid ${key.replace(':', ' tid ')}`, spans: placed };
   });
 }
 

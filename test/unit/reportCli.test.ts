@@ -37,12 +37,13 @@ test('a runtime trace becomes a page with its kernels, lanes and plots', async (
   }
 });
 
-test('a foreign trace (bare array, nested spans) gets lanes by tid and rows by depth', () => {
+test('a foreign trace (bare array, nested spans) gets lanes by tid, rows by depth, instants below', () => {
   const events = traceEventsOf(
     [
       { name: 'thread_name', ph: 'M', pid: 7, tid: 3, args: { name: 'render' } },
       { name: 'outer', ph: 'X', pid: 7, tid: 3, ts: 1000, dur: 500 },
       { name: 'inner', ph: 'X', pid: 7, tid: 3, ts: 1100, dur: 100 },
+      { name: 'mark', ph: 'i', s: 't', pid: 7, tid: 3, ts: 1150 },
       { name: 'after', ph: 'X', pid: 7, tid: 3, ts: 1600, dur: 10 },
       { name: 'other', ph: 'X', pid: 7, tid: 1, ts: 1000, dur: 50 },
     ],
@@ -53,8 +54,9 @@ test('a foreign trace (bare array, nested spans) gets lanes by tid and rows by d
   assert.deepEqual(timeline.lanes.map((l) => l.name), ['pid 7 tid 1', 'render']);
   const render = timeline.lanes[1]!.spans.map((s) => [s.name, s.depth, Number(s.start.toFixed(9)), Number(s.duration.toFixed(9))]);
   // ms from the first event (ts 1000 µs = 1 ms).
-  assert.deepEqual(render, [['outer', 0, 0, 0.5], ['inner', 1, 0.1, 0.1], ['after', 0, 0.6, 0.01]]);
-  assert.equal(timelineData(timeline).lanes[1]!.rows.length, 2);
+  // The instant inside 'inner' gets the row below the deepest span (depth 1), not a span's row.
+  assert.deepEqual(render, [['outer', 0, 0, 0.5], ['inner', 1, 0.1, 0.1], ['mark', 2, 0.15, 0], ['after', 0, 0.6, 0.01]]);
+  assert.equal(timelineData(timeline).lanes[1]!.rows.length, 3);
 });
 
 test('unreadable, non-JSON and non-trace files are refused', async () => {
