@@ -12,6 +12,7 @@ import type { IterationInfo, KMeansInit } from '../kmeans/index.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { convert, loadPoints } from './points.js';
+import { optional } from './options.js';
 
 export interface KMeansCommandOptions {
   readonly k: string;
@@ -127,9 +128,6 @@ export async function kmeansCommand(file: string, opts: KMeansCommandOptions): P
   }
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}
 
 function release(tensors: readonly Tensor[]): void {
   tensors.forEach((t) => t.release());

@@ -16,6 +16,7 @@ import { buildCommand, type BuildCommandOptions } from './build.js';
 import { checkCommand, type CheckCommandOptions } from './check.js';
 import { profileCommand, type ProfileCommandOptions } from './profile.js';
 import { reportCommand, type ReportCommandOptions } from './report.js';
+import { benchCommand, type BenchCommandOptions } from './bench.js';
 
 /** Builds the program; each action stores its exit code in `result.code`. */
 function buildProgram(result: { code: number }): Command {
@@ -120,7 +121,34 @@ function buildProgram(result: { code: number }): Command {
     .action(async (trace: string, opts: ReportCommandOptions) => {
       result.code = await reportCommand(trace, opts);
     });
+  program
+    .command('bench')
+    .description('regression gate on your own data: time a kernel against a calibration probe in interleaved rounds, save the run to a history file, or compare with its last run (bootstrap 95% interval of the time ratio; exit 1 only for a significant slowdown beyond --threshold)')
+    .requiredOption('--kernel <id>', 'kernel id: any built-in (pairwiseDistances, matmul, softmax, ...) or kmeans')
+    .requiredOption('--data <file>', 'a .npy or .npz with kernel inputs, in order (repeat for more; an .npz gives its arrays in archive order)', collect, [])
+    .option('--attr <name=value>', 'a kernel attribute, the value as JSON or a bare word (repeat), e.g. --attr metric=cosine', collect, [])
+    .option('--k <k>', 'shorthand for --attr k=K (kmeans, topK)')
+    .option('--save <file>', 'append this run to a history file (created when absent)')
+    .option('--compare <file>', "judge this run against the file's last run")
+    .option('--threshold <fraction>', 'slowdown that fails the gate: 0.1 or 10%', '0.1')
+    .option('--rounds <n>', 'rounds of one kernel call and one probe call', '30')
+    .option('--warmup <n>', 'kernel calls before the first round', '3')
+    .option('--seed <s>', 'seed of the bootstrap resampling', '1')
+    .option('--resamples <n>', 'bootstrap resamples', '2000')
+    .option('--backend <name>', 'run on this backend only (wasm, ref)')
+    .option('--threads <n>', 'worker threads of the wasm backend (default: all cores)')
+    .option('--json', 'machine-readable result')
+    .action(async (opts: Omit<BenchCommandOptions, 'slowdown'>) => {
+      // Test-only (bench/gateAlarms.ts documents it): a real, injected slowdown of every timed call.
+      const slowdown = process.env.HOTPATH_GATE_SLOWDOWN;
+      result.code = await benchCommand({ ...opts, ...(slowdown === undefined || slowdown === '' ? {} : { slowdown }) });
+    });
   return program;
+}
+
+/** commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** Runs the CLI for `argv` (as process.argv) and returns the exit code. */

@@ -4,13 +4,10 @@
  * KMeans does (check_array accepts float64 and float32 and converts anything else to float64).
  * Initial centroids from a file take the points' dtype, as scikit-learn's do.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { fail } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
-
-/** The four bytes every zip archive (and so every .npz) starts with: 'PK\x03\x04'. */
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04] as const;
+import { isZip } from '../io/zip.js';
 
 export interface LoadedPoints {
   readonly x: Tensor;
@@ -52,26 +49,6 @@ export function loadPoints(hp: Runtime, file: string, key: string | undefined, n
     });
   }
   return { ...toFloat(hp, x), key: chosen };
-}
-
-/**
- * True when the file starts like a zip archive, so an .npz is read as one whatever its name; a
- * file that cannot be read is left to loadNpy, whose IO error names it.
- */
-function isZip(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const head = new Uint8Array(ZIP_MAGIC.length);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return n === head.length && head.every((b, i) => b === ZIP_MAGIC[i]);
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) {
-      closeSync(fd);
-    }
-  }
 }
 
 /** float32 and float64 as they are; any other dtype converted to float64 (released after). */

@@ -5,6 +5,7 @@
  * length, so a hostile directory is refused (FORMAT) before anything is allocated for it.
  * Inflating is fflate's (see npzEntry.ts).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { fail } from '../errors.js';
 
 export interface ZipEntry {
@@ -167,5 +168,29 @@ function readZip64Extra(start: number, bytes: number, sizes: { compressed: numbe
       }
     }
     return;
+  }
+}
+
+/** The four bytes every zip archive (and so every .npz) starts with: 'PK\x03\x04'. */
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04] as const;
+
+/**
+ * True when the file starts like a zip archive, so an .npz is read as one whatever its name; a
+ * file that cannot be read gives false and is left to loadNpy, whose IO error names it.
+ * @example isZip('data.npz')   // true
+ */
+export function isZip(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = new Uint8Array(ZIP_MAGIC.length);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return n === head.length && head.every((b, i) => b === ZIP_MAGIC[i]);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) {
+      closeSync(fd);
+    }
   }
 }

@@ -1,0 +1,105 @@
+/**
+ * The regression gate's statistics on synthetic timings whose answer is known by construction:
+ * the ratio of medians, its bootstrap interval, the decision rule, and the probe normalisation
+ * (a machine twice as slow is no regression; a kernel 25% slower on it is). No real timing.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bootstrapRatio, decide, median } from '../../src/gate/bootstrap.js';
+import { compareTimings } from '../../src/gate/compare.js';
+import { HotpathError } from '../../src/index.js';
+
+/** n values spread like run times: 10 ms * (1 + 0.1 u) with u from a seeded LCG, plus a few 2x outliers (a lost core). */
+function timings(n: number, seed: number, scale = 10): number[] {
+  let s = seed >>> 0;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const u = s / 2 ** 32;
+    out.push(scale * (1 + 0.1 * u) * (i % 11 === 5 ? 2 : 1));
+  }
+  return out;
+}
+
+/** The same values in another order (a fixed rotation and reversal), so resampling sees a different sequence. */
+function reorder(values: readonly number[]): number[] {
+  return [...values.slice(7), ...values.slice(0, 7)].reverse();
+}
+
+const isArgument = (e: unknown): boolean => e instanceof HotpathError && e.code === 'ARGUMENT';
+
+test('median: odd and even counts, unsorted input, empty refused', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([5]), 5);
+  assert.throws(() => median([]), isArgument);
+});
+
+test('bootstrapRatio: current = base x 1.3 exactly gives ratio 1.3 inside a tight interval', () => {
+  const base = timings(40, 1);
+  const current = reorder(base.map((t) => t * 1.3));
+  const r = bootstrapRatio(base, current, { resamples: 2000, seed: 3 });
+  assert.ok(Math.abs(r.ratio - 1.3) < 1e-12, `ratio ${r.ratio}`);
+  // Both sides resample the same multiset, so the log-ratio's bootstrap distribution is
+  // symmetric about log 1.3: the interval contains it, and the spread of +-10% values keeps it narrow.
+  assert.ok(r.low < 1.3 && r.high > 1.3, `[${r.low}, ${r.high}]`);
+  assert.ok(r.low > 1.15 && r.high < 1.45, `[${r.low}, ${r.high}]`);
+  assert.equal(r.confidence, 0.95);
+  assert.equal(r.resamples, 2000);
+});
+
+test('bootstrapRatio: seeded (same seed, same interval) and independent of the time unit', () => {
+  const base = timings(25, 5);
+  const current = timings(31, 9);
+  const a = bootstrapRatio(base, current, { seed: 11 });
+  const b = bootstrapRatio(base, current, { seed: 11 });
+  assert.deepEqual(a, b);
+  const inSeconds = bootstrapRatio(base.map((t) => t / 1000), current.map((t) => t / 1000), { seed: 11 });
+  assert.ok(Math.abs(inSeconds.low - a.low) < 1e-9 && Math.abs(inSeconds.high - a.high) < 1e-9);
+});
+
+test('bootstrapRatio: bad options and a zero base are ARGUMENT errors', () => {
+  assert.throws(() => bootstrapRatio([1, 2, 3], [1, 2, 3], { resamples: 10 }), isArgument);
+  assert.throws(() => bootstrapRatio([1, 2, 3], [1, 2, 3], { confidence: 1.5 }), isArgument);
+  assert.throws(() => bootstrapRatio([0, 0, 0], [1, 2, 3]), isArgument);
+  assert.throws(() => bootstrapRatio([], [1, 2, 3]), isArgument);
+});
+
+test('decide: fails only when the whole interval is above 1 + threshold; faster below 1 / (1 + threshold)', () => {
+  assert.equal(decide({ low: 1.11, high: 1.3 }, 0.1), 'slower');
+  assert.equal(decide({ low: 1.09, high: 1.3 }, 0.1), 'no significant change');
+  // Significantly slower, but by less than the threshold: the gate passes.
+  assert.equal(decide({ low: 1.03, high: 1.08 }, 0.1), 'no significant change');
+  assert.equal(decide({ low: 0.8, high: 0.9 }, 0.1), 'faster');
+  assert.equal(decide({ low: 0.8, high: 0.95 }, 0.1), 'no significant change');
+  assert.equal(decide({ low: 1.01, high: 1.02 }, 0), 'slower');
+  assert.throws(() => decide({ low: 1, high: 1 }, -0.1), isArgument);
+  assert.throws(() => decide({ low: 1, high: 1 }, Number.NaN), isArgument);
+});
+
+test('compareTimings: a machine twice as slow (kernel and probe alike) is no significant change', () => {
+  const base = { kernelMs: timings(30, 21), probeMs: timings(30, 22, 8) };
+  const current = { kernelMs: reorder(base.kernelMs.map((t) => 2 * t)), probeMs: reorder(base.probeMs.map((t) => 2 * t)) };
+  const c = compareTimings(base, current, 0.1);
+  assert.equal(c.verdict, 'no significant change');
+  assert.ok(Math.abs(c.machineRatio - 2) < 1e-12);
+  assert.ok(Math.abs(c.currentMedianMs / c.baseMedianMs - 2) < 1e-12);
+});
+
+test('compareTimings: a kernel 25% slower on that slower machine is flagged; 25% faster is reported faster', () => {
+  const base = { kernelMs: timings(30, 31), probeMs: timings(30, 32, 8) };
+  const slower = { kernelMs: base.kernelMs.map((t) => 2 * 1.25 * t), probeMs: base.probeMs.map((t) => 2 * t) };
+  const s = compareTimings(base, slower, 0.1);
+  assert.ok(Math.abs(s.ratio - 1.25) < 1e-12, `ratio ${s.ratio}`);
+  assert.equal(s.verdict, 'slower');
+  const faster = { kernelMs: base.kernelMs.map((t) => t / 1.25), probeMs: base.probeMs };
+  assert.equal(compareTimings(base, faster, 0.1).verdict, 'faster');
+});
+
+test('compareTimings: independent noisy samples of one distribution (with 2x outliers) are not flagged', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    const base = { kernelMs: timings(30, seed * 2), probeMs: timings(30, seed * 2 + 1, 8) };
+    const current = { kernelMs: timings(30, seed * 2 + 100), probeMs: timings(30, seed * 2 + 101, 8) };
+    assert.notEqual(compareTimings(base, current, 0.1, { seed }).verdict, 'slower', `seed ${seed}`);
+  }
+});
