@@ -107,6 +107,7 @@ function buildProgram(result: { code: number }): Command {
     .option('--json', 'machine-readable report (the program\'s stdout goes to stderr)')
     .option('--html <file>', 'also write a self-contained HTML report with a flame chart')
     .option('--top <n>', 'functions listed', '15')
+    .option('--interval <us>', 'sampling interval in microseconds (default 1000; smaller: more samples, more overhead)')
     .option('--keep <dir>', 'keep the raw .cpuprofile files (one per thread) in this folder')
     .passThroughOptions()
     .action(async (command: string[], opts: ProfileCommandOptions) => {

@@ -16,6 +16,7 @@ export interface ProfileCommandOptions {
   readonly html?: string;
   readonly keep?: string;
   readonly top?: string;
+  readonly interval?: string;
 }
 
 /** Runs the command; returns the exit code. @throws ARGUMENT, IO (see profileProgram) */
@@ -24,7 +25,11 @@ export async function profileCommand(argv: readonly string[], options: ProfileCo
   if (!(Number.isSafeInteger(top) && top > 0)) {
     fail({ code: 'ARGUMENT', kernel: 'profile', problem: 'invalid --top', expected: 'a positive integer', received: String(options.top) });
   }
-  const result = await profileProgram(argv, { programStdoutToStderr: options.json === true, top, ...(options.keep === undefined ? {} : { keepDir: options.keep }) });
+  const intervalUs = options.interval === undefined ? undefined : Number(options.interval);
+  if (intervalUs !== undefined && !(Number.isSafeInteger(intervalUs) && intervalUs >= 50 && intervalUs <= 100_000)) {
+    fail({ code: 'ARGUMENT', kernel: 'profile', problem: 'invalid --interval', expected: 'a sampling interval in microseconds, an integer in [50, 100000]', received: String(options.interval) });
+  }
+  const result = await profileProgram(argv, { programStdoutToStderr: options.json === true, top, ...(options.keep === undefined ? {} : { keepDir: options.keep }), ...(intervalUs === undefined ? {} : { intervalUs }) });
   const { report } = result;
   process.stdout.write(options.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatProfile(report));
   if (options.html !== undefined) {

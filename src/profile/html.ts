@@ -33,6 +33,6 @@ export function profileHtml(result: ProfileResult, hotpathRoot: string, cwd: str
   if (r.kernels.length > 0) {
     sections.push({ kind: 'table', title: 'hotpath kernels', columns: ['kernel', 'backend', 'calls', 'total ms', 'mean ms', 'GFLOP/s', 'copies', 'fallbacks'], rows: r.kernels.map((k) => [k.kernel, k.backend, k.calls, k.totalMs, k.meanMs, k.gflops, k.copies, k.fallbacks]) });
   }
-  sections.push({ kind: 'timeline', title: 'Flame chart (every thread; idle time left blank)', note: 'wheel: zoom, drag: pan, hover: function and file:line', lanes: flameLanes(result.profiles, result.records, hotpathRoot, cwd) });
+  sections.push({ kind: 'timeline', title: 'Flame chart (every thread; idle and waiting time left blank)', note: 'wheel: zoom, drag: pan, hover: function and file:line', lanes: flameLanes(result.profiles, result.records, hotpathRoot, cwd) });
   return renderReport({ title: 'hotpath profile', subtitle: `${r.command.join(' ')} (node ${r.node})`, sections });
 }

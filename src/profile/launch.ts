@@ -79,7 +79,7 @@ export function parseCommand(argv: readonly string[]): ProgramCommand {
  * The full argument list for the child: profiler flags, preload, tsx for TypeScript, then the
  * user's. @throws ARGUMENT for a .ts script when tsx is found nowhere and node cannot strip types
  */
-export function childArguments(command: ProgramCommand, dir: string, cwd: string): string[] {
+export function childArguments(command: ProgramCommand, dir: string, cwd: string, intervalUs?: number): string[] {
   const preload = preloadPath();
   const loaders: string[] = [];
   const ownTsx = resolveTsx([hotpathRoot()]);
@@ -97,7 +97,8 @@ export function childArguments(command: ProgramCommand, dir: string, cwd: string
       return fail({ code: 'ARGUMENT', kernel: 'profile', problem: 'a TypeScript program needs tsx', expected: 'tsx installed where the program or the current folder can resolve it', received: command.script, hint: 'npm install --save-dev tsx' });
     }
   }
-  return ['--cpu-prof', '--cpu-prof-dir', dir, ...loaders, '--import', pathToFileURL(preload).href, ...command.nodeOptions, command.script, ...command.args];
+  const interval = intervalUs === undefined ? [] : ['--cpu-prof-interval', String(intervalUs)];
+  return ['--cpu-prof', '--cpu-prof-dir', dir, ...interval, ...loaders, '--import', pathToFileURL(preload).href, ...command.nodeOptions, command.script, ...command.args];
 }
 
 /**
@@ -105,8 +106,8 @@ export function childArguments(command: ProgramCommand, dir: string, cwd: string
  * ('inherit', or 'stderr' so that --json output stays alone on stdout).
  * @example await runProgram(parseCommand(['node', 'app.js']), dir, 'inherit')
  */
-export function runProgram(command: ProgramCommand, dir: string, stdout: 'inherit' | 'stderr', cwd = process.cwd()): Promise<ProgramExit> {
-  const args = childArguments(command, dir, cwd);
+export function runProgram(command: ProgramCommand, dir: string, stdout: 'inherit' | 'stderr', cwd = process.cwd(), intervalUs?: number): Promise<ProgramExit> {
+  const args = childArguments(command, dir, cwd, intervalUs);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command.node, args, { cwd, env: { ...process.env, HOTPATH_PROFILE_DIR: dir }, stdio: ['inherit', stdout === 'inherit' ? 'inherit' : 'pipe', 'inherit'] });

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { RUNTIME_CHANNEL, type RuntimeAnnouncement } from '../monitor/announce.js';
 import { KernelLog, type KernelLogData } from './kernelLog.js';
+import { collectSourceMaps } from './sourceMaps.js';
 
 /** One thread's file, as the profile command reads it back. */
 export interface ThreadRecord {
@@ -37,6 +38,8 @@ export interface ThreadRecord {
   /** Runtimes created in this thread. */
   readonly runtimes: number;
   readonly kernels: KernelLogData;
+  /** Source maps of the loaded TypeScript files, by url (main thread of a .ts program only). */
+  readonly sourceMaps?: Record<string, unknown>;
 }
 
 function install(dir: string): void {
@@ -68,6 +71,7 @@ function install(dir: string): void {
       elu: { idleMs: elu.idle, activeMs: elu.active, utilization: elu.utilization },
       runtimes,
       kernels: log.data(),
+      ...(isMainThread ? { sourceMaps: collectSourceMaps(process.argv[1]) } : {}),
     };
     try {
       writeFileSync(path.join(dir, `hotpath.${process.pid}.${threadId}.json`), JSON.stringify(record));

@@ -12,12 +12,16 @@ import type { ThreadRecord } from './preload.js';
 import { mergeKernels, share, topFunctions, type ProfileReport } from './report.js';
 import { verdictOf } from './verdict.js';
 import { readProfiles, type ThreadProfile } from './cpuprofile.js';
+import type { SourceMapPayload } from 'node:module';
+import { sourcePosition } from './sourceMaps.js';
 
 export interface ProfileOptions {
   /** Send the program's stdout to stderr (so that --json stays alone on stdout). */
   readonly programStdoutToStderr?: boolean;
   /** Keep the raw profiles in this folder instead of a temporary one. */
   readonly keepDir?: string;
+  /** Sampling interval in µs (node's --cpu-prof-interval; its default is 1000). */
+  readonly intervalUs?: number;
   /** Functions listed (default 15). */
   readonly top?: number;
   readonly cwd?: string;
@@ -42,7 +46,7 @@ export async function profileProgram(argv: readonly string[], options: ProfileOp
   const cwd = options.cwd ?? process.cwd();
   const dir = options.keepDir ?? mkdtempSync(path.join(os.tmpdir(), 'hotpath-profile-'));
   try {
-    const exit = await runProgram(command, dir, options.programStdoutToStderr === true ? 'stderr' : 'inherit', cwd);
+    const exit = await runProgram(command, dir, options.programStdoutToStderr === true ? 'stderr' : 'inherit', cwd, options.intervalUs);
     const all = readProfiles(dir);
     const main = all.find((p) => p.threadId === 0);
     if (main === undefined) {
@@ -51,7 +55,9 @@ export async function profileProgram(argv: readonly string[], options: ProfileOp
     // Only the program's own process: node processes it spawned are not profiled.
     const profiles = all.filter((p) => p.pid === main.pid);
     const records = readRecords(dir, main.pid);
-    const analysis = analyze(profiles, hotpathRoot(), records.find((r) => r.isMainThread)?.startedUs);
+    const mainRecord = records.find((r) => r.isMainThread);
+    const maps = (mainRecord?.sourceMaps ?? {}) as Record<string, SourceMapPayload>;
+    const analysis = withSourceLines(analyze(profiles, hotpathRoot(), mainRecord?.startedUs), maps);
     const report = reportOf(argv, exit, analysis, records, cwd, options.top ?? 15);
     return { report, profiles, records, analysis };
   } finally {
@@ -97,6 +103,18 @@ function reportOf(argv: readonly string[], exit: { code: number | null; signal: 
     verdict: verdictOf({ busyShare, functions: topFunctions(a, cwd, 50), hotpathShare, kernels: kernels.map((k) => `${k.kernel} on ${k.backend}`) }),
     notes,
   };
+}
+
+/** Functions of TypeScript files run through tsx, at their lines in the .ts file. */
+function withSourceLines(a: Analysis, maps: Record<string, SourceMapPayload>): Analysis {
+  if (Object.keys(maps).length === 0) {
+    return a;
+  }
+  const functions = a.functions.map((f) => {
+    const at = sourcePosition(maps, f.url, f.line, f.column);
+    return at === undefined ? f : { ...f, line: at.line };
+  });
+  return { ...a, functions };
 }
 
 function readRecords(dir: string, pid: number): ThreadRecord[] {
