@@ -37,7 +37,7 @@ test('compute-bound loop: huberLoss holds most of the CPU and is worth porting',
   assert.equal(r.verdict.bound, 'compute', r.verdict.text);
   const top = r.verdict.candidates[0]!;
   assert.equal(top.name, 'huberLoss');
-  assert.equal(top.location, 'test/fixtures/profile/compute.mjs:12');
+  assert.equal(top.location, 'test/fixtures/profile/compute.mjs:18');
   assert.equal(top.worthPorting, true, top.text);
   assert.match(r.verdict.text, /^compute-bound .*port `huberLoss`/);
   assert.match(top.text, /worth porting; at 20x it makes the whole run at most \d+\.\dx faster \(Amdahl\)$/);
