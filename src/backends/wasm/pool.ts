@@ -52,7 +52,7 @@ export class Pool {
   /** The shares timed since resetUsage() (a fresh array per kernel call, only while timing). */
   private shares: ThreadSpan[] = [];
   /** Epoch ms minus monotonic ms: turns the workers' process.hrtime readings into epoch ms. */
-  private readonly epochOffsetMs = performance.timeOrigin + performance.now() - monotonicMs();
+  private readonly epochOffsetMs = epochOffsetMs();
 
   /**
    * @param signatures the built-in module's exports the pool may call, checked against it by loadModule
@@ -316,6 +316,26 @@ export class Pool {
 
 /** Most shares one kernel call keeps while tracing (a k-means fit runs thousands of jobs). */
 export const MAX_SHARES = 4096;
+
+/**
+ * Epoch ms minus monotonic ms (a constant: performance.now() counts on the same clock), read
+ * between two monotonic readings; the tightest of a few brackets, so a thread preempted
+ * between two reads cannot skew every worker time of the pool.
+ */
+function epochOffsetMs(): number {
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 5; i++) {
+    const before = monotonicMs();
+    const epoch = performance.timeOrigin + performance.now();
+    const after = monotonicMs();
+    if (after - before < best) {
+      best = after - before;
+      offset = epoch - (before + after) / 2;
+    }
+  }
+  return offset;
+}
 
 /** The monotonic clock the workers read (process.hrtime), in ms. */
 function monotonicMs(): number {
