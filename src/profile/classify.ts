@@ -32,6 +32,9 @@ export function isPoolThread(nodes: readonly FlatNode[]): boolean {
   return nodes.some((n) => n.frame.url === POOL_WORKER_URL && POOL_FUNCTIONS.has(n.frame.functionName));
 }
 
+/** A file of an installed hotpath package. */
+const INSTALLED = /[\\/]node_modules[\\/]hotpath[\\/](?:dist|src)[\\/]/;
+
 /** A node's category and owner (index of the owning frame's node, -1 for none). */
 export interface NodeClass {
   readonly category: Category;
@@ -61,9 +64,16 @@ export function pathOfUrl(url: string): string {
  */
 export function classify(nodes: readonly FlatNode[], hotpathRoot: string): NodeClass[] {
   const poolThread = isPoolThread(nodes);
-  // hotpath's code: its built and source folders, not its tests, fixtures or node_modules.
+  // hotpath's code: its built and source folders (not its tests, fixtures or node_modules), and
+  // any installed copy of hotpath (the program may load another one than this command's).
   const prefixes = ['dist', 'src'].map((d) => path.join(hotpathRoot, d) + path.sep);
-  const inHotpath = (url: string): boolean => (poolThread && url.startsWith(POOL_WORKER_URL)) || prefixes.some((p) => pathOfUrl(url).startsWith(p));
+  const inHotpath = (url: string): boolean => {
+    if (poolThread && url.startsWith(POOL_WORKER_URL)) {
+      return true;
+    }
+    const p = pathOfUrl(url);
+    return prefixes.some((prefix) => p.startsWith(prefix)) || INSTALLED.test(p);
+  };
   const owners = new Int32Array(nodes.length).fill(-2);
   const ownerOf = (i: number): number => {
     const chain: number[] = [];

@@ -64,7 +64,7 @@ export interface ProfileReport {
   readonly functions: readonly ProfileFunction[];
   readonly kernels: readonly ProfileKernel[];
   readonly verdict: Verdict;
-  /** Files the report was made from (kept only with --keep). */
+  /** What is missing or partial (no preload data, kernel spans past the limit), one sentence each. */
   readonly notes: readonly string[];
 }
 

@@ -109,6 +109,21 @@ test("analyze: hotpath's pool worker — wasm under `work` is hotpath CPU, `work
   assert.ok(a.functions.find((f) => f.name === 'parallel')!.hotpath);
 });
 
+test('analyze: an installed copy of hotpath counts as hotpath, its tests and node_modules do not', () => {
+  const nodes = [
+    node(1, '(root)', '', -1, [2, 3, 4, 5]),
+    node(2, 'run', 'file:///app/node_modules/hotpath/dist/runtime/core.js', 10),
+    node(3, 'fixture', `file://${ROOT}/test/fixtures/x.mjs`, 0),
+    node(4, 'dep', `file://${ROOT}/node_modules/fflate/index.mjs`, 0),
+    node(5, 'own', `file://${ROOT}/src/profile/preload.ts`, 0),
+  ];
+  const a = analyze([{ pid: 1, threadId: 0, profile: profileOf(nodes, [2, 3, 4, 5], 1000) }], ROOT);
+  const hotpath = Object.fromEntries(a.functions.map((f) => [f.name, f.hotpath]));
+  assert.deepEqual(hotpath, { run: true, fixture: false, dep: false, own: true });
+  assert.equal(a.byCategory.hotpath, 2000);
+  assert.equal(a.byCategory.user, 2000);
+});
+
 test('flame chart: consecutive samples with a common stack prefix are one span per depth', () => {
   const nodes = [node(1, '(root)', '', -1, [2, 5]), node(2, 'main', APP, 0, [3, 4]), node(3, 'a', APP, 4), node(4, 'b', APP, 8), node(5, '(idle)', '', -1)];
   // main>a, main>a, main>b, idle, main>b: samples at 2, 3, 4, 5, 6 ms (start 1 ms, 1 ms apart).
