@@ -9,7 +9,10 @@
  * machine with its load. Not a test: timings never decide a test.
  *
  *   npx tsx bench/gateAlarms.ts [--trials 20] [--kernel pairwiseDistances|kmeans] [--n 2000] [--d 16]
- *       [--k 16] [--threshold 0.1] [--slowdown 0.2] [--threads N]
+ *       [--k 16] [--threshold 0.1] [--slowdown 0.2] [--threads N] [--keep DIR]
+ *
+ * --keep DIR saves every run (base<t>.json histories: base, identical rerun, slowed rerun) there,
+ * so other statistics can be tried on the same timings.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +31,7 @@ const { values: args } = parseArgs({
     kernel: { type: 'string', default: 'pairwiseDistances' },
     k: { type: 'string', default: '16' },
     threads: { type: 'string' },
+    keep: { type: 'string' },
     n: { type: 'string', default: '2000' },
     d: { type: 'string', default: '16' },
     threshold: { type: 'string', default: '0.1' },
@@ -79,12 +83,13 @@ const same: Verdict[] = [];
 const slowed: Verdict[] = [];
 try {
   for (let t = 0; t < trials; t++) {
-    const base = path.join(dir, `base${t}.json`);
+    const base = path.join(args.keep ?? dir, `base${t}.json`);
     bench(['--save', base]);
     // Alternate which comparison runs first, so drift within a trial favours neither.
     const order = t % 2 === 0 ? ['same', 'slowed'] : ['slowed', 'same'];
     for (const which of order) {
-      const v = which === 'same' ? bench(['--compare', base]) : bench(['--compare', base], { HOTPATH_GATE_SLOWDOWN: String(args.slowdown) });
+      const keep = args.keep === undefined ? [] : ['--save', path.join(args.keep, `${which}${t}.json`)];
+      const v = which === 'same' ? bench(['--compare', base, ...keep]) : bench(['--compare', base, ...keep], { HOTPATH_GATE_SLOWDOWN: String(args.slowdown) });
       (which === 'same' ? same : slowed).push(v!);
     }
     const a = same.at(-1)!;

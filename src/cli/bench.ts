@@ -22,6 +22,9 @@ export interface BenchCommandOptions {
   readonly compare?: string;
   readonly threshold?: string;
   readonly rounds?: string;
+  readonly maxRounds?: string;
+  readonly precision?: string;
+  readonly maxSeconds?: string;
   readonly warmup?: string;
   readonly seed?: string;
   readonly resamples?: string;
@@ -42,6 +45,9 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
     ...optional('save', opts.save),
     ...optional('threshold', fraction('--threshold', opts.threshold)),
     ...optional('rounds', integer('--rounds', opts.rounds)),
+    ...optional('maxRounds', integer('--max-rounds', opts.maxRounds)),
+    ...optional('precision', fraction('--precision', opts.precision)),
+    ...optional('maxSeconds', integer('--max-seconds', opts.maxSeconds)),
     ...optional('warmup', integer('--warmup', opts.warmup)),
     ...optional('seed', integer('--seed', opts.seed)),
     ...optional('resamples', integer('--resamples', opts.resamples)),

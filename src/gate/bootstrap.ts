@@ -86,6 +86,28 @@ export function bootstrapRatio(base: readonly number[], current: readonly number
   };
 }
 
+/**
+ * A percentile bootstrap interval of one sample's median, relative to that median: the
+ * half-width (high - low) / 2 / median. measure() keeps adding rounds until this is small enough.
+ * @example relativeMedianSpread([10, 10.2, 9.9, 10.1])   // about 0.01
+ * @throws ARGUMENT for an empty sample
+ */
+export function relativeMedianSpread(values: readonly number[], options: Pick<BootstrapOptions, 'resamples' | 'seed'> = {}): number {
+  const centre = median(values);
+  const rng = xoroshiro128plus(options.seed ?? 1);
+  const resamples = options.resamples ?? 500;
+  const medians = new Float64Array(resamples);
+  const draw = new Float64Array(values.length);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < draw.length; i++) {
+      draw[i] = values[uniformInt(rng, 0, values.length - 1)]!;
+    }
+    medians[r] = sortedMedian(draw.sort());
+  }
+  medians.sort();
+  return (quantile(medians, 0.975) - quantile(medians, 0.025)) / 2 / centre;
+}
+
 function sortedMedian(sorted: Float64Array): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

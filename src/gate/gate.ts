@@ -24,7 +24,11 @@ export interface GateOptions extends BootstrapOptions {
   readonly save?: string;
   /** Slowdown fraction that fails the gate (default 0.1). */
   readonly threshold?: number;
+  /** At least this many rounds (see MeasureOptions for these four). */
   readonly rounds?: number;
+  readonly maxRounds?: number;
+  readonly precision?: number;
+  readonly maxSeconds?: number;
   readonly warmup?: number;
   readonly backend?: string;
   readonly threads?: number;
@@ -96,6 +100,9 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     probe = new Probe(threads);
     const m = measure(call, probe, {
       ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
+      ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
+      ...(options.precision === undefined ? {} : { precision: options.precision }),
+      ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
       ...(options.warmup === undefined ? {} : { warmup: options.warmup }),
       ...(reference === undefined ? {} : { probeIterations: reference.probe.iterationsPerThread }),
       ...(options.slowdown === undefined ? {} : { slowdown: options.slowdown }),

@@ -10,11 +10,22 @@
  * later statistic can be computed from the file.
  */
 import { fail } from '../errors.js';
+import { relativeMedianSpread } from './bootstrap.js';
 import type { Probe } from './probe.js';
 
 export interface MeasureOptions {
-  /** Rounds measured (default 30). */
+  /** Rounds measured at least (default 30). */
   readonly rounds?: number;
+  /**
+   * Rounds are added, 10 at a time, until the median of kernel / probe is known within this
+   * fraction (half-width of its bootstrap 95% interval relative to it; default 0.025), at most
+   * `maxRounds` (default 10 x rounds) and for at most `maxSeconds` beyond the first `rounds`
+   * (default 60). A quiet machine stops at `rounds`; a busy one measures longer instead of
+   * giving an interval too wide to detect anything.
+   */
+  readonly precision?: number;
+  readonly maxRounds?: number;
+  readonly maxSeconds?: number;
   /** Kernel calls before the first round, not recorded (default 3): JIT, first-call compiles, worker start. */
   readonly warmup?: number;
   /** Probe iterations per thread; calibrated to the kernel's warm-up time when absent. */
@@ -44,8 +55,14 @@ export type Work = () => void;
  * @example const m = measure(() => hp.relu(x).release(), probe, { rounds: 20 })
  * @throws ARGUMENT for bad options; whatever `work` throws
  */
-export function measure(work: Work, probe: Probe, options: MeasureOptions = {}): Measurement {
+export function measure(work: Work, probe: Pick<Probe, 'time' | 'calibrate'>, options: MeasureOptions = {}): Measurement {
   const rounds = count('rounds', options.rounds ?? 30, 3);
+  const maxRounds = count('maxRounds', options.maxRounds ?? 10 * rounds, rounds);
+  const precision = options.precision ?? 0.025;
+  const maxMs = 1000 * (options.maxSeconds ?? 60);
+  if (!(precision > 0) || !(maxMs >= 0)) {
+    fail({ code: 'ARGUMENT', kernel: 'bench', problem: 'invalid precision or maxSeconds', expected: 'precision > 0 and maxSeconds >= 0', received: `${precision}, ${maxMs / 1000}` });
+  }
   const warmup = count('warmup', options.warmup ?? 3, 1);
   const slowdown = options.slowdown ?? 0;
   if (!(slowdown >= 0 && slowdown < 10)) {
@@ -58,13 +75,22 @@ export function measure(work: Work, probe: Probe, options: MeasureOptions = {}):
   const probeIterations = options.probeIterations ?? probe.calibrate(Math.min(...warm));
   const kernelMs: number[] = [];
   const probeMs: number[] = [];
-  for (let r = 0; r < rounds; r++) {
+  const round = (r: number): void => {
     if (r % 2 === 0) {
       probeMs.push(probe.time(probeIterations));
       kernelMs.push(timed(work, slowdown));
     } else {
       kernelMs.push(timed(work, slowdown));
       probeMs.push(probe.time(probeIterations));
+    }
+  };
+  for (let r = 0; r < rounds; r++) {
+    round(r);
+  }
+  const extraSince = performance.now();
+  while (kernelMs.length + 10 <= maxRounds && performance.now() - extraSince < maxMs && relativeMedianSpread(kernelMs.map((k, i) => k / probeMs[i]!)) > precision) {
+    for (let r = 0; r < 10; r++) {
+      round(kernelMs.length);
     }
   }
   return { kernelMs, probeMs, probeIterations, warmup };

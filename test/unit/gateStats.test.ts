@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bootstrapRatio, decide, median } from '../../src/gate/bootstrap.js';
+import { bootstrapRatio, decide, median, relativeMedianSpread } from '../../src/gate/bootstrap.js';
+import { measure } from '../../src/gate/measure.js';
 import { compareTimings } from '../../src/gate/compare.js';
 import { HotpathError } from '../../src/index.js';
 
@@ -102,4 +103,33 @@ test('compareTimings: independent noisy samples of one distribution (with 2x out
     const current = { kernelMs: timings(30, seed * 2 + 100), probeMs: timings(30, seed * 2 + 101, 8) };
     assert.notEqual(compareTimings(base, current, 0.1, { seed }).verdict, 'slower', `seed ${seed}`);
   }
+});
+
+test('relativeMedianSpread: 0 for constant samples, narrower for more samples of one spread', () => {
+  assert.equal(relativeMedianSpread(Array.from({ length: 30 }, () => 7)), 0);
+  const few = relativeMedianSpread(timings(30, 41));
+  const many = relativeMedianSpread(timings(300, 41));
+  assert.ok(few > 0 && many > 0 && many < few, `${few} ${many}`);
+  // A 95% interval of a median of values spread over +-5% is well inside +-5%.
+  assert.ok(few < 0.05, `${few}`);
+});
+
+test('measure: rounds alternate probe and kernel; a wide spread adds rounds up to maxRounds, a loose precision stops at rounds', () => {
+  const order: string[] = [];
+  let probeCalls = 0;
+  // The probe's time swings 1 <-> 100 ms, so kernel / probe never settles.
+  const probe = { time: (): number => (order.push('p'), probeCalls++ % 2 === 0 ? 1 : 100), calibrate: (): number => 1000 };
+  const work = (): void => {
+    order.push('k');
+  };
+  const wide = measure(work, probe, { rounds: 4, warmup: 1, maxRounds: 24 });
+  assert.equal(wide.kernelMs.length, 24);
+  assert.equal(wide.probeMs.length, 24);
+  assert.equal(wide.probeIterations, 1000);
+  assert.deepEqual(order.slice(0, 9), ['k', 'p', 'k', 'k', 'p', 'p', 'k', 'k', 'p']);
+  const loose = measure(work, probe, { rounds: 4, warmup: 1, maxRounds: 24, precision: 1e9, probeIterations: 5 });
+  assert.equal(loose.kernelMs.length, 4);
+  assert.equal(loose.probeIterations, 5);
+  assert.throws(() => measure(work, probe, { rounds: 2 }), isArgument);
+  assert.throws(() => measure(work, probe, { rounds: 4, maxRounds: 3 }), isArgument);
 });
