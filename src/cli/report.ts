@@ -1,13 +1,16 @@
 /**
  * `hotpath report TRACE.json [--out REPORT.html] [--json]`: a Chrome trace (from hp.trace.stop,
  * or any Trace Event Format file) as one self-contained HTML page: per-kernel table, timeline
- * with one lane per thread (fluid at 10^5+ spans), latency CDFs, throughput over time.
+ * with one lane per thread (fluid at 10^5+ spans), latency CDFs, throughput over time. A
+ * `hotpath bench --save` history file instead gets its runs plotted over time (gate/history.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fail } from '../errors.js';
 import { renderReport } from '../report/index.js';
 import { traceEventsOf, traceReport } from '../trace/traceReport.js';
+import { BENCH_FORMAT, checkFile } from '../gate/format.js';
+import { benchHistoryReport } from '../gate/history.js';
 
 export interface ReportCommandOptions {
   readonly out?: string;
@@ -39,7 +42,9 @@ export async function writeReport(file: string, outFile?: string): Promise<{ tra
   } catch (error) {
     return fail({ code: 'FORMAT', kernel: 'report', problem: 'the trace is not JSON', expected: 'Chrome trace event JSON', received: `${file}: ${error instanceof Error ? error.message : String(error)}` });
   }
-  const spec = traceReport(traceEventsOf(json, file), path.basename(file));
+  // A `hotpath bench --save` history gets its own report; anything else is read as a trace.
+  const isHistory = json !== null && typeof json === 'object' && (json as { format?: unknown }).format === BENCH_FORMAT;
+  const spec = isHistory ? benchHistoryReport(checkFile(json, file), path.basename(file)) : traceReport(traceEventsOf(json, file), path.basename(file));
   const out = outFile ?? `${file.replace(/\.json$/i, '')}.html`;
   const html = renderReport(spec);
   try {
