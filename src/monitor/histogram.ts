@@ -31,6 +31,16 @@ export class LatencyHistogram {
     }
   }
 
+  /** Adds every sample of `other` (the same buckets). */
+  merge(other: LatencyHistogram): void {
+    for (let b = 0; b < BUCKETS; b++) {
+      this.counts[b]! += other.counts[b]!;
+    }
+    this.total += other.total;
+    this.sumMs += other.sumMs;
+    this.maxMs = Math.max(this.maxMs, other.maxMs);
+  }
+
   get count(): number {
     return this.total;
   }

@@ -99,7 +99,12 @@ export async function openTelemetryObserver(options: OpenTelemetryOptions = {}):
 function attributeCache(): (call: KernelCall) => Attributes {
   const classes = new WeakMap<readonly number[], string>();
   const byKey = new Map<string, Attributes>();
+  // The last call's attributes: a loop calling one kernel on the same tensors reuses them.
+  let last: { kernel: string; backend: string; dtype: string; shapes: readonly (readonly number[])[]; attributes: Attributes } | undefined;
   return (call) => {
+    if (last !== undefined && last.kernel === call.kernel && last.backend === call.backend && last.dtype === call.dtype && sameShapes(last.shapes, call.shapes)) {
+      return last.attributes;
+    }
     let shapeClass = '';
     for (let i = 0; i < call.shapes.length; i++) {
       const shape = call.shapes[i]!;
@@ -119,8 +124,22 @@ function attributeCache(): (call: KernelCall) => Attributes {
       attributes = Object.freeze({ 'hotpath.kernel': call.kernel, 'hotpath.backend': call.backend, 'hotpath.dtype': call.dtype, 'hotpath.shape_class': shapeClass });
       byKey.set(key, attributes);
     }
+    last = { kernel: call.kernel, backend: call.backend, dtype: call.dtype, shapes: call.shapes, attributes };
     return attributes;
   };
+}
+
+/** The same shape arrays (a tensor's shape array is its own, so identity means the same tensors' shapes). */
+function sameShapes(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function instrumentsOf(meter: Meter): Instruments {

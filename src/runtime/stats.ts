@@ -52,6 +52,16 @@ class Timing {
     this.bytes += call.bytes;
   }
 
+  /** This timing plus `other`'s (for the kernel's total over its backends). */
+  merged(other: Timing): Timing {
+    const t = new Timing();
+    t.histogram.merge(this.histogram);
+    t.histogram.merge(other.histogram);
+    t.flops = this.flops + other.flops;
+    t.bytes = this.bytes + other.bytes;
+    return t;
+  }
+
   snapshot(): BackendStats {
     const h = this.histogram;
     const seconds = h.sum / 1000;
@@ -68,7 +78,6 @@ class Timing {
 }
 
 interface Entry {
-  readonly all: Timing;
   readonly backends: Map<string, Timing>;
   lastBackend: string;
   lastTiming: Timing | undefined;
@@ -88,7 +97,6 @@ export class StatsRecorder {
   /** The observer of the call chain (bound: pass it as is). */
   readonly observe = (call: KernelCall): void => {
     const e = this.entry(call.kernel);
-    e.all.add(call);
     // Most calls repeat the last backend of their kernel: skip the map then.
     let timing = e.lastBackend === call.backend ? e.lastTiming : e.backends.get(call.backend);
     if (timing === undefined) {
@@ -132,7 +140,8 @@ export class StatsRecorder {
           threads[n] = count;
         }
       });
-      kernels[name] = { ...e.all.snapshot(), backends, byBackend, threads, fallbacks: { ...e.fallbacks }, verified: e.verified, verifyFailed: e.verifyFailed };
+      const all = [...e.backends.values()].reduce((sum, t) => sum.merged(t), new Timing());
+      kernels[name] = { ...all.snapshot(), backends, byBackend, threads, fallbacks: { ...e.fallbacks }, verified: e.verified, verifyFailed: e.verifyFailed };
     }
     return { kernels, copies: { ...this.copies } };
   }
@@ -143,7 +152,7 @@ export class StatsRecorder {
     }
     let e = this.entries.get(kernel);
     if (e === undefined) {
-      e = { all: new Timing(), backends: new Map(), lastBackend: '', lastTiming: undefined, threads: [], fallbacks: {}, verified: 0, verifyFailed: 0 };
+      e = { backends: new Map(), lastBackend: '', lastTiming: undefined, threads: [], fallbacks: {}, verified: 0, verifyFailed: 0 };
       this.entries.set(kernel, e);
     }
     this.lastKernel = kernel;
