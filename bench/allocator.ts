@@ -92,6 +92,23 @@ function mixContender(name: string, note: string, kind: 'tlsf' | 'firstFit', hol
   };
 }
 
+/** 1000 calls of hp.add on float32 [4] + [4] (each output released): the per-call cost of the runtime. */
+export function tinyAdds(hp: Runtime): { call: () => Float32Array } {
+  const a = hp.tensor(Float32Array.from([1, 2, 3, 4]));
+  const b = hp.tensor(Float32Array.from([5, 6, 7, 8]));
+  return {
+    call: () => {
+      let last = 0;
+      for (let i = 0; i < 1000; i++) {
+        const y = hp.add(a, b);
+        last = y.get(3) as number;
+        y.release();
+      }
+      return Float32Array.of(last);
+    },
+  };
+}
+
 function tinyAddContender(name: string, note: string, kind: 'tlsf' | 'firstFit', holes: number): Contender {
   return {
     name,
@@ -103,18 +120,8 @@ function tinyAddContender(name: string, note: string, kind: 'tlsf' | 'firstFit',
       // the same methods; the cast only crosses the nominal class type).
       const hp = new Runtime({ id: `bench-${kind}`, backends: [ref], unavailable: [], ref, require: undefined, verifyRate: 0, factories: [], heap: heap as unknown as Heap });
       punchHoles(heap, holes);
-      const a = hp.tensor(Float32Array.from([1, 2, 3, 4]));
-      const b = hp.tensor(Float32Array.from([5, 6, 7, 8]));
       return {
-        call: () => {
-          let last = 0;
-          for (let i = 0; i < 1000; i++) {
-            const y = hp.add(a, b);
-            last = y.get(3) as number;
-            y.release();
-          }
-          return Float32Array.of(last);
-        },
+        call: tinyAdds(hp).call,
         output: (out) => out,
         release: () => undefined,
         dispose: () => hp.close(),

@@ -19,6 +19,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { createRuntime, openTelemetryObserver, type CallObserver, type Runtime, type RuntimeOptions } from '../src/index.js';
 import { StatsRecorder } from '../src/runtime/stats.js';
+import { tinyAdds } from './allocator.js';
 import type { Contender, Prepared, Row } from './harness.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
 
@@ -44,22 +45,6 @@ function contender(name: string, note: string, options: RuntimeOptions, body: (h
           await hp.close();
         },
       };
-    },
-  };
-}
-
-function tinyAdds(hp: Runtime): { call: () => Float32Array } {
-  const a = hp.tensor(Float32Array.from([1, 2, 3, 4]));
-  const b = hp.tensor(Float32Array.from([5, 6, 7, 8]));
-  return {
-    call: () => {
-      let last = 0;
-      for (let i = 0; i < 1000; i++) {
-        const y = hp.add(a, b);
-        last = y.get(3) as number;
-        y.release();
-      }
-      return Float32Array.of(last);
     },
   };
 }
