@@ -5,16 +5,11 @@
  * distributions, and a table of every run.
  */
 import type { ReportSpec } from '../report/types.js';
+import { median } from './bootstrap.js';
 import type { BenchFile, BenchRun } from './format.js';
 
 /** Runs whose per-round times are drawn as distributions (the latest ones). */
 const DISTRIBUTIONS = 8;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function ratios(run: BenchRun): number[] {
   return run.kernelMs.map((k, i) => k / run.probeMs[i]!);

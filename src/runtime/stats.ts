@@ -160,12 +160,3 @@ export class StatsRecorder {
     return e;
   }
 }
-
-/** Nearest-rank quantile of sorted samples; 0 when there are none. */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) {
-    return 0;
-  }
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank]!;
-}

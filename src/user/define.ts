@@ -123,7 +123,7 @@ function plan(k: UserKernel, inputs: Inputs, attrs: Readonly<Record<string, numb
       const combine = how === undefined ? {} : { combine: how };
       // argmin / argmax: the index (int32, a hint: a near tie may go either way in float32
       // lanes) and its value (float32, held to the element tolerance).
-      const outputs = how === 'argmin' || how === 'argmax' ? [{ shape, dtype: 'int32' as const }, { shape, dtype: 'float32' as const }] : [{ shape, dtype: 'float32' as const }];
+      const outputs = isArg(how) ? [{ shape, dtype: 'int32' as const }, { shape, dtype: 'float32' as const }] : [{ shape, dtype: 'float32' as const }];
       return { outputs, params: { kind: k.kind, shape, views, space, params, d: 0, ...combine } };
     }
     case 'rows': {

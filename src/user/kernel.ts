@@ -40,6 +40,21 @@ export function isArg(combine: Combine | undefined): combine is 'argmin' | 'argm
   return combine === 'argmin' || combine === 'argmax';
 }
 
+/**
+ * Whether `value`, met after the best so far (`best`, or none yet), takes its place in argmin
+ * (argmax when `largest`): numpy's rule, the first NaN wins, else the first smallest (largest).
+ * The reference walks elements with it, the wasm host walks the chunks' partials.
+ */
+export function argTakes(value: number, best: number, hasBest: boolean, largest: boolean): boolean {
+  if (!hasBest) {
+    return true;
+  }
+  if (Number.isNaN(best)) {
+    return false;
+  }
+  return Number.isNaN(value) || (largest ? value > best : value < best);
+}
+
 /** The tolerance of a kernel that declares none: 8 float32 ulps of max(|reference|, 1). */
 export const DEFAULT_TOLERANCE = { ulp: 8, floor: 1 } as const;
 

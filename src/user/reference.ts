@@ -12,7 +12,7 @@ import { describeValue } from '../runtime/args.js';
 import { forEachRow, lastStride, rowLength } from '../tensor/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { UserPlan } from './define.js';
-import type { MapDecl, PairwiseDecl, ReduceDecl, RowsDecl, UserKernel } from './kernel.js';
+import { argTakes, isArg, type MapDecl, type PairwiseDecl, type ReduceDecl, type RowsDecl, type UserKernel } from './kernel.js';
 
 type Body = (...args: unknown[]) => unknown;
 
@@ -54,16 +54,14 @@ function mapRef(k: UserKernel): KernelImpl<UserPlan> {
 
 function reduceRef(k: UserKernel): KernelImpl<UserPlan> {
   const combine = (k.decl as ReduceDecl).combine;
-  if (combine === 'argmin' || combine === 'argmax') {
+  if (isArg(combine)) {
+    const largest = combine === 'argmax';
     return (plan, inputs, [index, value]) => {
-      // The first NaN, else the first smallest (largest); infer() refused an empty space.
+      // infer() refused an empty space: some element is taken.
       let best = Number.NaN;
       let at = -1;
       eachValue(k, plan.params, inputs, (v, flat) => {
-        if (at >= 0 && Number.isNaN(best)) {
-          return;
-        }
-        if (at < 0 || Number.isNaN(v) || (combine === 'argmin' ? v < best : v > best)) {
+        if (argTakes(v, best, at >= 0, largest)) {
           best = v;
           at = flat;
         }

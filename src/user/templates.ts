@@ -7,7 +7,7 @@
 import { signaturesOf, type Signature } from './abi.js';
 import { ConstantPool, printBlock, prologue } from './codegen.js';
 import type { Node, Val } from './ir.js';
-import type { Combine } from './kernel.js';
+import { isArg, type Combine } from './kernel.js';
 
 export interface Graph {
   readonly nodes: readonly Node[];
@@ -124,54 +124,80 @@ const ARG_HELPER = `
 }
 `;
 
+/** What a reduce kind adds to the chunk loop shared by every reduce (chunkedReduce). */
+interface ChunkParts {
+  /** AssemblyScript helpers after HELPERS. */
+  readonly helpers?: string;
+  /** Function-level locals before the chunk loop. */
+  readonly preamble?: readonly string[];
+  /** Per chunk, before its rows: the accumulators. */
+  readonly start: readonly string[];
+  /** Per vector of element values `value` (the last, `tail`, has lanes below c valid). */
+  readonly step: (value: string, tail: boolean) => string[];
+  /** Per chunk, after its rows: writes the chunk's partial(s). */
+  readonly finish: readonly string[];
+}
+
+/**
+ * The module of a reduce: element(...) over the rows of each chunk of `chunkRows` rows, one
+ * partial per chunk (see abi.ts), with the accumulation `parts` gives.
+ */
+function chunkedReduce(graph: Graph, inputs: number, params: number, parts: ChunkParts): Generated {
+  const constants = new ConstantPool();
+  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'e' }, constants);
+  const [sig] = signaturesOf('reduce', inputs);
+  const value = block.roots[0]!;
+  const loop = walk(inputs, (tail) => [...block.lines, ...parts.step(value, tail)]);
+  const lines = [
+    header(sig!),
+    ...indent(prologue(params, constants), 1),
+    ...indent(block.hoisted, 1),
+    ...indent(parts.preamble ?? [], 1),
+    '  for (let first = rowStart; first < rowEnd; first += chunkRows) {',
+    '    const last = min(first + chunkRows, rowEnd);',
+    ...indent(parts.start, 2),
+    '    for (let r = first; r < last; r++) {',
+    ...indent(loop, 3),
+    '    }',
+    ...indent(parts.finish, 2),
+    '  }',
+    '}',
+  ];
+  return { source: `${HELPERS}${parts.helpers ?? ''}\n${lines.join('\n')}\n`, exports: [sig!], constants: constants.bits };
+}
+
 /**
  * argmin / argmax: per chunk, the flat index (relative to the launch's space) of the first NaN,
  * else of the first smallest (largest) value, and that value: partials[2c] = value,
  * partials[2c + 1] = index (float64; -1 for a chunk without elements).
  */
-function argReduceModule(graph: Graph, inputs: number, params: number, largest: boolean): Generated {
-  const constants = new ConstantPool();
-  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'e' }, constants);
-  const [sig] = signaturesOf('reduce', inputs);
-  const value = block.roots[0]!;
+function argParts(largest: boolean): ChunkParts {
   const better = `v128.or(v128.or(f32x4.${largest ? 'gt' : 'lt'}(e, acc), v128.andnot(f32x4.ne(e, e), f32x4.ne(acc, acc))), i32x4.eq(idx, none))`;
-  const step = (tail: boolean): string[] => [
-    `const e = ${value};`,
-    'const at = i32x4.add(i32x4.splat(r * d3 + j), iota);',
-    `const take = ${tail ? `v128.and(${better}, valid(c))` : better};`,
-    'acc = v128.bitselect(e, acc, take);',
-    'idx = v128.bitselect(at, idx, take);',
-  ];
-  const loop = walk(inputs, (tail) => [...block.lines, ...step(tail)]);
-  const lanes = [0, 1, 2, 3].flatMap((l) => [
-    `if (argBetter(f32x4.extract_lane(acc, ${l}), i32x4.extract_lane(idx, ${l}), bestV, bestI, ${largest})) {`,
-    `  bestV = f32x4.extract_lane(acc, ${l});`,
-    `  bestI = i32x4.extract_lane(idx, ${l});`,
-    '}',
-  ]);
-  const lines = [
-    header(sig!),
-    ...indent(prologue(params, constants), 1),
-    ...indent(block.hoisted, 1),
-    '  const iota = i32x4(0, 1, 2, 3);',
-    '  const none = i32x4.splat(-1);',
-    '  for (let first = rowStart; first < rowEnd; first += chunkRows) {',
-    '    const last = min(first + chunkRows, rowEnd);',
-    `    let acc = f32x4.splat(${largest ? '-Infinity' : 'Infinity'});`,
-    '    let idx = none;',
-    '    for (let r = first; r < last; r++) {',
-    ...indent(loop, 3),
-    '    }',
-    '    let bestV: f32 = NaN;',
-    '    let bestI: i32 = -1;',
-    ...indent(lanes, 2),
-    '    const slot = partials + (<usize>(first / chunkRows) << 4);',
-    '    store<f64>(slot, <f64>bestV);',
-    '    store<f64>(slot + 8, <f64>bestI);',
-    '  }',
-    '}',
-  ];
-  return { source: `${HELPERS}${ARG_HELPER}\n${lines.join('\n')}\n`, exports: [sig!], constants: constants.bits };
+  return {
+    helpers: ARG_HELPER,
+    preamble: ['const iota = i32x4(0, 1, 2, 3);', 'const none = i32x4.splat(-1);'],
+    start: [`let acc = f32x4.splat(${largest ? '-Infinity' : 'Infinity'});`, 'let idx = none;'],
+    step: (value, tail) => [
+      `const e = ${value};`,
+      'const at = i32x4.add(i32x4.splat(r * d3 + j), iota);',
+      `const take = ${tail ? `v128.and(${better}, valid(c))` : better};`,
+      'acc = v128.bitselect(e, acc, take);',
+      'idx = v128.bitselect(at, idx, take);',
+    ],
+    finish: [
+      'let bestV: f32 = NaN;',
+      'let bestI: i32 = -1;',
+      ...[0, 1, 2, 3].flatMap((l) => [
+        `if (argBetter(f32x4.extract_lane(acc, ${l}), i32x4.extract_lane(idx, ${l}), bestV, bestI, ${largest})) {`,
+        `  bestV = f32x4.extract_lane(acc, ${l});`,
+        `  bestI = i32x4.extract_lane(idx, ${l});`,
+        '}',
+      ]),
+      'const slot = partials + (<usize>(first / chunkRows) << 4);',
+      'store<f64>(slot, <f64>bestV);',
+      'store<f64>(slot + 8, <f64>bestI);',
+    ],
+  };
 }
 
 /**
@@ -179,43 +205,26 @@ function argReduceModule(graph: Graph, inputs: number, params: number, largest: 
  * lanes (two f64x2), min and max in the float32 lanes (NaN propagates, as Math.min does).
  */
 export function reduceModule(graph: Graph, inputs: number, params: number, combine: Combine): Generated {
-  if (combine === 'argmin' || combine === 'argmax') {
-    return argReduceModule(graph, inputs, params, combine === 'argmax');
+  if (isArg(combine)) {
+    return chunkedReduce(graph, inputs, params, argParts(combine === 'argmax'));
   }
-  const constants = new ConstantPool();
-  const block = printBlock(graph.nodes, [graph.result], { ...elementNames(inputs), prefix: 'e' }, constants);
-  const [sig] = signaturesOf('reduce', inputs);
   const how = COMBINE[combine];
-  const value = block.roots[0]!;
-  const accumulate = (tail: boolean): string[] => {
+  const step = (value: string, tail: boolean): string[] => {
     const v = tail ? `v128.bitselect(${value}, f32x4.splat(${how.neutral}), valid(c))` : value;
     if (combine === 'sum') {
       return [`const e = ${v};`, 'lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));', 'hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));'];
     }
     return [`acc = ${how.lanes}(acc, ${v});`];
   };
-  const loop = walk(inputs, (tail) => [...block.lines, ...accumulate(tail)]);
-  const start = combine === 'sum' ? ['let lo = f64x2.splat(0);', 'let hi = f64x2.splat(0);'] : [`let acc = f32x4.splat(${how.neutral});`];
-  const finish =
+  const total =
     combine === 'sum'
       ? ['const s = f64x2.add(lo, hi);', 'const total: f64 = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);']
       : [`const total: f64 = <f64>${how.host}(${how.host}(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), ${how.host}(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));`];
-  const lines = [
-    header(sig!),
-    ...indent(prologue(params, constants), 1),
-    ...indent(block.hoisted, 1),
-    '  for (let first = rowStart; first < rowEnd; first += chunkRows) {',
-    '    const last = min(first + chunkRows, rowEnd);',
-    ...indent(start, 2),
-    '    for (let r = first; r < last; r++) {',
-    ...indent(loop, 3),
-    '    }',
-    ...indent(finish, 2),
-    '    store<f64>(partials + (<usize>(first / chunkRows) << 3), total);',
-    '  }',
-    '}',
-  ];
-  return { source: `${HELPERS}\n${lines.join('\n')}\n`, exports: [sig!], constants: constants.bits };
+  return chunkedReduce(graph, inputs, params, {
+    start: combine === 'sum' ? ['let lo = f64x2.splat(0);', 'let hi = f64x2.splat(0);'] : [`let acc = f32x4.splat(${how.neutral});`],
+    step,
+    finish: [...total, 'store<f64>(partials + (<usize>(first / chunkRows) << 3), total);'],
+  });
 }
 
 /**

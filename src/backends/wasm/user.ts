@@ -12,7 +12,7 @@
  */
 import { argumentsOf, type CompiledKernel, type Signature } from '../../user/abi.js';
 import type { UserPlan, WasmEntry } from '../../user/define.js';
-import type { Combine } from '../../user/kernel.js';
+import { argTakes, isArg, type Combine } from '../../user/kernel.js';
 import type { Inputs, Plan } from '../../kernels/kernel.js';
 import { sizeOf } from '../../tensor/layout.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -173,7 +173,7 @@ function runReduce(ctx: WasmContext, mod: UserModule, sig: Signature, values: Re
   const chunksOf = (r: ReducePiece): number => Math.ceil((r.space.shape[0]! * r.space.shape[1]! * r.space.shape[2]!) / r.chunkRows);
   const count = all.reduce((c, r) => c + chunksOf(r), 0);
   // argmin / argmax keep a value and an index per chunk.
-  const arg = p.combine === 'argmin' || p.combine === 'argmax';
+  const arg = isArg(p.combine);
   const slot = arg ? 16 : 8;
   const partials = ctx.temp(slot * count, 'reduce partials');
   try {
@@ -220,10 +220,8 @@ export function combinedArg(partials: Float64Array, bases: readonly number[], la
   for (let c = 0; c < bases.length; c++) {
     const v = partials[2 * c]!;
     const at = partials[2 * c + 1]!;
-    if (at < 0 || (index >= 0 && Number.isNaN(value))) {
-      continue;
-    }
-    if (index < 0 || Number.isNaN(v) || (largest ? v > value : v < value)) {
+    // A chunk without elements (index -1) has nothing to offer.
+    if (at >= 0 && argTakes(v, value, index >= 0, largest)) {
       value = v;
       index = bases[c]! + at;
     }
