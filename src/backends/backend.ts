@@ -8,6 +8,8 @@ import type { Heap } from '../runtime/heap.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ThreadSpan } from '../monitor/call.js';
 
+import type { NativeIsa } from './native/addon.js';
+
 export interface BackendInfo {
   readonly threads?: number;
   readonly simd?: string;
@@ -56,6 +58,8 @@ export interface BackendContext {
   readonly heap: Heap;
   /** Work below which a parallel backend stays on the calling thread (runtime option). */
   readonly parallelThreshold: number;
+  /** The native backend's instruction-set path when the user forces one (runtime option native.isa). */
+  readonly nativeIsa?: NativeIsa;
 }
 
 /** Creates a backend, or throws with the reason it is unavailable on this machine. */

@@ -5,6 +5,7 @@
 import type { Backend, BackendFactory } from '../backends/backend.js';
 import { BACKEND_FACTORIES } from '../backends/index.js';
 import { createRefBackend } from '../backends/ref/index.js';
+import { NATIVE_ISAS, type NativeIsa } from '../backends/native/addon.js';
 import { fail } from '../errors.js';
 import type { GeluAttrs } from '../kernels/gelu.js';
 import type { DftAttrs } from '../kernels/dft.js';
@@ -76,6 +77,13 @@ export interface RuntimeOptions {
    * What monitoring costs per call is measured against this (npm run bench -- --only monitor).
    */
   readonly monitor?: boolean;
+  /**
+   * The native backend (src/backends/native): `isa` forces an instruction-set path narrower than
+   * the widest this CPU runs ('avx512', 'avx2', 'neon', 'scalar'); a path the CPU cannot run makes
+   * the backend unavailable with that reason (BACKEND with require: 'native').
+   * @example createRuntime({ native: { isa: 'avx2' } })
+   */
+  readonly native?: { readonly isa?: NativeIsa };
 }
 
 /** RuntimeOptions.kernels. */
@@ -106,6 +114,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid parallelThreshold', expected: 'a non-negative integer', received: String(options.parallelThreshold) });
   }
   const releaseStacks = debugOf(options.debug);
+  const nativeIsa = nativeIsaOf(options.native);
   // Loaded before any backend starts a thread: a missing package fails here, with nothing to close.
   const telemetry = options.openTelemetry === undefined || options.openTelemetry === false ? undefined : await openTelemetryObserver(options.openTelemetry === true ? {} : options.openTelemetry);
   const heap = new Heap(options.heapBytes === undefined ? {} : { maximumBytes: options.heapBytes });
@@ -114,7 +123,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const unavailable: PassedOver[] = [];
   for (const factory of factories) {
     try {
-      backends.push(await factory.create({ threads, heap, parallelThreshold, ...(threadsNote === undefined ? {} : { threadsNote }) }));
+      backends.push(await factory.create({ threads, heap, parallelThreshold, ...(threadsNote === undefined ? {} : { threadsNote }), ...(nativeIsa === undefined ? {} : { nativeIsa }) }));
     } catch (error) {
       unavailable.push({ backend: factory.name, reason: error instanceof Error ? error.message : String(error) });
     }
@@ -135,6 +144,17 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   // For `hotpath profile`'s preload (src/profile/preload.ts); free when nothing subscribed.
   announceRuntime({ id, observe: (observer) => runtime.observe(observer) });
   return runtime;
+}
+
+/** options.native.isa, checked. @throws ARGUMENT for anything but an object with a known path name */
+function nativeIsaOf(native: RuntimeOptions['native']): NativeIsa | undefined {
+  if (native === undefined) {
+    return undefined;
+  }
+  if (native === null || typeof native !== 'object' || (native.isa !== undefined && !(NATIVE_ISAS as readonly unknown[]).includes(native.isa))) {
+    fail({ code: 'ARGUMENT', kernel: 'createRuntime', problem: 'invalid native options', expected: `{ isa?: ${NATIVE_ISAS.map((i) => `'${i}'`).join(' | ')} }`, received: native !== null && typeof native === 'object' ? `isa ${describeValue(native.isa)}` : describeValue(native) });
+  }
+  return native.isa;
 }
 
 /** The injected compiler (tests), else a loader of artifacts, cache and compiler. @throws ARGUMENT */

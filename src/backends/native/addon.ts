@@ -1,0 +1,75 @@
+/**
+ * Finding and loading the native addon (native/build/hotpath.node, built by
+ * scripts/build-native.mjs during install when a C compiler is present). Never throws: a
+ * missing or unusable addon is a reason string, which the backend reports as unavailable.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The JavaScript <-> addon contract version; native/src/hotpath.h's HP_ABI. */
+export const NATIVE_ABI = 1;
+
+/** Instruction-set paths, widest first (native/src/hotpath.h). */
+export const NATIVE_ISAS = ['avx512', 'avx2', 'neon', 'scalar'] as const;
+export type NativeIsa = (typeof NATIVE_ISAS)[number];
+
+export interface AddonInfo {
+  readonly abi: number;
+  /** CPU features and saved register state, e.g. 'x86-64: avx512f avx2 fma f16c avx; OS saves zmm, ymm'. */
+  readonly features: string;
+  /** Paths this CPU and OS can run. */
+  readonly supported: readonly NativeIsa[];
+  /** Paths compiled into this binary. */
+  readonly built: readonly NativeIsa[];
+  readonly compiler?: string;
+}
+
+/** An opaque context from create(): heap base, thread pool, path. */
+export type AddonContext = object & { readonly __addonContext: unique symbol };
+
+/** What the addon exports: the core below plus each kernel family's functions. */
+export interface Addon {
+  create(heap: Uint8Array, threads: number, isa: NativeIsa): AddonContext;
+  close(ctx: AddonContext): void;
+  info(): AddonInfo;
+  /** Kernel functions: (ctx, heapBytes, ...numbers). */
+  readonly [name: string]: unknown;
+}
+
+/** The addon and its information, or why there is none. */
+export type Loaded = { readonly addon: Addon; readonly info: AddonInfo } | { readonly reason: string };
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const BINARY = path.join(ROOT, 'native/build/hotpath.node');
+const STATUS = path.join(ROOT, 'native/build/status.json');
+
+/** What the build recorded (status.json), when it recorded anything. */
+export function buildStatus(): { built: boolean; reason?: string; compiler?: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(STATUS, 'utf8')) as { built: boolean; reason?: string; compiler?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads the addon once per call site (require caches it per thread). */
+export function loadAddon(): Loaded {
+  if (!existsSync(BINARY)) {
+    const status = buildStatus();
+    const why = status === undefined ? 'the addon was never built (npm run build:native)' : status.built ? 'the addon file is missing (npm run build:native)' : `not built at install: ${status.reason ?? 'unknown reason'}`;
+    return { reason: why };
+  }
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(BINARY) as Addon;
+  } catch (error) {
+    return { reason: `the addon did not load: ${error instanceof Error ? error.message : String(error)} (rebuild with npm run build:native)` };
+  }
+  const info = addon.info();
+  if (info.abi !== NATIVE_ABI) {
+    return { reason: `the addon was built from other sources (ABI ${info.abi}, this hotpath expects ${NATIVE_ABI}); rebuild with npm run build:native` };
+  }
+  return { addon, info };
+}
