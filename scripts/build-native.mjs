@@ -11,6 +11,7 @@
 //   node scripts/build-native.mjs --optional never fail (npm install): a failure is recorded
 //                                            in status.json and doctor shows it
 //   --force                                  rebuild even when sources and flags are unchanged
+//   --out DIR                                write hotpath.node and status.json there instead
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,9 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'native/src');
-const out = path.join(root, 'native/build');
+const outAt = process.argv.indexOf('--out');
+// --out DIR: build elsewhere (the tests build into a temp folder with CC pointing nowhere).
+const out = outAt > 0 ? path.resolve(process.argv[outAt + 1]) : path.join(root, 'native/build');
 const optional = process.argv.includes('--optional');
 const force = process.argv.includes('--force');
 const cc = process.env.CC || 'cc';

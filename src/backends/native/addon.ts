@@ -41,29 +41,32 @@ export interface Addon {
 /** The addon and its information, or why there is none. */
 export type Loaded = { readonly addon: Addon; readonly info: AddonInfo } | { readonly reason: string };
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BINARY = path.join(ROOT, 'native/build/hotpath.node');
-const STATUS = path.join(ROOT, 'native/build/status.json');
+/** Where scripts/build-native.mjs writes hotpath.node and status.json. */
+export const BUILD_DIR = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..'), 'native/build');
 
-/** What the build recorded (status.json), when it recorded anything. */
-export function buildStatus(): { built: boolean; reason?: string; compiler?: string } | undefined {
+/** What the build recorded (status.json in `dir`), when it recorded anything. */
+export function buildStatus(dir = BUILD_DIR): { built: boolean; reason?: string; compiler?: string } | undefined {
   try {
-    return JSON.parse(readFileSync(STATUS, 'utf8')) as { built: boolean; reason?: string; compiler?: string };
+    return JSON.parse(readFileSync(path.join(dir, 'status.json'), 'utf8')) as { built: boolean; reason?: string; compiler?: string };
   } catch {
     return undefined;
   }
 }
 
-/** Loads the addon once per call site (require caches it per thread). */
-export function loadAddon(): Loaded {
-  if (!existsSync(BINARY)) {
-    const status = buildStatus();
+/**
+ * Loads the addon built into `dir` (require caches it per thread), or says why it cannot.
+ * @example const loaded = loadAddon(); if ('addon' in loaded) loaded.info.supported
+ */
+export function loadAddon(dir = BUILD_DIR): Loaded {
+  const binary = path.join(dir, 'hotpath.node');
+  if (!existsSync(binary)) {
+    const status = buildStatus(dir);
     const why = status === undefined ? 'the addon was never built (npm run build:native)' : status.built ? 'the addon file is missing (npm run build:native)' : `not built at install: ${status.reason ?? 'unknown reason'}`;
     return { reason: why };
   }
   let addon: Addon;
   try {
-    addon = createRequire(import.meta.url)(BINARY) as Addon;
+    addon = createRequire(import.meta.url)(binary) as Addon;
   } catch (error) {
     return { reason: `the addon did not load: ${error instanceof Error ? error.message : String(error)} (rebuild with npm run build:native)` };
   }
