@@ -141,11 +141,14 @@ function checkRun(value: unknown, path: string, at: string): void {
   number(machine.cores, path, `${at}.machine.cores`, true);
   number(machine.threads, path, `${at}.machine.threads`, true);
   const probe = object(run.probe, path, `${at}.probe`);
-  if (probe.kind !== 'js-mix-v1') {
-    bad(path, `${at}.probe.kind`, "'js-mix-v1'", short(probe.kind));
+  if (probe.kind !== 'js-mix-v1' && probe.kind !== 'js-forkjoin-v2') {
+    bad(path, `${at}.probe.kind`, "'js-forkjoin-v2' (or 'js-mix-v1' from older versions)", short(probe.kind));
   }
   number(probe.threads, path, `${at}.probe.threads`, true);
   number(probe.iterationsPerThread, path, `${at}.probe.iterationsPerThread`, true);
+  if (probe.kind === 'js-forkjoin-v2') {
+    number(probe.segments, path, `${at}.probe.segments`, true);
+  }
   number(run.warmup, path, `${at}.warmup`, true);
   const kernelMs = list(run.kernelMs, path, `${at}.kernelMs`, 3, 100_000);
   const probeMs = list(run.probeMs, path, `${at}.probeMs`, 3, 100_000);

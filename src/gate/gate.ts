@@ -11,8 +11,8 @@ import { checkThreshold, type BootstrapOptions } from './bootstrap.js';
 import { checkSameSetup, checkSameWork, compareTimings, type Comparison } from './compare.js';
 import { BENCH_FORMAT, BENCH_VERSION, readBenchFile, type AttrValue, type BenchFile, type BenchRun, type MachineRecord } from './format.js';
 import { measure } from './measure.js';
-import { Probe, type ProbeSpec } from './probe.js';
-import { backendsUsed, checkKernel, loadData, workOf, type LoadedData } from './target.js';
+import { Probe, PROBE_KIND, type ProbeSpec } from './probe.js';
+import { backendsUsed, checkKernel, loadData, parallelismOf, workOf, type LoadedData } from './target.js';
 
 export interface GateOptions extends BootstrapOptions {
   readonly kernel: string;
@@ -83,7 +83,9 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     }
     const call = workOf(hp, options.kernel, inputs, options.attrs);
     const backend = backendsUsed(hp);
-    const threads = backend.split(',').includes('wasm') ? (hp.backends().find((b) => b.name === 'wasm')?.threads ?? 1) : 1;
+    const { threads, forkJoins } = parallelismOf(hp);
+    // A base's probe is reused as it was (the yardstick must not change with the code measured).
+    const segments = reference?.probe.segments ?? Math.max(1, forkJoins);
     const header = (spec: ProbeSpec): Omit<BenchRun, 'kernelMs' | 'probeMs' | 'warmup'> => ({
       date: (options.date ?? new Date()).toISOString(),
       ...work,
@@ -91,13 +93,13 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       probe: spec,
       ...(options.slowdown === undefined || options.slowdown === 0 ? {} : { injectedSlowdown: options.slowdown }),
     });
-    const planned = header({ kind: 'js-mix-v1', threads, iterationsPerThread: reference?.probe.iterationsPerThread ?? 0 });
+    const planned = header({ kind: PROBE_KIND, threads, iterationsPerThread: reference?.probe.iterationsPerThread ?? 0, segments });
     for (const [run, file] of [[base, options.compare], [last, options.save]] as const) {
       if (run !== undefined) {
         checkSameSetup(run, planned, file!);
       }
     }
-    probe = new Probe(threads);
+    probe = new Probe(threads, segments);
     const m = measure(call, probe, {
       ...(options.rounds === undefined ? {} : { rounds: options.rounds }),
       ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
@@ -107,7 +109,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       ...(reference === undefined ? {} : { probeIterations: reference.probe.iterationsPerThread }),
       ...(options.slowdown === undefined ? {} : { slowdown: options.slowdown }),
     });
-    const run: BenchRun = { ...header({ kind: 'js-mix-v1', threads, iterationsPerThread: m.probeIterations }), warmup: m.warmup, kernelMs: m.kernelMs, probeMs: m.probeMs };
+    const run: BenchRun = { ...header({ kind: PROBE_KIND, threads, iterationsPerThread: m.probeIterations, segments }), warmup: m.warmup, kernelMs: m.kernelMs, probeMs: m.probeMs };
     const comparison = base === undefined ? undefined : compareTimings(base, run, threshold, options);
     const savedRuns = options.save === undefined ? undefined : saveRun(options.save, history, run);
     return { run, ...(comparison === undefined ? {} : { comparison, base }), ...(savedRuns === undefined ? {} : { savedRuns }) };

@@ -157,3 +157,21 @@ export function backendsUsed(hp: Runtime): string {
   }
   return [...used].sort().join(',');
 }
+
+/**
+ * How the calls so far ran in parallel (from the runtime's stats): the most threads any call
+ * used (the calling thread included) and how many calls ran on more than one thread (each a
+ * fork-join of the backend's pool). Read right after workOf()'s first call, these describe one
+ * call of the work, which the probe then mimics.
+ */
+export function parallelismOf(hp: Runtime): { threads: number; forkJoins: number } {
+  let threads = 1;
+  let forkJoins = 0;
+  for (const entry of Object.values(hp.stats().kernels)) {
+    for (const [count, calls] of Object.entries(entry?.threads ?? {})) {
+      threads = Math.max(threads, Number(count));
+      forkJoins += Number(count) > 1 ? calls : 0;
+    }
+  }
+  return { threads, forkJoins };
+}

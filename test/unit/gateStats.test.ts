@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import { bootstrapRatio, decide, median, relativeMedianSpread } from '../../src/gate/bootstrap.js';
 import { measure } from '../../src/gate/measure.js';
 import { compareTimings } from '../../src/gate/compare.js';
-import { HotpathError } from '../../src/index.js';
+import { createRuntime, HotpathError } from '../../src/index.js';
+import { Probe } from '../../src/gate/probe.js';
+import { parallelismOf } from '../../src/gate/target.js';
 
 /** n values spread like run times: 10 ms * (1 + 0.1 u) with u from a seeded LCG, plus a few 2x outliers (a lost core). */
 function timings(n: number, seed: number, scale = 10): number[] {
@@ -132,4 +134,39 @@ test('measure: rounds alternate probe and kernel; a wide spread adds rounds up t
   assert.equal(loose.probeIterations, 5);
   assert.throws(() => measure(work, probe, { rounds: 2 }), isArgument);
   assert.throws(() => measure(work, probe, { rounds: 4, maxRounds: 3 }), isArgument);
+});
+
+test('Probe: one share on the calling thread, the rest on workers, `segments` fork-joins per probe', async () => {
+  assert.throws(() => new Probe(2, 0), (e: unknown) => e instanceof HotpathError && e.code === 'ARGUMENT' && /segment count/.test(e.message));
+  assert.throws(() => new Probe(0), (e: unknown) => e instanceof HotpathError && e.code === 'ARGUMENT');
+  const two = new Probe(2, 7);
+  const one = new Probe(1, 7);
+  try {
+    assert.ok(two.time(10_000) > 0);
+    assert.equal(two.forkJoins, 7, 'one job generation per segment');
+    two.time(3);
+    assert.equal(two.forkJoins, 14, 'fewer iterations than segments still joins every segment');
+    assert.ok(one.time(10_000) > 0);
+    assert.equal(one.forkJoins, 0, 'one thread: the calling thread alone, nothing to join');
+  } finally {
+    await two.close();
+    await one.close();
+  }
+});
+
+test('parallelismOf: threads and fork-joins of the calls so far, from the stats', async () => {
+  const hp = await createRuntime({ require: 'wasm', threads: 2, parallelThreshold: 0 });
+  const ref = await createRuntime({ require: 'ref' });
+  try {
+    const x = hp.tensor(Float32Array.from({ length: 4096 }, (_, i) => i % 7), [64, 64]);
+    hp.softmax(x).release();
+    hp.softmax(x).release();
+    assert.deepEqual(parallelismOf(hp), { threads: 2, forkJoins: 2 });
+    const y = ref.tensor(Float32Array.from({ length: 16 }, (_, i) => i), [4, 4]);
+    ref.softmax(y).release();
+    assert.deepEqual(parallelismOf(ref), { threads: 1, forkJoins: 0 });
+  } finally {
+    await hp.close();
+    await ref.close();
+  }
 });
