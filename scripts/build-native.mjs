@@ -12,6 +12,9 @@
 //                                            in status.json and doctor shows it
 //   --force                                  rebuild even when sources and flags are unchanged
 //   --out DIR                                write hotpath.node and status.json there instead
+//   --arch arm64|x64                         target another architecture with a cross compiler
+//                                            (CC=aarch64-linux-gnu-gcc: the tests compile the
+//                                            NEON path this way on an x86-64 machine)
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,13 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'native/src');
+/** The value after `flag` on the command line, if given. */
+function option(flag) {
+  const at = process.argv.indexOf(flag);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+// --arch arm64|x64: the target architecture, for a cross compiler in $CC (default: this Node's).
+const arch = option('--arch') ?? process.arch;
 const outAt = process.argv.indexOf('--out');
 // --out DIR: build elsewhere (the tests build into a temp folder with CC pointing nowhere).
 const out = outAt > 0 ? path.resolve(process.argv[outAt + 1]) : path.join(root, 'native/build');
@@ -51,8 +61,8 @@ function skip(reason) {
   process.exit(0);
 }
 
-if (process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch)) {
-  skip(`no native build for ${process.platform}-${process.arch} (linux x64 and arm64 only)`);
+if (process.platform !== 'linux' || !['x64', 'arm64'].includes(arch)) {
+  skip(`no native build for ${process.platform}-${arch} (linux x64 and arm64 only)`);
 }
 let compiler;
 try {
@@ -73,7 +83,7 @@ for (const file of files) {
   const isa = Object.keys(ISAS).find((name) => file.endsWith(`_${name}.c`));
   if (isa !== undefined) {
     const spec = ISAS[isa];
-    if (spec.arch !== 'any' && spec.arch !== process.arch) {
+    if (spec.arch !== 'any' && spec.arch !== arch) {
       continue;
     }
     units.push({ file, flags: [...spec.flags, `-DHP_ISA_SUFFIX=${isa}`, `-DHP_VEC_BYTES=${spec.vecBytes}`] });
@@ -81,10 +91,10 @@ for (const file of files) {
     units.push({ file, flags: [] });
   }
 }
-const isas = Object.keys(ISAS).filter((name) => ISAS[name].arch === 'any' || ISAS[name].arch === process.arch);
+const isas = Object.keys(ISAS).filter((name) => ISAS[name].arch === 'any' || ISAS[name].arch === arch);
 
 const hash = createHash('sha256');
-hash.update(JSON.stringify({ compiler, COMMON, units, arch: process.arch }));
+hash.update(JSON.stringify({ compiler, COMMON, units, arch }));
 for (const f of readdirSync(src).sort()) {
   hash.update(f);
   hash.update(readFileSync(path.join(src, f)));
@@ -125,4 +135,4 @@ try {
 }
 writeFileSync(stampFile, stamp);
 record({ built: true, compiler, isas, flags: COMMON.join(' ') });
-console.log(`hotpath native: built native/build/hotpath.node (${units.length} files, paths ${isas.join(', ')}) with ${compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`hotpath native: built ${path.relative(process.cwd(), target)} (${units.length} files, paths ${isas.join(', ')}) with ${compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

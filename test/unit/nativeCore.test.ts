@@ -188,3 +188,22 @@ test('a compiler error fails npm run build:native and is recorded, but not in --
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A cross compiler for aarch64 on PATH (CI installs Debian's gcc-aarch64-linux-gnu), else undefined. */
+const crossCc = spawnSync('aarch64-linux-gnu-gcc', ['--version']).status === 0 ? 'aarch64-linux-gnu-gcc' : undefined;
+
+test('the NEON path compiles and links for aarch64 (cross compiler; it cannot run on this x86-64 machine)', { skip: process.arch !== 'x64' ? 'only cross-built from x86-64' : crossCc === undefined ? 'no aarch64-linux-gnu-gcc (apt-get install gcc-aarch64-linux-gnu)' : false }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hotpath-native-arm64-'));
+  try {
+    const r = spawnSync(process.execPath, ['scripts/build-native.mjs', '--arch', 'arm64', '--out', dir], { cwd: REPO, encoding: 'utf8', env: { ...process.env, CC: crossCc } });
+    assert.equal(r.status, 0, r.stderr);
+    const elf = readFileSync(path.join(dir, 'hotpath.node'));
+    assert.equal(elf.subarray(0, 4).toString('latin1'), '\x7fELF');
+    assert.equal(elf.readUInt16LE(18), 183, 'e_machine EM_AARCH64');
+    const status = JSON.parse(readFileSync(path.join(dir, 'status.json'), 'utf8')) as { isas: string[] };
+    assert.deepEqual(status.isas, ['neon', 'scalar']);
+    assert.equal(r.stderr.includes('warning'), false, `the aarch64 build warns:\n${r.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
