@@ -1,8 +1,9 @@
 // First-call latency, run in a fresh process by the benchmark (bench/suite.ts):
 //   node --import tsx bench/firstCall.mjs src    hotpath from its TypeScript sources
 //   node bench/firstCall.mjs dist                the built package (what users import)
-// Times createRuntime through the first 64x64 matmul's return on wasm with 2 threads: module
-// compile, runtime set-up, input copies, worker pool start and the call. The module import is
+// Times createRuntime with every backend (the native addon loaded when it is built) through the
+// first 64x64 matmul's return with 2 threads, on the backend dispatch picks: module compile,
+// addon load, runtime set-up, input copies, thread pool start and the call. The module import is
 // timed apart. Plain JavaScript, so the dist run loads no TypeScript tooling. Prints one JSON line.
 const which = process.argv[2] === 'dist' ? 'dist' : 'src';
 const importStart = performance.now();
@@ -12,7 +13,7 @@ const importMs = performance.now() - importStart;
 const N = 64;
 const start = performance.now();
 // parallelThreshold 0: even this small call goes through the worker pool, so its start is timed.
-const hp = await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 2, parallelThreshold: 0 });
+const hp = await createRuntime({ threads: 2, parallelThreshold: 0 });
 const runtimeMs = performance.now() - start;
 const a = hp.tensor(new Float32Array(N * N).fill(1), [N, N]);
 const b = hp.tensor(new Float32Array(N * N).fill(2), [N, N]);

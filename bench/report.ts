@@ -9,7 +9,7 @@ export interface FirstCall {
   readonly which: 'src' | 'dist';
   readonly status: 'ok' | 'skipped' | 'failed';
   readonly reason?: string;
-  /** createRuntime + input tensors + first 64x64 matmul on wasm with 2 threads, median over processes. */
+  /** createRuntime (every backend) + input tensors + first 64x64 matmul with 2 threads, median over processes. */
   readonly medianMs?: number;
   readonly samplesMs?: readonly number[];
   /** The first matmul alone (worker pool start included), median. */
@@ -79,7 +79,7 @@ function caseTitle(rows: readonly Row[]): string {
 const FROM = { src: 'from the TypeScript sources under tsx', dist: 'from the built dist/' } as const;
 
 function firstCallLine(f: FirstCall): string {
-  const head = `first call in a fresh process, ${FROM[f.which]} (createRuntime + first 64x64 matmul, wasm 2 threads, pool start included)`;
+  const head = `first call in a fresh process, ${FROM[f.which]} (createRuntime with every backend + first 64x64 matmul, 2 threads, pool start included)`;
   if (f.status !== 'ok') {
     return `${head}: ${f.status} (${f.reason ?? ''})`;
   }
@@ -164,7 +164,7 @@ export function formatMarkdown(report: BenchReport): string {
   }
   lines.push(`Copy bandwidth (Float32Array.set, read + write): ${report.copy.gbps.toFixed(1)} GB/s.`);
   for (const f of report.firstCall.filter((f) => f.status === 'ok')) {
-    lines.push(`First call in a fresh process, ${FROM[f.which]} (createRuntime + first 64x64 matmul on wasm, 2 threads, pool start included): ${f.medianMs!.toFixed(1)} ms.`);
+    lines.push(`First call in a fresh process, ${FROM[f.which]} (createRuntime with every backend, the native addon loaded when built, + first 64x64 matmul on ${f.backend ?? '?'}, 2 threads, pool start included): ${f.medianMs!.toFixed(1)} ms.`);
   }
   const skipped = report.rows.filter((r) => r.status !== 'ok');
   if (skipped.length > 0) {
