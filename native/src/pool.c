@@ -2,8 +2,9 @@
  * The addon's thread pool: threads - 1 pthreads plus the caller. A job is published by bumping
  * a generation counter; workers spin on it for a short while after each job (a kernel call is
  * often followed by another within microseconds) and then sleep on a condition variable, so an
- * idle runtime costs no CPU. The caller spins until every worker has finished its share: it has
- * nothing else to do, and a kernel call blocks the JavaScript thread by contract.
+ * idle runtime costs no CPU. The caller polls as briefly for the other shares to finish, then
+ * sleeps until the last worker wakes it (on a loaded machine a spinning caller would take the
+ * core its own workers need).
  *
  * The wasm backend's workers sleep in Atomics.wait while a native call runs (calls are
  * synchronous and one at a time per runtime), so the two pools never compete for cores.
@@ -24,6 +25,8 @@ struct hp_pool {
   pthread_t *workers;
   pthread_mutex_t lock;
   pthread_cond_t wake;
+  pthread_cond_t finished;     /* the caller sleeps on it when the shares take long */
+  _Atomic int caller_sleeping;
   _Atomic unsigned generation; /* bumped per job; workers run when it moves */
   _Atomic int done;            /* workers finished with the current job */
   _Atomic int sleepers;        /* workers waiting on `wake` */
@@ -84,7 +87,13 @@ static void *worker_main(void *p) {
     if (arg.index < pool->n) {
       pool->task(pool->ctx, arg.index, pool->n);
     }
-    atomic_fetch_add_explicit(&pool->done, 1, memory_order_acq_rel);
+    // The last worker to finish wakes the caller if it went to sleep (sequentially consistent
+    // with the caller's flag and its read of `done`: one of the two always sees the other).
+    if (atomic_fetch_add(&pool->done, 1) + 1 == pool->threads - 1 && atomic_load(&pool->caller_sleeping)) {
+      pthread_mutex_lock(&pool->lock);
+      pthread_cond_signal(&pool->finished);
+      pthread_mutex_unlock(&pool->lock);
+    }
   }
 }
 
@@ -99,6 +108,7 @@ hp_pool *hp_pool_create(int threads) {
   pool->threads = threads;
   pthread_mutex_init(&pool->lock, NULL);
   pthread_cond_init(&pool->wake, NULL);
+  pthread_cond_init(&pool->finished, NULL);
   pool->workers = calloc((size_t)threads, sizeof(pthread_t));
   if (pool->workers == NULL) {
     free(pool);
@@ -135,6 +145,7 @@ void hp_pool_destroy(hp_pool *pool) {
     pthread_join(pool->workers[i], NULL);
   }
   pthread_cond_destroy(&pool->wake);
+  pthread_cond_destroy(&pool->finished);
   pthread_mutex_destroy(&pool->lock);
   free(pool->workers);
   free(pool);
@@ -166,7 +177,20 @@ void hp_parallel(hp_pool *pool, int n, hp_task task, void *ctx) {
   task(ctx, 0, n);
   // Every worker acknowledges every job (idle ones only count themselves), so the next job's
   // fields are never written while a worker still reads this one's.
+  // Poll while the other shares are likely to end soon, then sleep: on a loaded machine a
+  // spinning caller would take the core its own workers need.
+  uint64_t until = now_ns() + SPIN_NS;
   while (atomic_load_explicit(&pool->done, memory_order_acquire) < workers) {
+    if (now_ns() > until) {
+      pthread_mutex_lock(&pool->lock);
+      atomic_store(&pool->caller_sleeping, 1);
+      while (atomic_load(&pool->done) < workers) {
+        pthread_cond_wait(&pool->finished, &pool->lock);
+      }
+      atomic_store(&pool->caller_sleeping, 0);
+      pthread_mutex_unlock(&pool->lock);
+      break;
+    }
     cpu_relax();
   }
 }

@@ -207,3 +207,47 @@ test('the NEON path compiles and links for aarch64 (cross compiler; it cannot ru
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the thread pool: every element written once, contiguous aligned shares, thousands of back-to-back calls', skip, () => {
+  const a = addon();
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+  const ctx = a.create(new Uint8Array(memory.buffer), 3, 'scalar');
+  const fill = a['fillThreads'] as (...args: unknown[]) => void;
+  const out = new Int32Array(memory.buffer, 0, 1000);
+  try {
+    for (const [n, threads, align] of [[1000, 3, 1], [1000, 3, 16], [10, 3, 16], [7, 2, 1], [0, 3, 1], [1000, 1, 1], [1000, 8, 1]] as const) {
+      out.fill(-1);
+      fill(ctx, memory.buffer.byteLength, 0, n, threads, align);
+      const used = Math.min(threads, 3);
+      // Independent expectation: units of `align` split as evenly as possible, earlier threads one more.
+      const units = Math.ceil(n / align);
+      let at = 0;
+      for (let t = 0; t < used; t++) {
+        const take = Math.floor(units / used) + (t < units % used ? 1 : 0);
+        const end = Math.min(n, (at + take) * align);
+        for (let i = at * align; i < end; i++) {
+          assert.equal(out[i], t, `n=${n} threads=${threads} align=${align}: element ${i}`);
+        }
+        at += take;
+      }
+      assert.ok(out.subarray(n).every((v) => v === -1), 'nothing past n is written');
+    }
+    // Back-to-back calls (workers spinning, then sleeping, then woken): none lost, none hangs.
+    for (let i = 0; i < 20_000; i++) {
+      fill(ctx, memory.buffer.byteLength, 0, 64, 3, 1);
+    }
+    assert.deepEqual([out[0], out[30], out[63]], [0, 1, 2]);
+    // Calls far apart: the workers are asleep each time and must be woken.
+    for (let i = 0; i < 100; i++) {
+      const until = performance.now() + 0.3;
+      while (performance.now() < until) {
+        // longer than the pool's 50 us spin
+      }
+      out.fill(-1, 0, 64);
+      fill(ctx, memory.buffer.byteLength, 0, 64, 3, 1);
+      assert.deepEqual([out[0], out[30], out[63]], [0, 1, 2]);
+    }
+  } finally {
+    a.close(ctx);
+  }
+});
