@@ -13,10 +13,15 @@ import type { AnyKernelDef } from '../../kernels/kernel.js';
 import type { Backend, BackendFactory } from '../backend.js';
 import { loadAddon, NATIVE_ISAS, type NativeIsa } from './addon.js';
 import { NativeContext, type NativeImpl } from './context.js';
+import { gemmNative } from './gemm.js';
+import { matmulNative } from './matmul.js';
 
 type NativeImpls = { readonly [K in KernelName]?: NativeImpl<ParamsOf<K>> };
 
-const IMPLS: NativeImpls = {};
+const IMPLS: NativeImpls = {
+  matmul: matmulNative,
+  gemm: gemmNative,
+};
 
 function implOf(kernel: AnyKernelDef): NativeImpl<unknown> | undefined {
   return Object.hasOwn(IMPLS, kernel.name) ? (IMPLS as Record<string, NativeImpl<unknown>>)[kernel.name] : undefined;

@@ -1,0 +1,50 @@
+/*
+ * The GEMM family (matmul and gemm, float32 and float64): C = alpha * A B (+ beta * S), with A
+ * [m, k] and B [k, n] read through any element strides and C row-major, in the GotoBLAS / BLIS
+ * structure (gemm_impl.h): B packed in KC x NC blocks of NR-column panels, A in MC x KC blocks
+ * of MR-row panels, an MR x NR register-blocked micro-kernel per instruction set.
+ */
+#ifndef HOTPATH_GEMM_H
+#define HOTPATH_GEMM_H
+#include "hotpath.h"
+
+/* One product; strides and ldc in elements (any sign, 0 broadcasts), pointers already checked. */
+typedef struct {
+  const void *a;
+  ptrdiff_t ars, acs;
+  const void *b;
+  ptrdiff_t brs, bcs;
+  void *c; /* row-major output, row stride ldc */
+  ptrdiff_t ldc;
+  const void *s; /* the C term of gemm (beta * S added), or NULL */
+  ptrdiff_t srs, scs;
+  size_t m, n, k;
+  double alpha, beta;
+} hp_gemm_job;
+
+/* Blocking of one dtype on one path (elements); MC and NC are multiples of MR and NR. */
+typedef struct {
+  int mr, nr, kc, mc, nc;
+} hp_gemm_blocking;
+
+/*
+ * product(job, i0, i1, j0, j1, scratch): the block C[i0:i1, j0:j1] of the job. `scratch`
+ * holds scratch_bytes(blocking, j1 - j0) bytes, 64-byte aligned: this thread's packed panels.
+ */
+typedef void (*hp_gemm_product)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, size_t j1, void *scratch);
+
+typedef struct {
+  hp_gemm_product f32, f64;
+  hp_gemm_blocking b32, b64;
+} hp_gemm_table;
+
+/* Bytes of packing scratch one thread needs for a block `cols` wide (packed B, packed A). */
+static inline size_t hp_gemm_scratch_bytes(const hp_gemm_blocking *bl, size_t cols, size_t elem, size_t k) {
+  size_t kc = k < (size_t)bl->kc ? (k == 0 ? 1 : k) : (size_t)bl->kc;
+  size_t nc = cols < (size_t)bl->nc ? cols : (size_t)bl->nc;
+  size_t panels = (nc + (size_t)bl->nr - 1) / (size_t)bl->nr;
+  return (panels * (size_t)bl->nr * kc + (size_t)bl->mc * kc) * elem + 128;
+}
+
+HP_DECLARE_TABLES(hp_gemm_table, hp_gemm)
+#endif

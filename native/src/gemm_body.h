@@ -1,0 +1,174 @@
+/*
+ * One dtype of the GEMM family, included by gemm_impl.h with GT (element), GV / GVU (aligned /
+ * unaligned vector), GL (lanes), GMR, GKC, GMC, GNC and GFN(name) (name_f32 / name_f64) defined.
+ * Strides are in elements and may be negative or 0 (broadcast); packing makes them contiguous.
+ */
+#define GNR (2 * GL)
+
+/* B[0:kc, 0:nc] -> panels [ceil(nc / NR)][kc][NR], zero past column nc. */
+static void GFN(pack_b)(const GT *b, ptrdiff_t rs, ptrdiff_t cs, size_t kc, size_t nc, GT *restrict dst) {
+  for (size_t j = 0; j < nc; j += GNR) {
+    size_t w = GEMM_MIN((size_t)GNR, nc - j);
+    const GT *col = b + (ptrdiff_t)j * cs;
+    if (cs == 1 && w == GNR) {
+      // Row-major B: each panel row is two vector copies.
+      for (size_t p = 0; p < kc; p++) {
+        const GT *row = col + (ptrdiff_t)p * rs;
+        *(GV *)dst = *(const GVU *)row;
+        *(GV *)(dst + GL) = *(const GVU *)(row + GL);
+        dst += GNR;
+      }
+      continue;
+    }
+    for (size_t p = 0; p < kc; p++) {
+      const GT *row = col + (ptrdiff_t)p * rs;
+      for (size_t jj = 0; jj < GNR; jj++) {
+        dst[jj] = jj < w ? row[(ptrdiff_t)jj * cs] : (GT)0;
+      }
+      dst += GNR;
+    }
+  }
+}
+
+/* A[0:mc, 0:kc] -> panels [ceil(mc / MR)][kc][MR], zero past row mc. */
+static void GFN(pack_a)(const GT *a, ptrdiff_t rs, ptrdiff_t cs, size_t mc, size_t kc, GT *restrict dst) {
+  for (size_t i = 0; i < mc; i += GMR) {
+    size_t h = GEMM_MIN((size_t)GMR, mc - i);
+    const GT *rows = a + (ptrdiff_t)i * rs;
+    if (h == GMR) {
+      for (size_t p = 0; p < kc; p++) {
+        const GT *col = rows + (ptrdiff_t)p * cs;
+#pragma GCC unroll 16
+        for (int r = 0; r < GMR; r++) {
+          dst[r] = col[(ptrdiff_t)r * rs];
+        }
+        dst += GMR;
+      }
+      continue;
+    }
+    for (size_t p = 0; p < kc; p++) {
+      const GT *col = rows + (ptrdiff_t)p * cs;
+      for (size_t r = 0; r < GMR; r++) {
+        dst[r] = r < h ? col[(ptrdiff_t)r * rs] : (GT)0;
+      }
+      dst += GMR;
+    }
+  }
+}
+
+/*
+ * The micro-kernel: acc[MR][NR] = sum over p of ap[p][0:MR] (x) bp[p][0:NR], kept in 2 * MR
+ * vector registers; then the MR x NR tile at c (row stride ldc) = alpha * acc, or += when
+ * `accumulate`. ap and bp are packed panels, bp vector-aligned.
+ */
+__attribute__((noinline)) static void GFN(tile)(size_t kc, const GT *restrict ap, const GT *restrict bp, GT *restrict c, ptrdiff_t ldc, GT alpha, int accumulate) {
+  GV acc0[GMR];
+  GV acc1[GMR];
+#pragma GCC unroll 16
+  for (int r = 0; r < GMR; r++) {
+    acc0[r] = (GV){0};
+    acc1[r] = (GV){0};
+  }
+  for (size_t p = 0; p < kc; p++) {
+    GV b0 = *(const GV *)bp;
+    GV b1 = *(const GV *)(bp + GL);
+#pragma GCC unroll 16
+    for (int r = 0; r < GMR; r++) {
+      GT x = ap[r];
+      acc0[r] += x * b0;
+      acc1[r] += x * b1;
+    }
+    ap += GMR;
+    bp += GNR;
+  }
+  if (accumulate) {
+#pragma GCC unroll 16
+    for (int r = 0; r < GMR; r++) {
+      GT *row = c + (ptrdiff_t)r * ldc;
+      *(GVU *)row += alpha * acc0[r];
+      *(GVU *)(row + GL) += alpha * acc1[r];
+    }
+  } else {
+#pragma GCC unroll 16
+    for (int r = 0; r < GMR; r++) {
+      GT *row = c + (ptrdiff_t)r * ldc;
+      *(GVU *)row = alpha * acc0[r];
+      *(GVU *)(row + GL) = alpha * acc1[r];
+    }
+  }
+}
+
+/* A partial tile (h < MR rows or w < NR columns): the full tile into a local one, then its corner. */
+static void GFN(edge)(size_t kc, const GT *ap, const GT *bp, GT *c, ptrdiff_t ldc, GT alpha, int accumulate, size_t h, size_t w) {
+  GT local[GMR * GNR] __attribute__((aligned(64)));
+  GFN(tile)(kc, ap, bp, local, GNR, 1, 0);
+  for (size_t i = 0; i < h; i++) {
+    GT *row = c + (ptrdiff_t)i * ldc;
+    for (size_t j = 0; j < w; j++) {
+      row[j] = accumulate ? row[j] + alpha * local[i * GNR + j] : alpha * local[i * GNR + j];
+    }
+  }
+}
+
+/* C[i0:i1, j0:j1] = beta * S (or 0): the start of a block that its tiles then accumulate into. */
+static void GFN(init)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, size_t j1) {
+  GT *C = job->c;
+  const GT *S = job->s;
+  for (size_t i = i0; i < i1; i++) {
+    GT *row = C + (ptrdiff_t)i * job->ldc;
+    if (S == NULL) {
+      memset(row + j0, 0, (j1 - j0) * sizeof(GT));
+      continue;
+    }
+    const GT *src = S + (ptrdiff_t)i * job->srs;
+    for (size_t j = j0; j < j1; j++) {
+      row[j] = (GT)(job->beta * (double)src[(ptrdiff_t)j * job->scs]);
+    }
+  }
+}
+
+static void GFN(product)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, size_t j1, void *scratch) {
+  const GT *A = job->a;
+  const GT *B = job->b;
+  GT *C = job->c;
+  const size_t k = job->k;
+  const GT alpha = (GT)job->alpha;
+  // With a C term (or nothing to multiply) the block starts as beta * S and every tile adds to
+  // it; otherwise the first slice of k stores its tiles and C is never read or zero-filled.
+  const int initialised = job->s != NULL || k == 0;
+  if (initialised) {
+    GFN(init)(job, i0, i1, j0, j1);
+  }
+  const size_t kcmax = GEMM_MIN((size_t)GKC, k);
+  const size_t ncmax = GEMM_MIN((size_t)GNC, j1 - j0);
+  GT *packed_b = GEMM_ALIGN(scratch);
+  GT *packed_a = GEMM_ALIGN(packed_b + (ncmax + GNR - 1) / GNR * GNR * kcmax);
+  for (size_t jc = j0; jc < j1; jc += GNC) {
+    const size_t nc = GEMM_MIN((size_t)GNC, j1 - jc);
+    for (size_t pc = 0; pc < k; pc += GKC) {
+      const size_t kc = GEMM_MIN((size_t)GKC, k - pc);
+      const int accumulate = initialised || pc > 0;
+      GFN(pack_b)(B + (ptrdiff_t)pc * job->brs + (ptrdiff_t)jc * job->bcs, job->brs, job->bcs, kc, nc, packed_b);
+      for (size_t ic = i0; ic < i1; ic += GMC) {
+        const size_t mc = GEMM_MIN((size_t)GMC, i1 - ic);
+        GFN(pack_a)(A + (ptrdiff_t)ic * job->ars + (ptrdiff_t)pc * job->acs, job->ars, job->acs, mc, kc, packed_a);
+        for (size_t jr = 0; jr < nc; jr += GNR) {
+          const size_t w = GEMM_MIN((size_t)GNR, nc - jr);
+          const GT *bp = packed_b + jr * kc;
+          for (size_t ir = 0; ir < mc; ir += GMR) {
+            const size_t h = GEMM_MIN((size_t)GMR, mc - ir);
+            const GT *ap = packed_a + ir * kc;
+            GT *c = C + (ptrdiff_t)(ic + ir) * job->ldc + (ptrdiff_t)(jc + jr);
+            if (h == GMR && w == GNR) {
+              GFN(tile)(kc, ap, bp, c, job->ldc, alpha, accumulate);
+            } else {
+              GFN(edge)(kc, ap, bp, c, job->ldc, alpha, accumulate, h, w);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+#undef GNR
