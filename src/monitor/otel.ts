@@ -10,7 +10,8 @@
  * `hotpath.kernel.copies` (counters, with the reasons' backend), `hotpath.kernel.flops` and
  * `hotpath.kernel.bytes` (counters of the work done, from each kernel's cost()).
  */
-import type { Attributes, Counter, Histogram, Meter, MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { BatchedObserver } from './batch.js';
 import { fail } from '../errors.js';
 import { shapeClassOf, type CallObserver, type KernelCall } from './call.js';
 
@@ -41,6 +42,21 @@ interface Instruments {
  * @throws ARGUMENT when @opentelemetry/api is not installed
  */
 export async function openTelemetryObserver(options: OpenTelemetryOptions = {}): Promise<CallObserver> {
+  const { api, observe } = await telemetryOf(options);
+  return (call) => observe(call, api.context.active());
+}
+
+/**
+ * The same as a batched observer (monitor/batch.ts): the caller's active context is captured
+ * while the call is recorded, so the span is still the child of the span that made the call.
+ * @throws ARGUMENT when @opentelemetry/api is not installed
+ */
+export async function openTelemetryBatched(options: OpenTelemetryOptions = {}): Promise<BatchedObserver> {
+  const { api, observe } = await telemetryOf(options);
+  return { capture: () => api.context.active(), observe };
+}
+
+async function telemetryOf(options: OpenTelemetryOptions): Promise<{ api: Api; observe: (call: KernelCall, context: unknown) => void }> {
   let api: Api;
   try {
     api = await import('@opentelemetry/api');
@@ -58,10 +74,10 @@ export async function openTelemetryObserver(options: OpenTelemetryOptions = {}):
   const meter: Meter | null = options.metrics === false ? null : (options.meterProvider ?? api.metrics.getMeterProvider()).getMeter('hotpath');
   const instruments = meter === null ? null : instrumentsOf(meter);
   const attributesOf = attributeCache();
-  return (call: KernelCall): void => {
+  const observe = (call: KernelCall, context: unknown): void => {
     const attributes = attributesOf(call);
     if (tracer !== null) {
-      const span = tracer.startSpan(`hotpath.${call.kernel}`, { kind: api.SpanKind.INTERNAL, startTime: call.startMs, attributes });
+      const span = tracer.startSpan(`hotpath.${call.kernel}`, { kind: api.SpanKind.INTERNAL, startTime: call.startMs, attributes }, context as Context);
       // Without an SDK the span does not record: its attributes would be built for nothing.
       if (span.isRecording()) {
         span.setAttributes({ 'hotpath.threads': call.threads, 'hotpath.flops': call.flops, 'hotpath.bytes': call.bytes, 'hotpath.verify': call.verify });
@@ -89,6 +105,7 @@ export async function openTelemetryObserver(options: OpenTelemetryOptions = {}):
       }
     }
   };
+  return { api, observe };
 }
 
 /**

@@ -16,6 +16,7 @@ import type { Heap } from './heap.js';
 import { TensorRegistry, type MemoryInfo } from './memory.js';
 import type { TrackedTensor } from '../tensor/storage.js';
 import { StatsRecorder, type RuntimeStats } from './stats.js';
+import { batched, CallBatch, type BatchedObserver } from '../monitor/batch.js';
 import { CallChain } from '../monitor/chain.js';
 import type { CallObserver, KernelCall } from '../monitor/call.js';
 import { convert, toElements, writeElements, type TensorData, type TensorOptions } from './input.js';
@@ -77,7 +78,10 @@ export class RuntimeCore {
   protected readonly registry: TensorRegistry;
   protected readonly recorder = new StatsRecorder();
   /** Observers of every kernel call: stats() first, then tracing, telemetry and user hooks. */
+  /** Observers that see each call before it returns: user hooks, traces, the profiler. */
   protected readonly calls: CallChain;
+  /** The runtime's own monitoring (stats, OpenTelemetry), fed in batches (monitor/batch.ts). */
+  protected readonly batch: CallBatch;
   /** The user kernels loaded into this runtime (runtime.load). */
   protected readonly userKernels: UserKernels;
   /**
@@ -86,13 +90,16 @@ export class RuntimeCore {
    */
   readonly trace: Tracer;
   private verifyCredit = 0;
+  /** setMonitoring(): whether stats and OpenTelemetry record calls now. */
+  private monitoring = true;
   private closed = false;
   /** How many observers want each thread's share of a call (KernelCall.threadSpans). */
   private threadTimers = 0;
 
   constructor(parts: CoreParts) {
     this.parts = parts;
-    this.calls = new CallChain(parts.monitor === false ? [] : [this.recorder.observe]);
+    this.calls = new CallChain([]);
+    this.batch = new CallBatch(parts.monitor === false ? [] : [batched(this.recorder.observe)]);
     this.trace = new Tracer({ observe: (o) => this.calls.add(o), timeThreads: (on) => this.timeThreads(on) });
     this.registry = new TensorRegistry(parts.id, parts.heap, parts.releaseStacks ?? false);
     this.userKernels = new UserKernels(parts.compiler, (def) => {
@@ -222,9 +229,27 @@ export class RuntimeCore {
   }
 
   /**
+   * Turns the runtime's own monitoring (stats(), the openTelemetry option) off or on; calls made
+   * while it is off are not counted anywhere. hp.observe() hooks and traces are not affected.
+   * @example hp.setMonitoring(false); hotLoop(); hp.setMonitoring(true);
+   */
+  setMonitoring(on: boolean): void {
+    this.monitoring = on === true;
+  }
+
+  /**
+   * Internal: adds an observer to the batched monitoring (like stats: calls arrive within one
+   * event-loop turn, or at stats()/close()); createRuntime's openTelemetry option uses it.
+   */
+  observeBatched(observer: BatchedObserver): () => void {
+    return this.batch.add(observer);
+  }
+
+  /**
    * Calls `observer` after every kernel call of this runtime with what happened (kernel, backend,
    * shapes, duration, threads, cost, fallbacks, copies, verify outcome); returns the function
-   * that stops it. An observer that throws is removed, with a process warning.
+   * that stops it, before the call returns (stats and the openTelemetry option get theirs in
+   * batches instead: cheaper right after a large call). An observer that throws is removed, with a process warning.
    * @example const stop = hp.observe((c) => console.log(c.kernel, c.durationMs)); ... stop();
    * @throws ARGUMENT when observer is not a function
    */
@@ -237,6 +262,7 @@ export class RuntimeCore {
 
   /** Per-kernel calls, time percentiles, backends used, fallbacks; implicit copies. */
   stats(): RuntimeStats {
+    this.batch.flush();
     return this.recorder.snapshot();
   }
 
@@ -285,7 +311,15 @@ export class RuntimeCore {
         }
       }
       if (this.calls.size > 0) {
-        this.emitCall(def, plan, inputs, choice, conversion, start, ms, verify);
+        const call = this.callOf(def, plan, inputs, choice, conversion, start, ms, verify, choice.backend.threadsOfLastRun?.() ?? 1);
+        this.calls.emit(call);
+        if (this.monitoring && this.batch.size > 0) {
+          this.batch.push(call);
+        }
+      } else if (this.monitoring && this.batch.size > 0) {
+        // Only what run() will not change: the event is built at delivery, in a batch.
+        const threads = choice.backend.threadsOfLastRun?.() ?? 1;
+        this.batch.record(() => this.callOf(def, plan, inputs, choice, conversion, start, ms, verify, threads));
       }
       if (mismatch !== undefined) {
         throw mismatch;
@@ -299,8 +333,8 @@ export class RuntimeCore {
     return outputs;
   }
 
-  /** The call's event to every observer (stats first). */
-  private emitCall(def: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, choice: Choice, conversion: Conversion | undefined, start: number, ms: number, verify: KernelCall['verify']): void {
+  /** The call's event (tensor shapes and dtypes stay readable after a release; plans never change). */
+  private callOf(def: AnyKernelDef, plan: Plan<unknown>, inputs: Inputs, choice: Choice, conversion: Conversion | undefined, start: number, ms: number, verify: KernelCall['verify'], threads: number): KernelCall {
     const shapes: (readonly number[])[] = [];
     let dtype = 'none';
     for (const t of inputs as readonly unknown[]) {
@@ -312,14 +346,14 @@ export class RuntimeCore {
       }
     }
     const cost = def.cost(plan);
-    this.calls.emit({
+    return {
       kernel: def.name,
       backend: choice.backend.name,
       dtype,
       shapes,
       startMs: performance.timeOrigin + start,
       durationMs: ms,
-      threads: choice.backend.threadsOfLastRun?.() ?? 1,
+      threads,
       flops: cost.flops,
       bytes: cost.bytes,
       fallbacks: choice.passed.length === 0 ? NONE : choice.passed.map((p) => `${p.backend}: ${p.reason}`),
@@ -327,7 +361,7 @@ export class RuntimeCore {
       verify,
       // Only while a trace asked: no call to the backend and nothing allocated otherwise.
       threadSpans: this.threadTimers > 0 ? choice.backend.threadSpansOfLastRun?.() : undefined,
-    });
+    };
   }
 
   /** Counts a request for (on) or release of (off) per-thread share times; backends time while any is held. */
@@ -424,6 +458,7 @@ export class RuntimeCore {
       return;
     }
     this.closed = true;
+    this.batch.flush();
     await this.userKernels.close();
     for (const b of this.parts.backends) {
       await b.close?.();

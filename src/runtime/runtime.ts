@@ -28,7 +28,7 @@ import type { PassedOver } from './dispatch.js';
 import type { LoadKernelOptions, UserCompiler } from './userKernels.js';
 import { announceRuntime } from '../monitor/announce.js';
 import { createKernelLoader, type ObtainOptions } from '../user/obtain.js';
-import { openTelemetryObserver, type OpenTelemetryOptions } from '../monitor/otel.js';
+import { openTelemetryBatched, type OpenTelemetryOptions } from '../monitor/otel.js';
 import type { UserKernel } from '../user/kernel.js';
 
 export interface RuntimeOptions {
@@ -116,7 +116,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const releaseStacks = debugOf(options.debug);
   const nativeIsa = nativeIsaOf(options.native);
   // Loaded before any backend starts a thread: a missing package fails here, with nothing to close.
-  const telemetry = options.openTelemetry === undefined || options.openTelemetry === false ? undefined : await openTelemetryObserver(options.openTelemetry === true ? {} : options.openTelemetry);
+  const telemetry = options.openTelemetry === undefined || options.openTelemetry === false ? undefined : await openTelemetryBatched(options.openTelemetry === true ? {} : options.openTelemetry);
   const heap = new Heap(options.heapBytes === undefined ? {} : { maximumBytes: options.heapBytes });
   const factories = resolveFactories(options.backends);
   const backends: Backend[] = [];
@@ -139,7 +139,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const id = `rt-${process.pid}-${Date.now().toString(36)}`;
   const runtime = new Runtime({ id, backends, unavailable, ref, require: options.require, verifyRate, factories, heap, releaseStacks, monitor: options.monitor !== false, ...(compiler === undefined ? {} : { compiler }) });
   if (telemetry !== undefined) {
-    runtime.observe(telemetry);
+    runtime.observeBatched(telemetry);
   }
   // For `hotpath profile`'s preload (src/profile/preload.ts); free when nothing subscribed.
   announceRuntime({ id, observe: (observer) => runtime.observe(observer) });

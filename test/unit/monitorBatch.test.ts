@@ -1,0 +1,102 @@
+/**
+ * The batched delivery of the runtime's own monitoring (src/monitor/batch.ts): order, when a
+ * batch is delivered, captured values, observers that come, go or throw.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CallBatch, type BatchedObserver } from '../../src/monitor/batch.js';
+import type { KernelCall } from '../../src/index.js';
+
+function callNamed(kernel: string): KernelCall {
+  return { kernel, backend: 'ref', dtype: 'float32', shapes: [], startMs: 0, durationMs: 1, threads: 1, flops: 0, bytes: 0, fallbacks: [], copies: [], verify: 'skipped' };
+}
+
+function collector(): { seen: string[]; observer: BatchedObserver } {
+  const seen: string[] = [];
+  return { seen, observer: { observe: (c) => void seen.push(c.kernel) } };
+}
+
+test('calls are delivered in order at flush(), and built only then', () => {
+  const { seen, observer } = collector();
+  const batch = new CallBatch([observer]);
+  let built = 0;
+  batch.record(() => (built++, callNamed('a')));
+  batch.push(callNamed('b'));
+  batch.record(() => (built++, callNamed('c')));
+  assert.deepEqual(seen, []);
+  assert.equal(built, 0, 'nothing is built before delivery');
+  batch.flush();
+  assert.deepEqual(seen, ['a', 'b', 'c']);
+  assert.equal(built, 2);
+  batch.flush();
+  assert.deepEqual(seen, ['a', 'b', 'c'], 'each call once');
+});
+
+test('a full batch (256 calls) is delivered at once; the rest by the end of the event-loop turn', async () => {
+  const { seen, observer } = collector();
+  const batch = new CallBatch([observer]);
+  for (let i = 0; i < 255; i++) {
+    batch.push(callNamed(String(i)));
+  }
+  assert.equal(seen.length, 0);
+  batch.push(callNamed('255'));
+  assert.equal(seen.length, 256, 'the 256th call delivers the batch');
+  batch.push(callNamed('256'));
+  assert.equal(seen.length, 256);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(seen.length, 257);
+  assert.equal(seen.at(-1), '256');
+});
+
+test('capture runs while the call is recorded and its value reaches that observer with the call', () => {
+  let now = 'first';
+  const got: [string, unknown][] = [];
+  const capturing: BatchedObserver = { capture: () => now, observe: (c, captured) => void got.push([c.kernel, captured]) };
+  const plain = collector();
+  const batch = new CallBatch([plain.observer, capturing]);
+  batch.push(callNamed('a'));
+  now = 'second';
+  batch.push(callNamed('b'));
+  now = 'later';
+  batch.flush();
+  assert.deepEqual(got, [['a', 'first'], ['b', 'second']]);
+  assert.deepEqual(plain.seen, ['a', 'b']);
+});
+
+test('an added observer sees only later calls; a removed one first gets the calls it is owed', () => {
+  const a = collector();
+  const b = collector();
+  const batch = new CallBatch([a.observer]);
+  batch.push(callNamed('1'));
+  const stopB = batch.add(b.observer);
+  batch.push(callNamed('2'));
+  stopB();
+  assert.deepEqual(b.seen, ['2'], 'delivered when removed');
+  batch.push(callNamed('3'));
+  batch.flush();
+  assert.deepEqual(a.seen, ['1', '2', '3']);
+  assert.deepEqual(b.seen, ['2']);
+  assert.equal(batch.size, 1);
+});
+
+test('an observer that throws is removed with a warning; the others keep their calls and captured values', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    let n = 0;
+    const got: unknown[] = [];
+    const broken: BatchedObserver = { observe: () => { throw new Error('broken hook'); } };
+    const capturing: BatchedObserver = { capture: () => ++n, observe: (_c, captured) => void got.push(captured) };
+    const batch = new CallBatch([broken, capturing]);
+    batch.push(callNamed('a'));
+    batch.push(callNamed('b'));
+    batch.flush();
+    assert.deepEqual(got, [1, 2], 'the captured values stay with their observer');
+    assert.equal(batch.size, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(warnings.some((w) => w.includes('broken hook')), warnings.join('; '));
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
