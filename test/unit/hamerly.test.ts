@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRuntime, type Runtime } from '../../src/index.js';
+import { lcg } from '../helpers.js';
+import { distance, hints, makeCase, moveCentroids } from '../lloydCases.js';
 
 let ref: Runtime;
 const wasm: Runtime[] = [];
@@ -23,84 +25,6 @@ after(async () => {
     await hp.close();
   }
 });
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-interface Case {
-  readonly n: number;
-  readonly d: number;
-  readonly k: number;
-  readonly x: Float32Array | Float64Array;
-  readonly c: Float32Array | Float64Array;
-}
-
-type FloatArray = typeof Float32Array | typeof Float64Array;
-
-/** Clustered points (some far from the origin), centroids near some of them, a few duplicated. */
-function makeCase(seed: number, n: number, d: number, k: number, offset: number, array: FloatArray = Float32Array): Case {
-  const next = lcg(seed);
-  const centres = array.from(Array.from({ length: 8 * d }, () => offset + (next() - 0.5) * 20));
-  const x = new array(n * d);
-  for (let i = 0; i < n; i++) {
-    const m = Math.floor(next() * 8);
-    for (let p = 0; p < d; p++) {
-      x[i * d + p] = centres[m * d + p]! + (next() - 0.5) * 3;
-    }
-  }
-  const c = new array(k * d);
-  for (let j = 0; j < k; j++) {
-    // Every fourth centroid duplicates the previous one: exact ties.
-    const from = j % 4 === 3 ? j - 1 : -1;
-    for (let p = 0; p < d; p++) {
-      c[j * d + p] = from >= 0 ? c[from * d + p]! : x[Math.floor(next() * n) * d + p]! + (next() - 0.5) * 0.5;
-    }
-  }
-  return { n, d, k, x, c };
-}
-
-function distance(cs: Case, i: number, j: number): number {
-  let sum = 0;
-  for (let p = 0; p < cs.d; p++) {
-    const diff = cs.x[i * cs.d + p]! - cs.c[j * cs.d + p]!;
-    sum += diff * diff;
-  }
-  return Math.sqrt(sum);
-}
-
-/** Valid hints: labels (the true nearest, or any label for points given no claim) and bounds with slack. */
-function hints(cs: Case, seed: number): { labels: Int32Array; bounds: Float64Array } {
-  const next = lcg(seed);
-  const labels = new Int32Array(cs.n);
-  const bounds = new Float64Array(2 * cs.n);
-  for (let i = 0; i < cs.n; i++) {
-    if (next() < 0.2) {
-      labels[i] = Math.floor(next() * cs.k);
-      bounds[2 * i] = Infinity;
-      bounds[2 * i + 1] = 0;
-      continue;
-    }
-    // Mostly the true nearest centroid (the case where bounds let a point skip), sometimes any.
-    let nearest = 0;
-    for (let j = 1; j < cs.k; j++) {
-      nearest = distance(cs, i, j) < distance(cs, i, nearest) ? j : nearest;
-    }
-    const a = next() < 0.7 ? nearest : Math.floor(next() * cs.k);
-    let other = Infinity;
-    for (let j = 0; j < cs.k; j++) {
-      other = j === a ? other : Math.min(other, distance(cs, i, j));
-    }
-    labels[i] = a;
-    bounds[2 * i] = distance(cs, i, a) * (1 + next() * 0.1);
-    bounds[2 * i + 1] = other * (1 - next() * 0.1);
-  }
-  return { labels, bounds };
-}
 
 for (const [name, cs] of [
   ['clustered, d=5, k=13', makeCase(1, 5000, 5, 13, 0)],
@@ -147,24 +71,7 @@ for (const [how, moveOf, array] of [
   test(`hamerly with bounds for earlier centroids and how far each moved equals lloyd on the new ones: ${how}`, () => {
     const cs = makeCase(4, 6000, 6, 12, 0, array);
     const h = hints(cs, 21);
-    const next = lcg(22);
-    const spread = moveOf(next);
-    const moved = new array(cs.c.length);
-    for (let j = 0; j < cs.k; j++) {
-      const size = spread(j);
-      for (let p = 0; p < cs.d; p++) {
-        moved[j * cs.d + p] = cs.c[j * cs.d + p]! + (next() - 0.5) * size;
-      }
-    }
-    const drift = new Float64Array(cs.k);
-    for (let j = 0; j < cs.k; j++) {
-      let sq = 0;
-      for (let p = 0; p < cs.d; p++) {
-        sq += (moved[j * cs.d + p]! - cs.c[j * cs.d + p]!) ** 2;
-      }
-      // Any upper bound on the movement is valid; some are a little loose.
-      drift[j] = Math.sqrt(sq) * (1 + next() * 0.05);
-    }
+    const { moved, drift } = moveCentroids(cs, lcg(22), moveOf);
     const expected = ref.scope(() => ref.run('lloyd', [ref.tensor(cs.x, [cs.n, cs.d]), ref.tensor(moved, [cs.k, cs.d])]).map((t) => t.toArray()));
     for (const hp of wasm) {
       hp.scope(() => {

@@ -15,12 +15,16 @@ import { loadAddon, NATIVE_ISAS, type NativeIsa } from './addon.js';
 import { NativeContext, type NativeImpl } from './context.js';
 import { gemmNative } from './gemm.js';
 import { matmulNative } from './matmul.js';
+import { hamerlyNative } from './hamerly.js';
+import { lloydNative } from './lloyd.js';
 
 type NativeImpls = { readonly [K in KernelName]?: NativeImpl<ParamsOf<K>> };
 
 const IMPLS: NativeImpls = {
   matmul: matmulNative,
   gemm: gemmNative,
+  lloyd: lloydNative,
+  hamerly: hamerlyNative,
 };
 
 function implOf(kernel: AnyKernelDef): NativeImpl<unknown> | undefined {

@@ -1,0 +1,3 @@
+/* The distance family on the avx512 path (flags from scripts/build-native.mjs). */
+#define HP_LLOYD_ROWS 8
+#include "distances_impl.h"

@@ -1,0 +1,91 @@
+/*
+ * The distance family's kernels, written once with GCC vector extensions and included by each
+ * distances_<isa>.c (HP_VEC_BYTES and HP_ISA_SUFFIX set by the build). Per-type bodies are in
+ * distances_lloyd.h, included (through distances_typed.h) once for float and once for double.
+ * Tuning per path (set before including this file): HP_LLOYD_ROWS (rows scored at once).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "distances.h"
+
+#ifndef HP_LLOYD_ROWS
+#define HP_LLOYD_ROWS 4
+#endif
+#define LR HP_LLOYD_ROWS
+/* Vectors of centroids per score group (kpad is a multiple of LG vectors). */
+#define LG 2
+
+/* 64-bit integer lanes, the result type of comparing hp_vd. */
+typedef int64_t hp_vl __attribute__((vector_size(HP_VEC_BYTES)));
+/* Half a vector of floats: the float32 values that widen to one hp_vd. */
+typedef float hp_vfh __attribute__((vector_size(HP_VEC_BYTES / 2), aligned(4), may_alias));
+
+static const double F64_U = 1.1102230246251565e-16;    /* 2^-53, float64 unit roundoff */
+static const double F64_TINY = 4.9406564584124654e-324; /* 2^-1074, float64's smallest step */
+static const float F32_U = 5.9604644775390625e-8f;     /* 2^-24 */
+static const float F32_TINY = 1.401298464324817e-45f;  /* 2^-149 */
+
+static inline hp_vd widen_f32(const float *p) {
+  return __builtin_convertvector(*(const hp_vfh *)p, hp_vd);
+}
+
+static inline hp_vd widen_f64(const double *p) {
+  return *(const hp_vdu *)p;
+}
+
+/* Rounding below the normal range: the smallest step per rounding, (d + 2) per score, with margin. */
+static inline double tiny_f32(int d) {
+  return (double)(4.0f * (float)(d + 2) * F32_TINY);
+}
+
+static inline double tiny_f64(int d) {
+  return 8.0 * (double)(d + 2) * F64_TINY;
+}
+
+/* How far apart two float32 scores must be for the smallest to be the reference's label: each
+ * errs by at most u (2 |c|^2 + 2 (d + 1) |x| |c|), the gap twice that, with margin; plus twice
+ * the reference's own float64 error, (d + 2) 2^-53 (|x| + |c|)^2 per distance; plus the steps
+ * below the normal range. In float32, as the wasm build computes it. */
+static inline float score_bound_f32(const hp_lloyd_call *a, float x2) {
+  const float max_c2 = (float)a->max_c2;
+  const float max_c = (float)a->max_c;
+  const float xn = sqrtf(x2);
+  const float reach = xn + max_c;
+  const float terms = (float)(a->d + 2);
+  const float tiny = 4.0f * terms * F32_TINY;
+  return 4.5f * F32_U * (2.0f * max_c2 + 2.0f * (terms - 1.0f) * xn * max_c) + 4.0f * terms * (float)F64_U * reach * reach + tiny;
+}
+
+/* The same for float64 scores: (d + 1) u (|c|^2 + 2 |x| |c|) each. Any overflow makes it
+ * Infinity, so such rows are recomputed. */
+static inline double score_bound_f64(const hp_lloyd_call *a, double x2) {
+  const double xn = sqrt(x2);
+  const double reach = xn + a->max_c;
+  const double terms = (double)(a->d + 2);
+  return 4.5 * terms * F64_U * (a->max_c2 + 2 * xn * a->max_c) + 4 * terms * F64_U * reach * reach + tiny_f64(a->d);
+}
+
+#define DT_F64 0
+#include "distances_typed.h"
+#define DT_F64 1
+#include "distances_typed.h"
+
+static int lloyd_kpad(int k, int esize) {
+  const int group = LG * HP_VEC_BYTES / esize;
+  return (k + group - 1) / group * group;
+}
+
+/* Scores of LR rows, then the block's row list (HP_LLOYD_BLOCK int32). */
+static size_t lloyd_scratch_bytes(int kpad, int esize) {
+  return (size_t)LR * (size_t)kpad * (size_t)esize + 4 * (size_t)HP_LLOYD_BLOCK;
+}
+
+const hp_distances_table HP_TABLE_NAME(hp_distances) = {
+    .lloyd_prepare_f32 = lloyd_prepare_f32,
+    .lloyd_prepare_f64 = lloyd_prepare_f64,
+    .lloyd_block_f32 = lloyd_block_f32,
+    .lloyd_block_f64 = lloyd_block_f64,
+    .lloyd_kpad = lloyd_kpad,
+    .lloyd_scratch_bytes = lloyd_scratch_bytes,
+};
