@@ -1,8 +1,9 @@
 /*
  * The distance family's kernels, written once with GCC vector extensions and included by each
  * distances_<isa>.c (HP_VEC_BYTES and HP_ISA_SUFFIX set by the build). Per-type bodies are in
- * distances_lloyd.h, included (through distances_typed.h) once for float and once for double.
- * Tuning per path (set before including this file): HP_LLOYD_ROWS (rows scored at once).
+ * distances_lloyd.h and distances_pairwise.h, included (through distances_typed.h) once for float and once for double.
+ * Tuning per path (set before including this file): HP_LLOYD_ROWS (rows scored at once),
+ * HP_PAIRWISE_ROWS (rows of pairwiseDistances' micro-tile, by 2 vectors of columns).
  */
 #include <math.h>
 #include <string.h>
@@ -15,6 +16,10 @@
 #define LR HP_LLOYD_ROWS
 /* Vectors of centroids per score group (kpad is a multiple of LG vectors). */
 #define LG 2
+#ifndef HP_PAIRWISE_ROWS
+#define HP_PAIRWISE_ROWS 4
+#endif
+#define PR HP_PAIRWISE_ROWS
 
 /* 64-bit integer lanes, the result type of comparing hp_vd. */
 typedef int64_t hp_vl __attribute__((vector_size(HP_VEC_BYTES)));
@@ -28,6 +33,14 @@ static const float F32_TINY = 1.401298464324817e-45f;  /* 2^-149 */
 
 static inline hp_vd widen_f32(const float *p) {
   return __builtin_convertvector(*(const hp_vfh *)p, hp_vd);
+}
+
+static inline float root_f32(float v) {
+  return sqrtf(v);
+}
+
+static inline double root_f64(double v) {
+  return sqrt(v);
 }
 
 static inline hp_vd widen_f64(const double *p) {
@@ -81,6 +94,20 @@ static size_t lloyd_scratch_bytes(int kpad, int esize) {
   return (size_t)LR * (size_t)kpad * (size_t)esize + 4 * (size_t)HP_LLOYD_BLOCK;
 }
 
+static int pairwise_rows_tile(int esize) {
+  (void)esize;
+  return PR;
+}
+
+static int pairwise_cols(int esize) {
+  return 2 * HP_VEC_BYTES / esize;
+}
+
+/* The row tile of x - mu, [d][PR], and its PR norms. */
+static size_t pairwise_scratch_bytes(int d, int esize) {
+  return ((size_t)PR * (size_t)d + (size_t)PR) * (size_t)esize;
+}
+
 const hp_distances_table HP_TABLE_NAME(hp_distances) = {
     .lloyd_prepare_f32 = lloyd_prepare_f32,
     .lloyd_prepare_f64 = lloyd_prepare_f64,
@@ -88,4 +115,11 @@ const hp_distances_table HP_TABLE_NAME(hp_distances) = {
     .lloyd_block_f64 = lloyd_block_f64,
     .lloyd_kpad = lloyd_kpad,
     .lloyd_scratch_bytes = lloyd_scratch_bytes,
+    .pairwise_pack_f32 = pairwise_pack_f32,
+    .pairwise_pack_f64 = pairwise_pack_f64,
+    .pairwise_rows_f32 = pairwise_rows_f32,
+    .pairwise_rows_f64 = pairwise_rows_f64,
+    .pairwise_rows_tile = pairwise_rows_tile,
+    .pairwise_cols = pairwise_cols,
+    .pairwise_scratch_bytes = pairwise_scratch_bytes,
 };

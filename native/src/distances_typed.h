@@ -23,6 +23,9 @@
 #endif
 
 #include "distances_lloyd.h"
+#define PC (2 * DL)
+#include "distances_pairwise.h"
+#undef PC
 
 #undef DFN
 #undef DT

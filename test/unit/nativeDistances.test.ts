@@ -175,3 +175,118 @@ test('hp.kmeans on native gives the labels and centroids of ref and wasm, bit fo
     }
   }
 });
+
+/** sum (x_i - y_j)^2 in float64 from the values the tensors hold (rows of [n, d] row-major arrays). */
+function squared(x: ArrayLike<number>, y: ArrayLike<number>, n: number, m: number, d: number): Float64Array {
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let sum = 0;
+      for (let p = 0; p < d; p++) {
+        const diff = x[i * d + p]! - y[j * d + p]!;
+        sum += diff * diff;
+      }
+      out[i * m + j] = sum;
+    }
+  }
+  return out;
+}
+
+/** Largest |got - expected| / expected (infinite for a nonzero result where expected is 0, or NaN). */
+function worstRelative(got: ArrayLike<number>, expected: Float64Array): number {
+  let worst = 0;
+  expected.forEach((e, i) => {
+    const err = Math.abs(got[i]! - e);
+    const rel = e === 0 ? (err === 0 ? 0 : Infinity) : err / e;
+    worst = Number.isNaN(rel) ? Infinity : Math.max(worst, rel);
+  });
+  return worst;
+}
+
+function pointsOf(count: number, seed: number, centre: number, spread: number, array: typeof Float32Array | typeof Float64Array): Float32Array | Float64Array {
+  const next = lcg(seed);
+  return array.from(Array.from({ length: count }, () => centre + (next() - 0.5) * spread));
+}
+
+for (const [label, array, limit] of [
+  ['float32', Float32Array, 1e-5],
+  ['float64', Float64Array, 1e-12],
+] as const) {
+  test(`pairwiseDistances on native matches float64 loops on every path and thread count (${label}: odd sizes, d not a multiple of the vector width, far from the origin)`, { skip }, () => {
+    for (const [n, m, d, centre] of [
+      [13, 37, 17, 0],
+      [1, 1, 1, 0],
+      [9, 70, 3, 0],
+      [41, 23, 129, 0],
+      [33, 19, 16, 1e4],
+      [17, 29, 5, label === 'float64' ? 1e8 : 1e4],
+    ] as const) {
+      const x = pointsOf(n * d, n + d, centre, 2, array);
+      const y = pointsOf(m * d, m + d + 1, centre, 2, array);
+      // Row 0 of y repeats row n - 1 of x: the distance must be exactly 0, not cancellation noise.
+      y.set(x.subarray((n - 1) * d, n * d), 0);
+      const expected = squared(x, y, n, m, d);
+      for (const { name, hp } of natives) {
+        hp.scope(() => {
+          const tx = hp.tensor(x, [n, d]);
+          const ty = hp.tensor(y, [m, d]);
+          const sq = hp.pairwiseDistances(tx, ty).toArray() as Float32Array | Float64Array;
+          const what = `${name}, [${n},${d}] x [${m},${d}] around ${centre}`;
+          assert.ok(worstRelative(sq, expected) <= limit, `${what}: sqeuclidean worst ${worstRelative(sq, expected)}`);
+          assert.equal(sq[(n - 1) * m], 0, `${what}: identical rows`);
+          const eu = hp.pairwiseDistances(tx, ty, { metric: 'euclidean' }).toArray() as Float32Array | Float64Array;
+          const roots = expected.map(Math.sqrt);
+          assert.ok(worstRelative(eu, roots) <= limit, `${what}: euclidean worst ${worstRelative(eu, roots)}`);
+        });
+      }
+    }
+    for (const { hp } of natives) {
+      assert.deepEqual(Object.keys(hp.stats().kernels.pairwiseDistances!.backends), ['native']);
+    }
+  });
+}
+
+test('pairwiseDistances on native: 10000 and 10001 are exactly 1 apart (float32)', { skip }, () => {
+  const x = Float32Array.from([10000, 10000, 10001, 10000, 10000, 10002, 10003, 9999]);
+  const y = Float32Array.from([10001, 10000, 10000, 10000, 10001, 10001]);
+  const expected = Array.from(squared(x, y, 4, 3, 2));
+  assert.deepEqual(expected.slice(0, 3), [1, 0, 2]);
+  for (const { name, hp } of natives) {
+    hp.scope(() => {
+      const got = hp.pairwiseDistances(hp.tensor(x, [4, 2]), hp.tensor(y, [3, 2]));
+      assert.deepEqual(Array.from(got.toArray() as Float32Array), expected, name);
+    });
+  }
+});
+
+test('pairwiseDistances on native: col-major and strided views, NaN, and empty sets', { skip }, () => {
+  const data = pointsOf(8 * 6, 3, 0, 2, Float32Array);
+  const big = pointsOf(12 * 14, 4, 0, 2, Float32Array);
+  for (const { name, hp } of natives) {
+    hp.scope(() => {
+      const colX = hp.tensor(data, [8, 6], { layout: 'col' });
+      const stridedY = hp.tensor(big, [12, 14]).slice([1, 12, 2], [2, 14, 2]);
+      const xs = Array.from(colX.toArray() as Float32Array);
+      const ys = Array.from(stridedY.toArray() as Float32Array);
+      const got = hp.pairwiseDistances(colX, stridedY).toArray() as Float32Array;
+      assert.ok(worstRelative(got, squared(xs, ys, 8, 6, 6)) <= 1e-5, `${name}: strided`);
+      const nan = hp.pairwiseDistances(hp.tensor(Float32Array.from([Number.NaN, 0, 1, 1]), [2, 2]), hp.tensor(Float32Array.from([0, 0]), [1, 2])).toArray();
+      assert.ok(Number.isNaN(nan[0]) && nan[1] === 2, `${name}: NaN stays NaN, its neighbour is unharmed`);
+      assert.deepEqual(hp.pairwiseDistances(hp.tensor(new Float32Array(0), [0, 3]), hp.tensor(new Float32Array(6), [2, 3])).shape, [0, 2]);
+    });
+  }
+});
+
+test('pairwiseDistances on native declines cosine, dot and manhattan with the reason; wasm runs them', { skip, timeout: 60_000 }, async () => {
+  const hp = await createRuntime({ threads: 1 });
+  hp.scope(() => {
+    const x = hp.tensor(pointsOf(6, 5, 0, 2, Float32Array), [3, 2]);
+    for (const metric of ['cosine', 'dot', 'manhattan'] as const) {
+      hp.pairwiseDistances(x, x, { metric });
+    }
+    hp.pairwiseDistances(x, x);
+  });
+  const stats = hp.stats().kernels.pairwiseDistances!;
+  assert.deepEqual(stats.backends, { wasm: 3, native: 1 });
+  await hp.close();
+});

@@ -17,6 +17,7 @@ import { gemmNative } from './gemm.js';
 import { matmulNative } from './matmul.js';
 import { hamerlyNative } from './hamerly.js';
 import { lloydNative } from './lloyd.js';
+import { pairwiseDistancesNative } from './pairwiseDistances.js';
 
 type NativeImpls = { readonly [K in KernelName]?: NativeImpl<ParamsOf<K>> };
 
@@ -25,6 +26,7 @@ const IMPLS: NativeImpls = {
   gemm: gemmNative,
   lloyd: lloydNative,
   hamerly: hamerlyNative,
+  pairwiseDistances: pairwiseDistancesNative,
 };
 
 function implOf(kernel: AnyKernelDef): NativeImpl<unknown> | undefined {
