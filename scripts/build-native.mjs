@@ -100,9 +100,16 @@ for (const f of readdirSync(src).sort()) {
   hash.update(readFileSync(path.join(src, f)));
 }
 const stamp = hash.digest('hex');
+// The sources alone, hashed as src/backends/native/addon.ts does at load to spot a stale build.
+const sourcesHash = createHash('sha256');
+for (const f of readdirSync(src).sort()) {
+  sourcesHash.update(`${f}\0`);
+  sourcesHash.update(readFileSync(path.join(src, f)));
+}
+const sources = sourcesHash.digest('hex');
 const target = path.join(out, 'hotpath.node');
 const stampFile = path.join(out, 'stamp');
-if (!force && existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+if (!force && existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(path.join(out, 'status.json'))) {
   console.log('hotpath native: up to date');
   process.exit(0);
 }
@@ -134,5 +141,5 @@ try {
   process.exit(optional ? 0 : 1);
 }
 writeFileSync(stampFile, stamp);
-record({ built: true, compiler, isas, flags: COMMON.join(' ') });
+record({ built: true, compiler, isas, flags: COMMON.join(' '), sources });
 console.log(`hotpath native: built ${path.relative(process.cwd(), target)} (${units.length} files, paths ${isas.join(', ')}) with ${compiler} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

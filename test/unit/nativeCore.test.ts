@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -249,5 +249,20 @@ test('the thread pool: every element written once, contiguous aligned shares, th
     }
   } finally {
     a.close(ctx);
+  }
+});
+
+test('an addon older than its sources is refused with the fix (a stale build would lack newer kernels)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'hotpath-native-stale-'));
+  try {
+    const build = path.join(root, 'build');
+    mkdirSync(build);
+    mkdirSync(path.join(root, 'src'));
+    writeFileSync(path.join(root, 'src', 'kernel.c'), 'int x;\n');
+    writeFileSync(path.join(build, 'hotpath.node'), 'not loaded: the check comes first');
+    writeFileSync(path.join(build, 'status.json'), JSON.stringify({ built: true, sources: '0'.repeat(64) }));
+    assert.deepEqual(loadAddon(build), { reason: 'the addon is older than its sources in native/src (npm run build:native)' });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

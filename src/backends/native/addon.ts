@@ -3,7 +3,8 @@
  * scripts/build-native.mjs during install when a C compiler is present). Never throws: a
  * missing or unusable addon is a reason string, which the backend reports as unavailable.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +45,33 @@ export type Loaded = { readonly addon: Addon; readonly info: AddonInfo } | { rea
 /** Where scripts/build-native.mjs writes hotpath.node and status.json. */
 export const BUILD_DIR = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..'), 'native/build');
 
-/** What the build recorded (status.json in `dir`), when it recorded anything. */
-export function buildStatus(dir = BUILD_DIR): { built: boolean; reason?: string; compiler?: string } | undefined {
+interface BuildStatus {
+  readonly built: boolean;
+  readonly reason?: string;
+  readonly compiler?: string;
+  /** sha256 of native/src when it was built (scripts/build-native.mjs). */
+  readonly sources?: string;
+}
+
+/** sha256 of the addon's sources next to `dir` (native/src), or undefined where there are none (an installed package without them). */
+function sourcesHash(dir: string): string | undefined {
+  const src = path.join(dir, '..', 'src');
   try {
-    return JSON.parse(readFileSync(path.join(dir, 'status.json'), 'utf8')) as { built: boolean; reason?: string; compiler?: string };
+    const hash = createHash('sha256');
+    for (const f of readdirSync(src).sort()) {
+      hash.update(`${f}\0`);
+      hash.update(readFileSync(path.join(src, f)));
+    }
+    return hash.digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the build recorded (status.json in `dir`), when it recorded anything. */
+export function buildStatus(dir = BUILD_DIR): BuildStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'status.json'), 'utf8')) as BuildStatus;
   } catch {
     return undefined;
   }
@@ -63,6 +87,13 @@ export function loadAddon(dir = BUILD_DIR): Loaded {
     const status = buildStatus(dir);
     const why = status === undefined ? 'the addon was never built (npm run build:native)' : status.built ? 'the addon file is missing (npm run build:native)' : `not built at install: ${status.reason ?? 'unknown reason'}`;
     return { reason: why };
+  }
+  // A build older than the sources beside it (a developer's checkout after a pull) would lack
+  // newer kernels or run older code: refuse it with the fix rather than fail at a call.
+  const recorded = buildStatus(dir)?.sources;
+  const current = recorded === undefined ? undefined : sourcesHash(dir);
+  if (recorded !== undefined && current !== undefined && recorded !== current) {
+    return { reason: 'the addon is older than its sources in native/src (npm run build:native)' };
   }
   let addon: Addon;
   try {
