@@ -76,7 +76,7 @@ static void gemm_part(void *arg, int t, int n) {
   if (i0 >= i1 || j0 >= j1) {
     return;
   }
-  void *scratch = scratch_get(hp_gemm_scratch_bytes(bl, j1 - j0, task->elem, job->k));
+  void *scratch = scratch_get(hp_gemm_scratch_bytes(bl, i1 - i0, j1 - j0, task->elem, job->k));
   if (scratch == NULL) {
     atomic_store(&task->failed, 1);
     return;

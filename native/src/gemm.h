@@ -1,8 +1,8 @@
 /*
  * The GEMM family (matmul and gemm, float32 and float64): C = alpha * A B (+ beta * S), with A
  * [m, k] and B [k, n] read through any element strides and C row-major, in the GotoBLAS / BLIS
- * structure (gemm_impl.h): B packed in KC x NC blocks of NR-column panels, A in MC x KC blocks
- * of MR-row panels, an MR x NR register-blocked micro-kernel per instruction set.
+ * structure (gemm_impl.h): A packed in MC x KC blocks of MR-row panels, B in KC x NC blocks of
+ * NR-column panels, an MR x NR register-blocked micro-kernel per instruction set.
  */
 #ifndef HOTPATH_GEMM_H
 #define HOTPATH_GEMM_H
@@ -29,7 +29,7 @@ typedef struct {
 
 /*
  * product(job, i0, i1, j0, j1, scratch): the block C[i0:i1, j0:j1] of the job. `scratch`
- * holds scratch_bytes(blocking, j1 - j0) bytes, 64-byte aligned: this thread's packed panels.
+ * holds hp_gemm_scratch_bytes(blocking, i1 - i0, j1 - j0, ...) bytes: this thread's packed panels.
  */
 typedef void (*hp_gemm_product)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, size_t j1, void *scratch);
 
@@ -38,12 +38,13 @@ typedef struct {
   hp_gemm_blocking b32, b64;
 } hp_gemm_table;
 
-/* Bytes of packing scratch one thread needs for a block `cols` wide (packed B, packed A). */
-static inline size_t hp_gemm_scratch_bytes(const hp_gemm_blocking *bl, size_t cols, size_t elem, size_t k) {
+/* Bytes of packing scratch one thread needs for a rows x cols block of C (packed B, packed A). */
+static inline size_t hp_gemm_scratch_bytes(const hp_gemm_blocking *bl, size_t rows, size_t cols, size_t elem, size_t k) {
   size_t kc = k < (size_t)bl->kc ? (k == 0 ? 1 : k) : (size_t)bl->kc;
   size_t nc = cols < (size_t)bl->nc ? cols : (size_t)bl->nc;
-  size_t panels = (nc + (size_t)bl->nr - 1) / (size_t)bl->nr;
-  return (panels * (size_t)bl->nr * kc + (size_t)bl->mc * kc) * elem + 128;
+  size_t mc = rows < (size_t)bl->mc ? rows : (size_t)bl->mc;
+  size_t nr = (size_t)bl->nr, mr = (size_t)bl->mr;
+  return (((nc + nr - 1) / nr * nr + (mc + mr - 1) / mr * mr) * kc) * elem + 128;
 }
 
 HP_DECLARE_TABLES(hp_gemm_table, hp_gemm)

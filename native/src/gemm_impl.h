@@ -8,11 +8,12 @@
  * NR, the micro-tile's width, is always two vectors (C is row-major: each tile row is two
  * vector accumulators, and each step of k broadcasts one element of A per row).
  *
- * Loop nest (BLIS's): for each NC-wide column block and KC-deep slice of k, the thread packs
- * B's slice into NR-column panels ([kc][NR] each; the KC x NC block stays in L2/L3), then for
- * each MC-row block packs A into MR-row panels ([kc][MR] each; the block stays in L2), and runs
- * the micro-kernel over every (NR panel, MR panel) pair, NR panel outermost so one B panel is
- * reused from L1 by every A panel of the block. The sizes for each path are in gemm_<isa>.c.
+ * Loop nest (BLIS's, with A and B in each other's roles since C is row-major): for each
+ * KC-deep slice of k and MC-row block of A (packed into MR-row panels, [kc][MR] each; the block
+ * stays in L3), for each NC-column block of B (packed into NR-column panels, [kc][NR] each; the
+ * block stays in L2), the micro-kernel runs over every (MR panel, NR panel) pair, A panel
+ * outermost: one A micro-panel (the broadcast operand) stays in L1 while the B panels stream
+ * from L2. The sizes for each path are in gemm_<isa>.c.
  *
  * The body is gemm_body.h, included once per dtype.
  */
@@ -33,10 +34,10 @@
 #define GEMM_KC64 256
 #endif
 #ifndef GEMM_MC32
-#define GEMM_MC32 (GEMM_MR32 * 16)
+#define GEMM_MC32 (GEMM_MR32 * 64)
 #endif
 #ifndef GEMM_MC64
-#define GEMM_MC64 (GEMM_MR64 * 16)
+#define GEMM_MC64 (GEMM_MR64 * 64)
 #endif
 #ifndef GEMM_NC32
 #define GEMM_NC32 (HP_VF_LANES * 2 * 128)

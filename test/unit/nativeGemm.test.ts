@@ -26,9 +26,10 @@ const SKIP = 'addon' in loaded ? false : `native addon not loaded: ${loaded.reas
 
 /**
  * [m, n, k]: 1 and 7; 13 = 12 + 1 (AVX-512 MR), 7 = 6 + 1 (AVX2 MR), 5 = 4 + 1 (scalar MR);
- * 33 / 17 / 9 / 5 = NR + 1 per path and dtype; 257 = KC + 1 and 515 (three slices of k); 290 =
- * MC + 1 rows (AVX-512 float32: 288); 4097 = NC + 1 columns (AVX-512 / AVX2 float32), also past
- * the scalar path's 512 / 256; k = 0 (an all-zero product); m > n splits rows, n > m columns.
+ * 33 / 17 / 9 / 5 = NR + 1 per path and dtype; 257 = KC + 1 (KC 256; 128 for AVX-512 float64)
+ * and 515 (three or more slices of k); 1537 = MC + 1 rows (AVX-512, AVX2: 1536), 290 past the
+ * scalar path's 256; 4097 columns cross every path's NC (512 or less) 8 or more times; k = 0
+ * (an all-zero product); m > n splits rows across threads, n > m columns.
  */
 const SIZES: readonly (readonly [number, number, number])[] = [
   [1, 1, 1],
@@ -42,6 +43,7 @@ const SIZES: readonly (readonly [number, number, number])[] = [
   [25, 50, 515],
   [37, 45, 61],
   [290, 3, 5],
+  [1537, 3, 5],
   [3, 4097, 2],
   [4, 5, 0],
 ];
