@@ -15,12 +15,16 @@ export interface HotpathRuntimes {
   readonly ref: Runtime;
   /** Default dispatch over wasm then ref, 2 threads: what a user gets for kernels wasm lacks. */
   readonly auto: Runtime;
+  /** native only (`require: 'native'`, its widest path), 1 and 2 threads; or why there is none (no addon built). */
+  readonly native: { readonly t1: Runtime; readonly t2: Runtime } | { readonly reason: string };
 }
 
 export const WASM2 = 'hotpath wasm 2t';
 export const WASM1 = 'hotpath wasm 1t';
 export const REF = 'hotpath ref';
 export const AUTO = 'hotpath default';
+export const NATIVE2 = 'hotpath native 2t';
+export const NATIVE1 = 'hotpath native 1t';
 
 export async function createRuntimes(): Promise<HotpathRuntimes> {
   return {
@@ -28,11 +32,27 @@ export async function createRuntimes(): Promise<HotpathRuntimes> {
     wasm2: await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 2 }),
     ref: await createRuntime({ backends: ['ref'], require: 'ref' }),
     auto: await createRuntime({ backends: ['wasm', 'ref'], threads: 2 }),
+    native: await nativeRuntimes(),
   };
 }
 
+/** The native backend alone on 1 and 2 threads, or the reason it is unavailable (the rows are then skipped with it). */
+async function nativeRuntimes(): Promise<HotpathRuntimes['native']> {
+  try {
+    const t2 = await createRuntime({ backends: ['native'], require: 'native', threads: 2 });
+    return { t1: await createRuntime({ backends: ['native'], require: 'native', threads: 1 }), t2 };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The native path in use ('avx512', ...), for contender notes; undefined without the addon. */
+export function nativePath(r: HotpathRuntimes): string | undefined {
+  return 't2' in r.native ? r.native.t2.backends().find((b) => b.name === 'native')?.simd : undefined;
+}
+
 export async function closeRuntimes(r: HotpathRuntimes): Promise<void> {
-  for (const hp of [r.wasm1, r.wasm2, r.ref, r.auto]) {
+  for (const hp of [r.wasm1, r.wasm2, r.ref, r.auto, ...('t2' in r.native ? [r.native.t1, r.native.t2] : [])]) {
     await hp.close();
   }
 }
@@ -42,9 +62,9 @@ export function wasmSimd(r: HotpathRuntimes): string | undefined {
   return r.wasm2.backends().find((b) => b.name === 'wasm')?.simd;
 }
 
-/** An input for hotpath: float32 values and the shape to give them. */
+/** An input for hotpath: float32 (or float64) values and the shape to give them. */
 export interface HotpathInput {
-  readonly values: Float32Array;
+  readonly values: Float32Array | Float64Array;
   readonly shape: readonly number[];
 }
 
@@ -63,7 +83,7 @@ export function hotpathContender(name: string, note: string, hp: Runtime, kernel
       const tensors = inputs.map((input) => hp.tensor(input.values, input.shape));
       return {
         call: () => call(hp, tensors),
-        output: (out) => out.toArray() as Float32Array,
+        output: (out) => out.toArray() as Float32Array | Float64Array,
         release: (out) => out.release(),
         ranOn: () => ranOn(hp, kernel, before),
         dispose: () => tensors.forEach((t) => t.release()),
@@ -84,4 +104,18 @@ function ranOn(hp: Runtime, kernel: string, before: Readonly<Record<string, numb
     .map(([backend]) => backend);
   const fallbacks = Object.keys(stats.fallbacks);
   return `${used.join('+')}${fallbacks.length === 0 ? '' : ` (fallback: ${fallbacks.join('; ')})`}`;
+}
+
+/**
+ * The native backend's contender on `threads` threads (NATIVE1 / NATIVE2), like hotpathContender;
+ * without the addon a skipped row that says why.
+ */
+export function nativeContender(r: HotpathRuntimes, threads: 1 | 2, note: string, kernel: string, inputs: readonly HotpathInput[], call: (hp: Runtime, tensors: readonly Tensor[]) => Tensor, skip?: string): Contender {
+  const name = threads === 2 ? NATIVE2 : NATIVE1;
+  if (!('t2' in r.native)) {
+    const reason = r.native.reason;
+    return { name, note: 'unavailable', skip: reason, setup: () => Promise.reject(new Error(reason)) };
+  }
+  const path = nativePath(r) ?? '?';
+  return hotpathContender(name, `native ${path} ${note}, ${threads} thread${threads === 2 ? 's' : ''}`, threads === 2 ? r.native.t2 : r.native.t1, kernel, inputs, call, skip);
 }

@@ -1,5 +1,5 @@
 /**
- * scikit-learn as a peer of the kmeans and distances workloads: the inputs are written to
+ * scikit-learn as a peer of the kmeans and distances workloads, numpy (`a @ b`) of matmul: the inputs are written to
  * temporary .npy files, bench/sklearn_peer.py (the system's /usr/bin/python3, with numpy and
  * scikit-learn from the distribution) times the call inside Python (time.perf_counter, warm-up
  * then repeats, the median) and prints JSON, which becomes one row of the case's table with its
@@ -60,7 +60,8 @@ export interface SklearnJson {
   readonly median_s: number;
   readonly samples_s: readonly number[];
   readonly threads: string;
-  readonly sklearn_version: string;
+  /** null in matmul mode (numpy only). */
+  readonly sklearn_version: string | null;
   readonly numpy_version: string;
   readonly python_version: string;
   readonly [field: string]: unknown;
@@ -81,7 +82,7 @@ function pythonEnv(): NodeJS.ProcessEnv {
  * Runs `sklearn_peer.py mode`, each input written to a temporary .npy passed as `--<name> file`,
  * then `args`; the files are removed afterwards.
  */
-export async function runSklearn(mode: 'kmeans' | 'distances', inputs: Readonly<Record<string, NpyInput>>, args: readonly string[], warmup: number, repeats: number): Promise<SklearnOutcome> {
+export async function runSklearn(mode: 'kmeans' | 'distances' | 'matmul', inputs: Readonly<Record<string, NpyInput>>, args: readonly string[], warmup: number, repeats: number): Promise<SklearnOutcome> {
   if (!existsSync(PYTHON)) {
     return { status: 'skipped', reason: `${PYTHON} not found` };
   }
@@ -107,9 +108,10 @@ export async function runSklearn(mode: 'kmeans' | 'distances', inputs: Readonly<
   }
 }
 
-/** The scikit-learn row's note: versions, the call, how it was timed, threads. */
+/** The scikit-learn (or numpy) row's note: versions, the call, how it was timed, threads. */
 function sklearnNote(json: SklearnJson, call: string): string {
-  return `scikit-learn ${json.sklearn_version}, numpy ${json.numpy_version}, Python ${json.python_version}; ${call}; timed inside Python (perf_counter, median of ${json.samples_s.length}), run after the Node contenders, not interleaved; threads: ${json.threads}`;
+  const lib = json.sklearn_version === null ? `numpy ${json.numpy_version} (BLAS: ${String(json.blas ?? 'unknown')})` : `scikit-learn ${json.sklearn_version}, numpy ${json.numpy_version}`;
+  return `${lib}, Python ${json.python_version}; ${call}; timed inside Python (perf_counter, median of ${json.samples_s.length}), run after the Node contenders, not interleaved; threads: ${json.threads}`;
 }
 
 /**

@@ -1,6 +1,6 @@
-"""scikit-learn peer for `npm run bench` (bench/sklearnPeer.ts runs it; never part of `npm test`).
+"""scikit-learn and numpy peer for `npm run bench` (bench/sklearnPeer.ts runs it; never part of `npm test`).
 
-Loads float32 (or float64, for kmeans64) .npy inputs written by the bench, times one scikit-learn call with
+Loads float32 (or float64, for kmeans64 and matmul) .npy inputs written by the bench, times one scikit-learn (or numpy) call with
 time.perf_counter (warm-up calls, then timed repeats, the median reported) and prints one JSON
 object on stdout. Only the call itself is timed: not the interpreter start, the imports or the
 .npy loading.
@@ -9,8 +9,10 @@ object on stdout. Only the call itself is timed: not the interpreter start, the 
       KMeans(n_clusters=k, init=X[:k], n_init=1, max_iter, tol=0, algorithm='lloyd' or --algorithm elkan).fit(X)
   python3 bench/sklearn_peer.py distances --x X.npy --y Y.npy --sample-rows 200 --repeats 7
       euclidean_distances(X, Y, squared=True)
+  python3 bench/sklearn_peer.py matmul --x A.npy --y B.npy --sample-rows 16 --repeats 5
+      A @ B (numpy's matmul: OpenBLAS sgemm / dgemm in the input's dtype); scikit-learn not needed
 
-Exit status 3 with {"missing": reason} when numpy or scikit-learn cannot be imported, so the
+Exit status 3 with {"missing": reason} when numpy or scikit-learn (not for matmul) cannot be imported, so the
 bench skips this peer with the reason instead of failing.
 """
 import argparse
@@ -84,9 +86,31 @@ def run_distances(args, np):
     return {"max_rel_err": float(relative.max()), "dtype": str(out.dtype), "shape": list(out.shape)}, samples
 
 
+def blas_info():
+    """The BLAS numpy calls, e.g. 'openblas 0.3.21 (Zen)', from threadpoolctl when present."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown"
+    pools = [f"{p.get('internal_api', '?')} {p.get('version', '?')} ({p.get('architecture', '?')})" for p in threadpool_info() if p["user_api"] == "blas"]
+    return ", ".join(pools) if pools else "unknown"
+
+
+def run_matmul(args, np):
+    a = np.load(args.x)
+    b = np.load(args.y)
+    out, samples = timed(lambda: a @ b, args.warmup, args.repeats)
+    # Every (m // rows)-th row against the float64 product of the same inputs.
+    step = max(1, a.shape[0] // args.sample_rows)
+    rows = np.arange(0, a.shape[0], step)[: args.sample_rows]
+    reference = a[rows].astype(np.float64) @ b.astype(np.float64)
+    error = float(np.abs(out[rows].astype(np.float64) - reference).max())
+    return {"max_abs_err": error, "dtype": str(out.dtype), "shape": list(out.shape), "blas": blas_info()}, samples
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("mode", choices=["kmeans", "distances"])
+    parser.add_argument("mode", choices=["kmeans", "distances", "matmul"])
     parser.add_argument("--x", required=True)
     parser.add_argument("--y")
     parser.add_argument("--k", type=int, default=64)
@@ -98,16 +122,20 @@ def main():
     args = parser.parse_args()
     try:
         import numpy as np
-        import sklearn
+        sklearn_version = None
+        if args.mode != "matmul":
+            import sklearn
+            sklearn_version = sklearn.__version__
     except ImportError as error:
         print(json.dumps({"missing": f"cannot import numpy / scikit-learn: {error}"}))
         return 3
-    result, samples = run_kmeans(args, np) if args.mode == "kmeans" else run_distances(args, np)
+    run = {"kmeans": run_kmeans, "distances": run_distances, "matmul": run_matmul}[args.mode]
+    result, samples = run(args, np)
     result.update({
         "median_s": statistics.median(samples),
         "samples_s": samples,
         "threads": thread_info(),
-        "sklearn_version": sklearn.__version__,
+        "sklearn_version": sklearn_version,
         "numpy_version": np.__version__,
         "python_version": sys.version.split()[0],
     })
