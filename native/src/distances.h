@@ -61,12 +61,12 @@ typedef struct {
   void (*lloyd_prepare_f32)(const hp_lloyd_call *call, float *ct, float *cn);
   void (*lloyd_prepare_f64)(const hp_lloyd_call *call, double *ct, double *cn);
   /* lloyd: block `block` of the wave (rows row_start + block * HP_LLOYD_BLOCK ...) into slot
-   * `block`; scratch: lloyd_scratch_bytes(kpad, esize) bytes of this thread's own. */
+   * `block`; scratch: lloyd_scratch_bytes(d, esize) bytes of this thread's own. */
   void (*lloyd_block_f32)(const hp_lloyd_call *call, size_t block, void *scratch);
   void (*lloyd_block_f64)(const hp_lloyd_call *call, size_t block, void *scratch);
   /* The centroid padding this path's score kernel needs (kpad is a multiple of it). */
   int (*lloyd_kpad)(int k, int esize);
-  size_t (*lloyd_scratch_bytes)(int kpad, int esize);
+  size_t (*lloyd_scratch_bytes)(int d, int esize);
   /* pairwiseDistances: packs y's columns [j0, j1) (a multiple of pairwise_cols(esize) apart) */
   void (*pairwise_pack_f32)(const hp_pairwise_call *call, size_t j0, size_t j1);
   void (*pairwise_pack_f64)(const hp_pairwise_call *call, size_t j0, size_t j1);
@@ -79,4 +79,17 @@ typedef struct {
 } hp_distances_table;
 
 HP_DECLARE_TABLES(hp_distances_table, hp_distances)
+
+/* This thread's scratch of at least `bytes` (64-byte aligned), or NULL (a JS error thrown);
+ * distances_scratch.c. */
+void *hp_dist_scratch(napi_env env, size_t bytes);
+
+static inline size_t hp_round64(size_t bytes) {
+  return (bytes + 63) / 64 * 64;
+}
+
+/* Bytes spanned by a [rows, cols] view at strides rs, cs (elements, non-negative; 0 when empty). */
+static inline double hp_extent(double rows, double cols, double rs, double cs, double esize) {
+  return rows == 0 || cols == 0 ? 0 : ((rows - 1) * rs + (cols - 1) * cs + 1) * esize;
+}
 #endif

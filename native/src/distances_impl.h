@@ -2,7 +2,8 @@
  * The distance family's kernels, written once with GCC vector extensions and included by each
  * distances_<isa>.c (HP_VEC_BYTES and HP_ISA_SUFFIX set by the build). Per-type bodies are in
  * distances_lloyd.h and distances_pairwise.h, included (through distances_typed.h) once for float and once for double.
- * Tuning per path (set before including this file): HP_LLOYD_ROWS (rows scored at once),
+ * Tuning per path (set before including this file): HP_LLOYD_CENTROIDS (centroids scored at once
+ * against 2 vectors of rows),
  * HP_PAIRWISE_ROWS (rows of pairwiseDistances' micro-tile, by 2 vectors of columns).
  */
 #include <math.h>
@@ -10,12 +11,12 @@
 
 #include "distances.h"
 
-#ifndef HP_LLOYD_ROWS
-#define HP_LLOYD_ROWS 4
+#ifndef HP_LLOYD_CENTROIDS
+#define HP_LLOYD_CENTROIDS 4
 #endif
-#define LR HP_LLOYD_ROWS
-/* Vectors of centroids per score group (kpad is a multiple of LG vectors). */
-#define LG 2
+/* Centroids per score pass (kpad is a multiple of it), and vectors of rows per group. */
+#define LC HP_LLOYD_CENTROIDS
+#define LV 2
 #ifndef HP_PAIRWISE_ROWS
 #define HP_PAIRWISE_ROWS 4
 #endif
@@ -59,24 +60,22 @@ static inline double tiny_f64(int d) {
 /* How far apart two float32 scores must be for the smallest to be the reference's label: each
  * errs by at most u (2 |c|^2 + 2 (d + 1) |x| |c|), the gap twice that, with margin; plus twice
  * the reference's own float64 error, (d + 2) 2^-53 (|x| + |c|)^2 per distance; plus the steps
- * below the normal range. In float32, as the wasm build computes it. */
+ * below the normal range. In float32 as on wasm, but with 2 |x| |c| <= |x|^2 + |c|^2 (no square
+ * root per row; a larger bound only sends more near-ties to the exact recompute). */
 static inline float score_bound_f32(const hp_lloyd_call *a, float x2) {
   const float max_c2 = (float)a->max_c2;
-  const float max_c = (float)a->max_c;
-  const float xn = sqrtf(x2);
-  const float reach = xn + max_c;
   const float terms = (float)(a->d + 2);
   const float tiny = 4.0f * terms * F32_TINY;
-  return 4.5f * F32_U * (2.0f * max_c2 + 2.0f * (terms - 1.0f) * xn * max_c) + 4.0f * terms * (float)F64_U * reach * reach + tiny;
+  const float both = x2 + max_c2;
+  return 4.5f * F32_U * (2.0f * max_c2 + (terms - 1.0f) * both) + 8.0f * terms * (float)F64_U * both + tiny;
 }
 
 /* The same for float64 scores: (d + 1) u (|c|^2 + 2 |x| |c|) each. Any overflow makes it
  * Infinity, so such rows are recomputed. */
 static inline double score_bound_f64(const hp_lloyd_call *a, double x2) {
-  const double xn = sqrt(x2);
-  const double reach = xn + a->max_c;
   const double terms = (double)(a->d + 2);
-  return 4.5 * terms * F64_U * (a->max_c2 + 2 * xn * a->max_c) + 4 * terms * F64_U * reach * reach + tiny_f64(a->d);
+  const double both = x2 + a->max_c2;
+  return 4.5 * terms * F64_U * (a->max_c2 + both) + 8 * terms * F64_U * both + tiny_f64(a->d);
 }
 
 #define DT_F64 0
@@ -85,13 +84,15 @@ static inline double score_bound_f64(const hp_lloyd_call *a, double x2) {
 #include "distances_typed.h"
 
 static int lloyd_kpad(int k, int esize) {
-  const int group = LG * HP_VEC_BYTES / esize;
-  return (k + group - 1) / group * group;
+  (void)esize;
+  return (k + LC - 1) / LC * LC;
 }
 
-/* Scores of LR rows, then the block's row list (HP_LLOYD_BLOCK int32). */
-static size_t lloyd_scratch_bytes(int kpad, int esize) {
-  return (size_t)LR * (size_t)kpad * (size_t)esize + 4 * (size_t)HP_LLOYD_BLOCK;
+/* A group of rows transposed (d by LV vectors: the same bytes for either type), then the
+ * block's row list (HP_LLOYD_BLOCK int32). */
+static size_t lloyd_scratch_bytes(int d, int esize) {
+  (void)esize;
+  return (size_t)d * (size_t)(LV * HP_VEC_BYTES) + 4 * (size_t)HP_LLOYD_BLOCK;
 }
 
 static int pairwise_rows_tile(int esize) {

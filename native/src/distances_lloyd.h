@@ -2,11 +2,13 @@
  * lloyd / hamerly for one element type (the names DT, DV, DFN, ... of distances_typed.h; and from
  * distances_impl.h DFN(widen) (HP_VD_LANES values as float64), DFN(score_bound) (the scores'
  * rounding bound) and DFN(tiny) (rounding below the normal range)).
- * The same method as the wasm build (src/backends/wasm/assembly/lloyd.ts, lloydLabel.ts): scores
- * |c|^2 - 2 x.c for LR rows at a time against every centroid (a small register-blocked GEMM);
- * the smallest score wins where its gap to the runner-up exceeds what the scores' rounding (and
- * the reference's own) could explain; elsewhere the label is recomputed from float64 distances
- * in feature order, exactly as the reference (src/backends/ref/lloyd.ts) computes them. Sums are
+ * The method of the wasm build (src/backends/wasm/assembly/lloyd.ts, lloydLabel.ts), laid out
+ * with rows in the vector lanes: LV vectors of rows (packed transposed) against LC centroids at a
+ * time (a register-blocked GEMM), scores |c|^2 - 2 x.c folded at once into each lane's smallest
+ * score, its index and the runner-up, so no score is stored and no lane is reduced across. The
+ * smallest wins where its gap to the runner-up exceeds what the scores' rounding (and the
+ * reference's own) could explain; elsewhere the label is recomputed from float64 distances in
+ * feature order, exactly as the reference (src/backends/ref/lloyd.ts) computes them. Sums are
  * float64 w * x added in row order within a block. The functions doing the reference's own
  * arithmetic are compiled without FMA contraction (fp-contract=off), so every path gives the
  * reference's bits.
@@ -26,36 +28,83 @@ static void DFN(lloyd_prepare)(const hp_lloyd_call *a, DT *ct, DT *cn) {
   }
 }
 
-/* Scores of LR rows (rows[r]) against all kpad centroids into sc [LR][kpad]: LG vectors of
- * centroids by LR rows of accumulators, the features in order. */
-static void DFN(scores)(const DT *const rows[LR], int d, const DT *ct, int kpad, const DT *cn, DT *sc) {
-  for (int g = 0; g < kpad; g += LG * DL) {
-    DV acc[LR][LG];
-    for (int r = 0; r < LR; r++) {
-      for (int v = 0; v < LG; v++) {
-        acc[r][v] = (DV){0};
+/* The rows of a group, transposed: xt [d][LV * DL] (rows past `rows` repeat the last), and
+ * their squared norms lane by lane (x2 [LV], in DT, features in order). */
+static void DFN(pack_group)(const hp_lloyd_call *a, const DT *const *rows, int count, DT *xt, DV *x2) {
+  const int width = LV * DL;
+  for (int v = 0; v < LV; v++) {
+    x2[v] = (DV){0};
+  }
+  for (int p = 0; p < a->d; p++) {
+    DT *col = xt + (size_t)p * (size_t)width;
+    for (int r = 0; r < width; r++) {
+      col[r] = rows[r < count ? r : count - 1][p];
+    }
+    for (int v = 0; v < LV; v++) {
+      const DV xv = *(const DVU *)(col + v * DL);
+      x2[v] += xv * xv;
+    }
+  }
+}
+
+/* mask ? a : b, lane by lane (mask lanes all ones or all zeros). */
+#define DSEL(mask, a, b) ((DV)(((DIV)(a) & (mask)) | ((DIV)(b) & ~(mask))))
+
+/* Each lane's (row's) smallest score over all kpad centroids (best1), its lowest index (idx)
+ * and the runner-up (best2); NaN scores never count. */
+static void DFN(group_best)(const hp_lloyd_call *a, const DT *xt, DV *best1, DV *best2, DIV *idx) {
+  const DT *ct = a->ct;
+  const DT *cn = a->cn;
+  const int kpad = a->kpad;
+  for (int v = 0; v < LV; v++) {
+    best1[v] = (DV){0} + (DT)INFINITY;
+    best2[v] = best1[v];
+    idx[v] = (DIV){0};
+  }
+  for (int j = 0; j < kpad; j += LC) {
+    DV acc[LC][LV];
+    for (int q = 0; q < LC; q++) {
+      for (int v = 0; v < LV; v++) {
+        acc[q][v] = (DV){0};
       }
     }
-    for (int p = 0; p < d; p++) {
-      const DT *cp = ct + (size_t)p * (size_t)kpad + (size_t)g;
-      DV cv[LG];
-      for (int v = 0; v < LG; v++) {
-        cv[v] = *(const DVU *)(cp + v * DL);
+    for (int p = 0; p < a->d; p++) {
+      const DT *cp = ct + (size_t)p * (size_t)kpad + (size_t)j;
+      DV xv[LV];
+      for (int v = 0; v < LV; v++) {
+        xv[v] = *(const DVU *)(xt + (size_t)p * (size_t)(LV * DL) + (size_t)(v * DL));
       }
-      for (int r = 0; r < LR; r++) {
-        const DT xv = rows[r][p];
-        for (int v = 0; v < LG; v++) {
-          acc[r][v] += cv[v] * xv;
+      for (int q = 0; q < LC; q++) {
+        const DT cq = cp[q];
+        for (int v = 0; v < LV; v++) {
+          acc[q][v] += xv[v] * cq;
         }
       }
     }
-    for (int v = 0; v < LG; v++) {
-      const DV nv = *(const DVU *)(cn + g + v * DL);
-      for (int r = 0; r < LR; r++) {
-        *(DVU *)(sc + (size_t)r * (size_t)kpad + (size_t)(g + v * DL)) = acc[r][v] * (DT)-2 + nv;
+    /* In centroid order, strict <: the lowest index wins a tie. */
+    for (int q = 0; q < LC; q++) {
+      for (int v = 0; v < LV; v++) {
+        const DV score = acc[q][v] * (DT)-2 + cn[j + q];
+        const DIV lt = score < best1[v];
+        const DV demoted = DSEL(lt, best1[v], score);
+        best2[v] = DSEL(demoted < best2[v], demoted, best2[v]);
+        best1[v] = DSEL(lt, score, best1[v]);
+        idx[v] = (lt & (j + q)) | (idx[v] & ~lt);
       }
     }
   }
+}
+
+/* The sum of a vector's lanes, pairwise (log2(DL) dependent adds instead of DL). */
+static inline DT DFN(lanes_sum)(DV v) {
+  DT t[DL];
+  memcpy(t, &v, sizeof t);
+  for (int w = DL / 2; w >= 1; w /= 2) {
+    for (int l = 0; l < w; l++) {
+      t[l] += t[l + w];
+    }
+  }
+  return t[0];
 }
 
 /* |x|^2 in DT (relative error below (d + 1) DU, whatever the order). */
@@ -66,10 +115,7 @@ static DT DFN(sqnorm)(const DT *px, int d) {
     const DV v = *(const DVU *)(px + p);
     acc += v * v;
   }
-  DT s = 0;
-  for (int l = 0; l < DL; l++) {
-    s += acc[l];
-  }
+  DT s = DFN(lanes_sum)(acc);
   for (; p < d; p++) {
     s += px[p] * px[p];
   }
@@ -77,16 +123,12 @@ static DT DFN(sqnorm)(const DT *px, int d) {
 }
 
 /* The reference's label: float64 distances in feature order, first strict minimum (NaN never
- * wins), over the centroids whose score is not above `limit` (NaN scores included): the others
- * are farther than the best for certain. */
-__attribute__((optimize("fp-contract=off"))) static int DFN(exact_label)(const hp_lloyd_call *a, const DT *px, const DT *s, DT limit) {
+ * wins). */
+__attribute__((optimize("fp-contract=off"))) static int DFN(exact_label)(const hp_lloyd_call *a, const DT *px) {
   const DT *c = a->c;
   int best = 0;
   double best_dist = INFINITY;
   for (int j = 0; j < a->k; j++) {
-    if (s[j] > limit) {
-      continue;
-    }
     const DT *pc = c + (size_t)j * a->crs;
     double dist = 0;
     for (int p = 0; p < a->d; p++) {
@@ -120,55 +162,25 @@ __attribute__((optimize("fp-contract=off"))) static void DFN(accumulate)(const D
  * distances (which err by up to about (d + 2) 2^-53 (|x| + |c|)^2). */
 static int DFN(proven)(const hp_lloyd_call *a, const DT *px, double u, double l) {
   const double x2 = (double)DFN(sqnorm)(px, a->d);
-  const double reach = sqrt(x2) * (1 + (double)(a->d + 1) * DU) + a->max_c;
-  const double margin = (double)(4 * (a->d + 2)) * F64_U * reach * reach + (double)(8 * (a->d + 2)) * F64_TINY;
+  /* (|x| + |c|)^2 <= 2 |x|^2 + 2 |c|^2: the margin without a square root per row (at most
+   * twice the tight one, itself a few hundred float64 roundoffs). */
+  const double grow = 1 + (double)(a->d + 1) * DU;
+  const double reach2 = 2 * (x2 * grow * grow + a->max_c2);
+  const double margin = (double)(4 * (a->d + 2)) * F64_U * reach2 + (double)(8 * (a->d + 2)) * F64_TINY;
   return u * u + margin < l * l;
 }
 
-/* The label of a row from its kpad scores s: the smallest score, its lowest index and the
- * runner-up, lane-wise then across lanes; a gap within the rounding bound is settled by
- * exact_label. With bounds != NULL also writes Hamerly's bounds for the row (after an exact
- * recompute: Infinity, 0). */
-static int DFN(label)(const hp_lloyd_call *a, const DT *s, const DT *px, double *bounds) {
-  DV best1 = (DV){0} + (DT)INFINITY;
-  DV best2 = best1;
-  DIV idx = {0};
-  DIV lane;
-  for (int l = 0; l < DL; l++) {
-    lane[l] = l;
-  }
-  for (int j = 0; j < a->kpad; j += DL) {
-    const DV v = *(const DVU *)(s + j);
-    const DIV lt = v < best1;
-    /* lt: the old best is demoted to a runner-up candidate; else v is (NaN never passes <). */
-    const DV demoted = (DV)(((DIV)best1 & lt) | ((DIV)v & ~lt));
-    const DIV lt2 = demoted < best2;
-    best2 = (DV)(((DIV)demoted & lt2) | ((DIV)best2 & ~lt2));
-    best1 = (DV)(((DIV)v & lt) | ((DIV)best1 & ~lt));
-    idx = (lane & lt) | (idx & ~lt);
-    lane += DL;
-  }
-  DT b = (DT)INFINITY;
-  int bi = 0;
-  for (int l = 0; l < DL; l++) {
-    const int take = best1[l] < b || (best1[l] == b && (int)idx[l] < bi);
-    b = take ? best1[l] : b;
-    bi = take ? (int)idx[l] : bi;
-  }
-  DT second = (DT)INFINITY;
-  for (int l = 0; l < DL; l++) {
-    const DT other = (best1[l] == b && (int)idx[l] == bi) ? best2[l] : best1[l];
-    second = other < second ? other : second;
-  }
-  const DT x2 = DFN(sqnorm)(px, a->d);
+/* The label of a row from its smallest score b (at bi) and runner-up `second`: bi where the gap
+ * exceeds the rounding bound, else exact_label. x2: the row's |x|^2. With bounds != NULL also
+ * writes Hamerly's bounds for the row (after an exact recompute: Infinity, 0). */
+static int DFN(label)(const hp_lloyd_call *a, DT b, int bi, DT second, const DT *px, DT x2, double *bounds) {
   const DT bound = DFN(score_bound)(a, x2);
   if (!(second - b > bound)) {
     if (bounds != NULL) {
       bounds[0] = INFINITY;
       bounds[1] = 0;
     }
-    /* A NaN limit (NaN or infinite best) keeps every centroid in. */
-    return DFN(exact_label)(a, px, s, b + bound);
+    return DFN(exact_label)(a, px);
   }
   if (bounds != NULL) {
     /* |x|^2 is itself a sum of d squares in DT: relative error below (d + 1) DU. */
@@ -190,8 +202,8 @@ static void DFN(lloyd_block)(const hp_lloyd_call *a, size_t block, void *scratch
   double *counts = sums + kd;
   memset(sums, 0, sizeof(double) * (kd + (size_t)k));
   const DT *x = a->x;
-  DT *sc = scratch;
-  int32_t *list = (int32_t *)(sc + (size_t)LR * (size_t)a->kpad);
+  DT *xt = scratch;
+  int32_t *list = (int32_t *)(xt + (size_t)d * (size_t)(LV * DL));
   /* Rows to score (offsets from b0); rows whose widened bounds prove their hint keep it. */
   int count = 0;
   for (size_t i = b0; i < b1; i++) {
@@ -215,18 +227,22 @@ static void DFN(lloyd_block)(const hp_lloyd_call *a, size_t block, void *scratch
     }
     list[count++] = (int32_t)(i - b0);
   }
-  for (int g = 0; g < count; g += LR) {
-    const int last = g + LR - 1 < count - 1 ? g + LR - 1 : count - 1;
-    const DT *rows[LR];
-    for (int r = 0; r < LR; r++) {
-      const int e = g + r < last ? g + r : last;
-      rows[r] = x + (b0 + (size_t)list[e]) * a->xrs;
+  for (int g = 0; g < count; g += LV * DL) {
+    const int n = count - g < LV * DL ? count - g : LV * DL;
+    const DT *rows[LV * DL];
+    for (int r = 0; r < n; r++) {
+      rows[r] = x + (b0 + (size_t)list[g + r]) * a->xrs;
     }
-    DFN(scores)(rows, d, a->ct, a->kpad, a->cn, sc);
-    for (int e = g; e <= last; e++) {
-      const size_t i = b0 + (size_t)list[e];
+    DV x2[LV], best1[LV], best2[LV];
+    DIV idx[LV];
+    DFN(pack_group)(a, rows, n, xt, x2);
+    DFN(group_best)(a, xt, best1, best2, idx);
+    for (int r = 0; r < n; r++) {
+      const size_t i = b0 + (size_t)list[g + r];
       double *bounds = a->bounds_out == NULL ? NULL : a->bounds_out + 2 * i;
-      a->labels[i] = DFN(label)(a, sc + (size_t)(e - g) * (size_t)a->kpad, rows[e - g], bounds);
+      const int v = r / DL;
+      const int l = r % DL;
+      a->labels[i] = DFN(label)(a, best1[v][l], (int)idx[v][l], best2[v][l], rows[r], x2[v][l], bounds);
     }
   }
   /* Sums in row order (the reference's order). */
