@@ -4,7 +4,7 @@
  * rated in GFLOP/s counted as 2 n m d (the GEMM form's count, as the kernel's cost). A first
  * case on x's first 2000 rows projects (linear in n) the slow contenders, which are skipped at
  * the full size when over the per-call budget. Contenders: hotpath wasm 2 threads (the
- * baseline), 1 thread and ref; naive TypeScript loops (float64 sums); tfjs cpu and wasm in the
+ * baseline), hotpath native 2 threads (the addon's widest path), wasm 1 thread and ref; naive TypeScript loops (float64 sums); tfjs cpu and wasm in the
  * GEMM form (|x|^2 + |y|^2 - 2 x.y, clipped at 0); scikit-learn's
  * euclidean_distances(X, Y, squared=True) through bench/sklearn_peer.py. Instead of a
  * cross-check of 20M outputs against the baseline, each contender's first result is held to a
@@ -14,7 +14,7 @@
  */
 import type { Tensor as TfTensor } from '@tensorflow/tfjs';
 import { randomF32, type Contender, type Row } from './harness.js';
-import { hotpathContender, REF, WASM1, WASM2 } from './hotpath.js';
+import { hotpathContender, NATIVE2, nativeContender, REF, vsSklearnNote, WASM1, WASM2 } from './hotpath.js';
 import { NAIVE, TF_CPU, TF_WASM, tfContender, type PeerInput } from './peers.js';
 import { measured, plainContender, Projector } from './plan.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
@@ -104,6 +104,10 @@ function annotate(rows: readonly Row[], errors: Map<string, number>, full: boole
       return r;
     }
     const notes = [`max rel err vs float64 on ${SAMPLE_ROWS} rows ${error.toExponential(1)}`];
+    const vsSklearn = r.contender === NATIVE2 && full ? vsSklearnNote(r, rows, SKLEARN) : undefined;
+    if (vsSklearn !== undefined) {
+      notes.push(vsSklearn);
+    }
     if (r.contender === WASM2) {
       notes[0] += ` (target <= ${TARGET_ERROR.toExponential(0)}: ${error <= TARGET_ERROR ? 'met' : 'MISSED'})`;
       if (full) {
@@ -137,6 +141,7 @@ export const distances: Workload = {
       const work = { flops: 2 * n * m * D };
       const contenders: Contender[] = [
         hotpathContender(WASM2, 'wasm SIMD, 2 threads', ctx.hp.wasm2, 'pairwiseDistances', hpInputs, (hp, [a, b]) => hp.pairwiseDistances(a!, b!, { metric: 'sqeuclidean' }), skip(WASM2)),
+        nativeContender(ctx.hp, 2, 'centred GEMM form', 'pairwiseDistances', hpInputs, (hp, [a, b]) => hp.pairwiseDistances(a!, b!, { metric: 'sqeuclidean' }), skip(NATIVE2)),
         hotpathContender(WASM1, 'wasm SIMD, 1 thread', ctx.hp.wasm1, 'pairwiseDistances', hpInputs, (hp, [a, b]) => hp.pairwiseDistances(a!, b!, { metric: 'sqeuclidean' }), skip(WASM1)),
         hotpathContender(REF, 'ref backend: plain loops over strides', ctx.hp.ref, 'pairwiseDistances', hpInputs, (hp, [a, b]) => hp.pairwiseDistances(a!, b!, { metric: 'sqeuclidean' }), skip(REF)),
         plainContender(NAIVE, 'plain TypeScript loops over Float32Array, float64 sums', () => naiveDistances(x, y, n, m), skip(NAIVE)),

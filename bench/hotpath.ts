@@ -4,7 +4,7 @@
  * output after its call, and reads from `stats()` which backend really ran the calls.
  */
 import { createRuntime, type Runtime, type Tensor } from '../src/index.js';
-import type { Contender, Prepared } from './harness.js';
+import type { Contender, Prepared, Row } from './harness.js';
 
 export interface HotpathRuntimes {
   /** wasm only, 1 thread: `require: 'wasm'`, so a declined call throws instead of falling back. */
@@ -17,6 +17,8 @@ export interface HotpathRuntimes {
   readonly auto: Runtime;
   /** native only (`require: 'native'`, its widest path), 1 and 2 threads; or why there is none (no addon built). */
   readonly native: { readonly t1: Runtime; readonly t2: Runtime } | { readonly reason: string };
+  /** Native first, then wasm and ref for what it declines, 2 threads (workloads that are loops over kernels, as kmeans); or why there is no native backend here. */
+  readonly nativeFirst: Runtime | { readonly reason: string };
 }
 
 export const WASM2 = 'hotpath wasm 2t';
@@ -26,6 +28,17 @@ export const AUTO = 'hotpath default';
 export const NATIVE2 = 'hotpath native 2t';
 export const NATIVE1 = 'hotpath native 1t';
 
+/** Native first (then wasm, ref), 2 threads, or why native is not available (no compiler at install, another CPU). */
+async function nativeFirstRuntime(): Promise<HotpathRuntimes['nativeFirst']> {
+  const hp = await createRuntime({ backends: ['native', 'wasm', 'ref'], threads: 2 });
+  const native = hp.backends().find((b) => b.name === 'native');
+  if (native?.available === true) {
+    return hp;
+  }
+  await hp.close();
+  return { reason: `native backend unavailable: ${native?.reason ?? 'not configured'}` };
+}
+
 export async function createRuntimes(): Promise<HotpathRuntimes> {
   return {
     wasm1: await createRuntime({ backends: ['wasm'], require: 'wasm', threads: 1 }),
@@ -33,6 +46,7 @@ export async function createRuntimes(): Promise<HotpathRuntimes> {
     ref: await createRuntime({ backends: ['ref'], require: 'ref' }),
     auto: await createRuntime({ backends: ['wasm', 'ref'], threads: 2 }),
     native: await nativeRuntimes(),
+    nativeFirst: await nativeFirstRuntime(),
   };
 }
 
@@ -52,7 +66,8 @@ export function nativePath(r: HotpathRuntimes): string | undefined {
 }
 
 export async function closeRuntimes(r: HotpathRuntimes): Promise<void> {
-  for (const hp of [r.wasm1, r.wasm2, r.ref, r.auto, ...('t2' in r.native ? [r.native.t1, r.native.t2] : [])]) {
+  const nativeFirst = 'reason' in r.nativeFirst ? [] : [r.nativeFirst];
+  for (const hp of [r.wasm1, r.wasm2, r.ref, r.auto, ...('t2' in r.native ? [r.native.t1, r.native.t2] : []), ...nativeFirst]) {
     await hp.close();
   }
 }
@@ -60,6 +75,28 @@ export async function closeRuntimes(r: HotpathRuntimes): Promise<void> {
 /** The wasm build hotpath loaded (relaxed-simd or simd128), for the machine line. */
 export function wasmSimd(r: HotpathRuntimes): string | undefined {
   return r.wasm2.backends().find((b) => b.name === 'wasm')?.simd;
+}
+
+/** The contender `make` builds on the native-first runtime (2 threads), or a skipped row with the reason native is not here. */
+export function nativeFirstContender(r: HotpathRuntimes, make: (hp: Runtime, note: string) => Contender): Contender {
+  if ('reason' in r.nativeFirst) {
+    const reason = r.nativeFirst.reason;
+    return { name: NATIVE2, note: 'unavailable', skip: reason, setup: () => Promise.reject(new Error(reason)) };
+  }
+  return make(r.nativeFirst, `native ${nativePath(r) ?? '?'} first (wasm for what native declines), 2 threads`);
+}
+
+/** Issue 11's target for the native rows of the kmeans and distances workloads: at most this fraction of scikit-learn's time in the same run. */
+export const NATIVE_VS_SKLEARN = 0.5;
+
+/** The note for `row` (native's) against scikit-learn's row among `rows` (same run), or undefined when either did not run. */
+export function vsSklearnNote(row: Row, rows: readonly Row[], sklearn: string): string | undefined {
+  const peer = rows.find((r) => r.contender === sklearn && r.status === 'ok')?.medianMs;
+  if (row.status !== 'ok' || row.medianMs === undefined || peer === undefined) {
+    return undefined;
+  }
+  const ratio = row.medianMs / peer;
+  return `${ratio.toFixed(2)}x ${sklearn}'s time (target <= ${NATIVE_VS_SKLEARN}x: ${ratio <= NATIVE_VS_SKLEARN ? 'met' : 'MISSED'})`;
 }
 
 /** An input for hotpath: float32 (or float64) values and the shape to give them. */

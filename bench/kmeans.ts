@@ -5,7 +5,8 @@
  * rows run first as a subsample: a contender whose time projected from it (linear in n) is over
  * the per-call budget is skipped at the full size with the estimate. Every contender would stop
  * early once no centroid moves; neither size converges within 20 (each row's note gives the
- * count). Contenders: hotpath wasm 2 threads (the baseline), 1 thread and ref; naive TypeScript
+ * count). Contenders: hotpath wasm 2 threads (the baseline), hotpath native 2 threads (lloyd and
+ * hamerly on the addon), wasm 1 thread and ref; naive TypeScript
  * Lloyd loops (float64 sums); ml-kmeans; scikit-learn's KMeans with algorithm='lloyd' and
  * with 'elkan' (the same iterations, skipping distances that triangle-inequality bounds rule
  * out, as hotpath's hamerly kernel does) through bench/sklearn_peer.py. Each row's note gives the fit's inertia and iterations; centroids are
@@ -15,7 +16,7 @@
  */
 import type { Runtime } from '../src/index.js';
 import { errorText, maxAbsDiff, type Contender, type Prepared, type Row } from './harness.js';
-import { REF, WASM1, WASM2 } from './hotpath.js';
+import { NATIVE2, nativeFirstContender, REF, vsSklearnNote, WASM1, WASM2 } from './hotpath.js';
 import { NAIVE } from './peers.js';
 import { Projector } from './plan.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
@@ -246,6 +247,10 @@ function annotate(rows: readonly Row[], n: number, fits: Map<string, Fit>, full:
     if (r.contender === WASM2 && full) {
       notes.push(`target <= ${TARGET_S} s: ${met(r.medianMs! / 1000 <= TARGET_S)}`);
     }
+    const nativeVsSklearn = r.contender === NATIVE2 && full ? vsSklearnNote(r, rows, SKLEARN) : undefined;
+    if (nativeVsSklearn !== undefined) {
+      notes.push(nativeVsSklearn);
+    }
     if (r.contender === ML_KMEANS && baseMs !== undefined) {
       const times = r.medianMs! / baseMs;
       notes.push(`${WASM2} ${times.toFixed(1)}x faster (target >= ${TARGET_VS_ML}x: ${met(times >= TARGET_VS_ML)})`);
@@ -294,6 +299,7 @@ export const kmeans: Workload = {
         check: true,
         contenders: [
           hotpathKmeans(WASM2, 'wasm SIMD, 2 threads', ctx.hp.wasm2, data, n, fits, skip(WASM2)),
+          nativeFirstContender(ctx.hp, (hp, note) => hotpathKmeans(NATIVE2, note, hp, data, n, fits, skip(NATIVE2))),
           hotpathKmeans(WASM1, 'wasm SIMD, 1 thread', ctx.hp.wasm1, data, n, fits, skip(WASM1)),
           hotpathKmeans(REF, 'ref backend: plain loops over strides', ctx.hp.ref, data, n, fits, skip(REF)),
           naiveContender(data, n, fits, skip(NAIVE)),
