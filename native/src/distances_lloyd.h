@@ -95,33 +95,6 @@ static void DFN(group_best)(const hp_lloyd_call *a, const DT *xt, DV *best1, DV 
   }
 }
 
-/* The sum of a vector's lanes, pairwise (log2(DL) dependent adds instead of DL). */
-static inline DT DFN(lanes_sum)(DV v) {
-  DT t[DL];
-  memcpy(t, &v, sizeof t);
-  for (int w = DL / 2; w >= 1; w /= 2) {
-    for (int l = 0; l < w; l++) {
-      t[l] += t[l + w];
-    }
-  }
-  return t[0];
-}
-
-/* |x|^2 in DT (relative error below (d + 1) DU, whatever the order). */
-static DT DFN(sqnorm)(const DT *px, int d) {
-  DV acc = {0};
-  int p = 0;
-  for (; p + DL <= d; p += DL) {
-    const DV v = *(const DVU *)(px + p);
-    acc += v * v;
-  }
-  DT s = DFN(lanes_sum)(acc);
-  for (; p < d; p++) {
-    s += px[p] * px[p];
-  }
-  return s;
-}
-
 /* The reference's label: float64 distances in feature order, first strict minimum (NaN never
  * wins). */
 __attribute__((optimize("fp-contract=off"))) static int DFN(exact_label)(const hp_lloyd_call *a, const DT *px) {
@@ -159,14 +132,12 @@ __attribute__((optimize("fp-contract=off"))) static void DFN(accumulate)(const D
 
 /* Whether Hamerly's bounds u (to the hinted centroid) and l (to every other), already widened by
  * the drift, prove the hinted centroid strictly nearest also for the reference's float64
- * distances (which err by up to about (d + 2) 2^-53 (|x| + |c|)^2). */
-static int DFN(proven)(const hp_lloyd_call *a, const DT *px, double u, double l) {
-  const double x2 = (double)DFN(sqnorm)(px, a->d);
-  /* (|x| + |c|)^2 <= 2 |x|^2 + 2 |c|^2: the margin without a square root per row (at most
-   * twice the tight one, itself a few hundred float64 roundoffs). */
-  const double grow = 1 + (double)(a->d + 1) * DU;
-  const double reach2 = 2 * (x2 * grow * grow + a->max_c2);
-  const double margin = (double)(4 * (a->d + 2)) * F64_U * reach2 + (double)(8 * (a->d + 2)) * F64_TINY;
+ * distances (which err by up to about (d + 2) 2^-53 (|x| + |c|)^2). |x| <= u + |c| for the
+ * hinted centroid (u bounds that distance), so the margin needs no pass over the row; |c| from
+ * the rounded norms, enlarged by 1e-6 for their rounding. */
+static int DFN(proven)(const hp_lloyd_call *a, double u, double l) {
+  const double reach = u + 2 * a->max_c * (1 + 1e-6);
+  const double margin = (double)(4 * (a->d + 2)) * F64_U * reach * reach + (double)(8 * (a->d + 2)) * F64_TINY;
   return u * u + margin < l * l;
 }
 
@@ -215,7 +186,7 @@ static void DFN(lloyd_block)(const hp_lloyd_call *a, size_t block, void *scratch
         const double u = q[0] * (1 + 1e-12) + a->drift[hinted];
         const double lw = q[1] * (1 - 1e-12) - (hinted == a->top_drift ? a->second_drift : a->max_drift);
         const double l = lw > 0 ? lw : 0;
-        if (DFN(proven)(a, x + i * a->xrs, u, l)) {
+        if (DFN(proven)(a, u, l)) {
           a->labels[i] = hinted;
           if (a->bounds_out != NULL) {
             a->bounds_out[2 * i] = u;
