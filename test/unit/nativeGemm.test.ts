@@ -12,17 +12,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRuntime, type Runtime, type Tensor } from '../../src/index.js';
-import { loadAddon, type NativeIsa } from '../../src/backends/native/addon.js';
 import { gemm as gemmDef } from '../../src/kernels/gemm.js';
 import { matmul as matmulDef } from '../../src/kernels/matmul.js';
 import { compare, describeWorst } from '../../src/kernels/tolerance.js';
 import { lcg } from '../helpers.js';
+import { nativePaths, nativeSkip } from '../native.js';
 
 type Float = 'float32' | 'float64';
 
-const loaded = loadAddon();
-const PATHS: readonly NativeIsa[] = 'addon' in loaded ? (['avx512', 'avx2', 'scalar'] as const).filter((isa) => loaded.info.supported.includes(isa) && loaded.info.built.includes(isa)) : [];
-const SKIP = 'addon' in loaded ? false : `native addon not loaded: ${loaded.reason}`;
+/** Every path this machine runs (avx512, avx2, scalar here; neon on arm64). */
+const PATHS = nativePaths;
+const SKIP = nativeSkip ?? false;
 
 /**
  * [m, n, k]: 1 and 7; 13 = 12 + 1 (AVX-512 MR), 7 = 6 + 1 (AVX2 MR), 5 = 4 + 1 (scalar MR);
