@@ -18,6 +18,9 @@ import { matmulNative } from './matmul.js';
 import { hamerlyNative } from './hamerly.js';
 import { lloydNative } from './lloyd.js';
 import { pairwiseDistancesNative } from './pairwiseDistances.js';
+import { layerNormImpl } from './layerNorm.js';
+import { logSoftmaxImpl } from './logSoftmax.js';
+import { softmaxImpl } from './softmax.js';
 
 type NativeImpls = { readonly [K in KernelName]?: NativeImpl<ParamsOf<K>> };
 
@@ -27,6 +30,9 @@ const IMPLS: NativeImpls = {
   lloyd: lloydNative,
   hamerly: hamerlyNative,
   pairwiseDistances: pairwiseDistancesNative,
+  softmax: softmaxImpl,
+  logSoftmax: logSoftmaxImpl,
+  layerNorm: layerNormImpl,
 };
 
 function implOf(kernel: AnyKernelDef): NativeImpl<unknown> | undefined {

@@ -1,0 +1,128 @@
+/*
+ * Glue of the rows family (baseline flags): softmaxLines and layerNormGroups check their heap
+ * ranges, then split the work units over the pool and run the context's path (rows.h).
+ *
+ *   softmaxLines(ctx, heapBytes, bytes, log, x, xs0, xs1, xs2, xa, y, rows, o1, o2, n, inner, threads)
+ *   layerNormGroups(ctx, heapBytes, bytes, x, xs0, xs1, xs2, rows, o1, o2, inner, scale, bias,
+ *                   epsilon, y, mean, invStd, threads)
+ * bytes: 4 (float32) or 8 (float64); x, y, scale, bias, mean, invStd: byte offsets in the heap
+ * (scale and bias -1 when absent); strides in elements (any sign); o0 = rows / (o1 * o2).
+ */
+#include "rows.h"
+
+/* The strided view of `count` dims from element `at` (byte offset): checks the bytes it
+ * touches lie in the heap and returns the address of its first element (NULL, with a JS
+ * exception, otherwise). */
+static const void *view_ptr(napi_env env, hp_ctx *ctx, size_t heap, double at, size_t bytes, const double *dims, const double *strides, int count) {
+  double lo = 0, hi = 0;
+  for (int i = 0; i < count; i++) {
+    double span = (dims[i] - 1) * strides[i];
+    if (dims[i] == 0) {
+      return hp_ptr(env, ctx, heap, at, 0);
+    }
+    lo += span < 0 ? span : 0;
+    hi += span > 0 ? span : 0;
+  }
+  const uint8_t *first = hp_ptr(env, ctx, heap, at + lo * (double)bytes, (hi - lo + 1) * (double)bytes);
+  return first == NULL ? NULL : first - (ptrdiff_t)(lo * (double)bytes);
+}
+
+/* One call's work: which kernel, its parameters, and how many units to split. */
+typedef enum { SOFTMAX, LAYER_NORM } rows_kind;
+typedef struct {
+  const hp_rows_table *table;
+  rows_kind kind;
+  int f64;
+  size_t units;
+  hp_rows_lines lines;
+  hp_rows_norm norm;
+} rows_job;
+
+static void run_job(void *arg, int t, int n) {
+  const rows_job *job = arg;
+  size_t begin, end;
+  hp_range(job->units, n, t, 1, &begin, &end);
+  if (begin >= end) {
+    return;
+  }
+  if (job->kind == SOFTMAX) {
+    (job->f64 ? job->table->softmax_f64 : job->table->softmax_f32)(&job->lines, begin, end);
+  } else {
+    (job->f64 ? job->table->layer_norm_f64 : job->table->layer_norm_f32)(&job->norm, begin, end);
+  }
+}
+
+/* Runs the job on min(asked, units) threads of the pool. */
+static napi_value start(hp_ctx *ctx, rows_job *job, double asked) {
+  size_t t = asked < 1 ? 1 : (size_t)asked;
+  hp_parallel(ctx->pool, (int)(t < job->units ? t : job->units), run_job, job);
+  return NULL;
+}
+
+/* hp_args plus the element size in a[0] (4 or 8); NULL (a JS exception thrown) otherwise. */
+static hp_ctx *rows_args(napi_env env, napi_callback_info info, size_t count, double *a, size_t *heap) {
+  hp_ctx *ctx = hp_args(env, info, count, a, heap);
+  if (ctx != NULL && a[0] != 4 && a[0] != 8) {
+    hp_throw(env, "internal: element size must be 4 or 8 bytes");
+    return NULL;
+  }
+  return ctx;
+}
+
+static napi_value softmax_lines(napi_env env, napi_callback_info info) {
+  double a[14];
+  size_t heap;
+  hp_ctx *ctx = rows_args(env, info, 14, a, &heap);
+  double rows = a[8], o1 = a[9], o2 = a[10], n = a[11], inner = a[12];
+  if (ctx == NULL || !(o1 >= 1 && o2 >= 1 && rows >= 0 && n >= 0 && inner >= 1) || rows * n * inner == 0) {
+    return NULL;
+  }
+  size_t bytes = (size_t)a[0];
+  const double dims[5] = {rows / (o1 * o2), o1, o2, n, inner};
+  const double strides[5] = {a[3], a[4], a[5], a[6], 1};
+  const void *x = view_ptr(env, ctx, heap, a[2], bytes, dims, strides, 5);
+  void *y = x == NULL ? NULL : hp_ptr(env, ctx, heap, a[7], rows * n * inner * (double)bytes);
+  if (y == NULL) {
+    return NULL;
+  }
+  rows_job job = {.table = HP_PICK_TABLE(hp_rows, ctx->isa), .kind = SOFTMAX, .f64 = bytes == 8};
+  job.lines = (hp_rows_lines){x, y, {(ptrdiff_t)a[3], (ptrdiff_t)a[4], (ptrdiff_t)a[5]}, (size_t)o1, (size_t)o2, (ptrdiff_t)a[6], (size_t)n, (size_t)inner, a[1] != 0};
+  job.units = (size_t)rows * (inner == 1 ? 1 : ((size_t)inner + HP_ROWS_COLUMNS - 1) / HP_ROWS_COLUMNS);
+  return start(ctx, &job, a[13]);
+}
+
+static napi_value layer_norm_groups(napi_env env, napi_callback_info info) {
+  double a[16];
+  size_t heap;
+  hp_ctx *ctx = rows_args(env, info, 16, a, &heap);
+  double rows = a[5], o1 = a[6], o2 = a[7], inner = a[8];
+  if (ctx == NULL || !(o1 >= 1 && o2 >= 1 && rows >= 0 && inner >= 1) || rows == 0) {
+    return NULL;
+  }
+  size_t bytes = (size_t)a[0];
+  const double dims[4] = {rows / (o1 * o2), o1, o2, inner};
+  const double strides[4] = {a[2], a[3], a[4], 1};
+  const void *x = view_ptr(env, ctx, heap, a[1], bytes, dims, strides, 4);
+  if (x == NULL) {
+    return NULL;
+  }
+  const void *scale = NULL, *bias = NULL;
+  if (a[9] >= 0 && (scale = hp_ptr(env, ctx, heap, a[9], inner * (double)bytes)) == NULL) {
+    return NULL;
+  }
+  if (a[10] >= 0 && (bias = hp_ptr(env, ctx, heap, a[10], inner * (double)bytes)) == NULL) {
+    return NULL;
+  }
+  void *y = hp_ptr(env, ctx, heap, a[12], rows * inner * (double)bytes);
+  void *mean = y == NULL ? NULL : hp_ptr(env, ctx, heap, a[13], rows * (double)bytes);
+  void *inv_std = mean == NULL ? NULL : hp_ptr(env, ctx, heap, a[14], rows * (double)bytes);
+  if (inv_std == NULL) {
+    return NULL;
+  }
+  rows_job job = {.table = HP_PICK_TABLE(hp_rows, ctx->isa), .kind = LAYER_NORM, .f64 = bytes == 8, .units = (size_t)rows};
+  job.norm = (hp_rows_norm){x, {(ptrdiff_t)a[2], (ptrdiff_t)a[3], (ptrdiff_t)a[4]}, (size_t)o1, (size_t)o2, (size_t)inner, scale, bias, a[11], y, mean, inv_std};
+  return start(ctx, &job, a[15]);
+}
+
+static const hp_export exports[] = {{"softmaxLines", softmax_lines}, {"layerNormGroups", layer_norm_groups}};
+HP_EXPORTS(rows, exports)

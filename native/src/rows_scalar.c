@@ -1,0 +1,1 @@
+#include "rows_impl.h"

@@ -1,0 +1,213 @@
+/*
+ * Vector helpers and exp for the rows family (included by rows_impl.h, once per path, with
+ * HP_VEC_BYTES set). Everything is GCC vector extensions, so each path gets its own width.
+ */
+#ifndef HOTPATH_ROWS_VEC_H
+#define HOTPATH_ROWS_VEC_H
+#include <string.h>
+#include "rows.h"
+
+/* Half a float vector: as many lanes as hp_vd, for float32 -> float64 conversions. */
+typedef float hp_vfh __attribute__((vector_size(HP_VEC_BYTES / 2)));
+typedef uint32_t hp_vu __attribute__((vector_size(HP_VEC_BYTES)));
+typedef int64_t hp_vl __attribute__((vector_size(HP_VEC_BYTES)));
+typedef uint64_t hp_vul __attribute__((vector_size(HP_VEC_BYTES)));
+
+#define VF HP_VF_LANES
+#define VD HP_VD_LANES
+#define HP_INLINE static inline __attribute__((always_inline))
+
+HP_INLINE hp_vf vf_splat(float v) {
+  return (hp_vf){0} + v;
+}
+HP_INLINE hp_vd vd_splat(double v) {
+  return (hp_vd){0} + v;
+}
+HP_INLINE hp_vf vf_load(const float *p) {
+  return *(const hp_vfu *)p;
+}
+HP_INLINE void vf_store(float *p, hp_vf v) {
+  *(hp_vfu *)p = v;
+}
+HP_INLINE hp_vd vd_load(const double *p) {
+  return *(const hp_vdu *)p;
+}
+HP_INLINE void vd_store(double *p, hp_vd v) {
+  *(hp_vdu *)p = v;
+}
+/* name_load_part: the first `count` lanes from p, the others `fill` (tails shorter than a
+ * vector); name_store_part: stores the first `count` lanes. One pair per lane type. */
+#define HP_PART_HELPERS(name, vec, elem, lanes)                                   \
+  HP_INLINE vec name##_load_part(const elem *p, size_t count, elem fill) {        \
+    elem buffer[lanes];                                                           \
+    for (int l = 0; l < (lanes); l++) {                                           \
+      buffer[l] = (size_t)l < count ? p[l] : fill;                                \
+    }                                                                             \
+    vec v;                                                                        \
+    memcpy(&v, buffer, sizeof v);                                                 \
+    return v;                                                                     \
+  }                                                                               \
+  HP_INLINE void name##_store_part(elem *p, size_t count, vec v) {                \
+    elem buffer[lanes];                                                           \
+    memcpy(buffer, &v, sizeof v);                                                 \
+    for (size_t l = 0; l < count; l++) {                                          \
+      p[l] = buffer[l];                                                           \
+    }                                                                             \
+  }
+HP_PART_HELPERS(vf, hp_vf, float, VF)
+HP_PART_HELPERS(vd, hp_vd, double, VD)
+/* Lane indices of a float vector's halves, for __builtin_shufflevector (GCC 12). */
+#if HP_VEC_BYTES == 64
+#define HP_LOW_LANES 0, 1, 2, 3, 4, 5, 6, 7
+#define HP_HIGH_LANES 8, 9, 10, 11, 12, 13, 14, 15
+#define HP_ALL_LANES 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+#elif HP_VEC_BYTES == 32
+#define HP_LOW_LANES 0, 1, 2, 3
+#define HP_HIGH_LANES 4, 5, 6, 7
+#define HP_ALL_LANES 0, 1, 2, 3, 4, 5, 6, 7
+#elif HP_VEC_BYTES == 16
+#define HP_LOW_LANES 0, 1
+#define HP_HIGH_LANES 2, 3
+#define HP_ALL_LANES 0, 1, 2, 3
+#else
+#define HP_LOW_LANES 0
+#define HP_HIGH_LANES 1
+#define HP_ALL_LANES 0, 1
+#endif
+
+/* The low and high halves of a float vector, widened to float64. GCC 12 lowers
+ * __builtin_convertvector's widening in 128-bit pieces, so x86 paths use the one instruction. */
+#if HP_VEC_BYTES == 64 && defined(__AVX512F__)
+#include <immintrin.h>
+HP_INLINE hp_vd vf_low_d(hp_vf v) {
+  return (hp_vd)_mm512_cvtps_pd(_mm512_castps512_ps256((__m512)v));
+}
+HP_INLINE hp_vd vf_high_d(hp_vf v) {
+  return (hp_vd)_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd((__m512d)v, 1)));
+}
+#elif HP_VEC_BYTES == 32 && defined(__AVX__)
+#include <immintrin.h>
+HP_INLINE hp_vd vf_low_d(hp_vf v) {
+  return (hp_vd)_mm256_cvtps_pd(_mm256_castps256_ps128((__m256)v));
+}
+HP_INLINE hp_vd vf_high_d(hp_vf v) {
+  return (hp_vd)_mm256_cvtps_pd(_mm256_extractf128_ps((__m256)v, 1));
+}
+#else
+HP_INLINE hp_vd vf_low_d(hp_vf v) {
+  return __builtin_convertvector(__builtin_shufflevector(v, v, HP_LOW_LANES), hp_vd);
+}
+HP_INLINE hp_vd vf_high_d(hp_vf v) {
+  return __builtin_convertvector(__builtin_shufflevector(v, v, HP_HIGH_LANES), hp_vd);
+}
+#endif
+/* Two float64 vectors narrowed (rounded) into one float vector: lo's lanes first. */
+HP_INLINE hp_vf vd_pair_f(hp_vd lo, hp_vd hi) {
+  hp_vfh a = __builtin_convertvector(lo, hp_vfh);
+  hp_vfh b = __builtin_convertvector(hi, hp_vfh);
+  return __builtin_shufflevector(a, b, HP_ALL_LANES);
+}
+HP_INLINE double vd_sum(hp_vd v) {
+  double s = 0;
+  for (int l = 0; l < VD; l++) {
+    s += v[l];
+  }
+  return s;
+}
+/* Largest lane; NaN lanes are skipped (callers get NaN through the sums instead). */
+HP_INLINE float vf_max_lanes(hp_vf v) {
+  float m = v[0];
+  for (int l = 1; l < VF; l++) {
+    m = v[l] > m ? v[l] : m;
+  }
+  return m;
+}
+HP_INLINE double vd_max_lanes(hp_vd v) {
+  double m = v[0];
+  for (int l = 1; l < VD; l++) {
+    m = v[l] > m ? v[l] : m;
+  }
+  return m;
+}
+/* Lane-wise a > b ? a : b (x86 maxps order: a NaN in `a` is skipped). */
+HP_INLINE hp_vf vf_max(hp_vf a, hp_vf b) {
+  hp_vi take = a > b;
+  return (hp_vf)(((hp_vi)a & take) | ((hp_vi)b & ~take));
+}
+HP_INLINE hp_vd vd_max(hp_vd a, hp_vd b) {
+  hp_vl take = a > b;
+  return (hp_vd)(((hp_vl)a & take) | ((hp_vl)b & ~take));
+}
+/* v with lanes where `drop` is set zeroed. */
+HP_INLINE hp_vf vf_zero_where(hp_vi drop, hp_vf v) {
+  return (hp_vf)((hp_vi)v & ~drop);
+}
+HP_INLINE hp_vd vd_zero_where(hp_vl drop, hp_vd v) {
+  return (hp_vd)((hp_vl)v & ~drop);
+}
+
+/* The rounding error of s = a + b, exactly (Knuth's TwoSum): a + b = s + low. */
+HP_INLINE hp_vf vf_two_sum_low(hp_vf a, hp_vf b, hp_vf s) {
+  hp_vf bb = s - a;
+  return (a - (s - bb)) + (b - bb);
+}
+HP_INLINE hp_vd vd_two_sum_low(hp_vd a, hp_vd b, hp_vd s) {
+  hp_vd bb = s - a;
+  return (a - (s - bb)) + (b - bb);
+}
+
+/*
+ * e^(d + lo) for d <= 0 and a correction |lo| <= ulp(d) / 2, float32, within 1 ulp (0.8 ulp
+ * measured over the reduced range, plus the correction's rounding). k = round(d / ln 2) by
+ * adding 1.5 * 2^23 (the add rounds; t's low bits hold k), r = d - k ln 2 in two parts (ln2_hi
+ * has 9 significant bits, so k ln2_hi and d - k ln2_hi are exact with or without FMA),
+ * e^r = 1 + r + r^2 q(r) with q of degree 4 fitted for this file (Lawson-weighted least squares,
+ * relative error 3.1e-9 on |r| <= 0.348), times 2^k from exponent bits. d < -87.3 (the result
+ * would be below the smallest normal; also -Inf) gives 0, which the kernels' tolerances allow
+ * (src/kernels/tolerance.ts: an absolute `ulp * smallest normal` on top of the relative bound);
+ * NaN stays NaN.
+ */
+HP_INLINE hp_vf vf_exp_nonpositive(hp_vf d, hp_vf lo) {
+  const float magic = 0x1.8p23f;
+  hp_vf t = d * 0x1.715476p0f + magic;
+  hp_vf k = t - magic;
+  hp_vf r = d - k * 0x1.63p-1f;
+  r = r - k * -0x1.bd0106p-13f;
+  r = r + lo;
+  hp_vf q = r * 0x1.6a215ep-10f + 0x1.123b96p-7f;
+  q = q * r + 0x1.5558fcp-5f;
+  q = q * r + 0x1.55549p-3f;
+  q = q * r + 0x1.fffffcp-2f;
+  hp_vf p = (r + (r * r) * q) + 1.0f;
+  hp_vu bits = ((hp_vu)t + (127u - 0x4B400000u)) << 23;
+  return vf_zero_where(d < vf_splat(-87.3f), p * (hp_vf)bits);
+}
+
+/*
+ * The same in float64, within 1 ulp: k from 1.5 * 2^52, ln 2 in two parts (fdlibm's ln2_hi with
+ * 32 significant bits and ln2_lo), e^r by its Taylor series to r^13 (truncation 4e-18 relative
+ * on |r| <= 0.347), d < -708.3 gives 0.
+ */
+HP_INLINE hp_vd vd_exp_nonpositive(hp_vd d, hp_vd lo) {
+  const double magic = 0x1.8p52;
+  hp_vd t = d * 0x1.71547652b82fep0 + magic;
+  hp_vd k = t - magic;
+  hp_vd r = d - k * 0x1.62e42feep-1;
+  r = r - k * 0x1.a39ef35793c76p-33;
+  r = r + lo;
+  hp_vd q = r * (1.0 / 6227020800.0) + 1.0 / 479001600.0;
+  q = q * r + 1.0 / 39916800.0;
+  q = q * r + 1.0 / 3628800.0;
+  q = q * r + 1.0 / 362880.0;
+  q = q * r + 1.0 / 40320.0;
+  q = q * r + 1.0 / 5040.0;
+  q = q * r + 1.0 / 720.0;
+  q = q * r + 1.0 / 120.0;
+  q = q * r + 1.0 / 24.0;
+  q = q * r + 1.0 / 6.0;
+  q = q * r + 0.5;
+  hp_vd p = (r + (r * r) * q) + 1.0;
+  hp_vul bits = ((hp_vul)t + (1023ull - 0x4338000000000000ull)) << 52;
+  return vd_zero_where(d < vd_splat(-708.3), p * (hp_vd)bits);
+}
+#endif
