@@ -7,7 +7,7 @@
  */
 import type { Tensor as TfTensor } from '@tensorflow/tfjs';
 import { randomF32, type Row } from './harness.js';
-import { hotpathContender, REF, WASM1, WASM2 } from './hotpath.js';
+import { hotpathContender, nativeContender, REF, WASM1, WASM2 } from './hotpath.js';
 import { NAIVE, ortContender, TF_CPU, TF_WASM, tfContender, type PeerInput } from './peers.js';
 import { memoryBoundSchedule, memoryBoundShape, plainContender } from './plan.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
@@ -67,6 +67,7 @@ export const layerNorm: Workload = {
       check: true,
       contenders: [
         hotpathContender(WASM2, 'wasm SIMD, 2 threads', ctx.hp.wasm2, 'layerNorm', hpInputs, (hp, [t, s, b]) => hp.layerNorm(t!, { scale: s!, bias: b!, epsilon: EPSILON })),
+        nativeContender(ctx.hp, 2, 'rows kernel (float64 moments, float32 output per group)', 'layerNorm', hpInputs, (hp, [t, s, b]) => hp.layerNorm(t!, { scale: s!, bias: b!, epsilon: EPSILON })),
         hotpathContender(WASM1, 'wasm SIMD, 1 thread', ctx.hp.wasm1, 'layerNorm', hpInputs, (hp, [t, s, b]) => hp.layerNorm(t!, { scale: s!, bias: b!, epsilon: EPSILON })),
         hotpathContender(REF, 'ref backend: plain loops over strides', ctx.hp.ref, 'layerNorm', hpInputs, (hp, [t, s, b]) => hp.layerNorm(t!, { scale: s!, bias: b!, epsilon: EPSILON })),
         plainContender(NAIVE, 'plain TypeScript loops (two-pass mean/variance)', () => naiveLayerNorm(x, scale, bias, rows, cols)),

@@ -4,7 +4,7 @@
  * bandwidth. Every contender's output is cross-checked against hotpath wasm 2t.
  */
 import { randomF32, type Row } from './harness.js';
-import { hotpathContender, REF, WASM1, WASM2 } from './hotpath.js';
+import { hotpathContender, nativeContender, REF, WASM1, WASM2 } from './hotpath.js';
 import { NAIVE, ortContender, TF_CPU, TF_WASM, tfContender, type PeerInput } from './peers.js';
 import { memoryBoundSchedule, memoryBoundShape, plainContender } from './plan.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
@@ -52,6 +52,7 @@ export const softmax: Workload = {
       check: true,
       contenders: [
         hotpathContender(WASM2, 'wasm SIMD, 2 threads', ctx.hp.wasm2, 'softmax', hpInputs, (hp, [t]) => hp.softmax(t!)),
+        nativeContender(ctx.hp, 2, 'rows kernel (max, exp + float64 sum, scale per line)', 'softmax', hpInputs, (hp, [t]) => hp.softmax(t!)),
         hotpathContender(WASM1, 'wasm SIMD, 1 thread', ctx.hp.wasm1, 'softmax', hpInputs, (hp, [t]) => hp.softmax(t!)),
         hotpathContender(REF, 'ref backend: plain loops over strides', ctx.hp.ref, 'softmax', hpInputs, (hp, [t]) => hp.softmax(t!)),
         plainContender(NAIVE, 'plain TypeScript loops (max, exp-sum, scale)', () => naiveSoftmax(x, rows, cols)),

@@ -8,6 +8,7 @@
  * bytes: 4 (float32) or 8 (float64); x, y, scale, bias, mean, invStd: byte offsets in the heap
  * (scale and bias -1 when absent); strides in elements (any sign); o0 = rows / (o1 * o2).
  */
+#include <stdatomic.h>
 #include "rows.h"
 
 /* The strided view of `count` dims from element `at` (byte offset): checks the bytes it
@@ -27,35 +28,47 @@ static const void *view_ptr(napi_env env, hp_ctx *ctx, size_t heap, double at, s
   return first == NULL ? NULL : first - (ptrdiff_t)(lo * (double)bytes);
 }
 
-/* One call's work: which kernel, its parameters, and how many units to split. */
+/* One call's work: which kernel, its parameters, how many units, and the next unit to take.
+ * Threads take chunks of units from `next` until none are left, so a thread whose core is busy
+ * with another process takes fewer (an even split would wait for it). */
 typedef enum { SOFTMAX, LAYER_NORM } rows_kind;
 typedef struct {
   const hp_rows_table *table;
   rows_kind kind;
   int f64;
   size_t units;
+  size_t chunk;
+  _Atomic size_t next;
   hp_rows_lines lines;
   hp_rows_norm norm;
 } rows_job;
 
 static void run_job(void *arg, int t, int n) {
-  const rows_job *job = arg;
-  size_t begin, end;
-  hp_range(job->units, n, t, 1, &begin, &end);
-  if (begin >= end) {
-    return;
-  }
-  if (job->kind == SOFTMAX) {
-    (job->f64 ? job->table->softmax_f64 : job->table->softmax_f32)(&job->lines, begin, end);
-  } else {
-    (job->f64 ? job->table->layer_norm_f64 : job->table->layer_norm_f32)(&job->norm, begin, end);
+  (void)t;
+  (void)n;
+  rows_job *job = arg;
+  for (;;) {
+    size_t begin = atomic_fetch_add_explicit(&job->next, job->chunk, memory_order_relaxed);
+    if (begin >= job->units) {
+      return;
+    }
+    size_t end = begin + job->chunk < job->units ? begin + job->chunk : job->units;
+    if (job->kind == SOFTMAX) {
+      (job->f64 ? job->table->softmax_f64 : job->table->softmax_f32)(&job->lines, begin, end);
+    } else {
+      (job->f64 ? job->table->layer_norm_f64 : job->table->layer_norm_f32)(&job->norm, begin, end);
+    }
   }
 }
 
-/* Runs the job on min(asked, units) threads of the pool. */
+/* Runs the job on min(asked, units) threads of the pool, in chunks of about 1/16 of a thread's
+ * even share. */
 static napi_value start(hp_ctx *ctx, rows_job *job, double asked) {
   size_t t = asked < 1 ? 1 : (size_t)asked;
-  hp_parallel(ctx->pool, (int)(t < job->units ? t : job->units), run_job, job);
+  t = t < job->units ? t : job->units;
+  job->chunk = job->units / (t * 16) > 0 ? job->units / (t * 16) : 1;
+  atomic_init(&job->next, 0);
+  hp_parallel(ctx->pool, (int)t, run_job, job);
   return NULL;
 }
 
@@ -86,7 +99,7 @@ static napi_value softmax_lines(napi_env env, napi_callback_info info) {
     return NULL;
   }
   rows_job job = {.table = HP_PICK_TABLE(hp_rows, ctx->isa), .kind = SOFTMAX, .f64 = bytes == 8};
-  job.lines = (hp_rows_lines){x, y, {(ptrdiff_t)a[3], (ptrdiff_t)a[4], (ptrdiff_t)a[5]}, (size_t)o1, (size_t)o2, (ptrdiff_t)a[6], (size_t)n, (size_t)inner, a[1] != 0};
+  job.lines = (hp_rows_lines){x, y, {(ptrdiff_t)a[3], (ptrdiff_t)a[4], (ptrdiff_t)a[5]}, (size_t)o1, (size_t)o2, (ptrdiff_t)a[6], (size_t)n, (size_t)inner, a[1] != 0, bytes == 4 && inner == 1 && rows * n * 4 >= (double)HP_ROWS_STREAM_BYTES};
   job.units = (size_t)rows * (inner == 1 ? 1 : ((size_t)inner + HP_ROWS_COLUMNS - 1) / HP_ROWS_COLUMNS);
   return start(ctx, &job, a[13]);
 }
@@ -120,7 +133,7 @@ static napi_value layer_norm_groups(napi_env env, napi_callback_info info) {
     return NULL;
   }
   rows_job job = {.table = HP_PICK_TABLE(hp_rows, ctx->isa), .kind = LAYER_NORM, .f64 = bytes == 8, .units = (size_t)rows};
-  job.norm = (hp_rows_norm){x, {(ptrdiff_t)a[2], (ptrdiff_t)a[3], (ptrdiff_t)a[4]}, (size_t)o1, (size_t)o2, (size_t)inner, scale, bias, a[11], y, mean, inv_std};
+  job.norm = (hp_rows_norm){x, {(ptrdiff_t)a[2], (ptrdiff_t)a[3], (ptrdiff_t)a[4]}, (size_t)o1, (size_t)o2, (size_t)inner, scale, bias, a[11], y, mean, inv_std, bytes == 4 && rows * inner * 4 >= (double)HP_ROWS_STREAM_BYTES};
   return start(ctx, &job, a[15]);
 }
 

@@ -18,6 +18,11 @@
 #include <stddef.h>
 #include "hotpath.h"
 
+/* Outputs of at least this many bytes are written with non-temporal stores: they would not stay
+ * in a core's caches anyway, and streaming skips reading each destination line first (about a
+ * third of the traffic of a read-once, write-once kernel). */
+#define HP_ROWS_STREAM_BYTES ((size_t)8 << 20)
+
 /* Lines per softmax unit when the axis is not the last dim (a multiple of every path's lanes). */
 #define HP_ROWS_COLUMNS 64
 
@@ -30,6 +35,7 @@ typedef struct {
   size_t n;         /* elements along the axis */
   size_t inner;     /* contiguous lines side by side (product of the dims after the axis) */
   int log;          /* 1: logSoftmax */
+  int stream;       /* 1: write y with non-temporal stores (outputs beyond the caches) */
 } hp_rows_lines;
 
 typedef struct {
@@ -43,6 +49,7 @@ typedef struct {
   void *y;             /* row-major */
   void *mean;          /* one per group */
   void *inv_std;       /* one per group */
+  int stream;          /* 1: write y with non-temporal stores */
 } hp_rows_norm;
 
 typedef struct {

@@ -48,34 +48,38 @@ static void group_wide_f32(const float *x, size_t n, const float *scale, const f
   *inv_std = (float)r;
 }
 
-/* ((x - K) - s) * r, times scale and plus bias where present (constant-folded per variant). */
-HP_INLINE void norm_out_f32(const float *x, size_t n, const float *scale, const float *bias, float *y, float k, float s, float r, int has_scale, int has_bias) {
-  hp_vf vk = vf_splat(k), vs = vf_splat(s), vr = vf_splat(r);
-  size_t j = 0;
-  for (; j + VF <= n; j += VF) {
-    hp_vf w = ((vf_load(x + j) - vk) - vs) * vr;
-    if (has_scale) {
-      w *= vf_load(scale + j);
-    }
-    if (has_bias) {
-      w += vf_load(bias + j);
-    }
-    vf_store(y + j, w);
+/* ((x - K) - s) * r, times scale and plus bias where present: lanes [j, j + count) of a group's
+ * output, one function per variant so each loop has no branches. */
+typedef struct {
+  const float *x, *scale, *bias;
+  hp_vf k, s, r;
+} norm_lanes_ctx;
+
+HP_INLINE hp_vf norm_lanes(const void *c, size_t j, size_t count, int has_scale, int has_bias) {
+  const norm_lanes_ctx *q = c;
+  hp_vf w = ((vf_load_width(q->x + j, count, 0) - q->k) - q->s) * q->r;
+  if (has_scale) {
+    w *= vf_load_width(q->scale + j, count, 0);
   }
-  if (j < n) {
-    size_t count = n - j;
-    hp_vf w = ((vf_load_part(x + j, count, 0) - vk) - vs) * vr;
-    if (has_scale) {
-      w *= vf_load_part(scale + j, count, 0);
-    }
-    if (has_bias) {
-      w += vf_load_part(bias + j, count, 0);
-    }
-    vf_store_part(y + j, count, w);
+  if (has_bias) {
+    w += vf_load_width(q->bias + j, count, 0);
   }
+  return w;
+}
+static hp_vf norm_plain(const void *c, size_t j, size_t count) {
+  return norm_lanes(c, j, count, 0, 0);
+}
+static hp_vf norm_scale(const void *c, size_t j, size_t count) {
+  return norm_lanes(c, j, count, 1, 0);
+}
+static hp_vf norm_bias(const void *c, size_t j, size_t count) {
+  return norm_lanes(c, j, count, 0, 1);
+}
+static hp_vf norm_affine(const void *c, size_t j, size_t count) {
+  return norm_lanes(c, j, count, 1, 1);
 }
 
-static void group_f32(const float *x, size_t n, const float *scale, const float *bias, double eps, float *y, float *mean, float *inv_std) {
+static void group_f32(const float *x, size_t n, const float *scale, const float *bias, double eps, float *y, float *mean, float *inv_std, int stream) {
   size_t pilot_count = n < 16 ? n : 16;
   double pilot = 0;
   for (size_t j = 0; j < pilot_count; j++) {
@@ -111,21 +115,16 @@ static void group_f32(const float *x, size_t n, const float *scale, const float 
   double mu = pilot + m1;
   double r = 1.0 / sqrt(var + eps);
   float k = (float)mu;
-  float s = (float)(mu - (double)k);
-  float rf = (float)r;
-  int variant = (scale != NULL ? 2 : 0) + (bias != NULL ? 1 : 0);
-  switch (variant) {
-    case 3:
-      norm_out_f32(x, n, scale, bias, y, k, s, rf, 1, 1);
-      break;
-    case 2:
-      norm_out_f32(x, n, scale, bias, y, k, s, rf, 1, 0);
-      break;
-    case 1:
-      norm_out_f32(x, n, scale, bias, y, k, s, rf, 0, 1);
-      break;
-    default:
-      norm_out_f32(x, n, scale, bias, y, k, s, rf, 0, 0);
+  norm_lanes_ctx q = {x, scale, bias, vf_splat(k), vf_splat((float)(mu - (double)k)), vf_splat((float)r)};
+  /* One call per variant: each inlines its lanes function (no call per vector). */
+  if (scale != NULL && bias != NULL) {
+    vf_write_row(y, n, stream, norm_affine, &q);
+  } else if (scale != NULL) {
+    vf_write_row(y, n, stream, norm_scale, &q);
+  } else if (bias != NULL) {
+    vf_write_row(y, n, stream, norm_bias, &q);
+  } else {
+    vf_write_row(y, n, stream, norm_plain, &q);
   }
   *mean = (float)mu;
   *inv_std = (float)r;
@@ -187,8 +186,9 @@ static void group_f64(const double *x, size_t n, const double *scale, const doub
 static void layer_norm_f32(const hp_rows_norm *p, size_t begin, size_t end) {
   const float *x = p->x;
   for (size_t r = begin; r < end; r++) {
-    group_f32(x + hp_rows_outer(r, p->o1, p->o2, p->xs), p->inner, p->scale, p->bias, p->epsilon, (float *)p->y + r * p->inner, (float *)p->mean + r, (float *)p->inv_std + r);
+    group_f32(x + hp_rows_outer(r, p->o1, p->o2, p->xs), p->inner, p->scale, p->bias, p->epsilon, (float *)p->y + r * p->inner, (float *)p->mean + r, (float *)p->inv_std + r, p->stream);
   }
+  hp_stream_fence();
 }
 
 static void layer_norm_f64(const hp_rows_norm *p, size_t begin, size_t end) {

@@ -18,36 +18,7 @@ static double log_double(double v) {
   return log(v);
 }
 
-/* Lanes [0, width) of a column step: a plain load when the step is a whole vector. */
-HP_INLINE hp_vf vf_load_width(const float *p, size_t width, float fill) {
-  return width == (size_t)VF ? vf_load(p) : vf_load_part(p, width, fill);
-}
-HP_INLINE void vf_store_width(float *p, size_t width, hp_vf v) {
-  if (width == (size_t)VF) {
-    vf_store(p, v);
-  } else {
-    vf_store_part(p, width, v);
-  }
-}
-
-static float line_max_f32(const float *x, size_t n) {
-  hp_vf m0 = vf_splat(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
-  size_t j = 0;
-  for (; j + 4 * VF <= n; j += 4 * VF) {
-    m0 = vf_max(vf_load(x + j), m0);
-    m1 = vf_max(vf_load(x + j + VF), m1);
-    m2 = vf_max(vf_load(x + j + 2 * VF), m2);
-    m3 = vf_max(vf_load(x + j + 3 * VF), m3);
-  }
-  for (; j + VF <= n; j += VF) {
-    m0 = vf_max(vf_load(x + j), m0);
-  }
-  float top = vf_max_lanes(vf_max(vf_max(m0, m1), vf_max(m2, m3)));
-  for (; j < n; j++) {
-    top = x[j] > top ? x[j] : top;
-  }
-  return top;
-}
+HP_LINE_MAX(line_max_f32, hp_vf, float, VF, vf_max, vf_splat, vf_max_lanes)
 
 /* hi = x - top (nt = -top) and its exact rounding error; exp(hi, lo) = e^(x - top). */
 HP_INLINE hp_vf shifted_exp_f32(hp_vf x, hp_vf nt, hp_vf *hi) {
@@ -63,53 +34,74 @@ HP_INLINE hp_vf log_out_f32(hp_vf x, hp_vf nt, hp_vf logsum) {
   return (hi - logsum) + vf_zero_where(lo != lo, lo);
 }
 
-static void line_f32(const void *xv, void *yv, size_t n, int log) {
+/* A line's exps wait here (16 KiB of the thread's stack) when y is streamed, so y is written
+ * once; longer lines keep them in y. */
+#define HP_ROWS_SCRATCH 4096
+
+typedef struct {
+  const float *x;
+  hp_vf nt, logsum;
+} log_lanes_ctx;
+
+static hp_vf log_lanes(const void *c, size_t j, size_t count) {
+  const log_lanes_ctx *k = c;
+  return log_out_f32(vf_load_width(k->x + j, count, 0), k->nt, k->logsum);
+}
+
+typedef struct {
+  const float *e;
+  hp_vf inv;
+} scale_lanes_ctx;
+
+static hp_vf scale_lanes(const void *c, size_t j, size_t count) {
+  const scale_lanes_ctx *k = c;
+  return vf_load_width(k->e + j, count, 0) * k->inv;
+}
+
+static void line_f32(const void *xv, void *yv, size_t n, int log, int stream) {
   const float *x = xv;
   float *y = yv;
+  float scratch[HP_ROWS_SCRATCH];
+  float *e = stream && n <= HP_ROWS_SCRATCH ? scratch : y;
   hp_vf nt = vf_splat(-line_max_f32(x, n));
   hp_vd s0 = vd_splat(0), s1 = s0;
   size_t j = 0;
   hp_vf hi;
-  for (; j + 2 * VF <= n; j += 2 * VF) {
+  for (; j + 4 * VF <= n; j += 4 * VF) {
     hp_vf ea = shifted_exp_f32(vf_load(x + j), nt, &hi);
     hp_vf eb = shifted_exp_f32(vf_load(x + j + VF), nt, &hi);
+    hp_vf ec = shifted_exp_f32(vf_load(x + j + 2 * VF), nt, &hi);
+    hp_vf ed = shifted_exp_f32(vf_load(x + j + 3 * VF), nt, &hi);
     if (!log) {
-      vf_store(y + j, ea);
-      vf_store(y + j + VF, eb);
+      vf_store(e + j, ea);
+      vf_store(e + j + VF, eb);
+      vf_store(e + j + 2 * VF, ec);
+      vf_store(e + j + 3 * VF, ed);
     }
-    /* One float32 rounding (2^-24 relative, the terms are positive) before float64. */
-    hp_vf pair = ea + eb;
-    s0 += vf_low_d(pair);
-    s1 += vf_high_d(pair);
+    /* Three float32 roundings (each 2^-24 relative at most: the terms are positive) before
+     * float64: the sum stays within 1.5 ulp whatever the line length. */
+    hp_vf quad = (ea + eb) + (ec + ed);
+    s0 += vf_low_d(quad);
+    s1 += vf_high_d(quad);
   }
   for (; j < n; j += VF) {
     size_t count = n - j < (size_t)VF ? n - j : (size_t)VF;
     /* Lanes past the end are -Inf: their exp is 0. */
-    hp_vf e = shifted_exp_f32(vf_load_part(x + j, count, -INFINITY), nt, &hi);
+    hp_vf ev = shifted_exp_f32(vf_load_part(x + j, count, -INFINITY), nt, &hi);
     if (!log) {
-      vf_store_part(y + j, count, e);
+      vf_store_part(e + j, count, ev);
     }
-    s0 += vf_low_d(e);
-    s1 += vf_high_d(e);
+    s0 += vf_low_d(ev);
+    s1 += vf_high_d(ev);
   }
   double sum = vd_sum(s0 + s1);
   if (log) {
-    hp_vf logsum = vf_splat((float)log_double(sum));
-    for (j = 0; j + VF <= n; j += VF) {
-      vf_store(y + j, log_out_f32(vf_load(x + j), nt, logsum));
-    }
-    if (j < n) {
-      vf_store_part(y + j, n - j, log_out_f32(vf_load_part(x + j, n - j, 0), nt, logsum));
-    }
+    log_lanes_ctx k = {x, nt, vf_splat((float)log_double(sum))};
+    vf_write_row(y, n, stream, log_lanes, &k);
     return;
   }
-  hp_vf inv = vf_splat((float)(1.0 / sum));
-  for (j = 0; j + VF <= n; j += VF) {
-    vf_store(y + j, vf_load(y + j) * inv);
-  }
-  if (j < n) {
-    vf_store_part(y + j, n - j, vf_load_part(y + j, n - j, 0) * inv);
-  }
+  scale_lanes_ctx k = {e, vf_splat((float)(1.0 / sum))};
+  vf_write_row(y, n, stream && e != y, scale_lanes, &k);
 }
 
 /* `width` <= VF neighbouring lines at once (the axis is not the last dim): lane l walks line
@@ -152,14 +144,14 @@ static void columns_f32(const void *xv, void *yv, size_t n, ptrdiff_t xa, size_t
 
 /* The units [begin, end) of a call (rows.h): lines along the last axis one by one, or blocks
  * of HP_ROWS_COLUMNS side-by-side lines in steps of `lanes`; `bytes` per element. */
-typedef void (*line_kernel)(const void *x, void *y, size_t n, int log);
+typedef void (*line_kernel)(const void *x, void *y, size_t n, int log, int stream);
 typedef void (*columns_kernel)(const void *x, void *y, size_t n, ptrdiff_t xa, size_t inner, size_t width, int log);
 HP_INLINE void walk_units(const hp_rows_lines *p, size_t begin, size_t end, size_t bytes, size_t lanes, line_kernel line, columns_kernel columns) {
   const char *x = p->x;
   char *y = p->y;
   if (p->inner == 1) {
     for (size_t r = begin; r < end; r++) {
-      line(x + hp_rows_outer(r, p->o1, p->o2, p->xs) * (ptrdiff_t)bytes, y + r * p->n * bytes, p->n, p->log);
+      line(x + hp_rows_outer(r, p->o1, p->o2, p->xs) * (ptrdiff_t)bytes, y + r * p->n * bytes, p->n, p->log, p->stream);
     }
     return;
   }
@@ -179,4 +171,5 @@ HP_INLINE void walk_units(const hp_rows_lines *p, size_t begin, size_t end, size
 
 static void softmax_f32(const hp_rows_lines *p, size_t begin, size_t end) {
   walk_units(p, begin, end, sizeof(float), VF, line_f32, columns_f32);
+  hp_stream_fence();
 }

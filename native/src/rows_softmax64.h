@@ -3,24 +3,7 @@
  * apply): the same walks with float64 lanes, exp to about 1 ulp (rows_vec.h), four float64
  * accumulators for the sum.
  */
-static double line_max_f64(const double *x, size_t n) {
-  hp_vd m0 = vd_splat(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
-  size_t j = 0;
-  for (; j + 4 * VD <= n; j += 4 * VD) {
-    m0 = vd_max(vd_load(x + j), m0);
-    m1 = vd_max(vd_load(x + j + VD), m1);
-    m2 = vd_max(vd_load(x + j + 2 * VD), m2);
-    m3 = vd_max(vd_load(x + j + 3 * VD), m3);
-  }
-  for (; j + VD <= n; j += VD) {
-    m0 = vd_max(vd_load(x + j), m0);
-  }
-  double top = vd_max_lanes(vd_max(vd_max(m0, m1), vd_max(m2, m3)));
-  for (; j < n; j++) {
-    top = x[j] > top ? x[j] : top;
-  }
-  return top;
-}
+HP_LINE_MAX(line_max_f64, hp_vd, double, VD, vd_max, vd_splat, vd_max_lanes)
 
 HP_INLINE hp_vd shifted_exp_f64(hp_vd x, hp_vd nt) {
   hp_vd hi = x + nt;
@@ -33,18 +16,9 @@ HP_INLINE hp_vd log_out_f64(hp_vd x, hp_vd nt, hp_vd logsum) {
   return (hi - logsum) + vd_zero_where(lo != lo, lo);
 }
 
-HP_INLINE hp_vd vd_load_width(const double *p, size_t width, double fill) {
-  return width == (size_t)VD ? vd_load(p) : vd_load_part(p, width, fill);
-}
-HP_INLINE void vd_store_width(double *p, size_t width, hp_vd v) {
-  if (width == (size_t)VD) {
-    vd_store(p, v);
-  } else {
-    vd_store_part(p, width, v);
-  }
-}
-
-static void line_f64(const void *xv, void *yv, size_t n, int log) {
+/* float64 lines are written with plain stores (`stream` is for float32 outputs). */
+static void line_f64(const void *xv, void *yv, size_t n, int log, int stream) {
+  (void)stream;
   const double *x = xv;
   double *y = yv;
   hp_vd nt = vd_splat(-line_max_f64(x, n));

@@ -5,7 +5,7 @@
  * for float64 inputs), compared under each kernel's declared tolerance. Sizes cover lines
  * shorter than a vector, odd tails, the column walk (axis not last) with partial blocks, and the
  * numeric edges: -Inf, values near the float32 limit, NaN (the whole line NaN, as in the
- * reference). Skipped, with the reason, where the addon is not built.
+ * reference), and outputs large enough to be written with non-temporal stores. Skipped, with the reason, where the addon is not built.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -165,6 +165,26 @@ describe('native softmax and logSoftmax', () => {
     const two = hp.softmax(hp.tensor(Float32Array.from([NaN, 1, 0, 0]), [2, 2])).toArray() as Float32Array;
     assert.ok(Number.isNaN(two[0]) && Number.isNaN(two[1]));
     assert.deepEqual(Array.from(two.slice(2)), [0.5, 0.5]);
+  });
+});
+
+describe('native outputs beyond 8 MiB (written with non-temporal stores)', () => {
+  // 1031 x 2051 float32 = 8.46 MB: rows of an odd length start at every alignment.
+  const shape = [1031, 2051];
+  const x = data(shape[0]! * shape[1]!, 5, -20, 20, 'float32');
+  const scale = data(shape[1]!, 6, 0.5, 1.5, 'float32');
+  const bias = data(shape[1]!, 8, -0.5, 0.5, 'float32');
+  const wantSoftmax = softmaxExpected(x, shape, 1, false);
+  const wantLog = softmaxExpected(x, shape, 1, true);
+  const wantNorm = layerNormExpected(x, shape[1]!, scale, bias, 1e-5);
+  onEveryPath('softmax, logSoftmax and layerNorm match float64 loops', (hp) => {
+    const t = hp.tensor(x, shape);
+    check('softmax', softmax.tolerance, 'float32', hp.softmax(t), wantSoftmax);
+    check('logSoftmax', logSoftmax.tolerance, 'float32', hp.logSoftmax(t), wantLog);
+    const [y, mean, inv] = hp.run('layerNorm', [t, hp.tensor(scale, [shape[1]!]), hp.tensor(bias, [shape[1]!])], {});
+    check('layerNorm', layerNorm.tolerance, 'float32', y!, wantNorm.y);
+    check('layerNorm mean', layerNorm.tolerance, 'float32', mean!, wantNorm.mean);
+    check('layerNorm invStdDev', layerNorm.tolerance, 'float32', inv!, wantNorm.inv);
   });
 });
 
