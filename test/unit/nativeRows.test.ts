@@ -251,6 +251,10 @@ test('native declines what it does not run, with the reason', { skip }, async ()
     hp.layerNorm(hp.tensor(new Float32Array(24), [2, 3, 4]), { axis: 1, scale: hp.tensor(new Float32Array(4).fill(1), [4]) });
     assert.deepEqual(hp.stats().kernels.layerNorm!.backends, { ref: 1 });
     assert.match(hp.explain('layerNorm', [hp.tensor(new Float32Array(24), [2, 3, 4]), hp.tensor(new Float32Array(4), [4])], { axis: 1 }).passed[0]!.reason, /broadcast/);
+    // Kernels native has no implementation of: memory-bound ones say why (wasm runs them at copy bandwidth).
+    const a = hp.tensor(new Float32Array(8), [8]);
+    assert.match(hp.explain('add', [a, a]).passed[0]!.reason, /^native has no add kernel: memory-bound \(0\.08 flops per byte\)/);
+    assert.equal(hp.explain('tanh', [a]).passed[0]!.reason, 'native has no tanh kernel');
   } finally {
     await hp.close();
   }

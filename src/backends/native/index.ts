@@ -9,7 +9,7 @@
  * with the reason, so dispatch picks the next backend.
  */
 import type { KernelName, ParamsOf } from '../../kernels/index.js';
-import type { AnyKernelDef } from '../../kernels/kernel.js';
+import type { AnyKernelDef, Plan } from '../../kernels/kernel.js';
 import type { Backend, BackendFactory } from '../backend.js';
 import { loadAddon, NATIVE_ISAS, type NativeIsa } from './addon.js';
 import { NativeContext, type NativeImpl } from './context.js';
@@ -37,6 +37,28 @@ const IMPLS: NativeImpls = {
 
 function implOf(kernel: AnyKernelDef): NativeImpl<unknown> | undefined {
   return Object.hasOwn(IMPLS, kernel.name) ? (IMPLS as Record<string, NativeImpl<unknown>>)[kernel.name] : undefined;
+}
+
+/**
+ * Flops per byte moved at or below which a kernel is memory-bound: element-wise arithmetic,
+ * comparisons, reductions, copies (layerNorm, with 1, is one; its native kernel pays through the
+ * wider float64 statistics, not bandwidth).
+ */
+const MEMORY_BOUND_FLOPS_PER_BYTE = 1;
+
+/**
+ * Why native declines a kernel it has no implementation of. A memory-bound one says so: the wasm
+ * kernels already run those at copy bandwidth (npm run bench -- --only add,elementwise,reduceMax,
+ * 2026-11-28: add, sub, div, max, clip, where at 93-140% of a one-thread copy, reduceMax at 77%
+ * reading only), so a native one would not pay. The transcendental ones (exp, tanh, sigmoid:
+ * 61-81% there, compute-bound in 128-bit lanes) are not memory-bound by this measure.
+ */
+function withoutImpl(kernel: AnyKernelDef, plan: Plan<unknown>): string {
+  const { flops, bytes } = kernel.cost(plan);
+  if (bytes > 0 && flops / bytes <= MEMORY_BOUND_FLOPS_PER_BYTE) {
+    return `native has no ${kernel.name} kernel: memory-bound (${(flops / bytes).toFixed(2)} flops per byte), wasm runs it at copy bandwidth`;
+  }
+  return `native has no ${kernel.name} kernel`;
 }
 
 /** The path to use: the one asked for when the CPU runs it, else the widest it runs. @throws Error with the reason */
@@ -73,7 +95,7 @@ export const nativeBackend: BackendFactory = {
       info: { threads, simd: isa, note: threadsNote === undefined ? note : `${note}; ${threadsNote}` },
       supports(kernel, plan, inputs) {
         const impl = implOf(kernel);
-        return impl === undefined ? `native has no ${kernel.name} kernel` : impl.supports(plan, inputs);
+        return impl === undefined ? withoutImpl(kernel, plan) : impl.supports(plan, inputs);
       },
       run(kernel, plan, inputs, outputs) {
         ctx.lastThreads = 1;
