@@ -20,6 +20,23 @@ __attribute__((noinline)) static void GFN(pack_b)(const GT *b, ptrdiff_t rs, ptr
       }
       continue;
     }
+    if (rs == 1 && w == GNR) {
+      // Column-major B (a transposed view): a cache line of each column at a time, so each
+      // line read is used whole at once (the NR columns share L1 sets at 4 KiB strides) and the
+      // panel rows written (16 x NR elements) stay in L1.
+      const size_t line = 64 / sizeof(GT);
+      for (size_t p0 = 0; p0 < kc; p0 += line) {
+        const size_t p1 = GEMM_MIN(kc, p0 + line);
+        for (size_t jj = 0; jj < GNR; jj++) {
+          const GT *src = col + (ptrdiff_t)jj * cs;
+          for (size_t p = p0; p < p1; p++) {
+            dst[p * GNR + jj] = src[p];
+          }
+        }
+      }
+      dst += kc * GNR;
+      continue;
+    }
     for (size_t p = 0; p < kc; p++) {
       const GT *row = col + (ptrdiff_t)p * rs;
       for (size_t jj = 0; jj < GNR; jj++) {
