@@ -91,6 +91,32 @@ for (const [name, cs] of CASES) {
   });
 }
 
+test('lloyd on native: sliced rows (row stride > d), strided float64 weights, d = 0, k = 1000', { skip }, () => {
+  const n = 3000;
+  const d = 5;
+  const k = 7;
+  const next = lcg(61);
+  const wide = Float64Array.from({ length: n * (d + 3) }, () => (next() - 0.5) * 20);
+  const centroids = Float64Array.from({ length: k * (d + 2) }, () => (next() - 0.5) * 20);
+  const weights = Float64Array.from({ length: 2 * n }, () => 0.5 + next());
+  const run = (hp: Runtime): Arrays =>
+    hp.scope(() => {
+      const x = hp.tensor(wide, [n, d + 3]).slice(null, [1, d + 1]);
+      const c = hp.tensor(centroids, [k, d + 2]).slice(null, [2, d + 2]);
+      const w = hp.tensor(weights, [2 * n]).slice([0, 2 * n, 2]);
+      return hp.run('lloyd', [x, c, w]).map((t) => t.toArray() as ArrayLike<number>);
+    });
+  const expected = run(ref);
+  const empty = lloydOn(ref, { n: 5, d: 0, k: 3, x: new Float32Array(0), c: new Float32Array(0) });
+  const many = makeCase(12, 700, 2, 1000, 0);
+  const manyExpected = lloydOn(ref, many);
+  for (const { name, hp } of natives) {
+    assertSameBits(run(hp), expected, `${name}, strided`);
+    assertSameBits(lloydOn(hp, { n: 5, d: 0, k: 3, x: new Float32Array(0), c: new Float32Array(0) }), empty, `${name}, d = 0`);
+    assertSameBits(lloydOn(hp, many), manyExpected, `${name}, k = 1000`);
+  }
+});
+
 test('lloyd on native: labels equal the reference for values deep in the subnormal range of scores', { skip }, () => {
   for (const scale of [1e-21, 3e-22, 1e-22]) {
     const base = makeCase(6, 3000, 4, 6, 0);
