@@ -66,7 +66,7 @@ static void column_means(const void *src, size_t rs, size_t cs, size_t rows, int
 
 /*
  * pairwiseDistances(ctx, heapBytes, esize, x, xrs, xcs, n, y, yrs, ycs, m, d, out, mode, threads)
- * mode 0: squared Euclidean, 1: Euclidean. Offsets in bytes, strides in elements (>= 0); out
+ * mode 0: squared Euclidean, 1: Euclidean, 2: cosine, 3: dot. Offsets in bytes, strides in elements (>= 0); out
  * [n, m] row-major.
  */
 static napi_value pairwise_distances(napi_env env, napi_callback_info info) {
@@ -78,7 +78,7 @@ static napi_value pairwise_distances(napi_env env, napi_callback_info info) {
   }
   const int esize = (int)a[0];
   const double es = esize;
-  if ((esize != 4 && esize != 8) || (a[11] != 0 && a[11] != 1)) {
+  if ((esize != 4 && esize != 8) || !(a[11] == 0 || a[11] == 1 || a[11] == 2 || a[11] == 3)) {
     return hp_throw(env, "internal: pairwiseDistances called with an unknown dtype or mode");
   }
   hp_pairwise_call call = {0};
@@ -98,7 +98,14 @@ static napi_value pairwise_distances(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (call.d == 0) {
-    memset(call.out, 0, call.n * call.m * (size_t)esize);
+    /* No features: every distance 0, every cosine distance 1 (zero rows). */
+    for (size_t e = 0; e < call.n * call.m; e++) {
+      if (esize == 4) {
+        ((float *)call.out)[e] = call.mode == 2 ? 1.0f : 0.0f;
+      } else {
+        ((double *)call.out)[e] = call.mode == 2 ? 1.0 : 0.0;
+      }
+    }
     return NULL;
   }
   pairwise_job job = {0};
@@ -124,8 +131,11 @@ static napi_value pairwise_distances(napi_env env, napi_callback_info info) {
   call.norms_y = base + mu_bytes + sums_bytes + packed_bytes;
   job.per_thread = base + mu_bytes + sums_bytes + packed_bytes + norms_bytes;
   /* Centred on the mean of the smaller set: cheap, and near any cluster of points that could
-   * cancel (points far from it are far from each other's GEMM trouble too). */
-  if (call.n <= call.m) {
+   * cancel (points far from it are far from each other's GEMM trouble too). cosine and dot are
+   * not centred (neither is translation-invariant). */
+  if (call.mode >= 2) {
+    memset(base, 0, mu_bytes);
+  } else if (call.n <= call.m) {
     column_means(call.x, call.xrs, call.xcs, call.n, call.d, esize, (double *)(base + mu_bytes), base);
   } else {
     column_means(call.y, call.yrs, call.ycs, call.m, call.d, esize, (double *)(base + mu_bytes), base);

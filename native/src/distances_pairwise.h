@@ -6,7 +6,8 @@
  * not cancel), D = |x - mu|^2 + |y - mu|^2 - 2 (x - mu).(y - mu) with the features in one pass
  * per PR x PC tile, and every entry where that form could have cancelled (D below half the sum
  * of the two squared norms, tiny, NaN or infinite) recomputed directly from the inputs in
- * float64. Elsewhere the relative error stays below about 4 (d + 2) eps.
+ * float64. Elsewhere the relative error stays below about 4 (d + 2) eps. cosine and dot are the
+ * same GEMM without centring (cosine on unit rows), finished without recomputation.
  */
 
 /* Squared distances below this are recomputed whatever the GEMM form says (near the type's
@@ -25,8 +26,23 @@ static double DFN(direct)(const hp_pairwise_call *a, size_t i, size_t j) {
   return a->mode == 1 ? sqrt(sum) : sum;
 }
 
+/* Cosine (mode 2) packs unit rows: the `count` values at p[0], p[stride], ... scaled by 1 / |row|
+ * (in float64: for subnormal rows 1 / |row| overflows float32), a zero row left zero; returns
+ * the row's flag, 0 for a zero row, else 1 (NaN rows stay NaN). Other modes: the squared norm. */
+static DT DFN(unit)(const hp_pairwise_call *a, DT *p, size_t stride, double norm) {
+  if (a->mode != 2) {
+    return (DT)norm;
+  }
+  const double scale = norm > 0 ? 1 / sqrt(norm) : 0;
+  for (int e = 0; e < a->d; e++) {
+    p[(size_t)e * stride] = (DT)((double)p[(size_t)e * stride] * scale);
+  }
+  return norm == 0 ? (DT)0 : (DT)1;
+}
+
 /* Columns [j0, j1) of y (a multiple of PC apart) into panels of PC columns: panel q holds, for
- * each feature p, the PC values y[j, p] - mu[p] (0 past m); norms_y[j] = |y_j - mu|^2. */
+ * each feature p, the PC values y[j, p] - mu[p] (0 past m); norms_y[j] = |y_j - mu|^2 (cosine:
+ * unit columns and their zero flags, mu = 0). */
 static void DFN(pairwise_pack)(const hp_pairwise_call *a, size_t j0, size_t j1) {
   const DT *y = a->y;
   const DT *mu = a->mu;
@@ -41,7 +57,7 @@ static void DFN(pairwise_pack)(const hp_pairwise_call *a, size_t j0, size_t j1) 
       norm += (double)v * (double)v;
       panel[(size_t)p * PC + col] = v;
     }
-    norms[j] = (DT)norm;
+    norms[j] = DFN(unit)(a, panel + col, PC, norm);
   }
 }
 
@@ -58,7 +74,39 @@ static void DFN(pack_rows)(const hp_pairwise_call *a, size_t i0, size_t rows, DT
       norm += (double)v * (double)v;
       xt[(size_t)p * PR + (size_t)r] = v;
     }
-    nx[r] = (DT)norm;
+    nx[r] = DFN(unit)(a, xt + r, PR, norm);
+  }
+}
+
+/* A tile's final values for cosine (mode 2: 1 - x.y of unit rows, clipped to [0, 2], NaN kept,
+ * 1 where either row is zero) and dot (mode 3: x.y). */
+static void DFN(tile_similarity)(const hp_pairwise_call *a, DV acc[PR][2], const DT *nx, const DV nyv[2], size_t i0, size_t rows, size_t j0) {
+  for (int r = 0; r < PR; r++) {
+    if ((size_t)r >= rows) {
+      continue;
+    }
+    DT *out = (DT *)a->out + (i0 + (size_t)r) * a->m + j0;
+    for (int v = 0; v < 2; v++) {
+      DV value = acc[r][v];
+      if (a->mode == 2) {
+        const DV zero = (DV){0};
+        const DV two = zero + (DT)2;
+        value = (DT)1 - value;
+        value = DSEL(value < zero, zero, value);
+        value = DSEL(value > two, two, value);
+        /* Both masks lane-wide (a scalar comparison would give 1, not all ones). */
+        value = DSEL((nyv[v] == zero) | ((zero + nx[r]) == zero), zero + (DT)1, value);
+      }
+      if (j0 + PC <= a->m) {
+        *(DVU *)(out + v * DL) = value;
+        continue;
+      }
+      for (int l = 0; l < DL; l++) {
+        if (j0 + (size_t)(v * DL + l) < a->m) {
+          out[v * DL + l] = value[l];
+        }
+      }
+    }
   }
 }
 
@@ -80,6 +128,10 @@ static void DFN(tile)(const hp_pairwise_call *a, const DT *xt, const DT *nx, con
   }
   const DT *ny = (const DT *)a->norms_y + j0;
   const DV nyv[2] = {*(const DVU *)ny, *(const DVU *)(ny + DL)};
+  if (a->mode >= 2) {
+    DFN(tile_similarity)(a, acc, nx, nyv, i0, rows, j0);
+    return;
+  }
   if (j0 + PC <= a->m) {
     /* Whole tile: store every value, note any lane the GEMM form may have cancelled in, and
      * only then (rarely) go over the tile lane by lane. r runs to the constant PR so the

@@ -1,11 +1,12 @@
 /**
- * pairwiseDistances on the native backend, float32 and float64, metrics sqeuclidean and
- * euclidean: the addon's `pairwiseDistances` (native/src/distances_pairwise.h) centres both sets
- * on the mean of the smaller one, runs a register-blocked GEMM form |x|^2 + |y|^2 - 2 x.y over
- * packed panels of y, and recomputes directly in float64 every entry where that form could
- * have cancelled, so points far from the origin keep their precision (as on wasm). Rows split
- * across the addon's threads. Any non-negative strides. cosine, dot and manhattan are declined
- * (wasm runs them).
+ * pairwiseDistances on the native backend, float32 and float64: the addon's `pairwiseDistances`
+ * (native/src/distances_pairwise.h) runs a register-blocked GEMM over packed panels of y. For
+ * sqeuclidean and euclidean it centres both sets on the mean of the smaller one, computes
+ * |x|^2 + |y|^2 - 2 x.y, and recomputes directly in float64 every entry where that form could
+ * have cancelled, so points far from the origin keep their precision (as on wasm); cosine is
+ * the GEMM of unit rows (a zero row at distance 1 from everything), dot the GEMM itself. Rows
+ * split across the addon's threads. Any non-negative strides. manhattan (no GEMM form) is
+ * declined: wasm runs it.
  */
 import type { PairwiseDistancesParams } from '../../kernels/pairwiseDistances.js';
 import type { ViewSpec } from '../../tensor/tensor.js';
@@ -13,7 +14,7 @@ import { layoutDecline } from '../wasm/context.js';
 import { pointer } from '../wasm/shape.js';
 import type { NativeImpl } from './context.js';
 
-const MODE = { sqeuclidean: 0, euclidean: 1 } as const;
+const MODE = { sqeuclidean: 0, euclidean: 1, cosine: 2, dot: 3 } as const;
 
 const forwardStrides = (v: ViewSpec): boolean => v.strides.every((s) => s >= 0);
 
@@ -25,7 +26,7 @@ export const pairwiseDistancesNative: NativeImpl<PairwiseDistancesParams> = {
     }
     const { metric, x, y } = plan.params;
     if (!Object.hasOwn(MODE, metric)) {
-      return `native pairwiseDistances runs sqeuclidean and euclidean; ${metric} runs elsewhere`;
+      return `native pairwiseDistances runs ${Object.keys(MODE).join(', ')}; ${metric} runs elsewhere`;
     }
     return forwardStrides(x) && forwardStrides(y) ? true : layoutDecline('native pairwiseDistances needs non-negative strides');
   },
