@@ -7,7 +7,7 @@
 import type { Runtime, Tensor } from '../src/index.js';
 import type { KernelName } from '../src/kernels/index.js';
 import { randomF32, type Contender, type Prepared, type Row } from './harness.js';
-import { hotpathContender, WASM1, WASM2 } from './hotpath.js';
+import { hotpathContender, nativeContender, WASM1, WASM2, type HotpathRuntimes } from './hotpath.js';
 import { ortContender, TF_WASM, tfContender, type PeerInput } from './peers.js';
 import { memoryBoundSchedule, memoryBoundShape } from './plan.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
@@ -58,6 +58,22 @@ function whereContender(name: string, note: string, hp: Runtime, cond: Uint8Arra
   };
 }
 
+/**
+ * Why the native backend does not run `kernel` (its decline reason, as dispatch shows it: e.g.
+ * memory-bound), or undefined when it does or there is no addon (nativeContender says so then).
+ */
+function nativeDecline(r: HotpathRuntimes, kernel: KernelName, inputs: 1 | 2): string | undefined {
+  if (!('t2' in r.native)) {
+    return undefined;
+  }
+  const hp = r.native.t2;
+  return hp.scope(() => {
+    const t = hp.tensor(new Float32Array(4), [4]);
+    const answer = hp.explain(kernel, inputs === 2 ? [t, t] : [t]);
+    return answer.backend === undefined ? (answer.passed[0]?.reason ?? 'native declines it') : undefined;
+  });
+}
+
 export const elementwise: Workload = {
   name: 'elementwise',
   async run(ctx: WorkloadContext): Promise<Row[]> {
@@ -89,6 +105,7 @@ export const elementwise: Workload = {
           contenders: [
             hotpathContender(WASM2, 'wasm SIMD, 2 threads', ctx.hp.wasm2, op.kernel, hpInputs, op.hp),
             hotpathContender(WASM1, 'wasm SIMD, 1 thread', ctx.hp.wasm1, op.kernel, hpInputs, op.hp),
+            nativeContender(ctx.hp, 2, 'element-wise stream', op.kernel, hpInputs, op.hp, nativeDecline(ctx.hp, op.kernel, op.inputs)),
             tfContender(TF_WASM, ctx.peers.tfWasm, 'wasm', peerInputs, op.tf),
             ortContender(ctx.peers.ort, { op: op.onnx, opset: 13, inputs: ortInputs.map((i) => ({ name: i.name, dims: i.shape })), nodeInputs: ortInputs.map((i) => i.name), output: { name: 'y', dims: shape } }, ortInputs),
           ],

@@ -31,7 +31,7 @@ static const void *view_ptr(napi_env env, hp_ctx *ctx, size_t heap, double at, s
 /* One call's work: which kernel, its parameters, how many units, and the next unit to take.
  * Threads take chunks of units from `next` until none are left, so a thread whose core is busy
  * with another process takes fewer (an even split would wait for it). */
-typedef enum { SOFTMAX, LAYER_NORM } rows_kind;
+typedef enum { SOFTMAX, LAYER_NORM, MAP } rows_kind;
 typedef struct {
   const hp_rows_table *table;
   rows_kind kind;
@@ -41,6 +41,7 @@ typedef struct {
   _Atomic size_t next;
   hp_rows_lines lines;
   hp_rows_norm norm;
+  hp_rows_map map;
 } rows_job;
 
 static void run_job(void *arg, int t, int n) {
@@ -55,18 +56,20 @@ static void run_job(void *arg, int t, int n) {
     size_t end = begin + job->chunk < job->units ? begin + job->chunk : job->units;
     if (job->kind == SOFTMAX) {
       (job->f64 ? job->table->softmax_f64 : job->table->softmax_f32)(&job->lines, begin, end);
-    } else {
+    } else if (job->kind == LAYER_NORM) {
       (job->f64 ? job->table->layer_norm_f64 : job->table->layer_norm_f32)(&job->norm, begin, end);
+    } else {
+      job->table->map_f32(&job->map, begin, end);
     }
   }
 }
 
 /* Runs the job on min(asked, units) threads of the pool, in chunks of about 1/16 of a thread's
- * even share. */
-static napi_value start(hp_ctx *ctx, rows_job *job, double asked) {
+ * even share and at least `least` units. */
+static napi_value start(hp_ctx *ctx, rows_job *job, double asked, size_t least) {
   size_t t = asked < 1 ? 1 : (size_t)asked;
   t = t < job->units ? t : job->units;
-  job->chunk = job->units / (t * 16) > 0 ? job->units / (t * 16) : 1;
+  job->chunk = job->units / (t * 16) > least ? job->units / (t * 16) : least;
   atomic_init(&job->next, 0);
   hp_parallel(ctx->pool, (int)t, run_job, job);
   return NULL;
@@ -101,7 +104,7 @@ static napi_value softmax_lines(napi_env env, napi_callback_info info) {
   rows_job job = {.table = HP_PICK_TABLE(hp_rows, ctx->isa), .kind = SOFTMAX, .f64 = bytes == 8};
   job.lines = (hp_rows_lines){x, y, {(ptrdiff_t)a[3], (ptrdiff_t)a[4], (ptrdiff_t)a[5]}, (size_t)o1, (size_t)o2, (ptrdiff_t)a[6], (size_t)n, (size_t)inner, a[1] != 0, bytes == 4 && inner == 1 && rows * n * 4 >= (double)HP_ROWS_STREAM_BYTES};
   job.units = (size_t)rows * (inner == 1 ? 1 : ((size_t)inner + HP_ROWS_COLUMNS - 1) / HP_ROWS_COLUMNS);
-  return start(ctx, &job, a[13]);
+  return start(ctx, &job, a[13], 1);
 }
 
 static napi_value layer_norm_groups(napi_env env, napi_callback_info info) {
@@ -134,8 +137,31 @@ static napi_value layer_norm_groups(napi_env env, napi_callback_info info) {
   }
   rows_job job = {.table = HP_PICK_TABLE(hp_rows, ctx->isa), .kind = LAYER_NORM, .f64 = bytes == 8, .units = (size_t)rows};
   job.norm = (hp_rows_norm){x, {(ptrdiff_t)a[2], (ptrdiff_t)a[3], (ptrdiff_t)a[4]}, (size_t)o1, (size_t)o2, (size_t)inner, scale, bias, a[11], y, mean, inv_std, bytes == 4 && rows * inner * 4 >= (double)HP_ROWS_STREAM_BYTES};
-  return start(ctx, &job, a[15]);
+  return start(ctx, &job, a[15], 1);
 }
 
-static const hp_export exports[] = {{"softmaxLines", softmax_lines}, {"layerNormGroups", layer_norm_groups}};
+/* mapF32(ctx, heapBytes, op, x, y, n, threads): y[i] = op(x[i]) for n contiguous float32. */
+static napi_value map_f32_call(napi_env env, napi_callback_info info) {
+  double a[5];
+  size_t heap;
+  hp_ctx *ctx = hp_args(env, info, 5, a, &heap);
+  double n = a[3];
+  if (ctx == NULL || !(n >= 1)) {
+    return NULL;
+  }
+  if (a[0] != HP_MAP_EXP && a[0] != HP_MAP_SIGMOID) {
+    return hp_throw(env, "internal: unknown element-wise op");
+  }
+  const void *x = hp_ptr(env, ctx, heap, a[1], n * 4);
+  void *y = x == NULL ? NULL : hp_ptr(env, ctx, heap, a[2], n * 4);
+  if (y == NULL) {
+    return NULL;
+  }
+  rows_job job = {.table = HP_PICK_TABLE(hp_rows, ctx->isa), .kind = MAP, .units = (size_t)n};
+  job.map = (hp_rows_map){x, y, (int)a[0], n * 4 >= (double)HP_ROWS_STREAM_BYTES};
+  /* Chunks of at least 4096 elements (16 KiB): the per-chunk cost stays small. */
+  return start(ctx, &job, a[4], 4096);
+}
+
+static const hp_export exports[] = {{"softmaxLines", softmax_lines}, {"layerNormGroups", layer_norm_groups}, {"mapF32", map_f32_call}};
 HP_EXPORTS(rows, exports)

@@ -11,7 +11,8 @@
  * - softmax with inner > 1 (the axis is not the last dim): a line is `n` elements at stride xa
  *   and `inner` neighbouring lines are contiguous, so the kernel runs HP_ROWS_COLUMNS lines side
  *   by side in vector lanes; unit = (outer row, block of HP_ROWS_COLUMNS columns);
- * - layerNorm: one unit per group of `inner` contiguous elements.
+ * - layerNorm: one unit per group of `inner` contiguous elements;
+ * - element-wise exp / sigmoid (rows_map.h): one unit per element.
  */
 #ifndef HOTPATH_ROWS_H
 #define HOTPATH_ROWS_H
@@ -52,6 +53,15 @@ typedef struct {
   int stream;          /* 1: write y with non-temporal stores */
 } hp_rows_norm;
 
+/* Element-wise ops (rows_map.h), float32, x and y contiguous. */
+enum { HP_MAP_EXP = 0, HP_MAP_SIGMOID = 1 };
+typedef struct {
+  const void *x;
+  void *y;
+  int op;      /* HP_MAP_* */
+  int stream;  /* 1: write y with non-temporal stores */
+} hp_rows_map;
+
 typedef struct {
   /* Units [begin, end) of a softmax / logSoftmax call (see above). */
   void (*softmax_f32)(const hp_rows_lines *p, size_t begin, size_t end);
@@ -59,6 +69,8 @@ typedef struct {
   /* Groups [begin, end) of a layerNorm call. */
   void (*layer_norm_f32)(const hp_rows_norm *p, size_t begin, size_t end);
   void (*layer_norm_f64)(const hp_rows_norm *p, size_t begin, size_t end);
+  /* Elements [begin, end) of an element-wise call. */
+  void (*map_f32)(const hp_rows_map *p, size_t begin, size_t end);
 } hp_rows_table;
 
 HP_DECLARE_TABLES(hp_rows_table, hp_rows)

@@ -2,5 +2,6 @@
 #include "rows_softmax.h"
 #include "rows_softmax64.h"
 #include "rows_norm.h"
+#include "rows_map.h"
 
-const hp_rows_table HP_TABLE_NAME(hp_rows) = {softmax_f32, softmax_f64, layer_norm_f32, layer_norm_f64};
+const hp_rows_table HP_TABLE_NAME(hp_rows) = {softmax_f32, softmax_f64, layer_norm_f32, layer_norm_f64, map_f32};

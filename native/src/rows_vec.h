@@ -204,6 +204,17 @@ HP_INLINE hp_vf vf_max(hp_vf a, hp_vf b) {
   return (hp_vf)(((hp_vi)a & take) | ((hp_vi)b & ~take));
 #endif
 }
+/* Lane-wise a < b ? a : b (x86 minps order: a NaN in `a` is skipped). */
+HP_INLINE hp_vf vf_min(hp_vf a, hp_vf b) {
+#if HP_VEC_BYTES == 64 && defined(__AVX512F__)
+  return (hp_vf)_mm512_min_ps((__m512)a, (__m512)b);
+#elif HP_VEC_BYTES == 32 && defined(__AVX__)
+  return (hp_vf)_mm256_min_ps((__m256)a, (__m256)b);
+#else
+  hp_vi take = a < b;
+  return (hp_vf)(((hp_vi)a & take) | ((hp_vi)b & ~take));
+#endif
+}
 HP_INLINE hp_vd vd_max(hp_vd a, hp_vd b) {
   hp_vl take = a > b;
   return (hp_vd)(((hp_vl)a & take) | ((hp_vl)b & ~take));

@@ -5,23 +5,24 @@
  * for float64 inputs), compared under each kernel's declared tolerance. Sizes cover lines
  * shorter than a vector, odd tails, the column walk (axis not last) with partial blocks, and the
  * numeric edges: -Inf, values near the float32 limit, NaN (the whole line NaN, as in the
- * reference), and outputs large enough to be written with non-temporal stores. Skipped, with the reason, where the addon is not built.
+ * reference), and outputs large enough to be written with non-temporal stores. Also the
+ * element-wise exp and sigmoid of the same family, over a sweep of float32 bit patterns. Skipped, with the reason, where the addon is not built.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createRuntime, type Runtime, type Tensor } from '../../src/index.js';
-import { loadAddon, type NativeIsa } from '../../src/backends/native/addon.js';
+import { exp } from '../../src/kernels/exp.js';
 import { layerNorm } from '../../src/kernels/layerNorm.js';
 import { logSoftmax } from '../../src/kernels/logSoftmax.js';
+import { sigmoid } from '../../src/kernels/sigmoid.js';
 import { softmax } from '../../src/kernels/softmax.js';
 import { compare } from '../../src/kernels/tolerance.js';
 import type { Tolerance } from '../../src/kernels/kernel.js';
 import { uniformValues } from '../helpers.js';
+import { nativePaths, nativeSkip } from '../native.js';
 
-const loaded = loadAddon();
-const skip = 'addon' in loaded ? false : `native addon absent: ${loaded.reason}`;
-const PATHS: NativeIsa[] = ['avx512', 'avx2', 'scalar'];
-const supported = 'addon' in loaded ? loaded.info.supported : [];
+const skip = nativeSkip ?? false;
+const PATHS = ['avx512', 'avx2', 'scalar'] as const;
 
 type Float = 'float32' | 'float64';
 
@@ -103,7 +104,7 @@ function data(n: number, seed: number, lo: number, hi: number, dtype: Float): Fl
 function onEveryPath(title: string, body: (hp: Runtime) => void): void {
   for (const isa of PATHS) {
     for (const threads of [1, 2]) {
-      const why = skip !== false ? skip : supported.includes(isa) ? false : `this CPU cannot run the ${isa} path`;
+      const why = skip !== false ? skip : nativePaths.includes(isa) ? false : `this machine cannot run the ${isa} path`;
       test(`${title} (${isa}, ${threads}t)`, { skip: why }, async () => {
         const hp = await createRuntime({ backends: ['native'], require: 'native', threads, parallelThreshold: 0, native: { isa } });
         try {
@@ -236,6 +237,23 @@ describe('native layerNorm', () => {
     assert.equal(mean!.toArray()[2], Infinity);
     assert.ok(Number.isNaN(mean!.toArray()[3]));
     assert.ok(Array.from((y!.toArray() as Float32Array).slice(2 * inner)).every(Number.isNaN));
+  });
+});
+
+describe('native exp and sigmoid (float32)', () => {
+  // Every 1999th float32 bit pattern: 2.15M values over the whole range (NaN, Inf, subnormals,
+  // overflow and underflow included), 8.6 MB, so the output is streamed too.
+  const bits = Uint32Array.from({ length: Math.floor(2 ** 32 / 1999) }, (_, i) => i * 1999);
+  const x = new Float32Array(bits.buffer);
+  const wantExp = Float64Array.from(x, (v) => Math.exp(v));
+  const wantSigmoid = Float64Array.from(x, (v) => 1 / (1 + Math.exp(-v)));
+  onEveryPath('every 1999th float32 matches float64 Math', (hp) => {
+    const t = hp.tensor(x, [x.length]);
+    check('exp', exp.tolerance, 'float32', hp.exp(t), wantExp);
+    check('sigmoid', sigmoid.tolerance, 'float32', hp.sigmoid(t), wantSigmoid);
+    const edges = hp.tensor(Float32Array.of(-Infinity, Infinity, NaN, 0, -0, 88.72, 88.73, -87.33, -103.9, -104.1), [10]);
+    assert.deepEqual(Array.from(hp.exp(edges).toArray().slice(0, 5) as Float32Array), [0, Infinity, NaN, 1, 1]);
+    assert.deepEqual(Array.from(hp.sigmoid(edges).toArray().slice(0, 5) as Float32Array), [0, 1, NaN, 0.5, 0.5]);
   });
 });
 

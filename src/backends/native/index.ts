@@ -13,6 +13,7 @@ import type { AnyKernelDef, Plan } from '../../kernels/kernel.js';
 import type { Backend, BackendFactory } from '../backend.js';
 import { loadAddon, NATIVE_ISAS, type NativeIsa } from './addon.js';
 import { NativeContext, type NativeImpl } from './context.js';
+import { expNative } from './exp.js';
 import { gemmNative } from './gemm.js';
 import { matmulNative } from './matmul.js';
 import { hamerlyNative } from './hamerly.js';
@@ -20,6 +21,7 @@ import { lloydNative } from './lloyd.js';
 import { pairwiseDistancesNative } from './pairwiseDistances.js';
 import { layerNormImpl } from './layerNorm.js';
 import { logSoftmaxImpl } from './logSoftmax.js';
+import { sigmoidNative } from './sigmoid.js';
 import { softmaxImpl } from './softmax.js';
 
 type NativeImpls = { readonly [K in KernelName]?: NativeImpl<ParamsOf<K>> };
@@ -33,6 +35,8 @@ const IMPLS: NativeImpls = {
   softmax: softmaxImpl,
   logSoftmax: logSoftmaxImpl,
   layerNorm: layerNormImpl,
+  exp: expNative,
+  sigmoid: sigmoidNative,
 };
 
 function implOf(kernel: AnyKernelDef): NativeImpl<unknown> | undefined {
@@ -51,7 +55,8 @@ const MEMORY_BOUND_FLOPS_PER_BYTE = 1;
  * kernels already run those at copy bandwidth (npm run bench -- --only add,elementwise,reduceMax,
  * 2026-11-28: add, sub, div, max, clip, where at 93-140% of a one-thread copy, reduceMax at 77%
  * reading only), so a native one would not pay. The transcendental ones (exp, tanh, sigmoid:
- * 61-81% there, compute-bound in 128-bit lanes) are not memory-bound by this measure.
+ * 61-81% there, compute-bound in 128-bit lanes) are not memory-bound by this measure (exp and
+ * sigmoid have native kernels, map.ts).
  */
 function withoutImpl(kernel: AnyKernelDef, plan: Plan<unknown>): string {
   const { flops, bytes } = kernel.cost(plan);
