@@ -6,6 +6,8 @@
  */
 #ifndef HOTPATH_GEMM_H
 #define HOTPATH_GEMM_H
+#include <stdatomic.h>
+
 #include "hotpath.h"
 
 /* One product; strides and ldc in elements (any sign, 0 broadcasts), pointers already checked. */
@@ -33,8 +35,20 @@ typedef struct {
  */
 typedef void (*hp_gemm_product)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, size_t j1, void *scratch);
 
+/* Rows of C handed out `chunk` at a time (chunk a multiple of MR) from a counter the threads share. */
+typedef struct {
+  _Atomic size_t next; /* chunks taken */
+  size_t chunk;        /* rows per chunk */
+  size_t end;          /* m */
+} hp_gemm_rows;
+
+/* product_rows(job, rows, scratch): every column of the rows this thread takes from `rows`;
+ * scratch holds hp_gemm_keep_bytes(...) bytes (all of B packed, kept across its chunks). */
+typedef void (*hp_gemm_product_rows)(const hp_gemm_job *job, hp_gemm_rows *rows, void *scratch);
+
 typedef struct {
   hp_gemm_product f32, f64;
+  hp_gemm_product_rows rows32, rows64;
   hp_gemm_blocking b32, b64;
 } hp_gemm_table;
 
@@ -45,6 +59,14 @@ static inline size_t hp_gemm_scratch_bytes(const hp_gemm_blocking *bl, size_t ro
   size_t mc = rows < (size_t)bl->mc ? rows : (size_t)bl->mc;
   size_t nr = (size_t)bl->nr, mr = (size_t)bl->mr;
   return (((nc + nr - 1) / nr * nr + (mc + mr - 1) / mr * mr) * kc) * elem + 128;
+}
+
+/* Bytes of scratch for product_rows: all of B packed (k x n rounded up to NR) and one chunk of A. */
+static inline size_t hp_gemm_keep_bytes(const hp_gemm_blocking *bl, size_t chunk, size_t n, size_t elem, size_t k) {
+  size_t kc = k < (size_t)bl->kc ? (k == 0 ? 1 : k) : (size_t)bl->kc;
+  size_t nr = (size_t)bl->nr, mr = (size_t)bl->mr;
+  size_t mc = chunk < (size_t)bl->mc ? chunk : (size_t)bl->mc;
+  return ((n + nr - 1) / nr * nr * k + (mc + mr - 1) / mr * mr * kc) * elem + 128;
 }
 
 HP_DECLARE_TABLES(hp_gemm_table, hp_gemm)

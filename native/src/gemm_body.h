@@ -170,12 +170,27 @@ static void GFN(init)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, s
   }
 }
 
-static void GFN(product)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, size_t j1, void *scratch) {
-  const GT *A = job->a;
-  const GT *B = job->b;
-  GT *C = job->c;
-  const size_t k = job->k;
+/* The micro-kernel over an mc x nc block: packed A panels x packed B panels (bp: nc columns' panels). */
+static void GFN(block)(const hp_gemm_job *job, const GT *pa, const GT *bp, size_t kc, size_t mc, size_t nc, GT *c, int accumulate) {
   const GT alpha = (GT)job->alpha;
+  for (size_t ir = 0; ir < mc; ir += GMR) {
+    const size_t h = GEMM_MIN((size_t)GMR, mc - ir);
+    const GT *ap = pa + ir * kc;
+    GT *row = c + (ptrdiff_t)ir * job->ldc;
+    for (size_t jr = 0; jr < nc; jr += GNR) {
+      const size_t w = GEMM_MIN((size_t)GNR, nc - jr);
+      if (h == GMR && w == GNR) {
+        GFN(tile)(kc, ap, bp + jr * kc, row + jr, job->ldc, alpha, accumulate);
+      } else {
+        GFN(edge)(kc, ap, bp + jr * kc, row + jr, job->ldc, alpha, accumulate, h, w);
+      }
+    }
+  }
+}
+
+/* C[i0:i1, j0:j1], B packed a KC x NC block at a time. */
+static void GFN(product)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0, size_t j1, void *scratch) {
+  const size_t k = job->k;
   // With a C term (or nothing to multiply) the block starts as beta * S and every tile adds to
   // it; otherwise the first slice of k stores its tiles and C is never read or zero-filled.
   const int initialised = job->s != NULL || k == 0;
@@ -188,26 +203,54 @@ static void GFN(product)(const hp_gemm_job *job, size_t i0, size_t i1, size_t j0
   GT *packed_a = GEMM_ALIGN(packed_b + (ncmax + GNR - 1) / GNR * GNR * kcmax);
   for (size_t pc = 0; pc < k; pc += GKC) {
     const size_t kc = GEMM_MIN((size_t)GKC, k - pc);
-    const int accumulate = initialised || pc > 0;
     for (size_t ic = i0; ic < i1; ic += GMC) {
       const size_t mc = GEMM_MIN((size_t)GMC, i1 - ic);
-      GFN(pack_a)(A + (ptrdiff_t)ic * job->ars + (ptrdiff_t)pc * job->acs, job->ars, job->acs, mc, kc, packed_a);
+      GFN(pack_a)((const GT *)job->a + (ptrdiff_t)ic * job->ars + (ptrdiff_t)pc * job->acs, job->ars, job->acs, mc, kc, packed_a);
       for (size_t jc = j0; jc < j1; jc += GNC) {
         const size_t nc = GEMM_MIN((size_t)GNC, j1 - jc);
-        GFN(pack_b)(B + (ptrdiff_t)pc * job->brs + (ptrdiff_t)jc * job->bcs, job->brs, job->bcs, kc, nc, packed_b);
-        for (size_t ir = 0; ir < mc; ir += GMR) {
-          const size_t h = GEMM_MIN((size_t)GMR, mc - ir);
-          const GT *ap = packed_a + ir * kc;
-          for (size_t jr = 0; jr < nc; jr += GNR) {
-            const size_t w = GEMM_MIN((size_t)GNR, nc - jr);
-            const GT *bp = packed_b + jr * kc;
-            GT *c = C + (ptrdiff_t)(ic + ir) * job->ldc + (ptrdiff_t)(jc + jr);
-            if (h == GMR && w == GNR) {
-              GFN(tile)(kc, ap, bp, c, job->ldc, alpha, accumulate);
-            } else {
-              GFN(edge)(kc, ap, bp, c, job->ldc, alpha, accumulate, h, w);
-            }
-          }
+        GFN(pack_b)((const GT *)job->b + (ptrdiff_t)pc * job->brs + (ptrdiff_t)jc * job->bcs, job->brs, job->bcs, kc, nc, packed_b);
+        GFN(block)(job, packed_a, packed_b, kc, mc, nc, (GT *)job->c + (ptrdiff_t)ic * job->ldc + (ptrdiff_t)jc, initialised || pc > 0);
+      }
+    }
+  }
+}
+
+/*
+ * All of C's rows, taken `rows->chunk` at a time from the shared counter (so a thread whose
+ * core is busy elsewhere does fewer chunks instead of setting the pace), every column. This
+ * thread packs each KC slice of B (all n columns) the first time it needs it and keeps it for
+ * its later chunks: scratch holds all of packed B (hp_gemm_keep_bytes).
+ */
+static void GFN(product_rows)(const hp_gemm_job *job, hp_gemm_rows *rows, void *scratch) {
+  const size_t k = job->k;
+  const size_t n = job->n;
+  const size_t npad = (n + GNR - 1) / GNR * GNR;
+  const int initialised = job->s != NULL || k == 0;
+  GT *packed_b = GEMM_ALIGN(scratch);
+  GT *packed_a = GEMM_ALIGN(packed_b + npad * k);
+  size_t packed = 0; /* slices of B packed so far (in order: every chunk walks k upwards) */
+  for (;;) {
+    const size_t r0 = atomic_fetch_add(&rows->next, 1) * rows->chunk;
+    if (r0 >= rows->end) {
+      return;
+    }
+    const size_t r1 = GEMM_MIN(rows->end, r0 + rows->chunk);
+    if (initialised) {
+      GFN(init)(job, r0, r1, 0, n);
+    }
+    for (size_t pc = 0, slice = 0; pc < k; pc += GKC, slice++) {
+      const size_t kc = GEMM_MIN((size_t)GKC, k - pc);
+      GT *bslice = packed_b + pc * npad;
+      if (slice >= packed) {
+        GFN(pack_b)((const GT *)job->b + (ptrdiff_t)pc * job->brs, job->brs, job->bcs, kc, n, bslice);
+        packed = slice + 1;
+      }
+      for (size_t ic = r0; ic < r1; ic += GMC) {
+        const size_t mc = GEMM_MIN((size_t)GMC, r1 - ic);
+        GFN(pack_a)((const GT *)job->a + (ptrdiff_t)ic * job->ars + (ptrdiff_t)pc * job->acs, job->ars, job->acs, mc, kc, packed_a);
+        for (size_t jc = 0; jc < n; jc += GNC) {
+          const size_t nc = GEMM_MIN((size_t)GNC, n - jc);
+          GFN(block)(job, packed_a, bslice + jc * kc, kc, mc, nc, (GT *)job->c + (ptrdiff_t)ic * job->ldc + (ptrdiff_t)jc, initialised || pc > 0);
         }
       }
     }

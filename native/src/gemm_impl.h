@@ -84,6 +84,8 @@
 const hp_gemm_table HP_TABLE_NAME(hp_gemm) = {
     product_f32,
     product_f64,
+    product_rows_f32,
+    product_rows_f64,
     {GEMM_MR32, HP_VF_LANES * 2, GEMM_KC32, GEMM_MC32, GEMM_NC32},
     {GEMM_MR64, HP_VD_LANES * 2, GEMM_KC64, GEMM_MC64, GEMM_NC64},
 };

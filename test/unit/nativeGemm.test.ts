@@ -29,7 +29,10 @@ const SKIP = nativeSkip ?? false;
  * 33 / 17 / 9 / 5 = NR + 1 per path and dtype; 257 = KC + 1 (KC 256; 128 for AVX-512 float64)
  * and 515 (three or more slices of k); 1537 = MC + 1 rows (AVX-512, AVX2: 1536), 290 past the
  * scalar path's 256; 4097 columns cross every path's NC (512 or less) 8 or more times; k = 0
- * (an all-zero product); m > n splits rows across threads, n > m columns.
+ * (an all-zero product); m >= n splits rows across threads (in chunks of 8 micro-tiles from a
+ * shared counter: 203 rows are several chunks on every path; evenly instead when a thread's
+ * packed copy of B would pass 16 MiB: k = 140000 on the AVX-512 path), n > m
+ * columns.
  */
 const SIZES: readonly (readonly [number, number, number])[] = [
   [1, 1, 1],
@@ -44,6 +47,8 @@ const SIZES: readonly (readonly [number, number, number])[] = [
   [37, 45, 61],
   [290, 3, 5],
   [1537, 3, 5],
+  [203, 45, 300],
+  [32, 3, 140000],
   [3, 4097, 2],
   [4, 5, 0],
 ];
@@ -192,7 +197,8 @@ for (const isa of PATHS.length > 0 ? PATHS : (['avx512'] as const)) {
         });
 
         test(`gemm ${dtype}: alpha, beta, C broadcasts, transA / transB`, () => {
-          const [m, n, k] = [29, 35, 300];
+          // m > n: rows split in chunks across threads (each chunk starts from beta * C).
+          const [m, n, k] = [131, 35, 300];
           const a = hp().tensor(values(m * k, 21, dtype), [m, k]);
           const aT = hp().tensor(values(m * k, 22, dtype), [k, m]);
           const b = hp().tensor(values(k * n, 23, dtype), [k, n]);
