@@ -1,4 +1,5 @@
 /* Included by rows_<isa>.c after HP_VEC_BYTES and HP_ISA_SUFFIX are set (by the build). */
+#include "rows_exp.h"
 #include "rows_softmax.h"
 #include "rows_softmax64.h"
 #include "rows_norm.h"

@@ -13,6 +13,7 @@
  * squares, output rounded once), so special values come out as there.
  */
 #include <math.h>
+#include "rows_vec.h"
 
 /* The reference's steps in float64 for one float32 group (the rare path). */
 static void group_wide_f32(const float *x, size_t n, const float *scale, const float *bias, double eps, float *y, float *mean, float *inv_std) {

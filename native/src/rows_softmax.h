@@ -11,7 +11,7 @@
  * as in the reference; a line of -Inf gives NaN (-Inf - -Inf), as there.
  */
 #include <math.h>
-#include "rows_vec.h"
+#include "rows_exp.h"
 
 /* libm's log under another name: the kernels' `log` flag shadows it. */
 static double log_double(double v) {
