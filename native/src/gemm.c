@@ -19,43 +19,6 @@
 
 #include "gemm.h"
 
-typedef struct {
-  void *data;
-  size_t bytes;
-} scratch_buf;
-
-static pthread_key_t scratch_key;
-static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
-
-static void scratch_free(void *p) {
-  scratch_buf *buf = p;
-  free(buf->data);
-  free(buf);
-}
-
-static void scratch_key_create(void) {
-  pthread_key_create(&scratch_key, scratch_free);
-}
-
-/* This thread's scratch of at least `bytes`, or NULL when memory runs out. */
-static void *scratch_get(size_t bytes) {
-  pthread_once(&scratch_once, scratch_key_create);
-  scratch_buf *buf = pthread_getspecific(scratch_key);
-  if (buf == NULL) {
-    buf = calloc(1, sizeof *buf);
-    if (buf == NULL || pthread_setspecific(scratch_key, buf) != 0) {
-      free(buf);
-      return NULL;
-    }
-  }
-  if (buf->bytes < bytes) {
-    free(buf->data);
-    buf->data = malloc(bytes);
-    buf->bytes = buf->data == NULL ? 0 : bytes;
-  }
-  return buf->data;
-}
-
 /* Rows per chunk of the shared-counter split, in micro-tiles. */
 #define CHUNK_TILES 8
 /* Largest packed copy of B (bytes, per thread) the shared-counter split keeps; past it, the even
@@ -81,7 +44,7 @@ static void gemm_part(void *arg, int t, int n) {
   const hp_gemm_job *job = &task->job;
   const hp_gemm_blocking *bl = task->blocking;
   if (task->dynamic) {
-    void *scratch = scratch_get(hp_gemm_keep_bytes(bl, task->rows.chunk, job->n, task->elem, job->k));
+    void *scratch = hp_scratch(HP_SCRATCH_GEMM, hp_gemm_keep_bytes(bl, task->rows.chunk, job->n, task->elem, job->k));
     if (scratch == NULL) {
       atomic_store(&task->failed, 1);
       return;
@@ -98,7 +61,7 @@ static void gemm_part(void *arg, int t, int n) {
   if (i0 >= i1 || j0 >= j1) {
     return;
   }
-  void *scratch = scratch_get(hp_gemm_scratch_bytes(bl, i1 - i0, j1 - j0, task->elem, job->k));
+  void *scratch = hp_scratch(HP_SCRATCH_GEMM, hp_gemm_scratch_bytes(bl, i1 - i0, j1 - j0, task->elem, job->k));
   if (scratch == NULL) {
     atomic_store(&task->failed, 1);
     return;

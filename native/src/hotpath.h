@@ -51,6 +51,13 @@ void hp_parallel(hp_pool *pool, int n, hp_task task, void *ctx);
 /* Splits [0, total) into n parts aligned to `align` (the last part takes the rest). */
 void hp_range(size_t total, int n, int t, size_t align, size_t *begin, size_t *end);
 
+/* ---- per-thread scratch (scratch.c) ---- */
+
+typedef enum { HP_SCRATCH_GEMM = 0, HP_SCRATCH_DISTANCES = 1, HP_SCRATCH_SLOTS = 2 } hp_scratch_slot;
+/* This OS thread's buffer for `slot`, at least `bytes`, 64-byte aligned, grown when too small and
+ * freed when the thread exits; NULL when memory runs out. */
+void *hp_scratch(hp_scratch_slot slot, size_t bytes);
+
 /* ---- what a kernel call gets ---- */
 
 typedef struct hp_ctx {

@@ -58,12 +58,21 @@ const MEMORY_BOUND_FLOPS_PER_BYTE = 1;
  * 61-81% there, compute-bound in 128-bit lanes) are not memory-bound by this measure (exp and
  * sigmoid have native kernels, map.ts).
  */
-function withoutImpl(kernel: AnyKernelDef, plan: Plan<unknown>): string {
+function withoutImpl(kernel: AnyKernelDef, plan: Plan<unknown>, reasons: Map<string, Map<number, string>>): string {
   const { flops, bytes } = kernel.cost(plan);
-  if (bytes > 0 && flops / bytes <= MEMORY_BOUND_FLOPS_PER_BYTE) {
-    return `native has no ${kernel.name} kernel: memory-bound (${(flops / bytes).toFixed(2)} flops per byte), wasm runs it at copy bandwidth`;
+  const ratio = bytes > 0 ? Math.round((flops / bytes) * 100) / 100 : -1;
+  // Dispatch asks on every call of every kernel native lacks: the text is made once per kernel and ratio.
+  let byRatio = reasons.get(kernel.name);
+  if (byRatio === undefined) {
+    byRatio = new Map();
+    reasons.set(kernel.name, byRatio);
   }
-  return `native has no ${kernel.name} kernel`;
+  let reason = byRatio.get(ratio);
+  if (reason === undefined) {
+    reason = ratio >= 0 && ratio <= MEMORY_BOUND_FLOPS_PER_BYTE ? `native has no ${kernel.name} kernel: memory-bound (${ratio.toFixed(2)} flops per byte), wasm runs it at copy bandwidth` : `native has no ${kernel.name} kernel`;
+    byRatio.set(ratio, reason);
+  }
+  return reason;
 }
 
 /** The path to use: the one asked for when the CPU runs it, else the widest it runs. @throws Error with the reason */
@@ -95,12 +104,13 @@ export const nativeBackend: BackendFactory = {
     const ctx = new NativeContext(addon, handle, heap, threads, isa, parallelThreshold);
     const why = nativeIsa === undefined ? 'the widest path this CPU runs' : 'asked for with native.isa';
     const note = `${isa} (${why}); CPU ${info.features}; paths built: ${info.built.join(', ')}`;
+    const reasons = new Map<string, Map<number, string>>();
     const backend: Backend = {
       name: 'native',
       info: { threads, simd: isa, note: threadsNote === undefined ? note : `${note}; ${threadsNote}` },
       supports(kernel, plan, inputs) {
         const impl = implOf(kernel);
-        return impl === undefined ? withoutImpl(kernel, plan) : impl.supports(plan, inputs);
+        return impl === undefined ? withoutImpl(kernel, plan, reasons) : impl.supports(plan, inputs);
       },
       run(kernel, plan, inputs, outputs) {
         ctx.lastThreads = 1;
