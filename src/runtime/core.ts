@@ -317,9 +317,11 @@ export class RuntimeCore {
           this.batch.push(call);
         }
       } else if (this.monitoring && this.batch.size > 0) {
-        // Only what run() will not change: the event is built at delivery, in a batch.
+        // The event is built at delivery, in a batch, from what cannot change by then: the
+        // threads now, and a copy of the inputs list (a caller may reuse its array for the next call).
         const threads = choice.backend.threadsOfLastRun?.() ?? 1;
-        this.batch.record(() => this.callOf(def, plan, inputs, choice, conversion, start, ms, verify, threads));
+        const tensors: Inputs = Array.isArray(inputs) ? [...(inputs as readonly unknown[])] as unknown as Inputs : inputs;
+        this.batch.record(() => this.callOf(def, plan, tensors, choice, conversion, start, ms, verify, threads));
       }
       if (mismatch !== undefined) {
         throw mismatch;

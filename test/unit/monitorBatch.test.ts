@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CallBatch, type BatchedObserver } from '../../src/monitor/batch.js';
-import type { KernelCall } from '../../src/index.js';
+import { createRuntime, type KernelCall } from '../../src/index.js';
 
 function callNamed(kernel: string): KernelCall {
   return { kernel, backend: 'ref', dtype: 'float32', shapes: [], startMs: 0, durationMs: 1, threads: 1, flops: 0, bytes: 0, fallbacks: [], copies: [], verify: 'skipped' };
@@ -98,5 +98,24 @@ test('an observer that throws is removed with a warning; the others keep their c
     assert.ok(warnings.some((w) => w.includes('broken hook')), warnings.join('; '));
   } finally {
     process.off('warning', onWarning);
+  }
+});
+
+test('a runtime\'s batched event keeps the call\'s inputs even when the caller reuses its array', async () => {
+  const hp = await createRuntime({ require: 'ref' });
+  try {
+    const seen: KernelCall[] = [];
+    hp.observeBatched({ observe: (c) => void seen.push(c) });
+    const x = hp.tensor(Float32Array.from([1, 2, 3]), [3]);
+    const y = hp.tensor(Float32Array.from([1, 2, 3, 4]), [2, 2]);
+    const args = [x];
+    hp.run('exp', args)[0]!.release();
+    args[0] = y;
+    x.release();
+    assert.equal(seen.length, 0, 'not delivered before the turn ends or stats() is read');
+    hp.stats();
+    assert.deepEqual(seen.map((c) => [c.kernel, c.shapes]), [['exp', [[3]]]]);
+  } finally {
+    await hp.close();
   }
 });
