@@ -93,13 +93,6 @@ for (const file of files) {
 }
 const isas = Object.keys(ISAS).filter((name) => ISAS[name].arch === 'any' || ISAS[name].arch === arch);
 
-const hash = createHash('sha256');
-hash.update(JSON.stringify({ compiler, COMMON, units, arch }));
-for (const f of readdirSync(src).sort()) {
-  hash.update(f);
-  hash.update(readFileSync(path.join(src, f)));
-}
-const stamp = hash.digest('hex');
 // The sources alone, hashed as src/backends/native/addon.ts does at load to spot a stale build.
 const sourcesHash = createHash('sha256');
 for (const f of readdirSync(src).sort()) {
@@ -107,6 +100,8 @@ for (const f of readdirSync(src).sort()) {
   sourcesHash.update(readFileSync(path.join(src, f)));
 }
 const sources = sourcesHash.digest('hex');
+// What the build depends on: the sources and how they are compiled.
+const stamp = createHash('sha256').update(JSON.stringify({ compiler, COMMON, units, arch, sources })).digest('hex');
 const target = path.join(out, 'hotpath.node');
 const stampFile = path.join(out, 'stamp');
 if (!force && existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(path.join(out, 'status.json'))) {

@@ -18,6 +18,10 @@ import { profileCommand, type ProfileCommandOptions } from './profile.js';
 import { reportCommand, type ReportCommandOptions } from './report.js';
 import { benchCommand, type BenchCommandOptions } from './bench.js';
 
+/** The options of every command that runs kernels (kmeans, bench): one wording for both. */
+const BACKEND_OPTION = ['--backend <name>', 'run on this backend only (native, wasm, ref)'] as const;
+const THREADS_OPTION = ['--threads <n>', 'threads of the parallel backends, native and wasm (default: all cores)'] as const;
+
 /** Builds the program; each action stores its exit code in `result.code`. */
 function buildProgram(result: { code: number }): Command {
   const program = new Command('hotpath')
@@ -62,8 +66,8 @@ function buildProgram(result: { code: number }): Command {
     .option('--seed <s>', 'seed of the random choices', '0')
     .option('--labels-out <file>', 'write the labels (int32) as .npy')
     .option('--centroids-out <file>', 'write the centroids as .npy')
-    .option('--backend <name>', 'run on this backend only (wasm, ref)')
-    .option('--threads <n>', 'worker threads of the wasm backend (default: all cores)')
+    .option(...BACKEND_OPTION)
+    .option(...THREADS_OPTION)
     .option('--json', 'machine-readable summary')
     .action(async (file: string, opts: Omit<KMeansCommandOptions, 'progress'>) => {
       result.code = await kmeansCommand(file, { ...opts, progress: process.stderr.isTTY === true });
@@ -139,8 +143,8 @@ function buildProgram(result: { code: number }): Command {
     .option('--warmup <n>', 'kernel calls before the first round', '3')
     .option('--seed <s>', 'seed of the bootstrap resampling', '1')
     .option('--resamples <n>', 'bootstrap resamples', '2000')
-    .option('--backend <name>', 'run on this backend only (wasm, ref)')
-    .option('--threads <n>', 'worker threads of the wasm backend (default: all cores)')
+    .option(...BACKEND_OPTION)
+    .option(...THREADS_OPTION)
     .option('--json', 'machine-readable result')
     .action(async (opts: Omit<BenchCommandOptions, 'slowdown'>) => {
       // Test-only (bench/gateAlarms.ts documents it): a real, injected slowdown of every timed call.
