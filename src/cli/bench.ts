@@ -26,6 +26,8 @@ export interface BenchCommandOptions {
   readonly precision?: string;
   readonly maxSeconds?: string;
   readonly warmup?: string;
+  readonly warmupSeconds?: string;
+  readonly minSeconds?: string;
   readonly seed?: string;
   readonly resamples?: string;
   readonly backend?: string;
@@ -49,6 +51,8 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
     ...optional('precision', fraction('--precision', opts.precision)),
     ...optional('maxSeconds', integer('--max-seconds', opts.maxSeconds)),
     ...optional('warmup', integer('--warmup', opts.warmup)),
+    ...optional('warmupSeconds', seconds('--warmup-seconds', opts.warmupSeconds)),
+    ...optional('minSeconds', seconds('--min-seconds', opts.minSeconds)),
     ...optional('seed', integer('--seed', opts.seed)),
     ...optional('resamples', integer('--resamples', opts.resamples)),
     ...optional('backend', opts.backend),
@@ -87,7 +91,7 @@ function describe(r: GateResult, opts: BenchCommandOptions): string {
     const verdict = c.verdict === 'slower' ? `significantly slower (more than ${pct(c.threshold)} slower): FAIL` : c.verdict === 'faster' ? 'significantly faster' : 'no significant change';
     lines.push(
       `  base           ${ms(c.baseMedianMs)} on ${r.base?.date ?? '?'} (${opts.compare})`,
-      `  ratio          ${c.ratio.toFixed(3)} (${pct(c.confidence)} interval ${c.low.toFixed(3)} to ${c.high.toFixed(3)}; kernel time per probe time, the machine ran at ${(1 / c.machineRatio).toFixed(2)}x the base's speed)`,
+      `  ratio          ${c.ratio.toFixed(3)} (${pct(c.confidence)} interval ${c.low.toFixed(3)} to ${c.high.toFixed(3)}; lower quartile of kernel time per probe time, the machine ran at ${(1 / c.machineRatio).toFixed(2)}x the base's speed)`,
       `  verdict        ${verdict}`,
     );
   }
@@ -118,6 +122,16 @@ function fraction(flag: string, value: string | undefined): number | undefined {
   return percent ? parsed / 100 : parsed;
 }
 
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
+    fail({ code: 'ARGUMENT', kernel: 'bench', problem: `invalid ${flag}`, expected: 'a number of seconds >= 0', received: value });
+  }
+  return parsed;
+}
 function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) {
     return undefined;

@@ -1,7 +1,7 @@
 /**
  * A run judged against a saved one: first that they measured the same thing (kernel,
  * attributes, data bytes and shapes, thread count, probe), then the ratio of their
- * probe-normalised medians with a bootstrap interval, and the verdict.
+ * probe-normalised lower quartiles (GATE_QUANTILE) with a bootstrap interval, and the verdict.
  */
 import { fail } from '../errors.js';
 import { bootstrapRatio, decide, median, type BootstrapOptions, type RatioInterval, type Verdict } from './bootstrap.js';

@@ -30,6 +30,8 @@ export interface GateOptions extends BootstrapOptions {
   readonly precision?: number;
   readonly maxSeconds?: number;
   readonly warmup?: number;
+  readonly warmupSeconds?: number;
+  readonly minSeconds?: number;
   readonly backend?: string;
   readonly threads?: number;
   /** Test-only injected slowdown (see measure.ts). */
@@ -106,6 +108,8 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
       ...(options.precision === undefined ? {} : { precision: options.precision }),
       ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
       ...(options.warmup === undefined ? {} : { warmup: options.warmup }),
+      ...(options.warmupSeconds === undefined ? {} : { warmupSeconds: options.warmupSeconds }),
+      ...(options.minSeconds === undefined ? {} : { minSeconds: options.minSeconds }),
       ...(reference === undefined ? {} : { probeIterations: reference.probe.iterationsPerThread }),
       ...(options.slowdown === undefined ? {} : { slowdown: options.slowdown }),
     });

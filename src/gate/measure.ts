@@ -10,14 +10,14 @@
  * later statistic can be computed from the file.
  */
 import { fail } from '../errors.js';
-import { relativeMedianSpread } from './bootstrap.js';
+import { relativeSpread } from './bootstrap.js';
 import type { Probe } from './probe.js';
 
 export interface MeasureOptions {
   /** Rounds measured at least (default 30). */
   readonly rounds?: number;
   /**
-   * Rounds are added, 10 at a time, until the median of kernel / probe is known within this
+   * Rounds are added, 10 at a time, until the compared quantile of kernel / probe is known within this
    * fraction (half-width of its bootstrap 95% interval relative to it; default 0.025), at most
    * `maxRounds` (default 10 x rounds) and for at most `maxSeconds` beyond the first `rounds`
    * (default 60). A quiet machine stops at `rounds`; a busy one measures longer instead of
@@ -25,9 +25,23 @@ export interface MeasureOptions {
    */
   readonly precision?: number;
   readonly maxRounds?: number;
+  /**
+   * Rounds also go on until they span this long, s (default 3). Measured on k-means over 2000
+   * points (13 ms per fit, one thread): identical code ran 15-20% slower for stretches of about
+   * 0.3-0.5 s that the probe did not see (the machine is shared); 30 rounds (0.8 s) could fall
+   * mostly inside one such stretch, 3 s of rounds keep it a minority that the lower quartile ignores.
+   */
+  readonly minSeconds?: number;
   readonly maxSeconds?: number;
   /** Kernel calls before the first round, not recorded (default 3): JIT, first-call compiles, worker start. */
   readonly warmup?: number;
+  /**
+   * Warm-up lasts at least this long as well, s (default 1). Measured on k-means over 2000 points
+   * (13 ms per fit): the first 20-30 calls of a process ran 15-25% slower than the rest (JIT tiers,
+   * caches), so three warm-up calls left that transient in the first rounds and made two processes
+   * of identical code differ by up to 20%.
+   */
+  readonly warmupSeconds?: number;
   /** Probe iterations per thread; calibrated to the kernel's warm-up time when absent. */
   readonly probeIterations?: number;
   /**
@@ -44,6 +58,7 @@ export interface Measurement {
   /** Wall time of each round's probe, ms. */
   readonly probeMs: number[];
   readonly probeIterations: number;
+  /** Warm-up calls made (at least the option's count; more when warmupSeconds asked for more). */
   readonly warmup: number;
 }
 
@@ -68,8 +83,13 @@ export function measure(work: Work, probe: Pick<Probe, 'time' | 'calibrate'>, op
   if (!(slowdown >= 0 && slowdown < 10)) {
     fail({ code: 'ARGUMENT', kernel: 'bench', problem: 'invalid injected slowdown', expected: 'a fraction from 0 to 10', received: String(slowdown) });
   }
+  const warmupMs = 1000 * (options.warmupSeconds ?? 1);
+  if (!(warmupMs >= 0 && warmupMs <= 600_000)) {
+    fail({ code: 'ARGUMENT', kernel: 'bench', problem: 'invalid warm-up seconds', expected: 'a number from 0 to 600', received: String(options.warmupSeconds) });
+  }
   const warm: number[] = [];
-  for (let i = 0; i < warmup; i++) {
+  const warmSince = performance.now();
+  while (warm.length < warmup || (performance.now() - warmSince < warmupMs && warm.length < 100_000)) {
     warm.push(timed(work, slowdown));
   }
   const probeIterations = options.probeIterations ?? probe.calibrate(Math.min(...warm));
@@ -84,16 +104,21 @@ export function measure(work: Work, probe: Pick<Probe, 'time' | 'calibrate'>, op
       probeMs.push(probe.time(probeIterations));
     }
   };
-  for (let r = 0; r < rounds; r++) {
+  const minMs = 1000 * (options.minSeconds ?? 3);
+  if (!(minMs >= 0 && minMs <= 600_000)) {
+    fail({ code: 'ARGUMENT', kernel: 'bench', problem: 'invalid minimum seconds', expected: 'a number from 0 to 600', received: String(options.minSeconds) });
+  }
+  const roundsSince = performance.now();
+  for (let r = 0; r < rounds || (performance.now() - roundsSince < minMs && r < maxRounds); r++) {
     round(r);
   }
   const extraSince = performance.now();
-  while (kernelMs.length + 10 <= maxRounds && performance.now() - extraSince < maxMs && relativeMedianSpread(kernelMs.map((k, i) => k / probeMs[i]!)) > precision) {
+  while (kernelMs.length + 10 <= maxRounds && performance.now() - extraSince < maxMs && relativeSpread(kernelMs.map((k, i) => k / probeMs[i]!)) > precision) {
     for (let r = 0; r < 10; r++) {
       round(kernelMs.length);
     }
   }
-  return { kernelMs, probeMs, probeIterations, warmup };
+  return { kernelMs, probeMs, probeIterations, warmup: warm.length };
 }
 
 /** One call of `work`, ms, with the injected slowdown inside the timed region. */

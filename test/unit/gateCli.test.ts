@@ -41,7 +41,7 @@ const D = 4;
 const POINTS = writeNpy('points.npy', Array.from({ length: N * D }, (_, i) => Math.sin(i) * 3), [N, D]);
 const OTHER_BYTES = writeNpy('other.npy', Array.from({ length: N * D }, (_, i) => Math.cos(i) * 3), [N, D]);
 const OTHER_SHAPE = writeNpy('short.npy', Array.from({ length: 8 * D }, (_, i) => i), [8, D]);
-const FAST = ['--rounds', '4', '--max-rounds', '4', '--warmup', '1', '--resamples', '200'];
+const FAST = ['--rounds', '4', '--max-rounds', '4', '--warmup', '1', '--warmup-seconds', '0', '--min-seconds', '0', '--resamples', '200'];
 
 interface Saved {
   format: string;

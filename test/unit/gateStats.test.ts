@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bootstrapRatio, decide, median, relativeMedianSpread } from '../../src/gate/bootstrap.js';
+import { bootstrapRatio, decide, median, quantileOf, relativeSpread } from '../../src/gate/bootstrap.js';
 import { measure } from '../../src/gate/measure.js';
 import { compareTimings } from '../../src/gate/compare.js';
 import { createRuntime, HotpathError } from '../../src/index.js';
@@ -61,7 +61,26 @@ test('bootstrapRatio: seeded (same seed, same interval) and independent of the t
   assert.ok(Math.abs(inSeconds.low - a.low) < 1e-9 && Math.abs(inSeconds.high - a.high) < 1e-9);
 });
 
+test('quantileOf: numpy\'s linear interpolation (np.quantile([1, 2, 3, 4], 0.25) == 1.75)', () => {
+  assert.equal(quantileOf([4, 1, 3, 2], 0.25), 1.75);
+  assert.equal(quantileOf([4, 1, 3, 2], 0.5), 2.5);
+  assert.equal(quantileOf([4, 1, 3, 2], 1), 4);
+  assert.equal(quantileOf([7], 0.25), 7);
+  assert.throws(() => quantileOf([], 0.25), isArgument);
+});
+
+test('bootstrapRatio: a slow stretch in one run (a third of its rounds 20% slower) is not a slowdown of the lower quartile', () => {
+  const base = timings(90, 61);
+  const current = timings(90, 62).map((t, i) => (i >= 30 && i < 60 ? 1.2 * t : t));
+  const quartile = bootstrapRatio(base, current, { seed: 5 });
+  assert.ok(quartile.low < 1.1, `lower quartile interval [${quartile.low}, ${quartile.high}]`);
+  // The same timings with every round 20% slower are flagged at the lower quartile.
+  const slowed = bootstrapRatio(base, timings(90, 62).map((t) => 1.2 * t), { seed: 5 });
+  assert.equal(decide(slowed, 0.1), 'slower', `[${slowed.low}, ${slowed.high}]`);
+});
+
 test('bootstrapRatio: bad options and a zero base are ARGUMENT errors', () => {
+  assert.throws(() => bootstrapRatio([1, 2, 3], [1, 2, 3], { at: 1.5 }), isArgument);
   assert.throws(() => bootstrapRatio([1, 2, 3], [1, 2, 3], { resamples: 10 }), isArgument);
   assert.throws(() => bootstrapRatio([1, 2, 3], [1, 2, 3], { confidence: 1.5 }), isArgument);
   assert.throws(() => bootstrapRatio([0, 0, 0], [1, 2, 3]), isArgument);
@@ -107,10 +126,10 @@ test('compareTimings: independent noisy samples of one distribution (with 2x out
   }
 });
 
-test('relativeMedianSpread: 0 for constant samples, narrower for more samples of one spread', () => {
-  assert.equal(relativeMedianSpread(Array.from({ length: 30 }, () => 7)), 0);
-  const few = relativeMedianSpread(timings(30, 41));
-  const many = relativeMedianSpread(timings(300, 41));
+test('relativeSpread: 0 for constant samples, narrower for more samples of one spread', () => {
+  assert.equal(relativeSpread(Array.from({ length: 30 }, () => 7)), 0);
+  const few = relativeSpread(timings(30, 41));
+  const many = relativeSpread(timings(300, 41));
   assert.ok(few > 0 && many > 0 && many < few, `${few} ${many}`);
   // A 95% interval of a median of values spread over +-5% is well inside +-5%.
   assert.ok(few < 0.05, `${few}`);
@@ -124,16 +143,37 @@ test('measure: rounds alternate probe and kernel; a wide spread adds rounds up t
   const work = (): void => {
     order.push('k');
   };
-  const wide = measure(work, probe, { rounds: 4, warmup: 1, maxRounds: 24 });
+  const wide = measure(work, probe, { rounds: 4, warmup: 1, warmupSeconds: 0, minSeconds: 0, maxRounds: 24 });
   assert.equal(wide.kernelMs.length, 24);
   assert.equal(wide.probeMs.length, 24);
   assert.equal(wide.probeIterations, 1000);
   assert.deepEqual(order.slice(0, 9), ['k', 'p', 'k', 'k', 'p', 'p', 'k', 'k', 'p']);
-  const loose = measure(work, probe, { rounds: 4, warmup: 1, maxRounds: 24, precision: 1e9, probeIterations: 5 });
+  const loose = measure(work, probe, { rounds: 4, warmup: 1, warmupSeconds: 0, minSeconds: 0, maxRounds: 24, precision: 1e9, probeIterations: 5 });
   assert.equal(loose.kernelMs.length, 4);
   assert.equal(loose.probeIterations, 5);
   assert.throws(() => measure(work, probe, { rounds: 2 }), isArgument);
   assert.throws(() => measure(work, probe, { rounds: 4, maxRounds: 3 }), isArgument);
+  assert.throws(() => measure(work, probe, { rounds: 4, warmupSeconds: -1 }), isArgument);
+});
+
+test('measure: warm-up lasts warmupSeconds as well as `warmup` calls, and reports the calls it made', () => {
+  const probe = { time: (): number => 1, calibrate: (): number => 10 };
+  // Each call busy-waits 2 ms, so a 40 ms warm-up cannot end after one call.
+  const work = (): void => {
+    const until = performance.now() + 2;
+    while (performance.now() < until) {
+      // busy
+    }
+  };
+  const timedWarmup = measure(work, probe, { rounds: 3, maxRounds: 3, warmup: 1, warmupSeconds: 0.04, minSeconds: 0 });
+  assert.ok(timedWarmup.warmup > 1, `${timedWarmup.warmup} warm-up calls`);
+  const counted = measure(work, probe, { rounds: 3, maxRounds: 3, warmup: 2, warmupSeconds: 0, minSeconds: 0 });
+  assert.equal(counted.warmup, 2);
+  // Rounds go on past `rounds` until they span minSeconds (bounded by maxRounds).
+  const spanned = measure(work, probe, { rounds: 3, maxRounds: 1000, warmup: 1, warmupSeconds: 0, minSeconds: 0.04, precision: 1e9 });
+  assert.ok(spanned.kernelMs.length > 3, `${spanned.kernelMs.length} rounds`);
+  const capped = measure(work, probe, { rounds: 3, maxRounds: 5, warmup: 1, warmupSeconds: 0, minSeconds: 10, precision: 1e9 });
+  assert.equal(capped.kernelMs.length, 5);
 });
 
 test('Probe: one share on the calling thread, the rest on workers, `segments` fork-joins per probe', async () => {
