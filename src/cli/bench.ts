@@ -8,6 +8,7 @@
  */
 import { fail } from '../errors.js';
 import { median } from '../gate/bootstrap.js';
+import { importKernels } from './kernelFiles.js';
 import { runGate, type GateResult } from '../gate/gate.js';
 import { parseAttrs } from '../gate/target.js';
 import { optional } from './options.js';
@@ -27,6 +28,8 @@ export interface BenchCommandOptions {
   readonly maxSeconds?: string;
   readonly warmup?: string;
   readonly warmupSeconds?: string;
+  /** Files exporting user kernels (`--kernels`), so --kernel can name one. */
+  readonly kernels?: string[];
   readonly minSeconds?: string;
   readonly seed?: string;
   readonly resamples?: string;
@@ -39,8 +42,10 @@ export interface BenchCommandOptions {
 
 export async function benchCommand(opts: BenchCommandOptions): Promise<number> {
   const pairs = [...(opts.attr ?? []), ...(opts.k === undefined ? [] : [`k=${opts.k}`])];
+  const userKernels = opts.kernels === undefined || opts.kernels.length === 0 ? [] : (await importKernels(opts.kernels)).map((e) => e.kernel);
   const result = await runGate({
     kernel: opts.kernel,
+    userKernels,
     data: opts.data,
     attrs: parseAttrs(pairs),
     ...optional('compare', opts.compare),

@@ -129,7 +129,8 @@ function buildProgram(result: { code: number }): Command {
   program
     .command('bench')
     .description('regression gate on your own data: time a kernel against a calibration probe in interleaved rounds, save the run to a history file, or compare with its last run (bootstrap 95% interval of the time ratio; exit 1 only for a significant slowdown beyond --threshold)')
-    .requiredOption('--kernel <id>', 'kernel id: any built-in (pairwiseDistances, matmul, softmax, ...) or kmeans')
+    .requiredOption('--kernel <id>', 'kernel id: any built-in (pairwiseDistances, matmul, softmax, ...), kmeans, or the name of a kernel of --kernels')
+    .option('--kernels <file>', 'a .ts / .js file exporting your own kernels (map, reduce, rows, pairwise; repeat for more)', collect, [])
     .requiredOption('--data <file>', 'a .npy or .npz with kernel inputs, in order (repeat for more; an .npz gives its arrays in archive order)', collect, [])
     .option('--attr <name=value>', 'a kernel attribute, the value as JSON or a bare word (repeat), e.g. --attr metric=cosine', collect, [])
     .option('--k <k>', 'shorthand for --attr k=K (kmeans, topK)')

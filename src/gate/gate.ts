@@ -12,12 +12,15 @@ import { checkSameSetup, checkSameWork, compareTimings, type Comparison } from '
 import { BENCH_FORMAT, BENCH_VERSION, readBenchFile, type AttrValue, type BenchFile, type BenchRun, type MachineRecord } from './format.js';
 import { measure } from './measure.js';
 import { Probe, PROBE_KIND, type ProbeSpec } from './probe.js';
+import type { UserKernel } from '../user/kernel.js';
 import { backendsUsed, checkKernel, loadData, parallelismOf, workOf, type LoadedData } from './target.js';
 
 export interface GateOptions extends BootstrapOptions {
   readonly kernel: string;
   readonly data: readonly string[];
   readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** User kernels (e.g. from `--kernels FILE`): `kernel` may name one; it is loaded into the runtime. */
+  readonly userKernels?: readonly UserKernel[];
   /** History file to judge against (its last run). */
   readonly compare?: string;
   /** History file to append this run to (created when absent). */
@@ -57,7 +60,7 @@ export interface GateResult {
  *   else), FORMAT (a bad history file or data file), IO, BACKEND, and the kernel's own errors
  */
 export async function runGate(options: GateOptions): Promise<GateResult> {
-  checkKernel(options.kernel);
+  const user = checkKernel(options.kernel, options.userKernels);
   if (options.data.length === 0) {
     fail({ code: 'ARGUMENT', kernel: 'bench', problem: 'no --data file', expected: 'one or more .npy / .npz files with the kernel inputs', received: 'none' });
   }
@@ -83,7 +86,10 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
         checkSameWork(run, work, file!);
       }
     }
-    const call = workOf(hp, options.kernel, inputs, options.attrs);
+    if (user !== undefined) {
+      await hp.load(user);
+    }
+    const call = workOf(hp, options.kernel, inputs, options.attrs, user);
     const backend = backendsUsed(hp);
     const { threads, forkJoins } = parallelismOf(hp);
     // A base's probe is reused as it was (the yardstick must not change with the code measured).

@@ -12,6 +12,7 @@ import { isKernelName, type AttrsOf, type KernelName } from '../kernels/index.js
 import type { KMeansOptions } from '../kmeans/index.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { UserKernel } from '../user/kernel.js';
 import type { AttrValue, DataRecord } from './format.js';
 import type { Work } from './measure.js';
 
@@ -27,11 +28,25 @@ export interface LoadedData {
   readonly records: DataRecord[];
 }
 
-/** @throws ARGUMENT naming the kernels there are, when `id` is none of them */
-export function checkKernel(id: string): void {
-  if (!isKernelName(id) && !(COMPOSITES as readonly string[]).includes(id)) {
-    fail({ code: 'ARGUMENT', kernel: 'bench', problem: `unknown kernel '${id}'`, expected: 'a built-in kernel id (e.g. pairwiseDistances, matmul, softmax) or kmeans', received: id, hint: 'kernel ids are camelCase, as in hp.run(id, ...)' });
+/**
+ * The user kernel named `id` among `userKernels` (from `--kernels FILE`), or undefined for a
+ * built-in; a user kernel wins over a built-in of the same name, as in the user's own program.
+ * @throws ARGUMENT naming the kernels there are, when `id` is none of them
+ */
+export function checkKernel(id: string, userKernels: readonly UserKernel[] = []): UserKernel | undefined {
+  const user = userKernels.find((k) => k.name === id);
+  if (user === undefined && !isKernelName(id) && !(COMPOSITES as readonly string[]).includes(id)) {
+    const names = userKernels.map((k) => k.name);
+    fail({
+      code: 'ARGUMENT',
+      kernel: 'bench',
+      problem: `unknown kernel '${id}'`,
+      expected: `a built-in kernel id (e.g. pairwiseDistances, matmul, softmax), kmeans${names.length === 0 ? '' : `, or a kernel of --kernels: ${names.join(', ')}`}`,
+      received: id,
+      hint: names.length === 0 ? 'kernel ids are camelCase, as in hp.run(id, ...); for your own kernel give its file with --kernels FILE' : 'the name is the kernel\'s `name` field',
+    });
   }
+  return user;
 }
 
 /**
@@ -120,9 +135,14 @@ export function sha256Of(file: string): string {
  * The first call runs here, so a bad input or attribute fails before any timing.
  * @throws the kernel's own validation errors (SHAPE, DTYPE, ARGUMENT, ...)
  */
-export function workOf(hp: Runtime, kernel: string, inputs: readonly Tensor[], attrs: Readonly<Record<string, AttrValue>>): Work {
+export function workOf(hp: Runtime, kernel: string, inputs: readonly Tensor[], attrs: Readonly<Record<string, AttrValue>>, user?: UserKernel): Work {
   const work: Work =
-    kernel === 'kmeans'
+    user !== undefined
+      ? () => {
+          // The params are what the user typed; the kernel's declaration checks each (ARGUMENT).
+          hp.run(user, [...inputs], attrs as Record<string, number>).forEach((t) => t.release());
+        }
+      : kernel === 'kmeans'
       ? () => {
           if (inputs.length !== 1) {
             fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'k-means takes one array of points', expected: 'one --data file holding points [n, d]', received: `${inputs.length} arrays` });

@@ -171,3 +171,18 @@ test('bench --kernel kmeans --k: measured through hp.kmeans, the k saved as an a
   const saved = JSON.parse(readFileSync(history, 'utf8')) as Saved;
   assert.deepEqual(saved.runs[0]!.attrs, { k: 3, maxIter: 5 });
 });
+
+test('bench --kernels FILE --kernel NAME: a user kernel is gated like a built-in; unknown names list the file\'s kernels', () => {
+  const huber = path.resolve('examples/huber.ts');
+  const target = writeNpy('target.npy', Array.from({ length: N * D }, (_, i) => Math.cos(i)), [N * D]);
+  const pred = writeNpy('pred.npy', Array.from({ length: N * D }, (_, i) => Math.sin(i)), [N * D]);
+  const history = path.join(tmp, 'huber.json');
+  const r = hotpath('bench', '--kernels', huber, '--kernel', 'huber', '--data', pred, '--data', target, '--attr', 'delta=0.5', ...FAST, '--save', history);
+  assert.equal(r.code, 0, r.stderr);
+  const run = (JSON.parse(readFileSync(history, 'utf8')) as Saved).runs[0]!;
+  assert.equal(run.kernel, 'huber');
+  assert.deepEqual(run.attrs, { delta: 0.5 });
+  assert.equal(run.kernelMs.length, 4);
+  assertCleanError(hotpath('bench', '--kernels', huber, '--kernel', 'hubr', '--data', pred), 'ARGUMENT', 'a kernel of --kernels: huber');
+  assertCleanError(hotpath('bench', '--kernels', path.join(tmp, 'missing.ts'), '--kernel', 'huber', '--data', pred), 'IO', 'missing.ts');
+});
