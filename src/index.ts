@@ -24,3 +24,4 @@ export type { IterationInfo, KMeansInit, KMeansOptions, KMeansResult } from './k
 export type { Metric, PairwiseDistancesAttrs } from './kernels/pairwiseDistances.js';
 export { readBenchFile, BENCH_FORMAT, BENCH_VERSION, type BenchFile, type BenchRun, type DataRecord, type MachineRecord, type AttrValue } from './gate/format.js';
 export type { ProbeSpec } from './gate/probe.js';
+export { Resampler, resample, type ResamplerOptions, type ResampleDType } from './stream/resample.js';

@@ -26,3 +26,5 @@ function folder(name: string, minEntries: number): string {
 export const ONNX_NODE = folder('onnx-node', 100);
 /** NumPy's ULP validation vectors (umath-validation-set-<fn>.csv). */
 export const NUMPY_UMATH = folder('numpy-umath', 5);
+/** Streaming audio reference data (resample_poly outputs, signals, ...), one subfolder per group. */
+export const STREAMING = folder('streaming', 1);
