@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'MEMORY'
   | 'IO'
   /** A user kernel's source cannot be compiled (with file:line:col, the line and a caret). */
-  | 'COMPILE';
+  | 'COMPILE'
+  /** A bounded buffer with overflow policy 'throw' was offered more than it has room for. */
+  | 'OVERFLOW';
 
 export interface ErrorDetails {
   code: ErrorCode;

@@ -25,3 +25,4 @@ export type { Metric, PairwiseDistancesAttrs } from './kernels/pairwiseDistances
 export { readBenchFile, BENCH_FORMAT, BENCH_VERSION, type BenchFile, type BenchRun, type DataRecord, type MachineRecord, type AttrValue } from './gate/format.js';
 export type { ProbeSpec } from './gate/probe.js';
 export { Resampler, resample, type ResamplerOptions, type ResampleDType } from './stream/resample.js';
+export * from './stream/index.js';
