@@ -16,6 +16,7 @@ import { hannWindow } from './hannWindow.js';
 import { dft } from './dft.js';
 import { stft } from './stft.js';
 import { melWeightMatrix } from './melWeightMatrix.js';
+import { fbank } from './fbank.js';
 import type { KernelDef } from './kernel.js';
 import { mul } from './mul.js';
 import { relu } from './relu.js';
@@ -90,6 +91,7 @@ export const KERNELS = {
   dft,
   stft,
   melWeightMatrix,
+  fbank,
   pairwiseDistances,
   lloyd,
   hamerly,

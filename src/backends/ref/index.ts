@@ -19,6 +19,7 @@ import { geluRef } from './gelu.js';
 import { hannWindowRef } from './hannWindow.js';
 import { dftRef } from './dft.js';
 import { stftRef } from './stft.js';
+import { fbankRef } from './fbank.js';
 import { melWeightMatrixRef } from './melWeightMatrix.js';
 import { mulRef } from './mul.js';
 import { reluRef } from './relu.js';
@@ -94,6 +95,7 @@ const IMPLS: RefImpls = {
   hannWindow: hannWindowRef,
   dft: dftRef,
   stft: stftRef,
+  fbank: fbankRef,
   melWeightMatrix: melWeightMatrixRef,
   pairwiseDistances: pairwiseDistancesRef,
   lloyd: lloydRef,
