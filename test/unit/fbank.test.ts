@@ -92,7 +92,7 @@ eachRuntime(RUNTIMES, 'fbank validates its input and attributes', (hp) => {
   assertCode(() => hp.run('fbank', [frames], { colour: 1 } as never), 'ARGUMENT', 'colour');
 });
 
-eachRuntime(RUNTIMES.slice(0, 1), 'fbank of zero frames is [0, nMels]; NaN frames give NaN rows only', (hp) => {
+eachRuntime(RUNTIMES, 'fbank of zero frames is [0, nMels]; NaN frames give NaN rows only', (hp) => {
   const { attrs } = presetOf('kaldi-fbank');
   const [empty] = hp.run('fbank', [hp.tensor(new Float32Array(0), [0, 400])], attrs);
   assert.deepEqual(empty!.shape, [0, 80]);

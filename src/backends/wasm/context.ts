@@ -22,6 +22,9 @@ export interface WasmImpl<P> {
   prepare?(ctx: WasmContext): void;
 }
 
+/** Constant tables a backend keeps (see WasmContext.table): a few configurations in use at once. */
+const TABLES_KEPT = 16;
+
 export class WasmContext {
   readonly pool: Pool;
   private readonly heap: Heap;
@@ -31,6 +34,8 @@ export class WasmContext {
   private readonly threshold: number;
   /** User kernels' modules instantiated on this backend, by content hash (userModule.ts). */
   readonly userModules = new Map<string, UserModule>();
+  /** Constant tables in the heap (FFT twiddles, filter banks), by key: see table(). */
+  private readonly tables = new Map<string, number>();
 
   constructor(pool: Pool, heap: Heap, threshold: number) {
     this.pool = pool;
@@ -78,6 +83,34 @@ export class WasmContext {
 
   release(offset: number): void {
     this.heap.release(offset);
+  }
+
+  /**
+   * A constant table in the heap, made once by `make()` (its size and how to fill it) and kept
+   * for the backend's life under `key` (FFT twiddles and filter banks: built once per size,
+   * never per call). At most TABLES_KEPT are kept; the least recently built goes first.
+   * @throws MEMORY when the heap cannot hold it
+   */
+  table(key: string, make: () => { bytes: number; fill(offset: number): void }): number {
+    const known = this.tables.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    const { bytes, fill } = make();
+    const offset = this.heap.alloc(Math.max(bytes, 64), 'kernel tables');
+    try {
+      fill(offset);
+    } catch (error) {
+      this.heap.release(offset);
+      throw error;
+    }
+    if (this.tables.size >= TABLES_KEPT) {
+      const [oldKey, oldOffset] = this.tables.entries().next().value as [string, number];
+      this.tables.delete(oldKey);
+      this.heap.release(oldOffset);
+    }
+    this.tables.set(key, offset);
+    return offset;
   }
 
   /** int32 elements of the heap at a byte offset (e.g. a counter the threads share). */

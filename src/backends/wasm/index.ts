@@ -29,6 +29,7 @@ import { reduceSumWasm } from './reduceSum.js';
 import { reluWasm } from './relu.js';
 import { softmaxImpl } from './softmax.js';
 import { stftWasm } from './stft.js';
+import { fbankWasm } from './fbank.js';
 import { transposeWasm } from './transpose.js';
 import { expandWasm } from './expand.js';
 import { tileWasm } from './tile.js';
@@ -99,6 +100,7 @@ const IMPLS: WasmImpls = {
   transpose: transposeWasm,
   dft: dftWasm,
   stft: stftWasm,
+  fbank: fbankWasm,
   hannWindow: hannWindowWasm,
   melWeightMatrix: melWeightMatrixWasm,
   pairwiseDistances: pairwiseDistancesWasm,

@@ -12,6 +12,7 @@ export { binaryInt } from './binaryInt';
 export { dftLines } from './dft';
 export { stftFrames } from './stft';
 export { fftScratchBytes } from './fft';
+export { fbankFrames, fbankScratchBytes } from './fbank';
 export { hannWindow } from './hannWindow';
 export { melWeightMatrix } from './melWeightMatrix';
 export { distancePack, distanceFinish, distanceFixList, manhattanRows } from './pairwiseDistances';
