@@ -26,3 +26,4 @@ export { readBenchFile, BENCH_FORMAT, BENCH_VERSION, type BenchFile, type BenchR
 export type { ProbeSpec } from './gate/probe.js';
 export { Resampler, resample, type ResamplerOptions, type ResampleDType } from './stream/resample.js';
 export * from './stream/index.js';
+export { FeatureStream, type FeatureStreamOptions } from './stream/features.js';

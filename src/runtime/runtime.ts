@@ -30,6 +30,7 @@ import { announceRuntime } from '../monitor/announce.js';
 import { createKernelLoader, type ObtainOptions } from '../user/obtain.js';
 import { openTelemetryBatched, type OpenTelemetryOptions } from '../monitor/otel.js';
 import type { UserKernel } from '../user/kernel.js';
+import { FeatureStream, type FeatureStreamOptions } from '../stream/features.js';
 
 export interface RuntimeOptions {
   /** Backends to use, by name or factory, in priority order. Default: every known backend. */
@@ -418,5 +419,16 @@ export class Runtime extends ShapeRuntime {
    */
   melWeightMatrix(attrs: Required<Omit<MelWeightMatrixAttrs, 'dtype'>> & Pick<MelWeightMatrixAttrs, 'dtype'>): Tensor {
     return this.run('melWeightMatrix', [], attrs)[0]!;
+  }
+
+  /**
+   * A stream of speech features (Whisper log-mel or Kaldi fbank) that computes each frame as soon
+   * as its samples have arrived, through the same framing and `fbank` kernel as the offline path.
+   * @example const s = hp.featureStream({ preset: 'whisper-80', sampleRate: 48000 }); const rows = s.push(chunk)
+   * @throws ARGUMENT (unknown preset, bad sample rate)
+   */
+  featureStream(options: FeatureStreamOptions): FeatureStream {
+    this.checkOpen('featureStream');
+    return new FeatureStream(this, options);
   }
 }
