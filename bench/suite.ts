@@ -15,6 +15,7 @@ import { allocator } from './allocator.js';
 import { monitor } from './monitor.js';
 import { distances } from './distances.js';
 import { elementwise } from './elementwise.js';
+import { featureStream } from './featureStream.js';
 import { copyBandwidth, cpuShare, cpuTimes, errorText, machineInfo, median, type Row } from './harness.js';
 import { closeRuntimes, createRuntimes, wasmSimd } from './hotpath.js';
 import { kmeans } from './kmeans.js';
@@ -29,7 +30,7 @@ import { softmax } from './softmax.js';
 import { stft } from './stft.js';
 import { userKernels } from './userKernels.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, kmeans, kmeans64, distances, userKernels, allocator, monitor];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, featureStream, kmeans, kmeans64, distances, userKernels, allocator, monitor];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 

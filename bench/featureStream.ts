@@ -1,0 +1,127 @@
+/**
+ * featureStream benchmark (issue 12): in-process latency of streaming speech features on 60 s of
+ * real speech (the espeak-ng utterances of test/fixtures/streaming/signals, tiled), fed in 10 ms
+ * chunks (160 samples at 16 kHz) as a microphone would deliver them.
+ *
+ * - per hop: the wall time of each `push` (resampler when any, framing, the fbank kernel call,
+ *   the rows copied out), p50 and p99 over the whole minute after a 1 s warm-up (target p99 < 0.1 ms);
+ * - first frame: a new stream on a warm runtime, fed 10 ms chunks until the first row comes; the
+ *   compute is the wall time from creating the stream to that row, the audio is how much had to
+ *   arrive (one frame's worth: 201 samples for Whisper's centred frames, 400 for Kaldi's); the
+ *   target is one frame of audio + < 1 ms. Median over 50 streams.
+ * Rows per preset, and whisper-80 at 48 kHz input (resampled in the stream).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Runtime } from '../src/index.js';
+import { median, type Row } from './harness.js';
+import type { Workload, WorkloadContext } from './runner.js';
+
+const SIGNALS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'streaming', 'signals');
+const RATE = 16000;
+
+/** A float32 .npy of these fixtures (little-endian, C order), its samples. */
+function npySamples(file: string): Float32Array {
+  const bytes = readFileSync(path.join(SIGNALS, file));
+  const header = bytes.readUInt16LE(8);
+  return new Float32Array(new Uint8Array(bytes.subarray(10 + header)).buffer);
+}
+
+/** `seconds` of speech: the utterances at `rate` one after another, repeated. */
+export function speech(seconds: number, rate: number): Float32Array {
+  const parts = rate === RATE ? ['enus_s1_16000.npy', 'enus_s2_16000.npy', 'enus_s3_16000.npy'] : [`enus_s1_${rate}.npy`];
+  const sources = parts.map(npySamples);
+  const out = new Float32Array(seconds * rate);
+  for (let at = 0, i = 0; at < out.length; i++) {
+    const s = sources[i % sources.length]!;
+    const n = Math.min(s.length, out.length - at);
+    out.set(s.subarray(0, n), at);
+    at += n;
+  }
+  return out;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly ranOn: string;
+}
+
+/** Per-push wall times (ms) of a stream over `x` in `chunk`-sample pushes, after `warm` samples. */
+function perHop(hp: Runtime, x: Float32Array, preset: 'whisper-80' | 'kaldi-fbank', rate: number, chunk: number): Latency {
+  const s = hp.featureStream({ preset, sampleRate: rate });
+  const times: number[] = [];
+  for (let at = 0; at + chunk <= x.length; at += chunk) {
+    const piece = x.subarray(at, at + chunk);
+    const start = performance.now();
+    s.push(piece);
+    const ms = performance.now() - start;
+    if (at >= rate) {
+      times.push(ms);
+    }
+  }
+  s.end();
+  const sorted = Float64Array.from(times).sort();
+  const fbank = hp.stats().kernels.fbank;
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted[sorted.length - 1]!, ranOn: Object.keys(fbank?.backends ?? {}).join(', ') };
+}
+
+/** Median ms from a new stream to its first row, and the samples that had to arrive. */
+function firstFrame(hp: Runtime, x: Float32Array, preset: 'whisper-80' | 'kaldi-fbank', chunk: number, streams: number): { ms: number; samples: number } {
+  const times: number[] = [];
+  let samples = 0;
+  for (let k = 0; k < streams; k++) {
+    const start = performance.now();
+    const s = hp.featureStream({ preset });
+    let at = 0;
+    let rows = 0;
+    // Samples go in one at a time up to the chunk boundary the first row needs, so `samples` is
+    // the exact audio the first row waited for, not rounded up to a chunk.
+    while (rows === 0 && at < x.length) {
+      const n = at < chunk ? 1 : chunk;
+      rows = s.push(x.subarray(at, at + n)).length;
+      at += n;
+    }
+    times.push(performance.now() - start);
+    samples = at;
+    s.end();
+  }
+  return { ms: median(times), samples };
+}
+
+export const featureStream: Workload = {
+  name: 'featureStream',
+  async run(ctx: WorkloadContext): Promise<Row[]> {
+    const hp = ctx.hp.auto;
+    const seconds = ctx.quick ? 3 : 60;
+    const chunk = RATE / 100;
+    const rows: Row[] = [];
+    const x16 = speech(seconds, RATE);
+    const base = { workload: 'featureStream', note: `${seconds} s of speech pushed in 10 ms chunks, one thread`, status: 'ok' as const, unit: 'latency per push' };
+    const add = (contender: string, size: string, ms: number, ranOn: string): void => {
+      rows.push({ ...base, contender, baseline: contender, size, medianMs: ms, ranOn });
+    };
+    for (const preset of ['whisper-80', 'kaldi-fbank'] as const) {
+      const hop = perHop(hp, x16, preset, RATE, chunk);
+      const first = firstFrame(hp, x16, preset, chunk, ctx.quick ? 5 : 50);
+      const name = `hotpath ${preset}`;
+      add(name, 'p50 per 10 ms push', hop.p50, hop.ranOn);
+      add(name, 'p99 per 10 ms push', hop.p99, hop.ranOn);
+      add(name, 'max per 10 ms push', hop.max, hop.ranOn);
+      add(name, 'first frame, compute after one frame of audio', first.ms, hop.ranOn);
+      ctx.log(`featureStream ${preset}: p50 ${hop.p50.toFixed(4)} ms, p99 ${hop.p99.toFixed(4)} ms, max ${hop.max.toFixed(3)} ms per push; first frame after ${first.samples} samples (${((1000 * first.samples) / RATE).toFixed(1)} ms of audio) + ${first.ms.toFixed(3)} ms`);
+    }
+    const x48 = speech(seconds, 48000);
+    const hop48 = perHop(hp, x48, 'whisper-80', 48000, 480);
+    add('hotpath whisper-80 from 48 kHz (resampled in the stream)', 'p50 per 10 ms push', hop48.p50, hop48.ranOn);
+    add('hotpath whisper-80 from 48 kHz (resampled in the stream)', 'p99 per 10 ms push', hop48.p99, hop48.ranOn);
+    add('hotpath whisper-80 from 48 kHz (resampled in the stream)', 'max per 10 ms push', hop48.max, hop48.ranOn);
+    return rows;
+  },
+};
