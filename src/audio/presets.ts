@@ -24,7 +24,7 @@ export interface Preset {
 
 function whisper(nMels: number): Preset {
   return {
-    frame: { frameLength: 400, hop: 160, edges: 'reflect' },
+    frame: { frameLength: 400, hop: 160, padding: 'reflect', dropLast: true },
     attrs: { removeDc: false, preemph: 0, window: 'hann', nFft: 400, sampleRate: 16000, nMels, fMin: 0, fMax: 8000, melScale: 'slaney', melNorm: 'slaney', log: 'log10-clamp' },
   };
 }
@@ -38,12 +38,12 @@ export function presetOf(name: PresetName, snipEdges = true): Preset {
       return whisper(128);
     case 'kaldi-fbank':
       return {
-        frame: { frameLength: 400, hop: 160, edges: snipEdges ? 'snip' : 'kaldi-mirror' },
+        frame: { frameLength: 400, hop: 160, padding: snipEdges ? 'none' : 'kaldi' },
         attrs: { removeDc: true, preemph: 0.97, window: 'povey', nFft: 512, sampleRate: 16000, nMels: 80, fMin: 20, fMax: 8000, melScale: 'htk-kaldi', melNorm: 'none', log: 'ln-kaldi' },
       };
     case 'knf-whisper':
       return {
-        frame: { frameLength: 400, hop: 160, edges: 'kaldi-mirror' },
+        frame: { frameLength: 400, hop: 160, padding: 'kaldi' },
         attrs: { ...whisper(80).attrs, log: 'none' },
       };
   }

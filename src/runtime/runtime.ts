@@ -19,6 +19,7 @@ import type { AxisAttrs } from '../kernels/softmax.js';
 import type { PairwiseDistancesAttrs } from '../kernels/pairwiseDistances.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kmeans, type KMeansOptions, type KMeansResult } from '../kmeans/index.js';
+import { fbank, logMel, type FbankOptions, type LogMelOptions } from '../audio/logMel.js';
 import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type IterateRowsOptions, type LoadNpyOptions, type NpyWriteInfo, type RowsOptions, type SaveNpzOptions } from '../io/index.js';
 import { ShapeRuntime } from './shapeOps.js';
 import { Heap } from './heap.js';
@@ -306,6 +307,28 @@ export class Runtime extends ShapeRuntime {
   kmeans(x: Tensor, options: KMeansOptions): KMeansResult {
     this.checkOpen('kmeans');
     return kmeans(this, x, options);
+  }
+
+  /**
+   * Whisper's log-mel spectrogram of a 16 kHz mono signal: float32 [nMels, samples // 160]
+   * (preset 'whisper-80' or 'whisper-128'), as whisper.audio.log_mel_spectrogram(padding=0).
+   * @example const mel = hp.logMel(hp.tensor(samples), { preset: 'whisper-80' })
+   * @throws SHAPE (not 1-D), DTYPE (not float), ARGUMENT (preset)
+   */
+  logMel(signal: Tensor, options: LogMelOptions = {}): Tensor {
+    this.checkOpen('logMel');
+    return logMel(this, signal, optionsOf(options, 'logMel', 'options'));
+  }
+
+  /**
+   * Kaldi fbank (kaldi-native-fbank defaults, dither 0, 80 bins) of a 16 kHz mono signal:
+   * float32 [frames, 80] ln mel energies; snipEdges true (default) or false.
+   * @example const feats = hp.fbank(hp.tensor(samples), { preset: 'kaldi-fbank', snipEdges: false })
+   * @throws SHAPE (not 1-D), DTYPE (not float), ARGUMENT (preset, snipEdges)
+   */
+  fbank(signal: Tensor, options: FbankOptions = {}): Tensor {
+    this.checkOpen('fbank');
+    return fbank(this, signal, optionsOf(options, 'fbank', 'options'));
   }
 
   /** alpha * op(a) * op(b) + beta * c (ONNX Gemm). @throws SHAPE, DTYPE, ARGUMENT */

@@ -14,7 +14,6 @@ import { fail } from '../errors.js';
 import { presetOf, PRESET_NAMES, type Preset, type PresetName } from '../audio/presets.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { Framer } from './framer.js';
-import type { Padding } from './framing.js';
 import { Resampler } from './resample.js';
 
 export interface FeatureStreamOptions {
@@ -70,9 +69,9 @@ export class FeatureStream {
     this.frameLength = this.#preset.frame.frameLength;
     this.hop = this.#preset.frame.hop;
     this.bins = this.#preset.attrs.nMels;
-    this.#framer = new Framer({ frameLength: this.frameLength, hop: this.hop, padding: paddingOf(this.#preset) });
+    this.#framer = new Framer({ frameLength: this.frameLength, hop: this.hop, padding: this.#preset.frame.padding });
     // Whisper keeps N // hop frames of torch.stft's 1 + N // hop (it drops the last one).
-    this.#dropLast = this.#preset.frame.edges === 'reflect';
+    this.#dropLast = this.#preset.frame.dropLast === true;
   }
 
   push(samples: Float32Array): Float32Array {
@@ -125,13 +124,3 @@ export class FeatureStream {
   }
 }
 
-function paddingOf(preset: Preset): Padding {
-  switch (preset.frame.edges) {
-    case 'snip':
-      return 'none';
-    case 'kaldi-mirror':
-      return 'kaldi';
-    case 'reflect':
-      return 'reflect';
-  }
-}

@@ -61,18 +61,18 @@ test('windows: periodic Hann and Povey at their defining points', () => {
 
 test('framing: Kaldi snip_edges true/false and Whisper reflect counts and edges', () => {
   const x = Float32Array.from({ length: 1000 }, (_, i) => i);
-  assert.equal(frameCount(1000, { frameLength: 400, hop: 160, edges: 'snip' }), 4);
-  assert.equal(frameCount(399, { frameLength: 400, hop: 160, edges: 'snip' }), 0);
-  assert.equal(frameCount(1000, { frameLength: 400, hop: 160, edges: 'kaldi-mirror' }), 6);
-  assert.equal(frameCount(1000, { frameLength: 400, hop: 160, edges: 'reflect' }), 6);
-  const mirror = frameSignal(x, { frameLength: 400, hop: 160, edges: 'kaldi-mirror' });
+  assert.equal(frameCount(1000, { frameLength: 400, hop: 160, padding: 'none' }), 4);
+  assert.equal(frameCount(399, { frameLength: 400, hop: 160, padding: 'none' }), 0);
+  assert.equal(frameCount(1000, { frameLength: 400, hop: 160, padding: 'kaldi' }), 6);
+  assert.equal(frameCount(1000, { frameLength: 400, hop: 160, padding: 'reflect', dropLast: true }), 6);
+  const mirror = frameSignal(x, { frameLength: 400, hop: 160, padding: 'kaldi' });
   // Frame 0 starts at -120: -120 -> 119, -1 -> 0.
   assert.deepEqual([mirror[0], mirror[119], mirror[120]], [119, 0, 0]);
-  const reflect = frameSignal(x, { frameLength: 400, hop: 160, edges: 'reflect' });
+  const reflect = frameSignal(x, { frameLength: 400, hop: 160, padding: 'reflect', dropLast: true });
   // Frame 0 starts at -200: -200 -> 200, -1 -> 1.
   assert.deepEqual([reflect[0], reflect[199], reflect[200]], [200, 1, 0]);
   // The last frame of 970 samples (5) starts at 600: 969 is the last sample, 970 -> 968.
-  const short = frameSignal(x.subarray(0, 970), { frameLength: 400, hop: 160, edges: 'reflect' });
+  const short = frameSignal(x.subarray(0, 970), { frameLength: 400, hop: 160, padding: 'reflect', dropLast: true });
   assert.equal(short.length, 6 * 400);
   assert.deepEqual([short[5 * 400 + 369], short[5 * 400 + 370], short[5 * 400 + 399]], [969, 968, 939]);
   // Kaldi's last frame (5) starts at 680: 1000 -> 999, 1079 -> 920.

@@ -18,7 +18,7 @@ after(() => hp.close());
 
 /** 23 speech frames with a silent one and a NaN one among them. */
 function frames(): Float32Array {
-  const x = frameSignal(signal('enus_s3cut_16000'), { frameLength: L, hop: 1111, edges: 'snip' }).subarray(0, 23 * L);
+  const x = frameSignal(signal('enus_s3cut_16000'), { frameLength: L, hop: 1111, padding: 'none' }).subarray(0, 23 * L);
   x.fill(0, 5 * L, 6 * L);
   x[9 * L + 123] = NaN;
   return x;
