@@ -83,6 +83,15 @@ function pythonEnv(): NodeJS.ProcessEnv {
  * then `args`; the files are removed afterwards.
  */
 export async function runSklearn(mode: 'kmeans' | 'distances' | 'matmul', inputs: Readonly<Record<string, NpyInput>>, args: readonly string[], warmup: number, repeats: number): Promise<SklearnOutcome> {
+  return runPythonPeer([SCRIPT, mode], inputs, args, warmup, repeats);
+}
+
+/**
+ * Runs a Python peer script (`script` = [path, ...leading args]) the same way: inputs as
+ * temporary .npy files (`--<name> file`), then `args`, `--warmup`, `--repeats`; `env` is added
+ * to the environment (e.g. a BLAS thread cap).
+ */
+export async function runPythonPeer(script: readonly string[], inputs: Readonly<Record<string, NpyInput>>, args: readonly string[], warmup: number, repeats: number, env: Readonly<Record<string, string>> = {}): Promise<SklearnOutcome> {
   if (!existsSync(PYTHON)) {
     return { status: 'skipped', reason: `${PYTHON} not found` };
   }
@@ -94,8 +103,8 @@ export async function runSklearn(mode: 'kmeans' | 'distances' | 'matmul', inputs
       writeFileSync(file, npyBytes(input.values, input.shape));
       files.push(`--${name}`, file);
     }
-    const argv = [SCRIPT, mode, ...files, ...args, '--warmup', String(warmup), '--repeats', String(repeats)];
-    const { stdout } = await promisify(execFile)(PYTHON, argv, { env: pythonEnv(), timeout: 600_000, maxBuffer: 64 * 2 ** 20 });
+    const argv = [...script, ...files, ...args, '--warmup', String(warmup), '--repeats', String(repeats)];
+    const { stdout } = await promisify(execFile)(PYTHON, argv, { env: { ...pythonEnv(), ...env }, timeout: 600_000, maxBuffer: 64 * 2 ** 20 });
     return { status: 'ok', json: JSON.parse(stdout.trim().split('\n').pop()!) as SklearnJson, warmup };
   } catch (error) {
     const failure = error as { code?: unknown; stdout?: string };
@@ -110,7 +119,8 @@ export async function runSklearn(mode: 'kmeans' | 'distances' | 'matmul', inputs
 
 /** The scikit-learn (or numpy) row's note: versions, the call, how it was timed, threads. */
 function sklearnNote(json: SklearnJson, call: string): string {
-  const lib = json.sklearn_version === null ? `numpy ${json.numpy_version} (BLAS: ${String(json.blas ?? 'unknown')})` : `scikit-learn ${json.sklearn_version}, numpy ${json.numpy_version}`;
+  const named = typeof json.library === 'string' ? json.library : undefined;
+  const lib = named ?? (json.sklearn_version === null ? `numpy ${json.numpy_version} (BLAS: ${String(json.blas ?? 'unknown')})` : `scikit-learn ${json.sklearn_version}, numpy ${json.numpy_version}`);
   return `${lib}, Python ${json.python_version}; ${call}; timed inside Python (perf_counter, median of ${json.samples_s.length}), run after the Node contenders, not interleaved; threads: ${json.threads}`;
 }
 

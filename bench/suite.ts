@@ -28,9 +28,10 @@ import type { BenchReport, FirstCall } from './report.js';
 import type { Workload } from './runner.js';
 import { softmax } from './softmax.js';
 import { stft } from './stft.js';
+import { logMel } from './logMel.js';
 import { userKernels } from './userKernels.js';
 
-export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, featureStream, kmeans, kmeans64, distances, userKernels, allocator, monitor];
+export const WORKLOADS: readonly Workload[] = [matmul, softmax, layerNorm, add, elementwise, reduceMax, stft, logMel, featureStream, kmeans, kmeans64, distances, userKernels, allocator, monitor];
 /** Names `--only` accepts: the workloads and the first-call measurement. */
 export const NAMES: readonly string[] = [...WORKLOADS.map((w) => w.name), 'firstCall'];
 
