@@ -452,6 +452,6 @@ export class Runtime extends ShapeRuntime {
    */
   featureStream(options: FeatureStreamOptions): FeatureStream {
     this.checkOpen('featureStream');
-    return new FeatureStream(this, options);
+    return new FeatureStream(this, optionsOf(options, 'featureStream', 'options'));
   }
 }

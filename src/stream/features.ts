@@ -7,8 +7,9 @@
  *
  * Whisper's presets: the stream emits the kernel's log10(max(e, 1e-10)) rows, frame-major. Its
  * last step, the max-8 floor, is global over the whole signal, so no frame is final before the
- * end: apply `whisperFloor` over the frames a model is fed (Whisper applies it over the whole
- * log-mel it computes), or call the offline function with `floor: false` for the same rows.
+ * end: apply `whisperFloor` (src/audio/logMel.ts) over the frames a model is fed, as Whisper
+ * applies it over the whole log-mel it computes; over all of a stream's rows it gives
+ * hp.logMel's values bit for bit (transposed: hp.logMel is mel-major like Whisper).
  */
 import { fail } from '../errors.js';
 import { presetOf, PRESET_NAMES, type Preset, type PresetName } from '../audio/presets.js';
