@@ -7,9 +7,9 @@
  */
 import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { tensorOf } from '../runtime/args.js';
-import { frameCount, frameInto } from './frame.js';
+import { frameCount, paddedLength, padInto } from './frame.js';
 import { presetOf, type Preset } from './presets.js';
 
 export interface LogMelOptions {
@@ -44,20 +44,28 @@ function samplesOf(kernel: string, value: Tensor): Float32Array {
 /**
  * Runs the fbank kernel over every frame of a whole signal under a preset and hands its output
  * ([all frames, nMels], read in place) and the count of frames kept (Whisper drops the last) to `use`.
+ * The frames are not copied: the signal is padded once (padInto) and the kernel reads a view
+ * [frames, frameLength] over it with row stride hop (overlapping rows).
  */
 function presetFeatures<T>(hp: RuntimeCore, samples: Float32Array, preset: Preset, use: (values: Float32Array, frames: number) => T): T {
+  const { frameLength, hop } = preset.frame;
   const all = frameCount(samples.length, { ...preset.frame, dropLast: false });
-  const input = hp.empty([all, preset.frame.frameLength], 'float32', { name: 'frames' });
+  const padded = hp.empty([Math.max(paddedLength(samples.length, preset.frame), frameLength)], 'float32', { name: 'padded signal' });
   try {
-    frameInto(samples, preset.frame, input.data('fbank') as Float32Array);
-    const [y] = hp.run('fbank', [input], preset.attrs);
+    padInto(samples, preset.frame, padded.data('fbank') as Float32Array);
+    const input = new Tensor(padded.storage, { shape: [all, frameLength], strides: [hop, 1], offset: padded.offset }, { isBase: false });
     try {
-      return use(y!.data('fbank') as Float32Array, frameCount(samples.length, preset.frame));
+      const [y] = hp.run('fbank', [input], preset.attrs);
+      try {
+        return use(y!.data('fbank') as Float32Array, frameCount(samples.length, preset.frame));
+      } finally {
+        y!.release();
+      }
     } finally {
-      y!.release();
+      input.release();
     }
   } finally {
-    input.release();
+    padded.release();
   }
 }
 
