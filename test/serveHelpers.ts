@@ -145,3 +145,13 @@ export async function connect(server: FeatureServer, query: string, options: Web
   await client.opened;
   return client;
 }
+
+/** Runs `body` against an energy server and always closes the server. */
+export async function withEnergyServer(limits: Partial<ServeLimits>, body: (server: FeatureServer) => Promise<void>): Promise<void> {
+  const server = await energyServer(limits);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
+}
