@@ -5,6 +5,7 @@
  *
  * Exit codes: 0 success, 1 a check failed (e.g. conformance failures), 2 bad input or an error.
  */
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isHotpathError } from '../errors.js';
 import { conformanceCommand } from './conformance.js';
@@ -17,6 +18,8 @@ import { checkCommand, type CheckCommandOptions } from './check.js';
 import { profileCommand, type ProfileCommandOptions } from './profile.js';
 import { reportCommand, type ReportCommandOptions } from './report.js';
 import { benchCommand, type BenchCommandOptions } from './bench.js';
+import { serveCommand, type ServeCommandOptions } from './serve.js';
+import { loadtestCommand, type LoadtestCommandOptions } from './loadtest.js';
 
 /** The options of every command that runs kernels (kmeans, bench): one wording for both. */
 const BACKEND_OPTION = ['--backend <name>', 'run on this backend only (native, wasm, ref)'] as const;
@@ -153,6 +156,38 @@ function buildProgram(result: { code: number }): Command {
       // Test-only (bench/gateAlarms.ts documents it): a real, injected slowdown of every timed call.
       const slowdown = process.env.HOTPATH_GATE_SLOWDOWN;
       result.code = await benchCommand({ ...opts, ...(slowdown === undefined || slowdown === '' ? {} : { slowdown }) });
+    });
+  program
+    .command('serve')
+    .description('streaming feature server: PCM over WebSocket at /stream?rate=&format=int16|float32&preset=&output=binary|json, frames back as soon as ready; /healthz, /metrics; SIGTERM/SIGINT flush open streams and stop')
+    .option('--port <n>', 'TCP port (0: any free one)', '0')
+    .option('--host <addr>', 'interface to listen on', '127.0.0.1')
+    .option('--preset <name>', 'preset of streams that name none', 'whisper-80')
+    .option('--max-connections <n>', 'open streams at most; more are refused with HTTP 503')
+    .option('--max-message-bytes <n>', 'largest client message; larger closes with 1009')
+    .option('--idle-ms <ms>', 'close a stream with 4000 after this long without a message (0: never)')
+    .option('--backpressure <policy>', 'for a client that stops reading: drop-oldest (count the drops) or close (4003)')
+    .option('--json', 'print the URL and limits as one JSON line')
+    .action(async (opts: ServeCommandOptions) => {
+      result.code = await serveCommand(opts);
+    });
+  program
+    .command('loadtest')
+    .description('N concurrent streams of real speech against `hotpath serve`: chunk-to-frame latency p50/p99, real-time factor, drops, errors (exit 1 on stream errors)')
+    .argument('<url>', 'ws://HOST:PORT as `hotpath serve` prints it')
+    .option('--streams <n>', 'concurrent streams', '8')
+    .option('--realtime', 'send at real-time pace (a chunk every --chunk-ms); without it, as fast as the socket takes it')
+    .option('--seconds <s>', 'audio seconds per stream (the file repeats)', '10')
+    .option('--file <speech.npy>', 'mono float .npy of samples in [-1, 1]', fileURLToPath(new URL('../../test/fixtures/streaming/signals/enus_s1_16000.npy', import.meta.url)))
+    .option('--rate <hz>', 'sample rate of --file', '16000')
+    .option('--chunk-ms <ms>', 'audio per message', '20')
+    .option('--query <params>', 'extra handshake parameters, e.g. preset=kaldi-fbank')
+    .option('--ramp', 'run 8, 16, 32, 64, 96, 128, ... streams until p99 passes --limit-ms')
+    .option('--limit-ms <ms>', 'the p99 the ramp looks for', '50')
+    .option('--max-streams <n>', 'largest ramp step', '512')
+    .option('--json', 'machine-readable result')
+    .action(async (url: string, opts: LoadtestCommandOptions) => {
+      result.code = await loadtestCommand(url, opts);
     });
   return program;
 }

@@ -22,7 +22,7 @@ export interface ServerOptions {
   readonly factory: FeatureStreamFactory;
   /** Preset of streams whose handshake names none (default 'whisper-80'). */
   readonly preset?: string;
-  /** Sample rates the factory accepts (default [16000]); others close with 4001. */
+  /** Client sample rates accepted (default 8000, 16000, 22050, 24000, 32000, 44100, 48000); others close with 4001. The factory gets the client's rate (hp.featureStream resamples). */
   readonly sampleRates?: readonly number[];
   readonly limits?: Partial<ServeLimits>;
 }
@@ -48,7 +48,7 @@ export interface FeatureServer {
 export async function startServer(options: ServerOptions): Promise<FeatureServer> {
   const limits = resolveLimits(options.limits);
   const preset = options.preset ?? 'whisper-80';
-  const rates = options.sampleRates ?? [16000];
+  const rates = options.sampleRates ?? [8000, 16000, 22050, 24000, 32000, 44100, 48000];
   const metrics = new ServeMetrics();
   const sessions = new Set<Session>();
   const state = { shuttingDown: false, pending: 0 };

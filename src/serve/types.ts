@@ -1,25 +1,21 @@
 /**
  * The per-stream processing the feature server runs, injected as a factory so the server does
- * not depend on which front end (Whisper log-mel, Kaldi fbank, a test's own processor) it serves.
- *
- * This is the shape the streaming feature object on main is built to; the server only uses
- * `bins`, `push` and `end`.
+ * not depend on which front end it serves: `hp.featureStream` (Whisper log-mel, Kaldi fbank) in
+ * `hotpath serve`, a simple processor of the test's own in the server's tests.
  */
+import type { FeatureStream as SpeechFeatureStream } from '../stream/features.js';
 
-/** One stream's feature extractor: samples in (float32 in [-1, 1] at the stream's rate), rows out. */
-export interface FeatureStream {
-  /** Features per frame (e.g. 80 mel bins). */
-  readonly bins: number;
-  /** Feeds samples; returns the frames that became ready, row-major `[count * bins]` (maybe empty). */
-  push(samples: Float32Array): Float32Array;
-  /** Ends the stream; returns the remaining frames (padding rule of the preset). */
-  end(): Float32Array;
-}
+/**
+ * One stream's feature extractor, the part of `hp.featureStream`'s object the server uses:
+ * `bins` (features per frame), `push(samples)` (float32 in [-1, 1] at the stream's rate; returns
+ * the frames that became ready, row-major `[count * bins]`, maybe empty) and `end()` (the rest).
+ */
+export type FeatureStream = Pick<SpeechFeatureStream, 'bins' | 'push' | 'end'>;
 
 /** Options a stream is opened with (from the client's handshake). */
 export interface FeatureStreamOptions {
   readonly preset: string;
-  /** Samples per second of the PCM the client sends. */
+  /** Samples per second of the PCM the client sends (the factory resamples as it needs). */
   readonly sampleRate: number;
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect as netConnect } from 'node:net';
 import { test } from 'node:test';
 import { CLOSE, type FeatureServer } from '../../src/serve/index.js';
-import { Client, HOP, connect, energyServer, expectedEnergies, testSignal, until } from '../serveHelpers.js';
+import { Client, HOP, connect, energyServer, expectedEnergies, testSignal, until, withEnergyServer } from '../serveHelpers.js';
 
 /** Runs a well-behaved stream next to `bad` and checks it is unaffected. */
 async function withBystander(server: FeatureServer, bad: () => Promise<void>): Promise<void> {
@@ -29,7 +29,7 @@ test('bad handshakes close with 1008 or 4001 and a reason naming the parameter',
         ['rate=16k', CLOSE.policy, /invalid rate/],
         ['bogus=1', CLOSE.policy, /unknown parameter bogus/],
         ['preset=nope', CLOSE.policy, /unknown preset nope/],
-        ['rate=44100', CLOSE.unsupportedRate, /unsupported sample rate 44100 Hz; this server takes 16000/],
+        ['rate=11025', CLOSE.unsupportedRate, /unsupported sample rate 11025 Hz; this server takes 8000, 16000, 22050, 24000, 32000, 44100, 48000/],
       ];
       for (const [query, code, reason] of cases) {
         const closed = await new Client(server, query).closed;
@@ -66,22 +66,28 @@ test('bad data: odd int16 byte count -> 1007, NaN float32 -> 1007, unknown text 
   }
 });
 
+/** A client that stops reading and sends 1 s chunks until `stop()`; returns it and the samples sent. */
+async function stopReading(server: FeatureServer, stop: () => boolean): Promise<{ slow: Client; sent: number }> {
+  const slow = await connect(server, '');
+  await slow.ready;
+  slow.ws.pause();
+  const second = testSignal(16000);
+  let sent = 0;
+  while (!stop()) {
+    slow.sendPcm(second);
+    sent += second.length;
+    await until(() => server.metrics().bytesIn >= 2 * sent || stop());
+  }
+  slow.ws.resume();
+  return { slow, sent };
+}
+
 test('a client that stops reading: drop-oldest bounds the queue, counts the drops and leaves a gap in firstFrame', async () => {
   // 4096 bins = 16 KiB per frame, so the socket's buffers fill after a few seconds of audio.
   const server = await energyServer({ highWaterBytes: 64 * 1024, maxQueuedBytes: 256 * 1024, maxRealtime: 0 }, 4096);
   try {
     await withBystander(server, async () => {
-      const slow = await connect(server, '');
-      await slow.ready;
-      slow.ws.pause();
-      const second = testSignal(16000);
-      let sent = 0;
-      while (server.metrics().droppedFrames === 0) {
-        slow.sendPcm(second);
-        sent += second.length;
-        await until(() => server.metrics().bytesIn >= 2 * sent);
-      }
-      slow.ws.resume();
+      const { slow, sent } = await stopReading(server, () => server.metrics().droppedFrames > 0);
       slow.end();
       assert.equal((await slow.closed).code, CLOSE.normal);
       const end = slow.texts.at(-1) as { type: string; frames: number; dropped: number };
@@ -101,18 +107,8 @@ test("a client that stops reading under the 'close' policy is closed with 4003",
   const server = await energyServer({ highWaterBytes: 64 * 1024, maxQueuedBytes: 256 * 1024, maxRealtime: 0, backpressure: 'close', drainMs: 100 }, 4096);
   try {
     await withBystander(server, async () => {
-      const slow = await connect(server, '');
-      await slow.ready;
-      slow.ws.pause();
-      const second = testSignal(16000);
       const closing = (): boolean => server.metrics().streams.some((s) => s.closeCode === CLOSE.notReading);
-      let sent = 0;
-      while (!closing()) {
-        slow.sendPcm(second);
-        sent += 2 * second.length;
-        await until(() => server.metrics().bytesIn >= sent || closing());
-      }
-      slow.ws.resume();
+      const { slow } = await stopReading(server, closing);
       const closed = await slow.closed;
       assert.equal(closed.code, CLOSE.notReading);
       assert.match(closed.reason, /client not reading/);
@@ -164,8 +160,7 @@ test('idle clients close with 4000, slow-drip senders with 4002', async () => {
 
 test('half-open connections (no pong) are terminated by the heartbeat; answering clients stay', async () => {
   // 250 ms between pings: the answering client's pong (same process, 200 other sockets) comes well within it.
-  const server = await energyServer({ heartbeatMs: 250, idleMs: 0, minRealtime: 0 });
-  try {
+  await withEnergyServer({ heartbeatMs: 250, idleMs: 0, minRealtime: 0 }, async (server) => {
     const ghosts = await Promise.all(Array.from({ length: 200 }, () => connect(server, '', { autoPong: false })));
     const alive = await connect(server, '');
     let pings = 0;
@@ -180,14 +175,11 @@ test('half-open connections (no pong) are terminated by the heartbeat; answering
     alive.sendPcm(testSignal(HOP));
     alive.end();
     assert.equal((await alive.closed).code, CLOSE.normal);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('the connection cap refuses with HTTP 503 and a reason; a slot freed is usable again', async () => {
-  const server = await energyServer({ maxConnections: 3 });
-  try {
+  await withEnergyServer({ maxConnections: 3 }, async (server) => {
     const open = await Promise.all([connect(server, ''), connect(server, ''), connect(server, '')]);
     await assert.rejects(connect(server, ''), /HTTP 503/);
     assert.equal(server.metrics().refusedConnections, 1);
@@ -197,19 +189,14 @@ test('the connection cap refuses with HTTP 503 and a reason; a slot freed is usa
     const again = await connect(server, '');
     again.end();
     assert.equal((await again.closed).code, CLOSE.normal);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a TCP connection that never completes its HTTP request is dropped after handshakeMs', async () => {
-  const server = await energyServer({ handshakeMs: 100 });
-  try {
+  await withEnergyServer({ handshakeMs: 100 }, async (server) => {
     const socket = netConnect(server.port, '127.0.0.1');
     socket.write('GET /stream HTTP/1.1\r\nHost: x\r\n');
     await new Promise<void>((resolve) => socket.on('close', () => resolve()));
     assert.ok(socket.destroyed);
-  } finally {
-    await server.close();
-  }
+  });
 });
