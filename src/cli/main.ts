@@ -167,6 +167,7 @@ function buildProgram(result: { code: number }): Command {
     .option('--max-message-bytes <n>', 'largest client message; larger closes with 1009')
     .option('--idle-ms <ms>', 'close a stream with 4000 after this long without a message (0: never)')
     .option('--backpressure <policy>', 'for a client that stops reading: drop-oldest (count the drops) or close (4003)')
+    .option('--threads <n>', 'threads of each feature computation (1: each push runs on the server thread, cheapest for a few frames)', '1')
     .option('--json', 'print the URL and limits as one JSON line')
     .action(async (opts: ServeCommandOptions) => {
       result.code = await serveCommand(opts);
