@@ -9,10 +9,15 @@ export function streamingPath(relative: string): string {
 }
 
 export function readFloatNpy(relative: string): Float64Array {
-  const bytes = readFileSync(streamingPath(relative));
-  const header = parseNpyHeader(bytes, { source: relative });
+  return readFloatNpyFile(streamingPath(relative));
+}
+
+/** The same for any path (e.g. a file a CLI test wrote). */
+export function readFloatNpyFile(path: string): Float64Array {
+  const bytes = readFileSync(path);
+  const header = parseNpyHeader(bytes, { source: path });
   if (header.fortranOrder || header.swap || (header.dtype !== 'float32' && header.dtype !== 'float64')) {
-    throw new Error(`${relative}: expected a little-endian C-order float .npy, got ${header.descr}`);
+    throw new Error(`${path}: expected a little-endian C-order float .npy, got ${header.descr}`);
   }
   const data = bytes.buffer.slice(bytes.byteOffset + header.dataOffset, bytes.byteOffset + header.dataOffset + header.dataBytes);
   return header.dtype === 'float32' ? Float64Array.from(new Float32Array(data)) : new Float64Array(data);

@@ -20,6 +20,7 @@ import { reportCommand, type ReportCommandOptions } from './report.js';
 import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { serveCommand, type ServeCommandOptions } from './serve.js';
 import { loadtestCommand, type LoadtestCommandOptions } from './loadtest.js';
+import { resampleCommand, type ResampleCommandOptions } from './resample.js';
 
 /** The options of every command that runs kernels (kmeans, bench): one wording for both. */
 const BACKEND_OPTION = ['--backend <name>', 'run on this backend only (native, wasm, ref)'] as const;
@@ -189,6 +190,18 @@ function buildProgram(result: { code: number }): Command {
     .option('--json', 'machine-readable result')
     .action(async (url: string, opts: LoadtestCommandOptions) => {
       result.code = await loadtestCommand(url, opts);
+    });
+  program
+    .command('resample')
+    .description("convert a WAV or .npy signal to another sample rate (polyphase, as scipy's resample_poly) and write it as .npy")
+    .argument('<file>', 'a WAV file (PCM 8-32 bit or float; channels averaged to mono) or a .npy of samples ([n], float32/float64)')
+    .requiredOption('--to <hz>', 'output sample rate, e.g. 16000')
+    .requiredOption('--out <file>', 'the .npy file to write')
+    .option('--rate <hz>', 'input sample rate: needed for .npy, must match a WAV file')
+    .option('--dtype <type>', 'float32 or float64 output (the arithmetic is float64 either way)', 'float32')
+    .option('--json', 'machine-readable summary')
+    .action(async (file: string, opts: ResampleCommandOptions) => {
+      result.code = await resampleCommand(file, opts);
     });
   return program;
 }

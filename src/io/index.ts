@@ -6,3 +6,4 @@ export { loadNpy, npyInfo, saveNpy, type LoadNpyOptions, type NpyInfo, type NpyW
 export { parseNpyHeader, encodeNpyHeader, type HeaderOptions, type NpyHeader, type NpyVersion } from './npyHeader.js';
 export { loadNpz, saveNpz, type SaveNpzOptions } from './npz.js';
 export { iterateRows, readRows, type IterateRowsOptions, type RowsOptions } from './rows.js';
+export { readAudio, type Audio, type ReadAudioOptions, type WavFormat } from './wav.js';

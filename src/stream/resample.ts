@@ -40,7 +40,8 @@ const SLICE = 1 << 14;
  * const a = rs.push(chunk1); const b = rs.push(chunk2); const tail = rs.end();
  * // a ++ b ++ tail equals resample(chunk1 ++ chunk2, 44100, 16000), bit for bit
  * @throws ARGUMENT (constructor) for bad rates or a ratio whose filter would be huge;
- *   ARGUMENT (push) for a chunk that is not a Float32Array/Float64Array; LIFETIME for push/end after end()
+ *   DTYPE (push) for a chunk that is not a Float32Array/Float64Array (as the Framer's DTYPE);
+ *   LIFETIME for push/end after end()
  */
 export class Resampler<D extends ResampleDType = 'float32'> {
   readonly from: number;
@@ -98,12 +99,12 @@ export class Resampler<D extends ResampleDType = 'float32'> {
 
   /**
    * Appends input samples and returns every output that became ready (possibly none).
-   * @throws ARGUMENT for a chunk that is not a Float32Array or Float64Array, LIFETIME after end()
+   * @throws DTYPE for a chunk that is not a Float32Array or Float64Array, LIFETIME after end()
    */
   push(chunk: Float32Array | Float64Array): ArrayOf<D> {
     this.#checkOpen('push');
     if (!(chunk instanceof Float32Array) && !(chunk instanceof Float64Array)) {
-      fail({ code: 'ARGUMENT', kernel: 'Resampler.push', problem: 'a chunk must be float samples', expected: 'Float32Array or Float64Array', received: describeChunk(chunk) });
+      fail({ code: 'DTYPE', kernel: 'Resampler.push', problem: 'a chunk must be float samples', expected: 'Float32Array or Float64Array', received: describeChunk(chunk) });
     }
     const parts: ArrayOf<D>[] = [];
     for (let start = 0; start < chunk.length; start += SLICE) {

@@ -172,8 +172,8 @@ test('bad arguments and misuse throw HotpathError with stable codes', () => {
   code(() => new Resampler({ from: 1_000_003, to: 16000 }), 'ARGUMENT');
   code(() => new Resampler({ from: 16000, to: 16000, dtype: 'int16' as 'float32' }), 'ARGUMENT');
   const rs = new Resampler({ from: 48000, to: 16000 });
-  code(() => rs.push([1, 2, 3] as unknown as Float32Array), 'ARGUMENT');
-  code(() => rs.push(new Int16Array(3) as unknown as Float32Array), 'ARGUMENT');
+  code(() => rs.push([1, 2, 3] as unknown as Float32Array), 'DTYPE');
+  code(() => rs.push(new Int16Array(3) as unknown as Float32Array), 'DTYPE');
   rs.end();
   code(() => rs.push(new Float32Array(3)), 'LIFETIME');
   code(() => rs.end(), 'LIFETIME');
