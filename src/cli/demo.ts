@@ -12,6 +12,7 @@ import { magnitudeOf } from '../runtime/verify.js';
 import { createRefBackend } from '../backends/ref/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { formatKmeansDemo, kmeansDemo } from './demoKmeans.js';
+import { formatStreamDemo, streamDemo } from './demoStream.js';
 import { formatUserDemo, userDemo } from './demoUser.js';
 
 export interface DemoOptions {
@@ -64,14 +65,16 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     // User kernels run where their compiled module is: the first available backend that runs them.
     const fast = runtime.backends().find((b) => b.available && b.name !== 'native')!.name;
     const user = await userDemo(runtime);
+    const stream = await streamDemo(runtime);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ backends: runtime.backends(), steps: results, kmeans, user, stats: runtime.stats() }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ backends: runtime.backends(), steps: results, kmeans, user, stream, stats: runtime.stats() }, null, 2)}\n`);
     } else {
       process.stdout.write(formatDemo(results));
       process.stdout.write(`${formatKmeansDemo(kmeans).join('\n')}\n`);
       process.stdout.write(`${formatUserDemo(user, fast).join('\n')}\n`);
+      process.stdout.write(`${formatStreamDemo(stream).join('\n')}\n`);
     }
-    return results.every((r) => r.agree) && kmeans.every((r) => r.agree) && user.rows.every((r) => r.agree) ? 0 : 1;
+    return results.every((r) => r.agree) && kmeans.every((r) => r.agree) && user.rows.every((r) => r.agree) && stream.rows.every((r) => r.identical) ? 0 : 1;
   } finally {
     await runtime.close();
     await refRuntime.close();

@@ -21,6 +21,7 @@ import { benchCommand, type BenchCommandOptions } from './bench.js';
 import { serveCommand, type ServeCommandOptions } from './serve.js';
 import { loadtestCommand, type LoadtestCommandOptions } from './loadtest.js';
 import { resampleCommand, type ResampleCommandOptions } from './resample.js';
+import { featuresCommand, type FeaturesCommandOptions } from './features.js';
 
 /** The options of every command that runs kernels (kmeans, bench): one wording for both. */
 const BACKEND_OPTION = ['--backend <name>', 'run on this backend only (native, wasm, ref)'] as const;
@@ -157,6 +158,18 @@ function buildProgram(result: { code: number }): Command {
       // Test-only (bench/gateAlarms.ts documents it): a real, injected slowdown of every timed call.
       const slowdown = process.env.HOTPATH_GATE_SLOWDOWN;
       result.code = await benchCommand({ ...opts, ...(slowdown === undefined || slowdown === '' ? {} : { slowdown }) });
+    });
+  program
+    .command('features')
+    .description('speech features of a WAV or .npy file: Whisper log-mel ([nMels, frames], as whisper.audio.log_mel_spectrogram) or Kaldi fbank ([frames, 80], as kaldi-native-fbank); other rates than 16 kHz are resampled first')
+    .argument('<file>', 'a WAV file (PCM 8-32 bit or float; channels averaged to mono) or a .npy of samples ([n], float32/float64, values in [-1, 1])')
+    .requiredOption('--preset <name>', 'whisper-80, whisper-128 or kaldi-fbank')
+    .option('--snip-edges <bool>', 'kaldi-fbank: true (whole frames only, the default) or false (frames centred on hops, edges mirrored)')
+    .option('--rate <hz>', 'input sample rate: needed for .npy, must match a WAV file')
+    .option('--out <file>', 'the .npy file to write')
+    .option('--json', 'machine-readable summary')
+    .action(async (file: string, opts: FeaturesCommandOptions) => {
+      result.code = await featuresCommand(file, opts);
     });
   program
     .command('serve')
