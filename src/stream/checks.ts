@@ -20,7 +20,7 @@ export function checkSamples(samples: unknown, where: string): asserts samples i
       problem: 'samples must be float32',
       expected: 'a Float32Array',
       received: describeValue(samples),
-      hint: "convert PCM16 to float32 first (sample / 32768)",
+      hint: "decode PCM16 or bytes with PcmDecoder, or give frames() a { format }",
     });
   }
 }
