@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Runtime, Tensor } from '../src/index.js';
 import type { Row } from './harness.js';
 import { hotpathContender, WASM1 } from './hotpath.js';
+import { speech } from './featureStream.js';
 import { runCase, type Workload, type WorkloadContext } from './runner.js';
 import { runPythonPeer, sklearnRow } from './sklearnPeer.js';
 
@@ -20,29 +21,12 @@ const SCIPY = 'scipy';
 const fixture = (name: string): string => fileURLToPath(new URL(`../test/fixtures/streaming/${name}`, import.meta.url));
 const SCRIPT = fileURLToPath(new URL('./logmel_peer.py', import.meta.url));
 
-/** `seconds` of speech: the three full espeak-ng utterances at 16 kHz, repeated in turn. */
-function speech(hp: Runtime, seconds: number): Float32Array {
-  const parts = ['enus_s1_16000', 'enus_s2_16000', 'enus_s3_16000'].map((name) => {
-    const t = hp.load(fixture(`signals/${name}.npy`));
-    const values = t.toArray() as Float32Array;
-    t.release();
-    return values;
-  });
-  const x = new Float32Array(seconds * RATE);
-  for (let at = 0, i = 0; at < x.length; i++) {
-    const part = parts[i % parts.length]!;
-    const n = Math.min(part.length, x.length - at);
-    x.set(part.subarray(0, n), at);
-    at += n;
-  }
-  return x;
-}
 
 export const logMel: Workload = {
   name: 'logMel',
   async run(ctx: WorkloadContext): Promise<Row[]> {
     const seconds = ctx.quick ? 10 : 60;
-    const x = speech(ctx.hp.ref, seconds);
+    const x = speech(seconds, RATE);
     const frames = Math.floor(x.length / 160);
     ctx.log(`logMel whisper-80 of ${seconds} s of speech at ${RATE} Hz -> [80,${frames}]`);
     const call = (hp: Runtime, [s]: readonly Tensor[]): Tensor => hp.logMel(s!, { preset: 'whisper-80' });

@@ -111,3 +111,13 @@ export async function closeRefAndWasmOnly(r: RefAndWasmOnly): Promise<void> {
     await hp.close();
   }
 }
+
+/** Largest |a[i] - b[i]|; the lengths must agree. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  }
+  return worst;
+}

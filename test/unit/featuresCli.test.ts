@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { readNpy } from '../fbankFixtures.js';
-import { assertCleanError, hotpath } from '../helpers.js';
+import { assertCleanError, hotpath, maxAbsDiff } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-features-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,14 +26,6 @@ function written(file: string): { shape: number[]; data: Float32Array } {
   return { shape, data: new Float32Array(new Uint8Array(bytes.subarray(10 + header)).buffer) };
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  }
-  return worst;
-}
 
 test('features of a 16 kHz .npy match kaldi-native-fbank and the Whisper log-mel reference', () => {
   const input = path.join(SIGNALS, 'enus_s3cut_16000.npy');

@@ -9,16 +9,9 @@ import { test } from 'node:test';
 import { HotpathError } from '../../src/errors.js';
 import { Resampler, resample } from '../../src/stream/resample.js';
 import { besselI0, firwinKaiser, rateRatio } from '../../src/stream/resampleFilter.js';
+import { maxAbsDiff } from '../helpers.js';
 import { readFloatNpy } from '../streamingNpy.js';
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  }
-  return worst;
-}
 
 /** resample_poly's formula, term by term: y[m] = sum_n x[n] * up * taps[m*down - n*up + halfLen]. */
 function directResample(x: Float64Array, taps: Float64Array, up: number, down: number): Float64Array {
