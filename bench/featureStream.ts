@@ -12,27 +12,20 @@
  *   target is one frame of audio + < 1 ms. Median over 50 streams.
  * Rows per preset, and whisper-80 at 48 kHz input (resampled in the stream).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../src/index.js';
 import { median, type Row } from './harness.js';
 import type { Workload, WorkloadContext } from './runner.js';
+import { quantile } from '../src/report/svg.js';
 
 const SIGNALS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'streaming', 'signals');
 const RATE = 16000;
 
-/** A float32 .npy of these fixtures (little-endian, C order), its samples. */
-function npySamples(file: string): Float32Array {
-  const bytes = readFileSync(path.join(SIGNALS, file));
-  const header = bytes.readUInt16LE(8);
-  return new Float32Array(new Uint8Array(bytes.subarray(10 + header)).buffer);
-}
-
 /** `seconds` of speech: the utterances at `rate` one after another, repeated. */
-export function speech(seconds: number, rate: number): Float32Array {
+export function speech(hp: Runtime, seconds: number, rate: number): Float32Array {
   const parts = rate === RATE ? ['enus_s1_16000.npy', 'enus_s2_16000.npy', 'enus_s3_16000.npy'] : [`enus_s1_${rate}.npy`];
-  const sources = parts.map(npySamples);
+  const sources = parts.map((file) => hp.scope(() => hp.load(path.join(SIGNALS, file)).toArray() as Float32Array));
   const out = new Float32Array(seconds * rate);
   for (let at = 0, i = 0; at < out.length; i++) {
     const s = sources[i % sources.length]!;
@@ -43,9 +36,6 @@ export function speech(seconds: number, rate: number): Float32Array {
   return out;
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 interface Latency {
   readonly p50: number;
@@ -107,7 +97,7 @@ export const featureStream: Workload = {
     const seconds = ctx.quick ? 3 : 60;
     const chunk = RATE / 100;
     const rows: Row[] = [];
-    const x16 = speech(seconds, RATE);
+    const x16 = speech(hp, seconds, RATE);
     const base = { workload: 'featureStream', note: `${seconds} s of speech pushed in 10 ms chunks, one thread`, status: 'ok' as const, unit: 'latency per push' };
     const add = (contender: string, size: string, ms: number, ranOn: string): void => {
       rows.push({ ...base, contender, baseline: contender, size, medianMs: ms, ranOn });
@@ -122,7 +112,7 @@ export const featureStream: Workload = {
       add(name, 'first frame, compute after one frame of audio', first.ms, hop.ranOn);
       ctx.log(`featureStream ${preset}: p50 ${hop.p50.toFixed(4)} ms, p99 ${hop.p99.toFixed(4)} ms, max ${hop.max.toFixed(3)} ms per push; first frame after ${first.samples} samples (${((1000 * first.samples) / RATE).toFixed(1)} ms of audio) + ${first.ms.toFixed(3)} ms`);
     }
-    const x48 = speech(seconds, 48000);
+    const x48 = speech(hp, seconds, 48000);
     const hop48 = perHop(hp, x48, 'whisper-80', 48000, 480);
     add('hotpath whisper-80 from 48 kHz (resampled in the stream)', 'p50 per 10 ms push', hop48.p50, hop48.ranOn);
     add('hotpath whisper-80 from 48 kHz (resampled in the stream)', 'p99 per 10 ms push', hop48.p99, hop48.ranOn);

@@ -26,7 +26,7 @@ export const logMel: Workload = {
   name: 'logMel',
   async run(ctx: WorkloadContext): Promise<Row[]> {
     const seconds = ctx.quick ? 10 : 60;
-    const x = speech(seconds, RATE);
+    const x = speech(ctx.hp.ref, seconds, RATE);
     const frames = Math.floor(x.length / 160);
     ctx.log(`logMel whisper-80 of ${seconds} s of speech at ${RATE} Hz -> [80,${frames}]`);
     const call = (hp: Runtime, [s]: readonly Tensor[]): Tensor => hp.logMel(s!, { preset: 'whisper-80' });

@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Framer, frames } from '../src/index.js';
 import { machineInfo, machineLine, median, randomF32 } from './harness.js';
+import { quantile } from '../src/report/svg.js';
 
 const RATE = 16000;
 const L = 400;
@@ -25,9 +26,6 @@ const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const signal = randomF32(seconds * RATE, 7, 0.5);
 
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 /** Per-hop microseconds of one pass over the signal, sorted. */
 function perHop(intoCaller: boolean): Float64Array {

@@ -11,6 +11,7 @@ import { whisperFloor } from '../audio/logMel.js';
 import { readAudio } from '../io/wav.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { resample } from '../stream/resample.js';
+import { quantile } from '../report/svg.js';
 
 export interface StreamDemoRow {
   readonly preset: 'whisper-80' | 'kaldi-fbank';
@@ -46,9 +47,6 @@ async function lena(): Promise<Uint8Array | string> {
   }
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 export async function streamDemo(hp: Runtime): Promise<StreamDemo> {
   const bytes = await lena();

@@ -29,7 +29,7 @@ export function short(v: number): string {
 }
 
 /** The value at quantile q (0..1) of sorted values, nearest rank. */
-export function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: ArrayLike<number>, q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i]!;
 }
