@@ -50,7 +50,7 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<number> {
     throw error;
   });
   const ws = `${server.url.replace(/^http/, 'ws')}/stream`;
-  process.stdout.write(opts.json === true ? `${JSON.stringify({ url: server.url, stream: ws, preset: opts.preset, limits: { ...DEFAULT_LIMITS, ...limits } })}\n` : `hotpath serve: listening on ${server.url} (streams at ${ws}?rate=16000&format=int16, /healthz, /metrics)\n`);
+  process.stdout.write(opts.json === true ? `${JSON.stringify({ url: server.url, stream: ws, preset: opts.preset, warmUpMs: Math.round(server.warmUpMs), limits: { ...DEFAULT_LIMITS, ...limits } })}\n` : `hotpath serve: listening on ${server.url} (streams at ${ws}?rate=16000&format=int16, /healthz, /metrics; warmed up in ${Math.round(server.warmUpMs)} ms)\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);

@@ -11,6 +11,7 @@ import { resolveLimits, type ServeLimits } from './limits.js';
 import { ServeMetrics, type MetricsSnapshot } from './metrics.js';
 import { CLOSE, closeReason, parseParams } from './protocol.js';
 import { Session } from './session.js';
+import { warmUp } from './warm.js';
 import type { FeatureStreamFactory } from './types.js';
 
 export interface ServerOptions {
@@ -25,12 +26,20 @@ export interface ServerOptions {
   /** Client sample rates accepted (default 8000, 16000, 22050, 24000, 32000, 44100, 48000); others close with 4001. The factory gets the client's rate (hp.featureStream resamples). */
   readonly sampleRates?: readonly number[];
   readonly limits?: Partial<ServeLimits>;
+  /**
+   * Warm-up before listening (warm.ts): `seconds` of synthetic audio per preset and rate through
+   * the session's path, so the first clients get steady-state latency. Default: the default
+   * preset at every accepted rate, 2 s each; `false` skips it.
+   */
+  readonly warmUp?: false | { readonly presets?: readonly string[]; readonly sampleRates?: readonly number[]; readonly seconds?: number };
 }
 
 export interface FeatureServer {
   /** `http://host:port`; streams at `ws://host:port/stream`. */
   readonly url: string;
   readonly port: number;
+  /** Wall time of the warm-up before listening, ms (0 when skipped). */
+  readonly warmUpMs: number;
   /** The numbers /metrics serves. */
   metrics(): MetricsSnapshot;
   /** Stops accepting, flushes every open stream's frames, closes them with 1001, and stops. */
@@ -53,6 +62,8 @@ export async function startServer(options: ServerOptions): Promise<FeatureServer
   const sessions = new Set<Session>();
   const state = { shuttingDown: false, pending: 0 };
   const startedAt = Date.now();
+  const warm = options.warmUp;
+  const warmUpMs = warm === false ? 0 : warmUp(options.factory, { presets: warm?.presets ?? [preset], sampleRates: warm?.sampleRates ?? rates, seconds: warm?.seconds ?? 2 });
 
   const http = createServer((req, res) => {
     void answerHttp(req, res);
@@ -173,6 +184,7 @@ export async function startServer(options: ServerOptions): Promise<FeatureServer
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
+    warmUpMs,
     metrics: () => metrics.snapshot(),
     close: () => (closing ??= close()),
   };

@@ -63,12 +63,13 @@ test('serve prints its URL, answers /healthz and shuts down on SIGTERM', async (
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [first] = (await once(child.stdout, 'data')) as [Buffer];
-  const info = JSON.parse(first.toString()) as { url: string; stream: string; preset: string };
+  const info = JSON.parse(first.toString()) as { url: string; stream: string; preset: string; warmUpMs: number };
   assert.equal(info.preset, 'whisper-80');
+  assert.ok(Number.isInteger(info.warmUpMs) && info.warmUpMs >= 0, 'the JSON line reports the warm-up time');
   assert.equal(info.stream, `${info.url.replace('http', 'ws')}/stream`);
   const health = await fetch(`${info.url}/healthz`);
   assert.equal(health.status, 200);
-  const client = new Client({ url: info.url, port: 0, metrics: () => { throw new Error('unused'); }, close: async () => undefined }, 'preset=nope');
+  const client = new Client({ url: info.url, port: 0, warmUpMs: 0, metrics: () => { throw new Error('unused'); }, close: async () => undefined }, 'preset=nope');
   const closed = await client.closed;
   assert.equal(closed.code, CLOSE.policy);
   assert.match(closed.reason, /unknown preset.*received nope/);
