@@ -47,7 +47,7 @@ function samplesOf(kernel: string, value: Tensor): Float32Array {
  * The frames are not copied: the signal is padded once (padInto) and the kernel reads a view
  * [frames, frameLength] over it with row stride hop (overlapping rows).
  */
-function presetFeatures<T>(hp: RuntimeCore, samples: Float32Array, preset: Preset, use: (values: Float32Array, frames: number) => T): T {
+function presetFeatures<T>(hp: RuntimeCore, samples: Float32Array, preset: Preset, use: (values: Float32Array, frames: number, all: number) => T, melMajor = false): T {
   const { frameLength, hop } = preset.frame;
   const all = frameCount(samples.length, { ...preset.frame, dropLast: false });
   const padded = hp.empty([Math.max(paddedLength(samples.length, preset.frame), frameLength)], 'float32', { name: 'padded signal' });
@@ -55,9 +55,9 @@ function presetFeatures<T>(hp: RuntimeCore, samples: Float32Array, preset: Prese
     padInto(samples, preset.frame, padded.data('fbank') as Float32Array);
     const input = new Tensor(padded.storage, { shape: [all, frameLength], strides: [hop, 1], offset: padded.offset }, { isBase: false });
     try {
-      const [y] = hp.run('fbank', [input], preset.attrs);
+      const [y] = hp.run('fbank', [input], melMajor ? { ...preset.attrs, melMajor } : preset.attrs);
       try {
-        return use(y!.data('fbank') as Float32Array, frameCount(samples.length, preset.frame));
+        return use(y!.data('fbank') as Float32Array, frameCount(samples.length, preset.frame), all);
       } finally {
         y!.release();
       }
@@ -112,18 +112,37 @@ export function logMel(hp: RuntimeCore, signal: Tensor, options: LogMelOptions =
   }
   const preset = presetOf(name);
   const nMels = preset.attrs.nMels;
-  return presetFeatures(hp, samplesOf('logMel', signal), preset, (values, frames) => {
-    // The floor's maximum is over the kept frames only (Whisper drops the last frame first).
-    const floor = whisperFloorOf(values.subarray(0, frames * nMels));
-    const out = hp.empty([nMels, frames], 'float32', { name: 'logMel' });
-    const mel = out.data('logMel');
-    for (let f = 0; f < frames; f++) {
+  // The kernel writes mel-major ([nMels, all frames]) so every step below reads and writes
+  // contiguous rows: no transpose (frame-major and transposed here, the transpose alone took 1.5
+  // ms of a 9 ms call on 60 s of audio, this machine).
+  return presetFeatures(
+    hp,
+    samplesOf('logMel', signal),
+    preset,
+    (values, frames, all) => {
+      // The floor's maximum is over the kept frames only (Whisper drops the last frame first).
+      let max = -Infinity;
       for (let m = 0; m < nMels; m++) {
-        mel[m * frames + f] = scaled(values[f * nMels + m]!, floor);
+        const row = values.subarray(m * all, m * all + frames);
+        for (let f = 0; f < frames; f++) {
+          // Math.max returns NaN when either is NaN: NaN wins, as in whisperFloorOf.
+          max = Math.max(max, row[f]!);
+        }
       }
-    }
-    return out;
-  });
+      const floor = max - 8;
+      const out = hp.empty([nMels, frames], 'float32', { name: 'logMel' });
+      const mel = out.data('logMel') as Float32Array;
+      for (let m = 0; m < nMels; m++) {
+        const src = m * all;
+        const dst = m * frames;
+        for (let f = 0; f < frames; f++) {
+          mel[dst + f] = scaled(values[src + f]!, floor);
+        }
+      }
+      return out;
+    },
+    true,
+  );
 }
 
 /**

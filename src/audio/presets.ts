@@ -19,7 +19,7 @@ export const PRESET_NAMES: readonly PresetName[] = ['whisper-80', 'whisper-128',
 
 export interface Preset {
   readonly frame: FrameOptions;
-  readonly attrs: Required<Omit<FbankAttrs, 'fMax'>> & { readonly fMax: number };
+  readonly attrs: Required<Omit<FbankAttrs, 'fMax' | 'melMajor'>> & { readonly fMax: number };
 }
 
 function whisper(nMels: number): Preset {

@@ -1,7 +1,7 @@
 /**
  * fbank(frames, { ...pipeline }): mel filter-bank energies of already framed audio, the per-frame
  * core of Kaldi's fbank and Whisper's log-mel. frames is [n, frameLength] (float32 or float64);
- * the output is [n, nMels] of the same dtype. For each frame, in this order:
+ * the output is [n, nMels] of the same dtype ([nMels, n] with melMajor). For each frame, in this order:
  *   1. removeDc: subtract the frame's mean;
  *   2. preemph c (0 = off): x[i] -= c * x[i - 1] for i = L-1 .. 1, then x[0] -= c * x[0] (Kaldi);
  *   3. multiply by the window ('hann' periodic, 'povey', 'hamming', 'rectangular': src/audio/window.ts);
@@ -39,6 +39,8 @@ export interface FbankAttrs {
   melScale?: MelScale;
   melNorm?: MelNorm;
   log?: FbankLog;
+  /** Output [nMels, n] (each band's values over time contiguous, Whisper's layout) instead of [n, nMels]. */
+  melMajor?: boolean;
 }
 
 /** Everything a backend needs, validated, with defaults resolved. */
@@ -57,6 +59,7 @@ export interface FbankParams {
   readonly melScale: MelScale;
   readonly melNorm: MelNorm;
   readonly log: FbankLog;
+  readonly melMajor: boolean;
 }
 
 const K = 'fbank';
@@ -95,7 +98,7 @@ function powerMagnitude(plan: Plan<FbankParams>, [frames]: Inputs): Float64Array
     }
     const s = sum * (1 + p.preemph) * (p.removeDc ? 2 : 1);
     weights.forEach((w, b) => {
-      out[f * p.nMels + b] = s * s * w;
+      out[p.melMajor ? b * p.n + f : f * p.nMels + b] = s * s * w;
     });
   }
   return [out];
@@ -117,6 +120,7 @@ export const fbank = defineKernel<FbankAttrs, FbankParams>({
     melScale: 'slaney',
     melNorm: 'slaney',
     log: 'none',
+    melMajor: false,
   },
   tolerance: LOG_TOLERANCE,
   toleranceFor: (plan) => (plan.params.log === 'none' ? POWER_TOLERANCE : LOG_TOLERANCE),
@@ -164,8 +168,9 @@ export const fbank = defineKernel<FbankAttrs, FbankParams>({
       melScale,
       melNorm,
       log: oneOf<FbankLog>('log', attrs.log, ['ln-kaldi', 'log10-clamp', 'none']),
+      melMajor: boolAttr(K, 'melMajor', attrs.melMajor),
     };
-    return { outputs: [{ shape: [n, nMels], dtype: frames.dtype }], params };
+    return { outputs: [{ shape: params.melMajor ? [nMels, n] : [n, nMels], dtype: frames.dtype }], params };
   },
   cost: (plan) => {
     const p = plan.params;

@@ -109,3 +109,24 @@ eachRuntime(RUNTIMES, 'fbank of zero frames is [0, nMels]; NaN frames give NaN r
   const [silent] = hp.run('fbank', [hp.tensor(new Float32Array(400), [1, 400])], attrs);
   assert.ok((silent!.toArray() as Float32Array).every((e) => e === Math.fround(Math.log(2 ** -23))));
 });
+
+eachRuntime(RUNTIMES, 'melMajor gives the transpose of the frame-major output, bit for bit, for every frame count (whole and partial lane groups)', (hp) => {
+  for (const preset of ['whisper-80', 'kaldi-fbank'] as const) {
+    const { attrs, frame } = presetOf(preset);
+    for (const n of [1, 3, 4, 7, 13]) {
+      const data = new Float32Array(n * frame.frameLength).map((_, i) => Math.sin(i * 0.113) * 0.3 + Math.cos(i * 0.0071) * 0.1);
+      const x = hp.tensor(data, [n, frame.frameLength]);
+      const [rows] = hp.run('fbank', [x], attrs);
+      const [mels] = hp.run('fbank', [x], { ...attrs, melMajor: true });
+      assert.deepEqual(mels!.shape, [attrs.nMels, n]);
+      const a = rows!.toArray() as Float32Array;
+      const b = mels!.toArray() as Float32Array;
+      for (let f = 0; f < n; f++) {
+        for (let m = 0; m < attrs.nMels; m++) {
+          assert.ok(Object.is(b[m * n + f], a[f * attrs.nMels + m]), `${preset} n=${n} frame ${f} mel ${m}: ${b[m * n + f]} vs ${a[f * attrs.nMels + m]}`);
+        }
+      }
+    }
+  }
+  assertCode(() => hp.run('fbank', [hp.tensor(new Float32Array(400), [1, 400])], { melMajor: 'yes' as never }), 'ARGUMENT', 'melMajor');
+});

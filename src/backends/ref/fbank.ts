@@ -72,7 +72,7 @@ export const fbankRef: KernelImpl<FbankParams> = (plan, [frames], [y]) => {
       for (let k = 0; k < power.length; k++) {
         e += row[k]! * power[k]!;
       }
-      Y[f * p.nMels + m] = fbankLog(p.log, e);
+      Y[p.melMajor ? m * p.n + f : f * p.nMels + m] = fbankLog(p.log, e);
     }
   }
 };

@@ -36,7 +36,8 @@ export const fbankWasm: WasmImpl<FbankParams> = {
       pointer(frames!, p.frames), p.frames.strides[0]!, p.frameLength, p.removeDc ? 1 : 0, p.preemph, t.window,
       p.nFft, t.radices, t.stages, t.twiddles, t.post,
       p.nMels, t.bands, t.weights, LOG_CODES[p.log],
-      y!.storage.byteOffset,
+      // y's strides in elements: per frame and per band.
+      y!.storage.byteOffset, p.melMajor ? 1 : p.nMels, p.melMajor ? p.n : 1,
     ];
     ctx.pool.parallel('fbankFrames', (thread) => {
       const range = thread < threads ? rowRange(groups, threads, thread) : null;

@@ -103,7 +103,7 @@ export const SIGNATURES: readonly Signature[] = [
   signature('dftLines', 'x xs0 xs1 xs2 xa xc complexIn inPoints y ys0 ys1 ys2 ya yc outPoints n inverse half o1 o2 rowStart rowEnd scratch'),
   signature('stftFrames', 'signal sb st sc complexIn window ws frameStep frameLength bins frames y rowStart rowEnd scratch'),
   signature('fftScratchBytes', 'n', 'i32'),
-  signature('fbankFrames', 'frames rowStride frameLength removeDc preemph:f32 window nFft radices stages twiddles post nMels table weights log y frameStart frameEnd scratch'),
+  signature('fbankFrames', 'frames rowStride frameLength removeDc preemph:f32 window nFft radices stages twiddles post nMels table weights log y frameStride melStride frameStart frameEnd scratch'),
   signature('fbankScratchBytes', 'frameLength nFft nMels', 'i32'),
   signature('hannWindow', 'y size denominator'),
   signature('melWeightMatrix', 'y bins bands dftLength sampleRate lowerHz:f64 upperHz:f64'),

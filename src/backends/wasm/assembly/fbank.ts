@@ -150,12 +150,13 @@ function bands(pw: usize, nMels: i32, table: usize, weights: usize, log: i32, ou
   }
 }
 
-// Frames [frameStart, frameEnd) of frames (row stride `rowStride` elements) into y [n, nMels].
+// Frames [frameStart, frameEnd) of frames (row stride `rowStride` elements) into y: band b of
+// frame f at element f * frameStride + b * melStride ([n, nMels]: nMels, 1; mel-major: 1, n).
 export function fbankFrames(
   frames: usize, rowStride: i32, frameLength: i32, removeDc: i32, preemph: f32, window: usize,
   nFft: i32, radices: usize, stages: i32, twiddles: usize, post: usize,
   nMels: i32, table: usize, weights: usize, log: i32,
-  y: usize, frameStart: i32, frameEnd: i32, scratch: usize,
+  y: usize, frameStride: i32, melStride: i32, frameStart: i32, frameEnd: i32, scratch: usize,
 ): void {
   const m = nFft >> 1;
   const x = scratch;
@@ -174,10 +175,15 @@ export function fbankFrames(
     const inB = fft32(m, radices, stages, twiddles, ar, ai, br, bi);
     power(m, inB ? br : ar, inB ? bi : ai, post, pw);
     bands(pw, nMels, table, weights, log, mel);
+    const step = <usize>frameStride << 2;
     for (let b = 0; b < nMels; b++) {
       const v = v128.load(at(mel, b));
-      const py = y + ((<usize>f * <usize>nMels + <usize>b) << 2);
-      const step = <usize>nMels << 2;
+      const py = y + ((<usize>f * <usize>frameStride + <usize>b * <usize>melStride) << 2);
+      if (frameStride == 1 && count == 4) {
+        // Mel-major: the four frames of this band are adjacent.
+        v128.store(py, v);
+        continue;
+      }
       store<f32>(py, f32x4.extract_lane(v, 0));
       if (count > 1) {
         store<f32>(py + step, f32x4.extract_lane(v, 1));
