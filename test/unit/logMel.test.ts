@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertCode, eachRuntime } from '../helpers.js';
 import { readNpy, signal } from '../fbankFixtures.js';
+import { whisperFloor } from '../../src/audio/logMel.js';
+import { frameSignal } from '../../src/audio/frame.js';
+import { presetOf } from '../../src/audio/presets.js';
 
 const RUNTIMES = [
   { name: 'ref', options: { require: 'ref' } },
@@ -69,4 +72,28 @@ eachRuntime(RUNTIMES, 'hp.logMel and hp.fbank reject bad signals and options', (
   assert.deepEqual(hp.fbank(hp.tensor(new Float32Array(399))).shape, [0, 80]);
   assert.deepEqual(hp.logMel(hp.tensor(new Float32Array(100))).shape, [80, 0]);
   assert.deepEqual(hp.logMel(hp.tensor(new Float32Array(1000)), { preset: 'whisper-128' }).shape, [128, 6]);
+});
+
+eachRuntime(RUNTIMES, 'hp.logMel is bit for bit whisperFloor of the frame-major kernel output, transposed (also with NaN in the signal)', (hp) => {
+  const { attrs, frame } = presetOf('whisper-80');
+  const base = signal('enus_s3cut_16000');
+  const withNaN = Float32Array.from(base);
+  withNaN[1234] = NaN;
+  for (const x of [base, withNaN]) {
+    const frames = frameSignal(x, { ...frame, dropLast: false });
+    const all = frames.length / frame.frameLength;
+    const kept = all - 1;
+    const [rows] = hp.run('fbank', [hp.tensor(frames, [all, frame.frameLength])], attrs);
+    const spec = (rows!.toArray() as Float32Array).slice(0, kept * attrs.nMels);
+    whisperFloor(spec);
+    const mel = hp.logMel(hp.tensor(x), { preset: 'whisper-80' }).toArray() as Float32Array;
+    assert.equal(mel.length, spec.length);
+    // torch: log_spec.max() is NaN when any is, and maximum(x, NaN) is NaN: every value is NaN.
+    assert.equal(mel.every(Number.isNaN), x === withNaN);
+    for (let f = 0; f < kept; f++) {
+      for (let m = 0; m < attrs.nMels; m++) {
+        assert.ok(Object.is(mel[m * kept + f], spec[f * attrs.nMels + m]), `frame ${f} mel ${m}: ${mel[m * kept + f]} vs ${spec[f * attrs.nMels + m]}`);
+      }
+    }
+  }
 });
