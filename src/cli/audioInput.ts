@@ -27,6 +27,11 @@ export function rateOption(where: string, flag: string, value: string): number {
   return parsed;
 }
 
+/** Whether the file starts as a WAV file does (RIFF, RIFX or RF64). @throws IO when unreadable */
+export function isWav(file: string, where = 'audio'): boolean {
+  return kindOf(file, where) === 'wav';
+}
+
 /** 'wav', 'npy' or undefined, from the first bytes (not the name, which may lie). */
 function kindOf(file: string, where: string): 'wav' | 'npy' | undefined {
   const head = new Uint8Array(6);

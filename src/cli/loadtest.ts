@@ -1,11 +1,12 @@
 /**
- * `hotpath loadtest ws://HOST:PORT --streams N [--realtime] [--seconds S] [--file speech.npy]
+ * `hotpath loadtest ws://HOST:PORT --streams N [--realtime] [--seconds S] [--file speech.wav|speech.npy]
  * [--chunk-ms 20] [--ramp] [--json]`: concurrent streams against a running `hotpath serve`,
  * reporting chunk-to-frame latency p50/p99, real-time factor, drops and errors. `--ramp` runs
  * 8, 16, 32, 64, 96, 128, ... streams and reports the first count whose p99 passes --limit-ms.
  */
 import { fail } from '../errors.js';
 import { createRuntime } from '../runtime/runtime.js';
+import { isWav, rateOption, readAudioInput } from './audioInput.js';
 import { rampSteps, runLoad, type LoadResult } from '../serve/load.js';
 
 export interface LoadtestCommandOptions {
@@ -13,7 +14,7 @@ export interface LoadtestCommandOptions {
   readonly seconds: string;
   readonly chunkMs: string;
   readonly file: string;
-  readonly rate: string;
+  readonly rate?: string;
   readonly realtime?: boolean;
   readonly ramp?: boolean;
   readonly maxStreams: string;
@@ -30,21 +31,21 @@ function number(flag: string, value: string, min: number, integer: boolean): num
   return n;
 }
 
-/** A mono float .npy (values in [-1, 1]) as int16 PCM. */
-async function readSpeech(file: string): Promise<Int16Array> {
-  if (!file.endsWith('.npy')) {
-    fail({ code: 'ARGUMENT', kernel: 'loadtest', problem: 'unsupported --file type', expected: 'a mono float32/float64 .npy of samples in [-1, 1]', received: file });
-  }
+/**
+ * The speech every stream sends, as int16 PCM and its rate: a WAV file (its own rate; channels
+ * averaged) or a mono float .npy (values in [-1, 1]) at --rate, 16000 when not given.
+ */
+async function readSpeech(file: string, rate: string | undefined): Promise<{ pcm: Int16Array; sampleRate: number }> {
   const hp = await createRuntime({ backends: ['ref'] });
   try {
-    const t = hp.load(file);
-    if (t.shape.length !== 1 || t.shape[0] === 0) {
-      fail({ code: 'SHAPE', kernel: 'loadtest', problem: '--file is not a mono signal', expected: '[N] with N > 0', received: `[${t.shape.join(',')}]` });
+    const given = rate === undefined ? undefined : rateOption('loadtest', '--rate', rate);
+    const npyRate = given ?? 16000;
+    const audio = readAudioInput(hp, file, isWav(file, 'loadtest') ? given : npyRate, 'loadtest');
+    if (audio.samples.length === 0) {
+      fail({ code: 'SHAPE', kernel: 'loadtest', problem: '--file holds no samples', expected: 'a non-empty mono signal', received: audio.kind });
     }
-    const values = t.toArray() as ArrayLike<number>;
-    const pcm = Int16Array.from(values, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
-    t.release();
-    return pcm;
+    const pcm = Int16Array.from(audio.samples, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768))));
+    return { pcm, sampleRate: audio.sampleRate };
   } finally {
     await hp.close();
   }
@@ -66,8 +67,7 @@ export async function loadtestCommand(url: string, opts: LoadtestCommandOptions)
     url,
     seconds: number('--seconds', opts.seconds, 0.01, false),
     chunkMs: number('--chunk-ms', opts.chunkMs, 1, false),
-    sampleRate: number('--rate', opts.rate, 1000, true),
-    pcm: await readSpeech(opts.file),
+    ...(await readSpeech(opts.file, opts.rate)),
     realtime: opts.realtime === true,
     ...(opts.query === undefined ? {} : { query: opts.query }),
   };

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +40,44 @@ test('loadtest streams the speech fixture and counts every frame (energy server:
   }
 });
 
+/** A mono PCM16 WAV file, header written field by field here (RIFF, fmt chunk of 16 bytes, data). */
+function pcm16Wav(file: string, rate: number, samples: Int16Array): void {
+  const bytes = Buffer.alloc(44 + 2 * samples.length);
+  bytes.write('RIFF', 0, 'ascii');
+  bytes.writeUInt32LE(36 + 2 * samples.length, 4);
+  bytes.write('WAVEfmt ', 8, 'ascii');
+  bytes.writeUInt32LE(16, 16);
+  bytes.writeUInt16LE(1, 20); // PCM
+  bytes.writeUInt16LE(1, 22); // mono
+  bytes.writeUInt32LE(rate, 24);
+  bytes.writeUInt32LE(2 * rate, 28);
+  bytes.writeUInt16LE(2, 32);
+  bytes.writeUInt16LE(16, 34);
+  bytes.write('data', 36, 'ascii');
+  bytes.writeUInt32LE(2 * samples.length, 40);
+  samples.forEach((v, i) => bytes.writeInt16LE(v, 44 + 2 * i));
+  writeFileSync(file, bytes);
+}
+
+test('loadtest sends a WAV file at its own rate (8 kHz: 160-sample chunks of 20 ms), exactly its samples', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hotpath-loadtest-'));
+  const server = await energyServer();
+  try {
+    const file = path.join(dir, 'tone.wav');
+    pcm16Wav(file, 8000, Int16Array.from({ length: 8000 }, (_, i) => Math.round(8000 * Math.sin(i / 9))));
+    const r = await run('loadtest', server.url.replace('http', 'ws'), '--file', file, '--streams', '2', '--seconds', '0.5', '--query', 'preset=energy', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { framesReceived: number; errors: number; latencySamples: number };
+    // 0.5 s at 8 kHz = 4000 samples = 25 frames of 160 per stream, one per 20 ms chunk.
+    assert.deepEqual([result.framesReceived, result.errors, result.latencySamples], [50, 0, 50]);
+    assert.equal(server.metrics().bytesIn, 2 * 4000 * 2);
+    assertCleanError(hotpath('loadtest', server.url.replace('http', 'ws'), '--file', file, '--rate', '16000'), 'ARGUMENT', 'disagrees');
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('loadtest reports refused streams as errors and exits 1', async () => {
   const server = await energyServer({ maxConnections: 1 });
   try {
@@ -53,7 +93,8 @@ test('loadtest reports refused streams as errors and exits 1', async () => {
 
 test('loadtest and serve refuse bad arguments cleanly', () => {
   assertCleanError(hotpath('loadtest', 'http://127.0.0.1:1'), 'ARGUMENT', 'invalid server URL');
-  assertCleanError(hotpath('loadtest', 'ws://127.0.0.1:1', '--file', 'x.wav'), 'ARGUMENT', 'unsupported --file type');
+  assertCleanError(hotpath('loadtest', 'ws://127.0.0.1:1', '--file', 'no-such-file.wav'), 'IO', 'cannot read');
+  assertCleanError(hotpath('loadtest', 'ws://127.0.0.1:1', '--file', 'package.json'), 'FORMAT', 'package.json');
   assertCleanError(hotpath('loadtest', 'ws://127.0.0.1:1', '--streams', '0'), 'ARGUMENT', 'invalid --streams');
   assertCleanError(hotpath('serve', '--port', '70000'), 'ARGUMENT', 'invalid --port');
 });
