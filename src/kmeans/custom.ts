@@ -11,7 +11,8 @@ import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { UserKernel } from '../user/kernel.js';
-import { firstRows, meanVariance, randomRows, type Data } from './init.js';
+import { firstRows, randomRows, type Data } from './init.js';
+import { meanVarianceOf, momentsOf } from './chunks.js';
 import { checkFinite, settingsOf, type KMeansOptions, type Settings } from './options.js';
 
 /** The nearest centroid of each point (first on ties; a NaN distance never wins) and its distance. */
@@ -113,7 +114,7 @@ function lloyd(rt: RuntimeCore, distance: UserKernel, data: Data, initial: Float
   let labels: Int32Array = new Int32Array(n).fill(-1);
   let iterations = 0;
   let converged = false;
-  const scale = s.tol * meanVariance(x, n, d);
+  const scale = s.tol * meanVarianceOf(momentsOf(x, n, d), n, d);
   for (let it = 0; it < s.maxIter; it++) {
     const assigned = nearest(rt, distance, data.tensor, centers, k);
     let changed = 0;

@@ -9,6 +9,8 @@ import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Data } from './init.js';
 import type { IterationInfo, Settings } from './options.js';
+import { emptyClusters, Farthest, moveToEmpty } from './relocate.js';
+import { addStep, chunkCount, chunkRange, emptyStep, inertiaOf as chunkInertia } from './chunks.js';
 
 export interface RunResult {
   /** Centroids in centred coordinates, [k, d], rounded to the data's dtype. */
@@ -36,61 +38,79 @@ export function step(rt: RuntimeCore, data: Data, centers: Float64Array, k: numb
 }
 
 /**
- * What carries from one step to the next so the hamerly kernel can skip points: the labels and
- * Hamerly's bounds of the last step, as heap tensors (no copies), and how far each centroid has
- * moved since (the kernel widens the bounds by it).
+ * What carries from one step to the next so the hamerly kernel can skip points, per chunk
+ * (chunks.ts: the kernel runs once per chunk so that the sums are added in the canonical
+ * order): the labels and Hamerly's bounds of the last step as heap tensors, and how far each
+ * centroid has moved since (the kernel widens the bounds by it).
  */
 export class Hints {
-  private labels: Tensor;
-  private bounds: Tensor;
-  private drift: Tensor;
+  private readonly chunks: { readonly start: number; readonly end: number; labels: Tensor; bounds: Tensor }[] = [];
+  private readonly drift: Tensor;
+  /** The labels of the last step; undefined before the first (every label then counts as changed, as scikit-learn's -1). */
+  private previous: Int32Array | undefined;
 
-  constructor(private readonly rt: RuntimeCore, n: number, k: number) {
-    // Upper Infinity, lower 0: no claim, every point is scored in the first step.
-    const initial = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      initial[2 * i] = Infinity;
+  constructor(private readonly rt: RuntimeCore, n: number, d: number, k: number) {
+    this.drift = rt.zeros([k], 'float64');
+    try {
+      for (let c = 0; c < chunkCount(n, d); c++) {
+        const { start, end } = chunkRange(c, n, d);
+        // Upper Infinity, lower 0: no claim, every point is scored in the first step.
+        const initial = new Float64Array(2 * (end - start));
+        for (let i = 0; i < end - start; i++) {
+          initial[2 * i] = Infinity;
+        }
+        // Made in one scope so that a failed allocation leaves neither behind.
+        const [labels, bounds] = rt.scope(() => [rt.zeros([end - start], 'int32'), rt.tensor(initial, [end - start, 2], { name: 'hamerly bounds' })]);
+        this.chunks.push({ start, end, labels: labels!, bounds: bounds! });
+      }
+    } catch (error) {
+      this.release();
+      throw error;
     }
-    // Made in one scope so that a failed allocation leaves none of them behind.
-    [this.labels, this.drift, this.bounds] = rt.scope(() => [rt.zeros([n], 'int32'), rt.zeros([k], 'float64'), rt.tensor(initial, [n, 2], { name: 'hamerly bounds' })]);
   }
 
-
-  /** Whether no step has run yet (every label then counts as changed, as scikit-learn's -1). */
-  private first = true;
-
   /**
-   * One hamerly step with these hints; keeps the new labels and bounds. `labels` is a view of
-   * the heap, valid until the next step (no copy of n labels per iteration); `changed` counts
-   * the points whose label differs from the previous step's.
+   * One hamerly step with these hints, chunk by chunk; keeps the new labels and bounds. Sums and
+   * counts are the chunks' added in chunk order; `changed` counts the points whose label
+   * differs from the previous step's.
    */
-  step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; labelsTensor: Tensor; sums: Float64Array; counts: Float64Array; changed: number } {
+  step(data: Data, centers: Float64Array, k: number, weights: Tensor | undefined): { labels: Int32Array; sums: Float64Array; counts: Float64Array; changed: number; check: (where: string) => void } {
     const rt = this.rt;
-    const c = rt.tensor(data.x instanceof Float32Array ? Float32Array.from(centers) : Float64Array.from(centers), [k, data.d]);
+    const { n, d } = data;
+    const total = emptyStep(k, d);
+    const labels = new Int32Array(n);
+    const c = rt.tensor(data.x instanceof Float32Array ? Float32Array.from(centers) : Float64Array.from(centers), [k, d]);
     try {
-      const inputs = [data.tensor, c, this.labels, this.bounds, this.drift, ...(weights === undefined ? [] : [weights])];
-      const [labels, sums, counts, bounds] = rt.run('hamerly', inputs);
-      const now = labels!.data('kmeans') as Int32Array;
-      let changed = now.length;
-      if (!this.first) {
-        const before = this.labels.data('kmeans') as Int32Array;
-        changed = 0;
-        for (let i = 0; i < now.length; i++) {
-          changed += now[i] !== before[i] ? 1 : 0;
-        }
+      for (const chunk of this.chunks) {
+        const [newLabels, newBounds] = rt.scope(() => {
+          const x = data.tensor.slice([chunk.start, chunk.end]);
+          const w = weights?.slice([chunk.start, chunk.end]);
+          const [l, sums, counts, bounds] = rt.run('hamerly', [x, c, chunk.labels, chunk.bounds, this.drift, ...(w === undefined ? [] : [w])]);
+          addStep(total, { sums: sums!.data('kmeans') as Float64Array, counts: counts!.data('kmeans') as Float64Array });
+          labels.set(l!.data('kmeans') as Int32Array, chunk.start);
+          return [l!, bounds!];
+        });
+        chunk.labels.release();
+        chunk.bounds.release();
+        chunk.labels = newLabels!;
+        chunk.bounds = newBounds!;
       }
-      this.first = false;
-      this.labels.release();
-      this.bounds.release();
-      this.labels = labels!;
-      this.bounds = bounds!;
-      const out = { labels: now, labelsTensor: labels!, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array, changed };
-      sums!.release();
-      counts!.release();
-      return out;
     } finally {
       c.release();
     }
+    const before = this.previous;
+    let changed = n;
+    if (before !== undefined) {
+      changed = 0;
+      for (let i = 0; i < n; i++) {
+        changed += labels[i] !== before[i] ? 1 : 0;
+      }
+    }
+    this.previous = labels;
+    // The heap labels of this step live until the next step releases them.
+    const live = this.chunks.map((chunk) => chunk.labels);
+    const check = (where: string): void => live.forEach((t) => t.check(where));
+    return { labels, sums: total.sums, counts: total.counts, changed, check };
   }
 
   /** Records how far each centroid moved from `before` to `after` (rounded up), for the next step. */
@@ -106,102 +126,70 @@ export class Hints {
   }
 
   release(): void {
-    this.labels.release();
-    this.bounds.release();
+    for (const chunk of this.chunks) {
+      chunk.labels.release();
+      chunk.bounds.release();
+    }
     this.drift.release();
   }
 }
 
-/** sum of w * |x_i - c_label|^2 in float64. */
+/** sum of w * |x_i - c_label|^2 in float64, chunk by chunk in the canonical order (chunks.ts). */
 export function inertiaOf(data: Data, centers: Float64Array, labels: Int32Array): number {
   const { n, d, x, weights } = data;
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const base = labels[i]! * d;
-    let dist = 0;
-    for (let p = 0; p < d; p++) {
-      const diff = x[i * d + p]! - centers[base + p]!;
-      dist += diff * diff;
-    }
-    total += (weights === undefined ? 1 : weights[i]!) * dist;
+  for (let c = 0; c < chunkCount(n, d); c++) {
+    const { start, end } = chunkRange(c, n, d);
+    total += chunkInertia(x.subarray(start * d, end * d), end - start, d, centers, labels.subarray(start, end), weights?.subarray(start, end));
   }
   return total;
 }
 
-/**
- * Moves each empty cluster onto one of the points farthest from their (old) centres, farthest
- * first, taking that point's weight out of its own cluster (scikit-learn's relocation; labels
- * are not changed, as there).
- */
-function relocateEmpty(data: Data, old: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array, k: number): void {
-  const empty: number[] = [];
-  for (let j = 0; j < k; j++) {
-    if (counts[j] === 0) {
-      empty.push(j);
-    }
-  }
+/** scikit-learn's relocation of empty clusters (relocate.ts), over the data in memory. */
+function relocateEmpty(data: Data, old: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
+  const empty = emptyClusters(counts);
   if (empty.length === 0) {
     return;
   }
   const { n, d, x, weights } = data;
   const far = new Float64Array(n);
+  chunkInertia(x, n, d, old, labels, undefined, far);
+  const top = new Farthest(empty.length);
   for (let i = 0; i < n; i++) {
-    const base = labels[i]! * d;
-    let dist = 0;
-    for (let p = 0; p < d; p++) {
-      const diff = x[i * d + p]! - old[base + p]!;
-      dist += diff * diff;
-    }
-    far[i] = dist;
+    top.offer(far[i]!, i, () => x.subarray(i * d, (i + 1) * d), labels[i]!, weights === undefined ? 1 : weights[i]!);
   }
-  const order = farthest(far, empty.length);
-  empty.forEach((j, e) => {
-    const id = order[e]!;
-    const w = weights === undefined ? 1 : weights[id]!;
-    const from = labels[id]!;
-    for (let p = 0; p < d; p++) {
-      const v = w * x[id * d + p]!;
-      sums[from * d + p] = sums[from * d + p]! - v;
-      sums[j * d + p] = v;
-    }
-    counts[from] = counts[from]! - w;
-    counts[j] = w;
-  });
+  moveToEmpty(sums, counts, empty, top.chosen(), d);
 }
 
 /**
- * Indices of the m largest values, largest first (lower index first among equal values): one
- * pass keeping a small sorted list, O(n m) for the few empty clusters instead of a full sort.
+ * The Lloyd update after a step's totals (and any relocation): each centre becomes its sums over
+ * its count, rounded to the data's dtype (a cluster still empty keeps its centre); `shift` is the
+ * total squared movement, compared with tol times the variance scale (stop when <=).
  */
-function farthest(values: Float64Array, m: number): number[] {
-  const top: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (top.length === m && !(v > values[top[m - 1]!]!)) {
-      continue;
-    }
-    let at = top.length === m ? m - 1 : top.length;
-    while (at > 0 && v > values[top[at - 1]!]!) {
-      at--;
-    }
-    top.splice(at, 0, i);
-    if (top.length > m) {
-      top.pop();
+export function updateCenters(sums: Float64Array, counts: Float64Array, centers: Float64Array, k: number, d: number, round: Round): { next: Float64Array; shift: number } {
+  const next = new Float64Array(k * d);
+  let shift = 0;
+  for (let j = 0; j < k; j++) {
+    const count = counts[j]!;
+    for (let p = 0; p < d; p++) {
+      const v = count > 0 ? round(sums[j * d + p]! / count) : centers[j * d + p]!;
+      next[j * d + p] = v;
+      shift += (v - centers[j * d + p]!) ** 2;
     }
   }
-  return top;
+  return { next, shift };
 }
 
 /** One k-means run from `initial` (centred coordinates). */
 export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, settings: Settings, tolScaled: number, run: number): RunResult {
   const { k, d, maxIter } = settings;
   const round = roundFor(settings.dtype);
-  let centers = initial.map(round);
+  let centers: Float64Array = initial.map(round);
   let labels: Int32Array = new Int32Array(0);
   let iterations = 0;
   let strict = false;
   let converged = false;
-  const hints = new Hints(rt, data.n, k);
+  const hints = new Hints(rt, data.n, d, k);
   try {
     for (let it = 0; it < maxIter; it++) {
       const result = hints.step(data, centers, k, settings.weights);
@@ -211,30 +199,21 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
         data.explainNonFinite?.();
       }
       labels = result.labels;
-      relocateEmpty(data, centers, labels, result.sums, result.counts, k);
-      const next = new Float64Array(k * d);
-      let shift = 0;
-      for (let j = 0; j < k; j++) {
-        const count = result.counts[j]!;
-        for (let p = 0; p < d; p++) {
-          // A cluster emptied by the relocation keeps its centre.
-          const v = count > 0 ? round(result.sums[j * d + p]! / count) : centers[j * d + p]!;
-          next[j * d + p] = v;
-          shift += (v - centers[j * d + p]!) ** 2;
-        }
-      }
+      relocateEmpty(data, centers, labels, result.sums, result.counts);
+      const { next, shift } = updateCenters(result.sums, result.counts, centers, k, d, round);
       const assignedTo = centers;
       hints.moved(centers, next, k, d);
       centers = next;
       iterations = it + 1;
       const changed = result.changed;
-      const current = result.labelsTensor;
-      // inertia() may be kept and called later: it reads the labels and the centred data through
-      // their tensors, so once the next step (or the end of the fit) has released them it throws
-      // LIFETIME instead of reading heap bytes that belong to someone else by then.
+      const current = result.labels;
+      // inertia() may be kept and called later: it is valid while this step's heap labels are
+      // (the next step releases them) and reads the centred data through its tensor, so a late
+      // call throws LIFETIME instead of reading heap bytes that belong to someone else by then.
       const inertia = (): number => {
         const where = 'kmeans.onIteration inertia()';
-        return inertiaOf({ ...data, x: data.tensor.data(where) as Float32Array | Float64Array }, assignedTo, current.data(where) as Int32Array);
+        result.check(where);
+        return inertiaOf({ ...data, x: data.tensor.data(where) as Float32Array | Float64Array }, assignedTo, current);
       };
       settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia } satisfies IterationInfo);
       if (changed === 0) {
@@ -251,8 +230,6 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
       // Labels that match the final centroids (the last step assigned to the previous ones).
       labels = hints.step(data, centers, k, settings.weights).labels;
     }
-    // The heap view dies with the hints: one copy, at the end.
-    labels = Int32Array.from(labels);
   } finally {
     hints.release();
   }

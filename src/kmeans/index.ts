@@ -10,7 +10,8 @@ import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lloydRun, roundFor, step, type RunResult } from './fit.js';
-import { firstRows, kmeansPlusPlus, meanVariance, randomRows, type Data } from './init.js';
+import { firstRows, kmeansPlusPlus, randomRows, type Data } from './init.js';
+import { addInto, chunkCount, chunkRange, columnSums, meanOf, meanVarianceOf, momentsOf, negatedMean } from './chunks.js';
 import { checkFinite, firstNonFinite, settingsOf, type KMeansOptions } from './options.js';
 import { fitWithDistance, nearest } from './custom.js';
 import type { UserKernel } from '../user/kernel.js';
@@ -56,7 +57,7 @@ export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KM
   const s = settingsOf(x, options);
   const { n, d, k } = s;
   const round = roundFor(s.dtype);
-  const mean = rt.scope(() => Float64Array.from(rt.run('reduceMean', [x], { axes: [0], keepdims: false })[0]!.toArray() as Float32Array));
+  const mean = columnMean(rt, x);
   const xc = centred(rt, x, mean);
   try {
     const values = xc.data('kmeans') as Float32Array | Float64Array;
@@ -66,7 +67,7 @@ export function kmeans(rt: KMeansRuntime, x: Tensor, options: KMeansOptions): KM
       checkFinite(values, d, 'x - mean (values this large overflow when centred)');
     };
     const data: Data = { n, d, x: values, tensor: xc, weights, explainNonFinite };
-    const tolScaled = s.tol === 0 ? 0 : s.tol * meanVariance(values, n, d);
+    const tolScaled = s.tol === 0 ? 0 : s.tol * chunkedMeanVariance(values, n, d);
     if ((s.init === 'k-means++' || s.init === 'random') && firstNonFinite(values) >= 0) {
       // The random inits read distances before any Lloyd step could notice NaN or Infinity;
       // centring keeps them, so the centred values tell, and x is read only to name the cause.
@@ -146,12 +147,39 @@ function withDistance(rt: KMeansRuntime, x: Tensor, options: KMeansOptions & { r
   };
 }
 
-/** x - mean as a new row-major tensor (the add kernel broadcasts the negated mean). */
+/**
+ * x - mean as a new row-major tensor: the add kernel broadcasts the negated mean (one add in x's
+ * dtype per element, as chunks.ts's centreRows).
+ */
 function centred(rt: RuntimeCore, x: Tensor, mean: Float64Array): Tensor {
   return rt.scope(() => {
-    const negated = rt.tensor(x.dtype === 'float32' ? Float32Array.from(mean, (v) => -v) : Float64Array.from(mean, (v) => -v), [mean.length]);
+    const negated = rt.tensor(negatedMean(mean, x.dtype === 'float32' ? 'float32' : 'float64'), [mean.length]);
     return rt.run('add', [x, negated])[0]!;
   });
+}
+
+/** The column means of x (any layout) in the canonical chunk order (chunks.ts), one chunk copied out at a time. */
+function columnMean(rt: RuntimeCore, x: Tensor): Float64Array {
+  const [n, d] = x.shape as [number, number];
+  const total = new Float64Array(d);
+  for (let c = 0; c < chunkCount(n, d); c++) {
+    const { start, end } = chunkRange(c, n, d);
+    const rows = rt.scope(() => x.slice([start, end]).toArray() as Float32Array | Float64Array);
+    addInto(total, columnSums(rows, end - start, d));
+  }
+  return meanOf(total, n);
+}
+
+/** tol's variance scale of the centred values, in the canonical chunk order. */
+function chunkedMeanVariance(values: Float32Array | Float64Array, n: number, d: number): number {
+  const total = { sums: new Float64Array(d), squares: new Float64Array(d) };
+  for (let c = 0; c < chunkCount(n, d); c++) {
+    const { start, end } = chunkRange(c, n, d);
+    const part = momentsOf(values.subarray(start * d, end * d), end - start, d);
+    addInto(total.sums, part.sums);
+    addInto(total.squares, part.squares);
+  }
+  return meanVarianceOf(total, n, d);
 }
 
 function givenCentres(init: Tensor, mean: Float64Array, d: number): Float64Array {

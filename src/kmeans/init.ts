@@ -148,25 +148,3 @@ function distancesTo(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tensor)
     return ids.map((_, t) => Float64Array.from(dist.subarray(t * n, (t + 1) * n)));
   });
 }
-
-/**
- * Mean over features of the variance of each feature (scikit-learn's tol scale), in float64:
- * float32 squares of values near 1e20 would overflow and make tol infinite.
- */
-export function meanVariance(values: ArrayLike<number>, n: number, d: number): number {
-  const sums = new Float64Array(d);
-  const squares = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let p = 0; p < d; p++) {
-      const v = values[i * d + p]!;
-      sums[p] = sums[p]! + v;
-      squares[p] = squares[p]! + v * v;
-    }
-  }
-  let total = 0;
-  for (let p = 0; p < d; p++) {
-    const mean = sums[p]! / n;
-    total += Math.max(0, squares[p]! / n - mean * mean);
-  }
-  return total / d;
-}
