@@ -8,7 +8,9 @@
 import { fail } from '../errors.js';
 import { createRuntime } from '../runtime/runtime.js';
 import { resample } from '../stream/resample.js';
-import { rateOption, readAudioInput } from './audioInput.js';
+import { rateOption, readAudioInput, type AudioInput } from './audioInput.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export interface FeaturesCommandOptions {
   readonly preset: string;
@@ -21,7 +23,7 @@ export interface FeaturesCommandOptions {
 const PRESETS = ['whisper-80', 'whisper-128', 'kaldi-fbank'] as const;
 const RATE = 16000;
 
-function snipEdgesOf(preset: string, value: string | undefined): boolean | undefined {
+export function snipEdgesOf(preset: string, value: string | undefined): boolean | undefined {
   if (value === undefined) {
     return undefined;
   }
@@ -34,6 +36,41 @@ function snipEdgesOf(preset: string, value: string | undefined): boolean | undef
   return value === 'true';
 }
 
+/** The features of one file as `hotpath features` computes them (also each shard of `hotpath batch features`). */
+export interface ComputedFeatures {
+  readonly input: AudioInput;
+  /** [nMels, frames] (Whisper) or [frames, 80] (kaldi-fbank), float32; the caller releases it. */
+  readonly features: Tensor;
+  /** Seconds spent resampling and computing (not reading). */
+  readonly seconds: number;
+}
+
+/**
+ * Reads an audio file, resamples it to 16 kHz when needed and computes a preset's features.
+ * @example const { features } = computeFeatures(hp, 'a.wav', { preset: 'whisper-80' }, 'features')
+ * @throws ARGUMENT (unknown preset, bad --snip-edges), IO, FORMAT (what readAudioInput throws)
+ */
+export function computeFeatures(hp: Runtime, file: string, opts: { readonly preset: string; readonly snipEdges?: boolean | undefined; readonly rate?: number | undefined }, where: string): ComputedFeatures {
+  const preset = opts.preset;
+  if (!(PRESETS as readonly string[]).includes(preset)) {
+    fail({ code: 'ARGUMENT', kernel: where, problem: 'unknown --preset', expected: PRESETS.join(', '), received: preset });
+  }
+  const snipEdges = opts.snipEdges;
+  const input = readAudioInput(hp, file, opts.rate, where);
+  const started = performance.now();
+  const samples = input.sampleRate === RATE ? input.samples : resample(input.samples, input.sampleRate, RATE);
+  const signal = hp.tensor(samples instanceof Float32Array ? samples : Float32Array.from(samples), [samples.length], { name: 'signal' });
+  try {
+    const features =
+      preset === 'kaldi-fbank'
+        ? hp.fbank(signal, { ...(snipEdges === undefined ? {} : { snipEdges }) })
+        : hp.logMel(signal, { preset: preset as 'whisper-80' | 'whisper-128' });
+    return { input, features, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    signal.release();
+  }
+}
+
 export async function featuresCommand(file: string, opts: FeaturesCommandOptions): Promise<number> {
   const preset = opts.preset;
   if (!(PRESETS as readonly string[]).includes(preset)) {
@@ -42,16 +79,8 @@ export async function featuresCommand(file: string, opts: FeaturesCommandOptions
   const snipEdges = snipEdgesOf(preset, opts.snipEdges);
   const hp = await createRuntime();
   try {
-    const input = readAudioInput(hp, file, opts.rate === undefined ? undefined : rateOption('features', '--rate', opts.rate), 'features');
-    const started = performance.now();
-    const samples = input.sampleRate === RATE ? input.samples : resample(input.samples, input.sampleRate, RATE);
-    const signal = hp.tensor(samples instanceof Float32Array ? samples : Float32Array.from(samples), [samples.length], { name: 'signal' });
-    const features =
-      preset === 'kaldi-fbank'
-        ? hp.fbank(signal, { ...(snipEdges === undefined ? {} : { snipEdges }) })
-        : hp.logMel(signal, { preset: preset as 'whisper-80' | 'whisper-128' });
-    signal.release();
-    const seconds = (performance.now() - started) / 1000;
+    const rate = opts.rate === undefined ? undefined : rateOption('features', '--rate', opts.rate);
+    const { input, features, seconds } = computeFeatures(hp, file, { preset, snipEdges, rate }, 'features');
     const saved = opts.out === undefined ? undefined : hp.save(opts.out, features);
     const duration = input.samples.length / input.sampleRate;
     const summary = {

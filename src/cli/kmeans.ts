@@ -33,7 +33,7 @@ export interface KMeansCommandOptions {
 }
 
 /** A number option: integer or real, checked here so the message names the flag. */
-function numberOption(flag: string, value: string | undefined, integer: boolean): number | undefined {
+export function numberOption(flag: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) {
     return undefined;
   }

@@ -22,6 +22,7 @@ import { serveCommand, type ServeCommandOptions } from './serve.js';
 import { loadtestCommand, type LoadtestCommandOptions } from './loadtest.js';
 import { resampleCommand, type ResampleCommandOptions } from './resample.js';
 import { featuresCommand, type FeaturesCommandOptions } from './features.js';
+import { addBatchCommands } from './batch.js';
 
 /** The options of every command that runs kernels (kmeans, bench): one wording for both. */
 const BACKEND_OPTION = ['--backend <name>', 'run on this backend only (native, wasm, ref)'] as const;
@@ -216,6 +217,7 @@ function buildProgram(result: { code: number }): Command {
     .action(async (file: string, opts: ResampleCommandOptions) => {
       result.code = await resampleCommand(file, opts);
     });
+  addBatchCommands(program, result);
   return program;
 }
 

@@ -15,7 +15,7 @@ import type { RuntimeCore } from '../runtime/core.js';
 import { dtypeInfo, type DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkDataBytes, encodeNpyHeader, parseNpyHeader, type NpyVersion } from './npyHeader.js';
-import { allocateFor, fixBytes, gatherRowMajor, ioError, readHeaderSync, readTensorSync, tensorBytes, writeAllSync, type FileOptions } from './npyData.js';
+import { allocateFor, fixBytes, gatherRowMajor, ioError, openForRead, readHeaderSync, readTensorSync, tensorBytes, writeAllSync, type FileOptions } from './npyData.js';
 import { optionsOf, tensorOf } from '../runtime/args.js';
 
 export { parseNpyHeader, type NpyHeader, type NpyVersion } from './npyHeader.js';
@@ -60,7 +60,7 @@ export interface NpyWriteInfo {
 export function loadNpy(hp: RuntimeCore, path: string, loadOptions?: LoadNpyOptions): Tensor {
   const options = optionsOf(loadOptions, 'loadNpy');
   const file: FileOptions = { source: path, where: 'loadNpy', ...limit(options) };
-  const fd = open(path, file);
+  const fd = openForRead(path, file);
   try {
     const header = readHeaderSync(fd, file);
     return readTensorSync(hp, fd, header, header.shape, header.fortranOrder ? 'col' : 'row', header.dataOffset, { ...file, ...(options.name === undefined ? {} : { name: options.name }) });
@@ -95,7 +95,7 @@ export function decodeNpy(hp: RuntimeCore, bytes: Uint8Array, file: FileOptions)
  */
 export function npyInfo(path: string, options: Pick<LoadNpyOptions, 'maxHeaderBytes'> = {}): NpyInfo {
   const file: FileOptions = { source: path, where: 'npyInfo', ...limit(options) };
-  const fd = open(path, file);
+  const fd = openForRead(path, file);
   try {
     const h = readHeaderSync(fd, file);
     return { dtype: h.dtype, descr: h.descr, shape: h.shape, fortranOrder: h.fortranOrder, dataOffset: h.dataOffset, version: h.version };
@@ -139,14 +139,6 @@ export function saveNpy(hp: RuntimeCore, path: string, tensor: Tensor): NpyWrite
     closeSync(fd);
   }
   return { bytes: header.length + tensor.size * dtypeInfo(tensor.dtype).bytes, fortranOrder, gathered: layout === 'strided' };
-}
-
-function open(path: string, file: FileOptions): number {
-  try {
-    return openSync(path, 'r');
-  } catch (error) {
-    throw ioError(error, 'open', file);
-  }
 }
 
 function limit(options: { maxHeaderBytes?: number }): { maxHeaderBytes?: number } {

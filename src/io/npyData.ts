@@ -3,7 +3,7 @@
  * (so file reads land in tensor storage with no staging buffer), byte swapping, header reads
  * from a file descriptor, and row-major gathering of strided views for writing.
  */
-import { fstatSync, readSync, writeSync } from 'node:fs';
+import { fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { fail, HotpathError } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import { MAX_PAGES, PAGE_BYTES, RESERVED_BYTES } from '../runtime/heap.js';
@@ -177,4 +177,13 @@ export function ioError(error: unknown, action: string, options: FileOptions): u
   }
   const message = error.message;
   return new HotpathError({ code: 'IO', kernel: options.where, problem: `cannot ${action} '${options.source}'`, expected: action === 'write' ? 'a writable path' : 'a readable file', received: message });
+}
+
+/** Opens a file for reading; a Node error becomes IO naming the file. @throws IO */
+export function openForRead(path: string, file: FileOptions): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw ioError(error, 'open', file);
+  }
 }

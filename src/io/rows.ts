@@ -3,7 +3,7 @@
  * in the file, so a range of them is one contiguous read straight into tensor storage. This is
  * how a file larger than memory (or than the 4 GiB heap) is processed.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { open as openAsync, type FileHandle } from 'node:fs/promises';
 import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
@@ -11,7 +11,7 @@ import { dtypeInfo } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkDataBytes, parseNpyHeader, parseNpyPreamble, PREAMBLE_BYTES, type NpyHeader } from './npyHeader.js';
-import { allocateFor, fixBytes, IO_CHUNK_BYTES, ioError, readHeaderSync, readTensorSync, shortRead, tensorBytes, type FileOptions } from './npyData.js';
+import { allocateFor, fixBytes, IO_CHUNK_BYTES, ioError, openForRead, readHeaderSync, readTensorSync, shortRead, tensorBytes, type FileOptions } from './npyData.js';
 import { describeValue, optionsOf } from '../runtime/args.js';
 
 export interface RowsOptions {
@@ -24,7 +24,7 @@ export interface IterateRowsOptions extends RowsOptions {
   readonly batch: number;
 }
 
-interface RowPlan {
+export interface RowPlan {
   readonly rows: number;
   readonly inner: readonly number[];
   /** Bytes of one row along axis 0. */
@@ -41,12 +41,7 @@ interface RowPlan {
 export function readRows(hp: RuntimeCore, path: string, start: number, count: number, rowsOptions?: RowsOptions): Tensor {
   const options = optionsOf(rowsOptions, 'readRows');
   const file: FileOptions = { source: path, where: 'readRows', ...limit(options) };
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw ioError(error, 'open', file);
-  }
+  const fd = openForRead(path, file);
   try {
     const header = readHeaderSync(fd, file);
     const plan = planRows(header, file);
@@ -114,7 +109,7 @@ async function* batches(hp: RuntimeCore, path: string, options: IterateRowsOptio
 }
 
 /** Rows, the shape of one row, and its bytes; refuses files whose rows are not contiguous. */
-function planRows(header: NpyHeader, file: FileOptions): RowPlan {
+export function planRows(header: NpyHeader, file: FileOptions): RowPlan {
   const shape = header.shape;
   if (shape.length === 0) {
     fail({ code: 'SHAPE', kernel: file.where, problem: `'${file.source}' holds a rank-0 array, which has no rows`, expected: 'rank 1 or more', received: `${header.descr} []`, hint: 'use loadNpy()' });

@@ -1,0 +1,55 @@
+/**
+ * The sandboxed processor: the entry module of each child process a batch worker forks
+ * (worker.ts). It is this process's main module, so the process's state lives here: one
+ * runtime, created at the first job and kept for the next ones. Configuration comes from
+ * HOTPATH_BATCH_CHILD (JSON, set by the worker).
+ */
+import type { SandboxedJob } from 'bullmq';
+import { createRuntime, type Runtime } from '../runtime/runtime.js';
+import { computeFeatures } from '../cli/features.js';
+import { encodeError, type ShardJob } from './protocol.js';
+import { knnShard } from './knnShard.js';
+import { shardFile } from './shardRows.js';
+import type { ChildConfig } from './worker.js';
+
+const config = JSON.parse(process.env.HOTPATH_BATCH_CHILD ?? '{"threads":1,"holdMs":0}') as ChildConfig;
+
+// With the worker gone (killed), no result of this process can reach Redis any more, and the
+// runtime's threads would keep it alive as an orphan: exit.
+process.on('disconnect', () => process.exit(1));
+
+let runtime: Promise<Runtime> | undefined;
+
+async function shard(job: ShardJob, hp: Runtime): Promise<unknown> {
+  switch (job.kind) {
+    case 'knn':
+      return knnShard(hp, job);
+    case 'features': {
+      if (job.input.toLowerCase().endsWith('.npy')) {
+        // The header checked first, so that a corrupt one is reported with its byte offset.
+        shardFile(job.input, 'batch features');
+      }
+      const { features } = computeFeatures(hp, job.input, { preset: job.preset, snipEdges: job.snipEdges, rate: job.rate }, 'batch features');
+      try {
+        hp.save(job.out, features);
+        return { out: job.out, shape: [...features.shape] };
+      } finally {
+        features.release();
+      }
+    }
+    default:
+      throw new Error(`unknown shard kind ${JSON.stringify((job as { kind: unknown }).kind)}`);
+  }
+}
+
+export default async function processShard(job: SandboxedJob<ShardJob>): Promise<unknown> {
+  if (config.holdMs > 0) {
+    await new Promise((resolve) => setTimeout(resolve, config.holdMs));
+  }
+  runtime ??= createRuntime({ threads: config.threads });
+  try {
+    return await shard(job.data, await runtime);
+  } catch (error) {
+    throw encodeError(error);
+  }
+}
