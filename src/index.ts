@@ -21,6 +21,7 @@ export { KERNELS, type KernelName } from './kernels/index.js';
 export type { Backend, BackendFactory, BackendInfo } from './backends/backend.js';
 export * from './io/index.js';
 export type { IterationInfo, KMeansInit, KMeansOptions, KMeansResult } from './kmeans/index.js';
+export type { FileIterationInfo, FileKMeansOptions, FileKMeansResult, IoReport } from './kmeans/file.js';
 export type { Metric, PairwiseDistancesAttrs } from './kernels/pairwiseDistances.js';
 export { readBenchFile, BENCH_FORMAT, BENCH_VERSION, type BenchFile, type BenchRun, type DataRecord, type MachineRecord, type AttrValue } from './gate/format.js';
 export type { ProbeSpec } from './gate/probe.js';

@@ -6,6 +6,7 @@
  * be written as .npy. `--init first` takes the first k rows, so other tools can start from the
  * same centroids and be compared exactly.
  */
+import { statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { fail } from '../errors.js';
 import type { IterationInfo, KMeansInit } from '../kmeans/index.js';
@@ -13,6 +14,28 @@ import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { convert, loadPoints } from './points.js';
 import { optional } from './options.js';
+import { kmeansFileCommand } from './kmeansFile.js';
+
+const INITS: readonly string[] = ['k-means++', 'random', 'first'];
+
+/** Out of core when asked, or for a .npy file larger than the heap's free room (an .npz is always loaded). */
+function outOfCore(hp: Runtime, file: string, opts: KMeansCommandOptions): boolean {
+  if (opts.outOfCore === true) {
+    if (!file.endsWith('.npy') || opts.key !== undefined) {
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: '--out-of-core reads .npy files only', expected: 'FILE.npy', received: file });
+    }
+    return true;
+  }
+  if (!file.endsWith('.npy')) {
+    return false;
+  }
+  try {
+    return statSync(file).size > hp.heapRoomBytes();
+  } catch {
+    // Unreadable: the in-memory path reports it.
+    return false;
+  }
+}
 
 export interface KMeansCommandOptions {
   readonly k: string;
@@ -23,6 +46,11 @@ export interface KMeansCommandOptions {
   readonly seed?: string;
   readonly labelsOut?: string;
   readonly centroidsOut?: string;
+  /** Out of core only: distances to the centroids as .npy. */
+  readonly distancesOut?: string;
+  /** Stream the file even when it would fit the heap. */
+  readonly outOfCore?: boolean;
+  readonly blockBytes?: string;
   readonly backend?: string;
   readonly threads?: string;
   readonly json?: boolean;
@@ -64,6 +92,26 @@ export async function kmeansCommand(file: string, opts: KMeansCommandOptions): P
     ...(threads === undefined ? {} : { threads }),
   });
   try {
+    if (outOfCore(hp, file, opts)) {
+      const init = opts.init === undefined || INITS.includes(opts.init) ? (opts.init as KMeansInit | undefined) : hp.load(opts.init, { name: 'initial centroids' });
+      return await kmeansFileCommand(hp, file, {
+        k,
+        init,
+        nInit: numberOption('--n-init', opts.nInit, true),
+        maxIter: numberOption('--max-iter', opts.maxIter, true) ?? 300,
+        tol: numberOption('--tol', opts.tol, false),
+        seed: numberOption('--seed', opts.seed, true),
+        blockBytes: numberOption('--block-bytes', opts.blockBytes, true),
+        labelsOut: opts.labelsOut,
+        distancesOut: opts.distancesOut,
+        centroidsOut: opts.centroidsOut,
+        json: opts.json === true,
+        progress: opts.progress,
+      });
+    }
+    if (opts.distancesOut !== undefined) {
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: '--distances-out needs the out-of-core fit', expected: '--out-of-core with a .npy file', received: '--distances-out without it' });
+    }
     const { x, convertedFrom, key } = loadPoints(hp, file, opts.key, file);
     const init = initOf(hp, opts.init, x);
     const maxIter = numberOption('--max-iter', opts.maxIter, true) ?? 300;

@@ -170,6 +170,15 @@ export function gatherRowMajor(t: Tensor, where: string, visit: (bytes: Uint8Arr
   }
 }
 
+/** openSync, with a Node error turned into IO naming the file. */
+export function openFd(path: string, flags: 'r' | 'w', options: FileOptions): number {
+  try {
+    return openSync(path, flags);
+  } catch (error) {
+    throw ioError(error, flags === 'r' ? 'open' : 'write', options);
+  }
+}
+
 /** Turns a Node file error (one with an errno `code`) into an IO HotpathError naming the file; other errors pass through. */
 export function ioError(error: unknown, action: string, options: FileOptions): unknown {
   if (error instanceof HotpathError || !(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') {

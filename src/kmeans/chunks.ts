@@ -132,14 +132,23 @@ export interface StepPart {
 /**
  * The lloyd kernel on one chunk: `chunk` is the chunk's centred rows ([rows, d], the data's
  * dtype), `centroids` [k, d] in the same dtype (centred coordinates), `weights` its rows'
- * weights or undefined. Labels are local to the chunk (row 0 is the chunk's first row).
+ * weights or undefined. Labels are local to the chunk (row 0 is the chunk's first row); they
+ * are written into `labelsOut` when given (at least rows long; reused to spare allocations).
  * @example const part = chunkStep(hp, centred.slice([start, end]), centroids)
  * @throws what the lloyd kernel throws (SHAPE, DTYPE)
  */
-export function chunkStep(rt: RuntimeCore, chunk: Tensor, centroids: Tensor, weights?: Tensor): StepPart {
+export function chunkStep(rt: RuntimeCore, chunk: Tensor, centroids: Tensor, weights?: Tensor, labelsOut?: Int32Array): StepPart {
   return rt.scope(() => {
     const [labels, sums, counts] = rt.run('lloyd', weights === undefined ? [chunk, centroids] : [chunk, centroids, weights]);
-    return { labels: Int32Array.from(labels!.toArray() as Int32Array), sums: Float64Array.from(sums!.toArray() as Float64Array), counts: Float64Array.from(counts!.toArray() as Float64Array) };
+    // Copies out of the heap: the parts outlive the call's tensors.
+    let out: Int32Array;
+    if (labelsOut === undefined) {
+      out = labels!.toArray() as Int32Array;
+    } else {
+      out = labelsOut.subarray(0, labels!.size);
+      out.set(labels!.data('kmeans') as Int32Array);
+    }
+    return { labels: out, sums: sums!.toArray() as Float64Array, counts: counts!.toArray() as Float64Array };
   });
 }
 

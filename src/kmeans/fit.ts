@@ -180,6 +180,14 @@ export function updateCenters(sums: Float64Array, counts: Float64Array, centers:
   return { next, shift };
 }
 
+/** Why a run stops after a step: its labels did not change (strict), or the centroids moved by at most tol; undefined: go on. */
+export function stopOf(changed: number, shift: number, tolScaled: number): 'strict' | 'tol' | undefined {
+  if (changed === 0) {
+    return 'strict';
+  }
+  return shift <= tolScaled ? 'tol' : undefined;
+}
+
 /** One k-means run from `initial` (centred coordinates). */
 export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, settings: Settings, tolScaled: number, run: number): RunResult {
   const { k, d, maxIter } = settings;
@@ -216,13 +224,10 @@ export function lloydRun(rt: RuntimeCore, data: Data, initial: Float64Array, set
         return inertiaOf({ ...data, x: data.tensor.data(where) as Float32Array | Float64Array }, assignedTo, current);
       };
       settings.onIteration?.({ run, iteration: iterations, shift, changed, inertia } satisfies IterationInfo);
-      if (changed === 0) {
-        strict = true;
-        converged = true;
-        break;
-      }
-      if (shift <= tolScaled) {
-        converged = true;
+      const stop = stopOf(changed, shift, tolScaled);
+      strict = stop === 'strict';
+      converged = stop !== undefined;
+      if (converged) {
         break;
       }
     }

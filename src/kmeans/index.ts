@@ -10,7 +10,7 @@ import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lloydRun, roundFor, step, type RunResult } from './fit.js';
-import { firstRows, kmeansPlusPlus, randomRows, type Data } from './init.js';
+import { firstRows, givenCentres, kmeansPlusPlus, randomRows, type Data } from './init.js';
 import { addInto, chunkCount, chunkRange, columnSums, meanOf, meanVarianceOf, momentsOf, negatedMean } from './chunks.js';
 import { checkFinite, firstNonFinite, settingsOf, type KMeansOptions } from './options.js';
 import { fitWithDistance, nearest } from './custom.js';
@@ -23,11 +23,10 @@ export interface KMeansRuntime extends RuntimeCore {
   pairwiseDistances(x: Tensor, y: Tensor, attrs?: { metric?: 'sqeuclidean' | 'euclidean' }): Tensor;
 }
 
-export interface KMeansResult {
+/** What the in-memory and the out-of-core fits both return. */
+export interface FitSummary {
   /** [k, d], the data's dtype. The caller releases it (or uses runtime.scope). */
   readonly centroids: Tensor;
-  /** int32 [n]: each point's cluster. */
-  readonly labels: Tensor;
   /** Sum over points of weight times squared distance to their centroid (float64). */
   readonly inertia: number;
   /** Lloyd iterations of the kept run. */
@@ -39,6 +38,11 @@ export interface KMeansResult {
   /** Runs done (nInit) and which one was kept. */
   readonly runs: number;
   readonly bestRun: number;
+}
+
+export interface KMeansResult extends FitSummary {
+  /** int32 [n]: each point's cluster. */
+  readonly labels: Tensor;
   /** The nearest centroid of each row of x (int32 [rows]). @throws SHAPE, DTYPE */
   predict(x: Tensor): Tensor;
   /** Euclidean distances from each row of x to every centroid ([rows, k]). @throws SHAPE, DTYPE */
@@ -182,11 +186,6 @@ function chunkedMeanVariance(values: Float32Array | Float64Array, n: number, d: 
   return meanVarianceOf(total, n, d);
 }
 
-function givenCentres(init: Tensor, mean: Float64Array, d: number): Float64Array {
-  const values = init.toArray() as Float32Array | Float64Array;
-  checkFinite(values, d, 'init');
-  return Float64Array.from(values, (v, e) => v - mean[e % d]!);
-}
 
 function predict(rt: RuntimeCore, points: Tensor, mean: Float64Array, centers: Float64Array, k: number, dtype: string): Tensor {
   points.check('kmeans.predict');

@@ -8,6 +8,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { fail } from '../errors.js';
+import { checkFinite } from './options.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -147,4 +148,11 @@ function distancesTo(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tensor)
     const dist = rt.pairwiseDistances(chosen, data.tensor).toArray() as Float32Array | Float64Array;
     return ids.map((_, t) => Float64Array.from(dist.subarray(t * n, (t + 1) * n)));
   });
+}
+
+/** Given initial centroids [k, d] in centred coordinates (float64). @throws ARGUMENT for NaN or Infinity */
+export function givenCentres(init: Tensor, mean: Float64Array, d: number): Float64Array {
+  const values = init.toArray() as Float32Array | Float64Array;
+  checkFinite(values, d, 'init');
+  return Float64Array.from(values, (v, e) => v - mean[e % d]!);
 }

@@ -92,6 +92,15 @@ export function settingsOf(x: Tensor, options: KMeansOptions): Settings {
   if (n === 0 || d === 0) {
     fail({ code: 'SHAPE', kernel: WHERE, problem: 'no data', expected: 'at least one point with at least one feature', received: x.describe() });
   }
+  return settingsFor({ n, d, dtype: x.dtype }, options);
+}
+
+/**
+ * Validates the options for n points of d features (a tensor's or a file's) and fills in the
+ * defaults. @throws ARGUMENT, SHAPE, DTYPE, LIFETIME (for the tensors among the options)
+ */
+export function settingsFor(x: { readonly n: number; readonly d: number; readonly dtype: 'float32' | 'float64' }, options: KMeansOptions): Settings {
+  const { n, d } = x;
   if (typeof options !== 'object' || options === null) {
     fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'missing options', expected: '{ k, ... }', received: String(options) });
   }

@@ -19,6 +19,7 @@ import type { AxisAttrs } from '../kernels/softmax.js';
 import type { PairwiseDistancesAttrs } from '../kernels/pairwiseDistances.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { kmeans, type KMeansOptions, type KMeansResult } from '../kmeans/index.js';
+import { kmeansFile, type FileKMeansOptions, type FileKMeansResult } from '../kmeans/file.js';
 import { fbank, logMel, type FbankOptions, type LogMelOptions } from '../audio/logMel.js';
 import { iterateRows, loadNpy, loadNpz, readRows, saveNpy, saveNpz, type IterateRowsOptions, type LoadNpyOptions, type NpyWriteInfo, type RowsOptions, type SaveNpzOptions } from '../io/index.js';
 import { ShapeRuntime } from './shapeOps.js';
@@ -299,14 +300,27 @@ export class Runtime extends ShapeRuntime {
   }
 
   /**
+   * k-means on a .npy file (C order, float32 or float64, [n, d]) out of core: blocks read while
+   * the previous one is computed, bounded memory whatever n is, and the same bits as the fit of
+   * the same data in memory; labels and distances streamed to .npy files (src/kmeans/file.ts).
+   * @example const fit = await hp.kmeans('points.npy', { k: 64, labelsOut: 'labels.npy' })
+   * @throws (rejects) IO, FORMAT, SHAPE, DTYPE, LAYOUT, ARGUMENT (k > n, NaN rows: which row, bad options), MEMORY
+   */
+  kmeans(path: string, options: FileKMeansOptions): Promise<FileKMeansResult>;
+  /**
    * k-means with scikit-learn's semantics (k-means++, nInit, maxIter, tol, sampleWeight, seed);
    * the assignment and float64 sums run on the fastest backend, identically on any thread count.
    * @example const { centroids, labels, inertia } = hp.kmeans(points, { k: 8, seed: 1 })
    * @throws SHAPE, DTYPE, ARGUMENT (k > n, NaN in x, bad options), LIFETIME, MEMORY
+   * (Declared last, so that ReturnType<Runtime['kmeans']> is the in-memory result.)
    */
-  kmeans(x: Tensor, options: KMeansOptions): KMeansResult {
+  kmeans(x: Tensor, options: KMeansOptions): KMeansResult;
+  kmeans(x: Tensor | string, options: KMeansOptions | FileKMeansOptions): KMeansResult | Promise<FileKMeansResult> {
     this.checkOpen('kmeans');
-    return kmeans(this, x, options);
+    if (typeof x === 'string') {
+      return kmeansFile(this, x, options as FileKMeansOptions);
+    }
+    return kmeans(this, x, options as KMeansOptions);
   }
 
   /**

@@ -1,0 +1,201 @@
+/**
+ * k-means over a .npy file larger than memory: exact Lloyd, one read of the file per
+ * iteration in blocks of whole chunks (block i+1 read while block i is computed), with every sum
+ * in the canonical chunk order (chunks.ts), so labels, centroids, inertia and iterations are
+ * bit-identical to `hp.kmeans` on the same data in memory. Memory: two blocks in the heap, the
+ * init sample and O(k d); labels between steps go to a temporary file.
+ *
+ * Init: 'first' and given centroids as in memory. 'k-means++' and 'random' run over a uniform
+ * reservoir sample of `sampleRows` rows (Algorithm R, drawn from the fit's seeded generator
+ * before the init's own draws); when n <= sampleRows the sample is the data in order and the
+ * result is bit-identical to the in-memory fit with the same seed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RuntimeCore } from '../runtime/core.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { centreRows, meanOf, meanVarianceOf, negatedMean, type Rows } from './chunks.js';
+import { roundFor, stopOf, updateCenters } from './fit.js';
+import { finalPass, LabelStore, meanPass, preparePass, relocatePass, stepPass, type Source } from './filePasses.js';
+import { fileSettings, ioReport, totalIo, type FileKMeansOptions, type FileSettings, type IoReport } from './fileOptions.js';
+import { givenCentres, kmeansPlusPlus, randomRows, type Data } from './init.js';
+import { NpyOut } from './npyOut.js';
+import { blockBuffers, closePoints, openPoints, readRowsSync, type PassIo, type PointsFile } from './pointsFile.js';
+import { predictFile } from './filePredict.js';
+import { emptyClusters, moveToEmpty } from './relocate.js';
+import { Reservoir } from './reservoir.js';
+import type { FitSummary } from './index.js';
+
+export type { FileIterationInfo, FileKMeansOptions, IoReport } from './fileOptions.js';
+
+export interface FileKMeansResult extends FitSummary {
+  readonly n: number;
+  readonly d: number;
+  /** Where the labels (int32 [n]) and distances (float64 [n], Euclidean, to the own centroid) went, when asked for. */
+  readonly labelsPath: string | undefined;
+  readonly distancesPath: string | undefined;
+  /** Rows per block read, and all reads of the fit together. */
+  readonly blockRows: number;
+  readonly io: IoReport;
+  /** Labels of every row of another .npy file of [rows, d] points, streamed to `outPath` (int32 .npy). @throws as kmeans does for the file */
+  predict(path: string, outPath: string): Promise<{ path: string; rows: number; io: IoReport }>;
+}
+
+interface Run {
+  readonly centers: Float64Array;
+  readonly inertia: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly sizes: number[];
+  readonly out: { labels: NpyOut | undefined; distances: NpyOut | undefined };
+}
+
+/**
+ * Clusters the rows of a .npy file (C order, float32 or float64, [n, d]) out of core.
+ * @example const r = await hp.kmeans('points.npy', { k: 64, seed: 1, labelsOut: 'labels.npy' })
+ * @throws IO, FORMAT (bad, truncated or changed file), SHAPE, DTYPE, LAYOUT, ARGUMENT (options, k > n, NaN rows: which row), MEMORY (blocks do not fit the heap)
+ */
+export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tensor): Tensor }, path: string, options: FileKMeansOptions): Promise<FileKMeansResult> {
+  const blockBytes = fileSettings.blockBytes(rt, options);
+  const file = openPoints(path, blockBytes);
+  const passes: PassIo[] = [];
+  let scratch: string | undefined;
+  let best: Run | undefined;
+  try {
+    const s = fileSettings.of(file, options);
+    const buffers = blockBuffers(rt, file);
+    const src: Source = { rt, file, buffers };
+    try {
+      const { sums, io: meanIo } = await meanPass(src);
+      passes.push(meanIo);
+      const mean = meanOf(sums, file.n);
+      const negated = negatedMean(mean, file.dtype);
+      const rng = xoroshiro128plus(s.seed);
+      const sampled = s.init === 'k-means++' || s.init === 'random';
+      const reservoir = sampled ? new Reservoir(Math.min(file.n, s.sampleRows), file.d, file.dtype, rng) : undefined;
+      const { moments, io: prepIo } = await preparePass(src, negated, reservoir);
+      passes.push(prepIo);
+      const tolScaled = s.tol === 0 ? 0 : s.tol * meanVarianceOf(moments, file.n, file.d);
+      scratch = mkdtempSync(join(tmpdir(), 'hotpath-kmeans-'));
+      let bestRun = 0;
+      for (let run = 0; run < s.nInit; run++) {
+        const initial = initialCentres(rt, s, file, negated, mean, reservoir, rng);
+        const result = await lloydFile(src, s, negated, initial, tolScaled, run, join(scratch, `labels-${run}.i32`), passes);
+        if (best === undefined || result.inertia < best.inertia) {
+          discard(best);
+          best = result;
+          bestRun = run;
+        } else {
+          discard(result);
+        }
+      }
+      const kept = best!;
+      kept.out.labels?.commit();
+      kept.out.distances?.commit();
+      const round = roundFor(file.dtype);
+      const values = kept.centers.map((v, e) => round(v + mean[e % file.d]!));
+      const centroids = rt.tensor(file.dtype === 'float32' ? Float32Array.from(values) : values, [s.k, file.d], { name: 'kmeans centroids' });
+      const centers = kept.centers;
+      return {
+        centroids,
+        inertia: kept.inertia,
+        iterations: kept.iterations,
+        converged: kept.converged,
+        clusterSizes: kept.sizes,
+        runs: s.nInit,
+        bestRun,
+        n: file.n,
+        d: file.d,
+        labelsPath: s.labelsOut,
+        distancesPath: s.distancesOut,
+        blockRows: file.blockRows,
+        io: ioReport(totalIo(passes)),
+        predict: (other, outPath) => predictFile(rt, other, outPath, { negated, centers, k: s.k, d: file.d, dtype: file.dtype, blockBytes }),
+      };
+    } catch (error) {
+      discard(best);
+      throw error;
+    } finally {
+      buffers[0].release();
+      buffers[1].release();
+    }
+  } finally {
+    closePoints(file);
+    if (scratch !== undefined) {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+}
+
+function discard(run: Run | undefined): void {
+  run?.out.labels?.abort();
+  run?.out.distances?.abort();
+}
+
+/** Centred float64 initial centroids, as the in-memory fit chooses them. */
+function initialCentres(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tensor): Tensor }, s: FileSettings, file: PointsFile, negated: Rows, mean: Float64Array, reservoir: Reservoir | undefined, rng: ReturnType<typeof xoroshiro128plus>): Float64Array {
+  if (s.init === 'first') {
+    const rows = readRowsSync(file, 0, s.k);
+    centreRows(rows, s.k, negated);
+    return Float64Array.from(rows);
+  }
+  if (reservoir === undefined) {
+    return givenCentres(s.init as Tensor, mean, file.d);
+  }
+  const n = reservoir.rows();
+  const values = reservoir.values.subarray(0, n * file.d);
+  return rt.scope(() => {
+    const tensor = rt.tensor(values, [n, file.d], { name: 'kmeans init sample' });
+    const data: Data = { n, d: file.d, x: tensor.data('kmeans') as Rows, tensor, weights: undefined };
+    return s.init === 'random' ? randomRows(data, s.k, rng) : kmeansPlusPlus(rt, data, s.k, rng);
+  });
+}
+
+/** One run of exact Lloyd over the file (fit.ts's lloydRun, pass by pass). */
+async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: Float64Array, tolScaled: number, run: number, labelsPath: string, passes: PassIo[]): Promise<Run> {
+  const { k } = s;
+  const d = src.file.d;
+  const round = roundFor(src.file.dtype);
+  let centers: Float64Array = initial.map(round);
+  let iterations = 0;
+  let strict = false;
+  let converged = false;
+  const labels = new LabelStore(labelsPath);
+  try {
+    for (let it = 0; it < s.maxIter; it++) {
+      const step = await stepPass(src, negated, centers, k, labels, it === 0);
+      const io = [step.io];
+      const empty = emptyClusters(step.counts);
+      if (empty.length > 0) {
+        const { picks, io: moreIo } = await relocatePass(src, negated, centers, empty.length, labels);
+        moveToEmpty(step.sums, step.counts, empty, picks, d);
+        io.push(moreIo);
+      }
+      passes.push(...io);
+      const { next, shift } = updateCenters(step.sums, step.counts, centers, k, d, round);
+      centers = next;
+      iterations = it + 1;
+      s.onIteration?.({ run, iteration: iterations, shift, changed: step.changed, inertia: fileSettings.noInertia, io: ioReport(totalIo(io)) });
+      const stop = stopOf(step.changed, shift, tolScaled);
+      strict = stop === 'strict';
+      converged = stop !== undefined;
+      if (converged) {
+        break;
+      }
+    }
+    const out = { labels: s.labelsOut === undefined ? undefined : new NpyOut(s.labelsOut, 'int32', src.file.n, run), distances: s.distancesOut === undefined ? undefined : new NpyOut(s.distancesOut, 'float64', src.file.n, run) };
+    try {
+      const final = await finalPass(src, negated, centers, k, strict ? labels : undefined, out);
+      passes.push(final.io);
+      return { centers, inertia: final.inertia, iterations, converged, sizes: final.sizes, out };
+    } catch (error) {
+      out.labels?.abort();
+      out.distances?.abort();
+      throw error;
+    }
+  } finally {
+    labels.close();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Options of the out-of-core fit (kmeans on a file path), their validation, and the I/O report
+ * each iteration carries: bytes read, read and compute throughput, and the I/O-bound verdict.
+ */
+import { fail } from '../errors.js';
+import type { RuntimeCore } from '../runtime/core.js';
+import { settingsFor, type IterationInfo, type KMeansOptions, type Settings } from './options.js';
+import type { PassIo, PointsFile } from './pointsFile.js';
+
+/** Largest default block: beyond this, bigger reads gain nothing and cost memory (bytes). */
+const MAX_DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
+/** Default init sample (rows). */
+const DEFAULT_SAMPLE_ROWS = 65536;
+
+/** How one iteration (or the whole fit) used the file. */
+export interface IoReport {
+  /** Bytes read from the file. */
+  readonly bytes: number;
+  /** Seconds spent in reads (overlapping the computation). */
+  readonly readSeconds: number;
+  /** Seconds the computation waited for a read to finish. */
+  readonly waitSeconds: number;
+  /** Seconds computing on blocks. */
+  readonly computeSeconds: number;
+  /** bytes / readSeconds, in MB/s (10^6 bytes). */
+  readonly readMBps: number;
+  /** bytes / computeSeconds, in MB/s: how fast the kernels consume the data. */
+  readonly computeMBps: number;
+  /** waitSeconds / (waitSeconds + computeSeconds). */
+  readonly ioShare: number;
+  /** True when waiting for reads took more time than computing: faster kernels would not help. */
+  readonly ioBound: boolean;
+}
+
+export interface FileIterationInfo extends IterationInfo {
+  readonly io: IoReport;
+}
+
+export interface FileKMeansOptions extends Omit<KMeansOptions, 'onIteration' | 'sampleWeight' | 'distance'> {
+  /** Bytes per block read (rounded down to whole chunks of chunkRows(d) rows, at least one). Default: a quarter of the heap's free room, at most 256 MiB. Two blocks are held. */
+  readonly blockBytes?: number;
+  /** Rows of the reservoir sample that 'k-means++' and 'random' choose from. Default 65536 (at least k). */
+  readonly sampleRows?: number;
+  /** Path of an int32 [n] .npy file to receive the labels (streamed, never held whole). */
+  readonly labelsOut?: string;
+  /** Path of a float64 [n] .npy file to receive each point's Euclidean distance to its centroid. */
+  readonly distancesOut?: string;
+  /** Called after every iteration, with that iteration's I/O report. Its inertia() throws ARGUMENT: the file fit does not compute it per iteration. */
+  readonly onIteration?: (info: FileIterationInfo) => void;
+}
+
+export interface FileSettings extends Omit<Settings, 'onIteration'> {
+  readonly sampleRows: number;
+  readonly labelsOut: string | undefined;
+  readonly distancesOut: string | undefined;
+  readonly onIteration: ((info: FileIterationInfo) => void) | undefined;
+}
+
+function positive(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: `invalid ${name}`, expected: 'a positive integer', received: String(value) });
+  }
+  return value;
+}
+
+function pathOption(name: string, value: unknown): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || value === '')) {
+    fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: `invalid ${name}`, expected: 'a file path', received: String(value) });
+  }
+  return value;
+}
+
+export const fileSettings = {
+  /** The block size asked for, or the default from the heap's free room. @throws ARGUMENT */
+  blockBytes(rt: RuntimeCore, options: FileKMeansOptions): number {
+    if (options === null || typeof options !== 'object') {
+      return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'missing options', expected: '{ k, ... }', received: String(options) });
+    }
+    return options.blockBytes === undefined ? Math.min(MAX_DEFAULT_BLOCK_BYTES, Math.floor(rt.heapRoomBytes() / 4)) : positive('blockBytes', options.blockBytes);
+  },
+
+  /** Validates the options against the file's shape. @throws ARGUMENT, SHAPE, DTYPE */
+  of(file: PointsFile, options: FileKMeansOptions): FileSettings {
+    const o = options as KMeansOptions;
+    if (o.sampleWeight !== undefined || o.distance !== undefined) {
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: `${o.sampleWeight !== undefined ? 'sampleWeight' : 'distance'} is not supported for a file`, expected: 'the options of the Euclidean fit without weights', received: 'a file path with that option', hint: 'load the data with hp.load() to use it' });
+    }
+    const { onIteration, ...rest } = options;
+    const s = settingsFor({ n: file.n, d: file.d, dtype: file.dtype }, rest);
+    if (onIteration !== undefined && typeof onIteration !== 'function') {
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'onIteration is not a function', expected: 'a function', received: typeof onIteration });
+    }
+    const sampleRows = options.sampleRows === undefined ? Math.max(DEFAULT_SAMPLE_ROWS, s.k) : positive('sampleRows', options.sampleRows);
+    if (sampleRows < s.k) {
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'sampleRows is smaller than k', expected: `sampleRows >= k = ${s.k}`, received: String(sampleRows) });
+    }
+    return { ...s, sampleRows, labelsOut: pathOption('labelsOut', options.labelsOut), distancesOut: pathOption('distancesOut', options.distancesOut), onIteration };
+  },
+
+  /** The file fit's IterationInfo.inertia. */
+  noInertia(): number {
+    return fail({ code: 'ARGUMENT', kernel: 'kmeans.onIteration inertia()', problem: 'the out-of-core fit does not compute the inertia per iteration (it would cost a pass over the file)', expected: 'the final inertia in the result', received: 'a call to inertia()' });
+  },
+};
+
+/** Passes added together. */
+export function totalIo(passes: readonly PassIo[]): PassIo {
+  return passes.reduce((a, p) => ({ bytes: a.bytes + p.bytes, readSeconds: a.readSeconds + p.readSeconds, waitSeconds: a.waitSeconds + p.waitSeconds, computeSeconds: a.computeSeconds + p.computeSeconds }), { bytes: 0, readSeconds: 0, waitSeconds: 0, computeSeconds: 0 });
+}
+
+export function ioReport(io: PassIo): IoReport {
+  const share = io.waitSeconds + io.computeSeconds === 0 ? 0 : io.waitSeconds / (io.waitSeconds + io.computeSeconds);
+  return {
+    ...io,
+    readMBps: io.readSeconds === 0 ? 0 : io.bytes / io.readSeconds / 1e6,
+    computeMBps: io.computeSeconds === 0 ? 0 : io.bytes / io.computeSeconds / 1e6,
+    ioShare: share,
+    ioBound: share > 0.5,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `hotpath kmeans FILE.npy --out-of-core`: the JSON summary with its per-iteration I/O report,
+ * the streamed labels and distances, the same answer as the in-memory command, the text report's
+ * I/O lines, and a coded error for a flag that needs the out-of-core fit.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { assertCleanError, hotpath } from '../helpers.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-kmeans-file-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const POINTS = path.join(tmp, 'points.npy');
+
+before(() => {
+  const r = hotpath('blobs', POINTS, '--n', '700', '--d', '3', '--centers', '4', '--spread', '0.5', '--seed', '5');
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('kmeans --out-of-core --json: same inertia and labels as in memory, I/O per iteration, streamed outputs', () => {
+  const labels = path.join(tmp, 'labels.npy');
+  const memLabels = path.join(tmp, 'mem-labels.npy');
+  const distances = path.join(tmp, 'distances.npy');
+  const common = [POINTS, '--k', '4', '--init', 'first', '--max-iter', '6', '--json'];
+  const file = hotpath('kmeans', ...common, '--out-of-core', '--labels-out', labels, '--distances-out', distances);
+  assert.equal(file.code, 0, file.stderr);
+  const mem = hotpath('kmeans', ...common, '--labels-out', memLabels);
+  assert.equal(mem.code, 0, mem.stderr);
+  const f = JSON.parse(file.stdout) as { outOfCore: boolean; inertia: number; iterations: number; points: number; io: { bytes: number; ioBound: boolean }; perIteration: { iteration: number; bytes: number; readMBps: number; computeMBps: number; ioShare: number; ioBound: boolean }[]; labelsOut: string; distancesOut: string };
+  const m = JSON.parse(mem.stdout) as { inertia: number; iterations: number };
+  assert.equal(f.outOfCore, true);
+  assert.equal(f.inertia, m.inertia);
+  assert.equal(f.iterations, m.iterations);
+  assert.equal(f.perIteration.length, f.iterations);
+  // Each iteration reads the 700 x 3 float32 rows once.
+  for (const it of f.perIteration) {
+    assert.equal(it.bytes, 700 * 3 * 4);
+    assert.ok(it.ioShare >= 0 && it.ioShare <= 1 && typeof it.ioBound === 'boolean');
+  }
+  // Same labels bytes (both int32 [700] .npy files with numpy's header).
+  assert.deepEqual(readFileSync(labels), readFileSync(memLabels));
+  assert.equal(f.distancesOut, distances);
+  assert.equal(readFileSync(distances).length, 128 + 700 * 8);
+});
+
+test('kmeans --out-of-core text report: one I/O line per iteration on stderr and an I/O summary', () => {
+  const r = hotpath('kmeans', POINTS, '--k', '4', '--init', 'first', '--max-iter', '3', '--tol', '0', '--out-of-core');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^run 1 iteration 1: read 0 MB at \d+ MB\/s, computed at \d+ MB\/s, I\/O share \d+% \((I\/O-bound: waiting on reads dominates, faster kernels would not help|compute-bound)\); 700 labels changed$/m);
+  assert.match(r.stdout, /^k-means out of core on .*points\.npy: 700 points x 3 features, k = 4/);
+  assert.match(r.stdout, /\n {2}I\/O {12}0 MB read at \d+ MB\/s, computed at \d+ MB\/s, I\/O share \d+%/);
+});
+
+test('kmeans: --distances-out without --out-of-core and --out-of-core on an .npz are coded errors', () => {
+  assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--distances-out', path.join(tmp, 'd.npy')), 'ARGUMENT', '--distances-out');
+  assertCleanError(hotpath('kmeans', path.join(tmp, 'x.npz'), '--k', '2', '--out-of-core'), 'ARGUMENT', '.npy');
+});

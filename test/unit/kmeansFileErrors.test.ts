@@ -1,0 +1,77 @@
+/**
+ * The out-of-core fit's errors: each bad file or option is a HotpathError with a stable code
+ * and a message naming the file (and the row, for NaN), and no output file is left behind.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, truncateSync, writeFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { createRuntime, type Runtime } from '../../src/index.js';
+import { assertRejectsCode, buildNpy, dict, tempDir } from '../npyHelpers.js';
+
+const dir = tempDir();
+after(() => dir.remove());
+
+async function withHp(fn: (hp: Runtime) => Promise<void>): Promise<void> {
+  const hp = await createRuntime({ backends: ['ref'] });
+  try {
+    await fn(hp);
+  } finally {
+    await hp.close();
+  }
+}
+
+function f32(values: number[]): Uint8Array {
+  return new Uint8Array(Float32Array.from(values).buffer);
+}
+
+test('bad files: IO, FORMAT (hostile, truncated), SHAPE (rank), DTYPE, LAYOUT', async () => {
+  await withHp(async (hp) => {
+    await assertRejectsCode(() => hp.kmeans(dir.path('missing.npy'), { k: 1 }), 'IO', ['missing.npy']);
+    const hostile = dir.write('hostile.npy', buildNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, __import__('os')), }"));
+    await assertRejectsCode(() => hp.kmeans(hostile, { k: 1 }), 'FORMAT', ['hostile.npy']);
+    const truncated = dir.write('truncated.npy', buildNpy(dict('<f4', '(4, 2)'), f32([1, 2, 3, 4, 5])));
+    await assertRejectsCode(() => hp.kmeans(truncated, { k: 1 }), 'FORMAT', ['truncated.npy']);
+    const rank1 = dir.write('rank1.npy', buildNpy(dict('<f4', '(4,)'), f32([1, 2, 3, 4])));
+    await assertRejectsCode(() => hp.kmeans(rank1, { k: 1 }), 'SHAPE', ['rank1.npy', 'rank 2']);
+    const ints = dir.write('ints.npy', buildNpy(dict('<i4', '(2, 2)'), new Uint8Array(16)));
+    await assertRejectsCode(() => hp.kmeans(ints, { k: 1 }), 'DTYPE', ['ints.npy', 'float32 | float64']);
+    const fortran = dir.write('fortran.npy', buildNpy(dict('<f4', '(2, 2)', 'True'), f32([1, 2, 3, 4])));
+    await assertRejectsCode(() => hp.kmeans(fortran, { k: 1 }), 'LAYOUT', ['fortran.npy']);
+  });
+});
+
+test('bad data and options: k > n, NaN (which row), sampleWeight, blockBytes; no output left behind', async () => {
+  await withHp(async (hp) => {
+    const good = dir.write('good.npy', buildNpy(dict('<f4', '(3, 2)'), f32([1, 2, 3, 4, 5, 6])));
+    await assertRejectsCode(() => hp.kmeans(good, { k: 4 }), 'ARGUMENT', ['k <= 3']);
+    await assertRejectsCode(() => hp.kmeans(good, { k: 1, blockBytes: 0 }), 'ARGUMENT', ['blockBytes']);
+    await assertRejectsCode(() => hp.kmeans(good, { k: 2, sampleRows: 1 }), 'ARGUMENT', ['sampleRows']);
+    await assertRejectsCode(() => hp.kmeans(good, { k: 1, sampleWeight: hp.tensor([1, 1, 1]) } as never), 'ARGUMENT', ['sampleWeight']);
+    const nan = dir.write('nan.npy', buildNpy(dict('<f4', '(4, 2)'), f32([1, 2, 3, 4, 5, Number.NaN, 7, 8])));
+    const labelsOut = dir.path('nan-labels.npy');
+    await assertRejectsCode(() => hp.kmeans(nan, { k: 1, labelsOut }), 'ARGUMENT', ['nan.npy', 'row 2, column 1']);
+    assert.equal(existsSync(labelsOut), false);
+  });
+});
+
+test('a file changed during the fit is FORMAT', async () => {
+  await withHp(async (hp) => {
+    const path = dir.write('changing.npy', buildNpy(dict('<f4', '(4, 2)'), f32([1, 2, 3, 4, 5, 6, 7, 8])));
+    await assertRejectsCode(
+      () =>
+        hp.kmeans(path, {
+          k: 2,
+          init: 'first',
+          tol: 0,
+          onIteration: () => {
+            // Same size, new contents: the modification time tells.
+            writeFileSync(path, buildNpy(dict('<f4', '(4, 2)'), f32([8, 7, 6, 5, 4, 3, 2, 1])));
+          },
+        }),
+      'FORMAT',
+      ['changing.npy', 'changed during the fit'],
+    );
+    truncateSync(path, 20);
+    await assertRejectsCode(() => hp.kmeans(path, { k: 1 }), 'FORMAT', ['changing.npy']);
+  });
+});
