@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CallBatch, type BatchedObserver } from '../../src/monitor/batch.js';
+import { BATCH_CAPACITY, BATCH_SLICE, CallBatch, type BatchedObserver } from '../../src/monitor/batch.js';
 import { createRuntime, type KernelCall } from '../../src/index.js';
 
 function callNamed(kernel: string): KernelCall {
@@ -32,20 +32,58 @@ test('calls are delivered in order at flush(), and built only then', () => {
   assert.deepEqual(seen, ['a', 'b', 'c'], 'each call once');
 });
 
-test('a full batch (256 calls) is delivered at once; the rest by the end of the event-loop turn', async () => {
+test('a call that finds BATCH_CAPACITY calls waiting delivers the oldest BATCH_SLICE; the rest come by the end of the event-loop turn', async () => {
   const { seen, observer } = collector();
   const batch = new CallBatch([observer]);
-  for (let i = 0; i < 255; i++) {
+  assert.ok(BATCH_SLICE > 1 && BATCH_CAPACITY > BATCH_SLICE);
+  for (let i = 0; i < BATCH_CAPACITY - 1; i++) {
     batch.push(callNamed(String(i)));
   }
   assert.equal(seen.length, 0);
-  batch.push(callNamed('255'));
-  assert.equal(seen.length, 256, 'the 256th call delivers the batch');
-  batch.push(callNamed('256'));
-  assert.equal(seen.length, 256);
+  batch.push(callNamed(String(BATCH_CAPACITY - 1)));
+  assert.equal(seen.length, BATCH_SLICE, 'the call that fills the batch delivers one slice');
+  batch.push(callNamed('a'));
+  assert.equal(seen.length, BATCH_SLICE, 'fewer than BATCH_CAPACITY wait again');
+  // A loop that never yields: every BATCH_SLICE-th call delivers a slice, so the waiting list
+  // stays under BATCH_CAPACITY and no call delivers more than BATCH_SLICE.
+  for (let i = 0; i < 100; i++) {
+    const before = seen.length;
+    batch.push(callNamed(`b${i}`));
+    const pushed = BATCH_CAPACITY + 2 + i; // 0 .. CAPACITY-1, a, b0 .. bi
+    assert.ok(pushed - seen.length < BATCH_CAPACITY, `call b${i}: ${pushed - seen.length} waiting`);
+    assert.ok(seen.length - before === 0 || seen.length - before === BATCH_SLICE, `call b${i} delivered ${seen.length - before}`);
+  }
+  assert.equal(seen.length, BATCH_SLICE * (1 + Math.floor(101 / BATCH_SLICE)));
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(seen.length, 257);
-  assert.equal(seen.at(-1), '256');
+  assert.equal(seen.length, BATCH_CAPACITY + 101);
+  assert.deepEqual(seen.slice(0, 3), ['0', '1', '2']);
+  assert.deepEqual(seen.slice(BATCH_CAPACITY, BATCH_CAPACITY + 2), ['a', 'b0'], 'in order');
+  assert.equal(seen.at(-1), 'b99');
+});
+
+test('an observer whose own calls are recorded while it is delivered sees every call once, in order', () => {
+  const seen: string[] = [];
+  let batch: CallBatch;
+  const observer: BatchedObserver = {
+    observe: (call) => {
+      seen.push(call.kernel);
+      if (!call.kernel.startsWith('inner')) {
+        // As an observer that runs a kernel would: its call is recorded into the same batch.
+        batch.push(callNamed(`inner-${call.kernel}`));
+      }
+    },
+  };
+  batch = new CallBatch([observer]);
+  for (let i = 0; i < BATCH_CAPACITY + 40; i++) {
+    batch.push(callNamed(String(i)));
+  }
+  batch.flush();
+  // Calls recorded while a flush delivers wait for the next delivery (as before batching by slices).
+  batch.flush();
+  const outer = seen.filter((k) => !k.startsWith('inner'));
+  const inner = seen.filter((k) => k.startsWith('inner'));
+  assert.deepEqual(outer, Array.from({ length: BATCH_CAPACITY + 40 }, (_, i) => String(i)));
+  assert.deepEqual(inner, outer.map((k) => `inner-${k}`));
 });
 
 test('capture runs while the call is recorded and its value reaches that observer with the call', () => {
