@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
+import { startWorker, type BatchWorker } from '../src/batch/worker.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -100,4 +102,31 @@ export async function startRedis(): Promise<TestRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a test file that only needs some Redis and a worker: HOTPATH_REDIS_URL (from .ci/run) or
+ * a private server, and an in-process batch worker (2 shards at once) on `queue`, set up in
+ * before() and stopped in after(); `skip` says why there is no Redis.
+ */
+export function redisWithWorker(queue: string): { readonly skip: string | false; url(): string } {
+  const skip = haveRedis() || process.env.HOTPATH_REDIS_URL !== undefined ? false : 'redis-server is not installed (apt-get install redis-server)';
+  let own: TestRedis | undefined;
+  let worker: BatchWorker | undefined;
+  let url = '';
+  before(async () => {
+    if (skip !== false) {
+      return;
+    }
+    if (process.env.HOTPATH_REDIS_URL === undefined) {
+      own = await startRedis();
+    }
+    url = process.env.HOTPATH_REDIS_URL ?? own!.url;
+    worker = await startWorker({ redis: url, queue, concurrency: 2, onError: () => {} });
+  });
+  after(async () => {
+    await worker?.close();
+    await own?.stop();
+  });
+  return { skip, url: () => url };
 }

@@ -129,7 +129,7 @@ function closer(a: { i: number; d: number }, b: { i: number; d: number }): numbe
 }
 
 /** A C-order .npy of `values`. */
-export function writeNpy(path: string, dtype: 'int64' | 'float64' | 'int32', shape: readonly number[], values: BigInt64Array | Float64Array | Int32Array): void {
+export function writeNpy(path: string, dtype: 'int64' | 'float64' | 'int32' | 'float32', shape: readonly number[], values: BigInt64Array | Float64Array | Int32Array | Float32Array): void {
   const header = encodeNpyHeader(dtype, shape, false);
   const out = new Uint8Array(header.length + values.byteLength);
   out.set(header, 0);

@@ -9,6 +9,7 @@ import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { computeFeatures } from '../cli/features.js';
 import { encodeError, type ShardJob } from './protocol.js';
 import { knnShard } from './knnShard.js';
+import { ChunkCache, kmeansShard } from './kmeansShard.js';
 import { shardFile } from './shardRows.js';
 import type { ChildConfig } from './worker.js';
 
@@ -19,6 +20,7 @@ const config = JSON.parse(process.env.HOTPATH_BATCH_CHILD ?? '{"threads":1,"hold
 process.on('disconnect', () => process.exit(1));
 
 let runtime: Promise<Runtime> | undefined;
+const cache = new ChunkCache(config.cacheBytes ?? 2 ** 30);
 
 async function shard(job: ShardJob, hp: Runtime): Promise<unknown> {
   switch (job.kind) {
@@ -36,6 +38,11 @@ async function shard(job: ShardJob, hp: Runtime): Promise<unknown> {
       } finally {
         features.release();
       }
+    }
+    case 'kmeans': {
+      const started = performance.now();
+      const result = kmeansShard(hp, job, cache) as object;
+      return { ...result, ms: performance.now() - started };
     }
     default:
       throw new Error(`unknown shard kind ${JSON.stringify((job as { kind: unknown }).kind)}`);

@@ -25,22 +25,28 @@ export interface FeaturesShard {
   readonly rate?: number;
 }
 
-/** One k-means step over rows [start, start + count) of a file (kmeansShard.ts). */
+/** One k-means op over rows [start, start + count) of a file, whole chunks (kmeansShard.ts). */
 export interface KmeansShard {
   readonly kind: 'kmeans';
   readonly file: string;
   readonly start: number;
   readonly count: number;
-  /** 'stats' (column sums per chunk), 'step' (per-chunk sums and counts), 'far' (farthest points), 'labels' (write labels and inertia). */
-  readonly op: 'stats' | 'step' | 'far' | 'final';
+  /**
+   * 'stats': column sums per chunk; 'moments': sums and squares of the centred chunks (tol);
+   * 'step': Lloyd sums, counts and a labels hash per chunk; 'far': the shard's `far` farthest
+   * points from `centers` (empty clusters); 'final': labels with `labelCenters` (written to
+   * `labelsOut`) and the inertia per chunk with `centers`.
+   */
+  readonly op: 'stats' | 'moments' | 'step' | 'far' | 'final';
   readonly k?: number;
-  /** Centroids (centred coordinates, float64, base64) and the mean, as packF64. */
-  readonly centers?: string;
+  /** float64 values as packF64: the mean, centred centroids [k, d]. */
   readonly mean?: string;
-  /** Scratch and output label files (.npy int32 [n]), written at this shard's rows. */
-  readonly labelsIn?: string;
-  readonly labelsOut?: string;
+  readonly centers?: string;
+  readonly labelCenters?: string;
   readonly far?: number;
+  /** int32 [n] .npy the coordinator created, and where its data starts (bytes). */
+  readonly labelsOut?: string;
+  readonly labelsOffset?: number;
 }
 
 export type ShardTask = KnnShard | FeaturesShard | KmeansShard;

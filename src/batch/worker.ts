@@ -23,6 +23,8 @@ export interface WorkerOptions extends BatchConnection {
   readonly stalledIntervalMs?: number;
   /** Worker name stored on each job it takes (shown by `status`). */
   readonly name?: string;
+  /** Bytes of k-means data each child keeps in memory between iterations (default 1 GiB). */
+  readonly cacheBytes?: number;
   /** For fault tests: each shard waits this long before it runs, ms (default 0). */
   readonly holdMs?: number;
   /** Called with each error the worker reports (default: written to stderr). */
@@ -33,6 +35,8 @@ export interface WorkerOptions extends BatchConnection {
 export interface ChildConfig {
   readonly threads: number;
   readonly holdMs: number;
+  /** Bytes of centred k-means chunks a child keeps between iterations (default 1 GiB). */
+  readonly cacheBytes?: number;
 }
 
 export interface BatchWorker {
@@ -65,7 +69,7 @@ export async function startWorker(options: WorkerOptions): Promise<BatchWorker> 
   const holdMs = integer(options.holdMs ?? 0, 'holdMs', 0);
   const name = options.name ?? `hotpath-${process.pid}`;
   const { file, execArgv } = processorFile();
-  const config: ChildConfig = { threads, holdMs };
+  const config: ChildConfig = { threads, holdMs, cacheBytes: integer(options.cacheBytes ?? 2 ** 30, 'cacheBytes', 0) };
   const worker = new Worker(queue, file, {
     connection,
     concurrency,

@@ -8,7 +8,10 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { fail } from '../errors.js';
 import { batchFeatures } from '../batch/features.js';
-import { batchKnn } from '../batch/knn.js';
+import { batchKnn, writeNpy } from '../batch/knn.js';
+import { batchKmeans } from '../batch/kmeans.js';
+import { npyInfo } from '../io/npy.js';
+import { readFileSync } from 'node:fs';
 import { batchStatus } from '../batch/status.js';
 import { startWorker } from '../batch/worker.js';
 import { rateOption } from './audioInput.js';
@@ -156,4 +159,49 @@ export function addBatchCommands(program: Command, result: { code: number }): vo
       }).finally(bar.stop);
       print(opts.json, { job: 'features', preset: opts.preset, outputs: r.outputs, duplicatesIgnored: r.duplicates, ms: r.ms }, [`features ${opts.preset}: ${r.outputs.length} files in ${r.ms.toFixed(0)} ms`, ...r.outputs.map((o) => `  ${o.input} -> ${o.out} [${o.shape.join(', ')}]`)]);
     });
+  coordinated(coordinator.command('kmeans'))
+    .description("Lloyd's k-means over a .npy file, shards of whole chunks on the workers, reduced in chunk order: bit-identical to hotpath kmeans / hp.kmeans with the same init")
+    .argument('<file>', 'points .npy [n, d] (float32 or float64, C order) on a path every worker reads')
+    .requiredOption('--k <k>', 'number of clusters')
+    .option('--init <how>', 'first (the first k rows) or CENTROIDS.npy [k, d]', 'first')
+    .option('--max-iter <n>', 'most Lloyd iterations', '300')
+    .option('--tol <t>', "stop when the centroids' squared movement is at most t times the mean feature variance", '1e-4')
+    .option('--shard-chunks <n>', 'chunks of rows per shard (a chunk is ~16 MB of float32)', '1')
+    .option('--labels-out <file>', 'int32 labels .npy, written by the workers (a path they all reach)')
+    .option('--centroids-out <file>', 'write the centroids as .npy')
+    .action(async (file: string, opts: CoordinatorFlags & { k: string; init: string; maxIter: string; tol: string; shardChunks: string; labelsOut?: string; centroidsOut?: string }) => {
+      const maxIter = numberOption('--max-iter', opts.maxIter, true)!;
+      const bar = progress('k-means', opts.json);
+      const r = await batchKmeans({
+        ...connectionOf(opts),
+        file,
+        k: numberOption('--k', opts.k, true)!,
+        init: opts.init === 'first' ? 'first' : centroidsOf(opts.init),
+        maxIter,
+        tol: numberOption('--tol', opts.tol, false)!,
+        shardChunks: numberOption('--shard-chunks', opts.shardChunks, true)!,
+        ...optional('labelsOut', opts.labelsOut),
+        onIteration: (info) => bar.update(info.iteration, maxIter),
+      }).finally(bar.stop);
+      if (opts.centroidsOut !== undefined) {
+        const d = r.centroids.length / numberOption('--k', opts.k, true)!;
+        writeNpy(opts.centroidsOut, r.centroids instanceof Float32Array ? 'float32' : 'float64', [r.centroids.length / d, d], r.centroids);
+      }
+      const summary = { job: 'kmeans', file, inertia: r.inertia, iterations: r.iterations, converged: r.converged, shards: r.shards, duplicatesIgnored: r.duplicates, ...optional('labelsOut', opts.labelsOut), ...optional('centroidsOut', opts.centroidsOut) };
+      print(opts.json, summary, [`k-means of ${file}: inertia ${r.inertia}, ${r.iterations} iterations${r.converged ? ' (converged)' : ''}, ${r.shards} shards`, ...(opts.labelsOut === undefined ? [] : [`  wrote ${opts.labelsOut}`]), ...(opts.centroidsOut === undefined ? [] : [`  wrote ${opts.centroidsOut}`])]);
+    });
+}
+
+/** Initial centroids from a .npy [k, d] as float64 values (C order; the header is checked). @throws FORMAT, ARGUMENT */
+function centroidsOf(file: string): Float64Array {
+  if (!file.endsWith('.npy')) {
+    fail({ code: 'ARGUMENT', kernel: 'batch kmeans', problem: 'unknown --init', expected: 'first | CENTROIDS.npy', received: file });
+  }
+  const info = npyInfo(file);
+  if (info.fortranOrder || (info.dtype !== 'float32' && info.dtype !== 'float64')) {
+    fail({ code: 'FORMAT', kernel: 'batch kmeans', problem: `'${file}' is not a C-order float32/float64 array`, expected: "C order, '<f4' or '<f8'", received: `${info.descr}${info.fortranOrder ? ', Fortran order' : ''}` });
+  }
+  const bytes = readFileSync(file).subarray(info.dataOffset);
+  const copy = new Uint8Array(bytes);
+  return Float64Array.from(info.dtype === 'float32' ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer));
 }

@@ -9,40 +9,22 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { batchFeatures } from '../../src/batch/features.js';
 import { batchKnn, merge } from '../../src/batch/knn.js';
 import { packF64 } from '../../src/batch/protocol.js';
-import { startWorker, type BatchWorker } from '../../src/batch/worker.js';
 import { isHotpathError } from '../../src/errors.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
 import { bruteKnn, hotpathAsync, writePoints } from '../batchData.js';
-import { haveRedis, startRedis, type TestRedis } from '../redis.js';
+import { redisWithWorker } from '../redis.js';
 
-const skip = haveRedis() || process.env.HOTPATH_REDIS_URL !== undefined ? false : 'redis-server is not installed (apt-get install redis-server)';
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-batch-'));
-const SIGNALS = path.resolve('test/fixtures/streaming/signals');
-let own: TestRedis | undefined;
-let url = '';
-let worker: BatchWorker | undefined;
 // A queue of this file's own: the CI's shared Redis may serve other test files at once.
 const queue = `batch-test-${process.pid}`;
-
-before(async () => {
-  if (skip !== false) {
-    return;
-  }
-  if (process.env.HOTPATH_REDIS_URL === undefined) {
-    own = await startRedis();
-  }
-  url = process.env.HOTPATH_REDIS_URL ?? own!.url;
-  worker = await startWorker({ redis: url, queue, concurrency: 2, onError: () => {} });
-});
-
-after(async () => {
-  await worker?.close();
-  await own?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const redis = redisWithWorker(queue);
+const skip = redis.skip;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-batch-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const SIGNALS = path.resolve('test/fixtures/streaming/signals');
 
 test('knn over 5 database shards equals the brute-force float64 neighbours, ties by lower index', { skip }, async () => {
   const d = 6;
@@ -51,7 +33,7 @@ test('knn over 5 database shards equals the brute-force float64 neighbours, ties
   const query = writePoints(path.join(tmp, 'q.npy'), 25, d, 11);
   const k = 7;
   const done: number[] = [];
-  const r = await batchKnn({ redis: url, queue, query: path.join(tmp, 'q.npy'), database: path.join(tmp, 'db.npy'), k, shardRows: 700, indicesOut: path.join(tmp, 'idx.npy'), distancesOut: path.join(tmp, 'dist.npy'), onProgress: (n) => done.push(n) });
+  const r = await batchKnn({ redis: redis.url(), queue, query: path.join(tmp, 'q.npy'), database: path.join(tmp, 'db.npy'), k, shardRows: 700, indicesOut: path.join(tmp, 'idx.npy'), distancesOut: path.join(tmp, 'dist.npy'), onProgress: (n) => done.push(n) });
   const expected = bruteKnn(query, db, d, k);
   assert.equal(r.shards, 5);
   assert.deepEqual(done, [1, 2, 3, 4, 5]);
@@ -82,8 +64,8 @@ test('features of several files equal `hotpath features --out` of each, byte for
   const outDir = path.join(tmp, 'features');
   const npy = path.join(SIGNALS, 'enus_s3cut_16000.npy');
   const wav = path.join(SIGNALS, 'espeak_enus_s1.wav');
-  const fbank = await batchFeatures({ redis: url, queue, files: [npy], preset: 'kaldi-fbank', rate: 16000, outDir });
-  const resampled = await batchFeatures({ redis: url, queue, files: [wav], preset: 'whisper-80', outDir });
+  const fbank = await batchFeatures({ redis: redis.url(), queue, files: [npy], preset: 'kaldi-fbank', rate: 16000, outDir });
+  const resampled = await batchFeatures({ redis: redis.url(), queue, files: [wav], preset: 'whisper-80', outDir });
   assert.deepEqual([fbank.outputs[0]!.out, resampled.outputs[0]!.out], [path.join(outDir, 'enus_s3cut_16000.npy'), path.join(outDir, 'espeak_enus_s1.npy')]);
   const [a, b] = await Promise.all([
     hotpathAsync('features', npy, '--rate', '16000', '--preset', 'kaldi-fbank', '--out', path.join(tmp, 'ref-npy.npy')),
@@ -103,7 +85,7 @@ test('a corrupt file fails its shard with FORMAT naming the file and byte offset
   const garbage = path.join(tmp, 'garbage.npy');
   writeFileSync(garbage, Buffer.from('\x93NUMPY\x01\x00\xff\xffnot a header at all', 'latin1'));
   const outDir = path.join(tmp, 'mel');
-  const failed = await batchFeatures({ redis: url, queue, files: [wavs[0]!, garbage, wavs[1]!], preset: 'whisper-80', rate: 22050, outDir, attempts: 2, backoffMs: 0 }).catch((e: unknown) => e);
+  const failed = await batchFeatures({ redis: redis.url(), queue, files: [wavs[0]!, garbage, wavs[1]!], preset: 'whisper-80', rate: 22050, outDir, attempts: 2, backoffMs: 0 }).catch((e: unknown) => e);
   assert.ok(isHotpathError(failed), String(failed));
   assert.equal(failed.code, 'FORMAT');
   assert.match(failed.message, /1 of 3 shards failed after their retries/);
@@ -118,18 +100,19 @@ test('a corrupt file fails its shard with FORMAT naming the file and byte offset
   writePoints(path.join(tmp, 'q4.npy'), 3, d, 6);
   const header = 128;
   truncateSync(path.join(tmp, 'cut.npy'), header + 900 * d * 4);
-  const cut = await batchKnn({ redis: url, queue, query: path.join(tmp, 'q4.npy'), database: path.join(tmp, 'cut.npy'), k: 3, shardRows: 250, attempts: 2, backoffMs: 0 }).catch((e: unknown) => e);
+  const cut = await batchKnn({ redis: redis.url(), queue, query: path.join(tmp, 'q4.npy'), database: path.join(tmp, 'cut.npy'), k: 3, shardRows: 250, attempts: 2, backoffMs: 0 }).catch((e: unknown) => e);
   assert.ok(isHotpathError(cut), String(cut));
   assert.equal(cut.code, 'FORMAT');
   assert.match(cut.message, /1 of 4 shards failed/);
   assert.match(cut.message, new RegExp(`shard 3 \\(rows 750\\.\\.999 of '.*cut\\.npy'\\).*ends at byte offset ${header + 900 * d * 4}, inside rows 750\\.\\.999 \\(bytes ${header + 750 * d * 4}\\.\\.${header + 1000 * d * 4 - 1}\\)`));
 });
 
-test('hotpath batch: status --json, a coordinator run, and no Redis named', { skip }, async () => {
-  const [status, run, noRedis] = await Promise.all([
-    hotpathAsync('batch', 'status', '--redis', url, '--queue', queue, '--json'),
-    hotpathAsync('batch', 'coordinator', 'knn', '--redis', url, '--queue', queue, '--query', path.join(tmp, 'q.npy'), '--database', path.join(tmp, 'db.npy'), '--k', '3', '--json'),
+test('hotpath batch: status --json, coordinator knn and kmeans (as hp.kmeans), and no Redis named', { skip }, async () => {
+  const [status, run, noRedis, km] = await Promise.all([
+    hotpathAsync('batch', 'status', '--redis', redis.url(), '--queue', queue, '--json'),
+    hotpathAsync('batch', 'coordinator', 'knn', '--redis', redis.url(), '--queue', queue, '--query', path.join(tmp, 'q.npy'), '--database', path.join(tmp, 'db.npy'), '--k', '3', '--json'),
     hotpathAsync('batch', 'status'),
+    hotpathAsync('batch', 'coordinator', 'kmeans', path.join(tmp, 'db.npy'), '--redis', redis.url(), '--queue', queue, '--k', '5', '--max-iter', '50', '--centroids-out', path.join(tmp, 'c.npy'), '--json'),
   ]);
   assert.equal(status.code, 0, status.stderr);
   const s = JSON.parse(status.stdout) as { queue: string; jobs: Record<string, number>; workers: string[] };
@@ -140,6 +123,17 @@ test('hotpath batch: status --json, a coordinator run, and no Redis named', { sk
   assert.equal(run.code, 0, run.stderr);
   const summary = JSON.parse(run.stdout) as { job: string; queryRows: number; k: number; shards: number };
   assert.deepEqual([summary.job, summary.queryRows, summary.k, summary.shards], ['knn', 25, 3, 4]);
+
+  assert.equal(km.code, 0, km.stderr);
+  const fit = JSON.parse(km.stdout) as { inertia: number; iterations: number };
+  const hp = await createRuntime();
+  try {
+    const expected = hp.kmeans(hp.load(path.join(tmp, 'db.npy')), { k: 5, init: 'first', maxIter: 50 });
+    assert.deepEqual([fit.inertia, fit.iterations], [expected.inertia, expected.iterations]);
+    assert.deepEqual(Array.from(hp.load(path.join(tmp, 'c.npy')).toArray() as Float32Array), Array.from(expected.centroids.toArray() as Float32Array));
+  } finally {
+    await hp.close();
+  }
 
   assert.equal(noRedis.code, 2);
   assert.match(noRedis.stderr, /^error \[ARGUMENT\] batch: no Redis to use/);

@@ -1,0 +1,124 @@
+/**
+ * Batch k-means scaling (issue 13): 1 000 000 x 32 float32 blobs, k = 64, 20 iterations (tol 0,
+ * init 'first'), with 1 worker process and then 2 worker processes (`hotpath batch worker
+ * --threads 1`, built CLI: run `npm run build` first) on a private redis-server. Prints per
+ * configuration the median iteration time (iterations 2-20: the first one reads the file into
+ * the workers' caches), the speed-up, the queue's overhead per iteration (2 workers, one shard
+ * each: iteration wall time minus the slowest shard's compute; 1 worker: minus the sum of both
+ * shards'), and whether inertia, centroids and labels equal hp.kmeans in this process.
+ *
+ *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { batchKmeans, type BatchIterationInfo } from '../dist/batch/index.js';
+import { createRuntime } from '../dist/index.js';
+import { machineInfo, machineLine, median } from './harness.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const arg = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? fallback : Number(process.argv[at + 1]);
+};
+const n = arg('n', 1_000_000);
+const iters = arg('iters', 20);
+const d = 32;
+const k = 64;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  return port;
+}
+
+async function ready(child: ChildProcess): Promise<void> {
+  let out = '';
+  for await (const chunk of child.stdout!) {
+    out += String(chunk);
+    if (out.includes('ready')) {
+      return;
+    }
+  }
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-batch-scale-'));
+const file = path.join(tmp, 'x.npy');
+const children: ChildProcess[] = [];
+try {
+  console.log(machineLine(machineInfo()));
+  console.log(`data: ${n} x ${d} float32 blobs (hotpath blobs --centers 64), k ${k}, ${iters} iterations, tol 0, init first; 2 shards of 4 chunks (${4 * 131072} rows) each`);
+  const blobs = spawn(process.execPath, [CLI, 'blobs', file, '--n', String(n), '--d', String(d), '--centers', '64', '--seed', '1'], { stdio: 'ignore' });
+  await once(blobs, 'close');
+  const port = await freePort();
+  const redis = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', tmp, '--save', '', '--loglevel', 'warning'], { stdio: 'ignore' });
+  children.push(redis);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const url = `redis://127.0.0.1:${port}`;
+
+  const runWith = async (workers: number): Promise<{ steps: BatchIterationInfo[]; inertia: number; centroids: Float32Array | Float64Array; labels: Int32Array; ms: number }> => {
+    const queue = `scale${workers}`;
+    const started: ChildProcess[] = [];
+    for (let w = 0; w < workers; w++) {
+      const child = spawn(process.execPath, [CLI, 'batch', 'worker', '--redis', url, '--queue', queue, '--threads', '1', '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(child);
+      started.push(child);
+      await ready(child);
+    }
+    const steps: BatchIterationInfo[] = [];
+    const labelsOut = path.join(tmp, `labels${workers}.npy`);
+    const t0 = performance.now();
+    const r = await batchKmeans({ redis: url, queue, file, k, init: 'first', maxIter: iters, tol: 0, shardChunks: 4, labelsOut, onIteration: (i) => steps.push(i) });
+    const ms = performance.now() - t0;
+    for (const child of started) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    const bytes = readFileSync(labelsOut);
+    const labels = new Int32Array(new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8))).buffer);
+    return { steps, inertia: r.inertia, centroids: r.centroids, labels, ms };
+  };
+
+  const one = await runWith(1);
+  const two = await runWith(2);
+  const later = (s: BatchIterationInfo[]): BatchIterationInfo[] => s.slice(1);
+  const m1 = median(later(one.steps).map((s) => s.ms));
+  const m2 = median(later(two.steps).map((s) => s.ms));
+  const over1 = median(later(one.steps).map((s) => s.ms - s.shardMs.reduce((a, b) => a + b, 0)));
+  const over2 = median(later(two.steps).map((s) => s.ms - s.slowestShardMs));
+  console.log(`1 worker : ${one.steps.length} iterations, total ${(one.ms / 1000).toFixed(2)} s, median iteration ${m1.toFixed(1)} ms (first ${one.steps[0]!.ms.toFixed(0)} ms), overhead ${over1.toFixed(2)} ms/iteration`);
+  console.log(`2 workers: ${two.steps.length} iterations, total ${(two.ms / 1000).toFixed(2)} s, median iteration ${m2.toFixed(1)} ms (first ${two.steps[0]!.ms.toFixed(0)} ms), overhead ${over2.toFixed(2)} ms/iteration (wall - slowest shard)`);
+  console.log(`speed-up 2 vs 1 worker (median iteration): ${(m1 / m2).toFixed(2)}x; whole runs: ${(one.ms / two.ms).toFixed(2)}x`);
+
+  const hp = await createRuntime({ threads: 1 });
+  try {
+    const x = hp.load(file);
+    const t0 = performance.now();
+    const ref = hp.kmeans(x, { k, init: 'first', maxIter: iters, tol: 0 });
+    const inProcess = performance.now() - t0;
+    const labels = ref.labels.toArray() as Int32Array;
+    const centroids = ref.centroids.toArray() as Float32Array;
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => Object.is(v, b[i]));
+    console.log(`hp.kmeans in one process (1 thread): ${(inProcess / 1000).toFixed(2)} s, ${ref.iterations} iterations, inertia ${ref.inertia}`);
+    for (const [name, r] of [['1 worker', one], ['2 workers', two]] as const) {
+      console.log(`${name}: inertia ${r.inertia} ${r.inertia === ref.inertia ? '==' : '!='} hp.kmeans; centroids ${same(r.centroids, centroids) ? 'equal' : 'DIFFER'}; labels ${same(r.labels, labels) ? 'equal' : 'DIFFER'}; iterations ${r.steps.length}`);
+    }
+  } finally {
+    await hp.close();
+  }
+  console.log(`load at end: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+} finally {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,228 @@
+/**
+ * `batchKmeans`: Lloyd's k-means over a .npy file whose shards (whole chunks of rows, see
+ * src/kmeans/chunks.ts) run on the queue's workers. Every sum over rows comes back as one
+ * partial per chunk and is added here in global chunk order, exactly as the in-memory
+ * `hp.kmeans` adds them, so labels, centroids, inertia and iterations are bit-identical to
+ * `hp.kmeans(x, { init: 'first' | centroids, nInit: 1, ... })` in one process.
+ *
+ * Rounds: column sums (the mean), moments of the centred data when tol > 0, one round per Lloyd
+ * step (per-chunk sums, counts and a hash of the chunk's labels: strict convergence is "no hash
+ * changed"), a 'far' round when a cluster is empty (scikit-learn's relocation), and a 'final'
+ * round that writes the labels and gives the inertia per chunk.
+ */
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { fail } from '../errors.js';
+import { encodeNpyHeader } from '../io/npyHeader.js';
+import { addInto, addStep, centreRows, chunkRows, emptyStep, meanOf, meanVarianceOf, negatedMean, type Rows } from '../kmeans/chunks.js';
+import { roundFor, stopOf, updateCenters } from '../kmeans/fit.js';
+import { emptyClusters, Farthest, moveToEmpty } from '../kmeans/relocate.js';
+import { Coordinator, shardsFailed, type CoordinatorOptions, type RoundOutcome } from './coordinator.js';
+import { packF64, unpackF64, type KmeansShard } from './protocol.js';
+import { readShardRows, shardFile } from './shardRows.js';
+import { createRuntime } from '../runtime/runtime.js';
+
+export interface BatchKmeansOptions extends CoordinatorOptions {
+  /** Points .npy [n, d], float32 or float64, C order, on a path every worker can read. */
+  readonly file: string;
+  readonly k: number;
+  /** 'first' (the first k rows; default) or initial centroids [k, d] (row-major values). */
+  readonly init?: 'first' | Float64Array | Float32Array;
+  readonly maxIter?: number;
+  /** As hp.kmeans: relative to the mean feature variance (default 1e-4; 0: only strict convergence). */
+  readonly tol?: number;
+  /** Chunks per shard (default 1; a chunk is chunkRows(d) rows, ~16 MB of float32). */
+  readonly shardChunks?: number;
+  /** int32 [n] labels .npy written by the workers (a path they all reach). */
+  readonly labelsOut?: string;
+  /** Per Lloyd step: iteration (1-based), shift, whether any label changed, and the round's wall time and slowest shard's compute (ms). */
+  readonly onIteration?: (info: BatchIterationInfo) => void;
+}
+
+export interface BatchIterationInfo {
+  readonly iteration: number;
+  readonly shift: number;
+  readonly changed: boolean;
+  /** Round wall time (add jobs .. last result), ms. */
+  readonly ms: number;
+  /** The slowest shard's own compute time, ms (measured in the worker). */
+  readonly slowestShardMs: number;
+  /** Each shard's compute time, ms, in shard order. */
+  readonly shardMs: readonly number[];
+}
+
+export interface BatchKmeansResult {
+  /** [k * d] row-major, the data's dtype. */
+  readonly centroids: Float32Array | Float64Array;
+  /** As hp.kmeans: sum of squared distances to the final centroids (float64). */
+  readonly inertia: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly shards: number;
+  readonly duplicates: number;
+}
+
+const WHERE = 'batch kmeans';
+
+interface Partials {
+  readonly parts: unknown[];
+  readonly ms: number[];
+}
+
+/**
+ * Runs a k-means job on the workers of the queue.
+ * @example const r = await batchKmeans({ redis, file: 'x.npy', k: 64, maxIter: 20, tol: 0, labelsOut: 'labels.npy' });
+ * @throws ARGUMENT (k, init, options; NaN or Infinity in the data), SHAPE, FORMAT (a failed shard, named), IO
+ */
+export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKmeansResult> {
+  const file = path.resolve(options.file);
+  const { header, plan } = shardFile(file, WHERE);
+  const dtype = header.dtype;
+  if (plan.inner.length !== 1 || (dtype !== 'float32' && dtype !== 'float64')) {
+    fail({ code: 'SHAPE', kernel: WHERE, problem: `'${file}' is not a matrix of float points`, expected: 'float32 or float64 [n, d]', received: `${header.descr} [${header.shape.join(', ')}]` });
+  }
+  const n = plan.rows;
+  const d = plan.inner[0]!;
+  const k = options.k;
+  const maxIter = options.maxIter ?? 300;
+  const tol = options.tol ?? 1e-4;
+  const per = options.shardChunks ?? 1;
+  if (!Number.isSafeInteger(k) || k < 1 || k > n) {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid k', expected: `an integer in [1, ${n}] (the points)`, received: String(k) });
+  }
+  if (!Number.isSafeInteger(maxIter) || maxIter < 1 || !(tol >= 0) || !Number.isSafeInteger(per) || per < 1) {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid maxIter, tol or shardChunks', expected: 'maxIter and shardChunks integers >= 1, tol >= 0', received: `maxIter ${maxIter}, tol ${tol}, shardChunks ${per}` });
+  }
+  const init = options.init ?? 'first';
+  if (init !== 'first' && (typeof init !== 'object' || init.length !== k * d)) {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid init', expected: `'first' or ${k * d} centroid values ([k, d] row-major)`, received: typeof init === 'object' ? `${init.length} values` : String(init) });
+  }
+  const shardRows = per * chunkRows(d);
+  const shards: { start: number; count: number }[] = [];
+  for (let start = 0; start < n; start += shardRows) {
+    shards.push({ start, count: Math.min(shardRows, n - start) });
+  }
+  const round = roundFor(dtype);
+  const coordinator = await Coordinator.open(options);
+  let duplicates = 0;
+  let iteration = 0;
+  /** One round of `op` over every shard; the per-chunk partials in global chunk order. */
+  const run = async (extra: Partial<KmeansShard> & Pick<KmeansShard, 'op'>, key: string): Promise<Partials> => {
+    const tasks: KmeansShard[] = shards.map((s) => ({ kind: 'kmeans', file, start: s.start, count: s.count, ...extra }));
+    const outcome: RoundOutcome = await coordinator.round(iteration++, tasks);
+    duplicates += outcome.duplicates;
+    if (outcome.failed.length > 0) {
+      throw shardsFailed(WHERE, outcome.failed, (s) => `rows ${shards[s]!.start}..${shards[s]!.start + shards[s]!.count - 1} of '${file}'`, shards.length);
+    }
+    const results = outcome.results as ({ ms: number } & Record<string, unknown[]>)[];
+    return { parts: results.flatMap((r) => r[key]!), ms: results.map((r) => r.ms) };
+  };
+  try {
+    // The mean: column sums per chunk, added in chunk order.
+    const sums = new Float64Array(d);
+    for (const part of (await run({ op: 'stats' }, 'sums')).parts) {
+      addInto(sums, unpackF64(part as string, WHERE));
+    }
+    const mean = meanOf(sums, n);
+    const meanText = packF64(mean);
+    let tolScaled = 0;
+    if (tol !== 0) {
+      const total = { sums: new Float64Array(d), squares: new Float64Array(d) };
+      for (const part of (await run({ op: 'moments', mean: meanText }, 'parts')).parts as { sums: string; squares: string }[]) {
+        addInto(total.sums, unpackF64(part.sums, WHERE));
+        addInto(total.squares, unpackF64(part.squares, WHERE));
+      }
+      tolScaled = tol * meanVarianceOf(total, n, d);
+    }
+    let centers: Float64Array = (await initial(init, file, k, d, dtype, mean)).map(round);
+    let hashes: string[] | undefined;
+    let strict = false;
+    let converged = false;
+    let iterations = 0;
+    let labelCenters: Float64Array = centers;
+    for (let it = 0; it < maxIter; it++) {
+      const started = performance.now();
+      const centersText = packF64(centers);
+      const step = await run({ op: 'step', mean: meanText, centers: centersText, k }, 'parts');
+      const parts = step.parts as { sums: string; counts: string; hash: string }[];
+      const total = emptyStep(k, d);
+      for (const part of parts) {
+        addStep(total, { sums: unpackF64(part.sums, WHERE), counts: unpackF64(part.counts, WHERE) });
+      }
+      if (it === 0 && !total.sums.every(Number.isFinite)) {
+        fail({ code: 'ARGUMENT', kernel: WHERE, problem: `'${file}' holds NaN or Infinity (or values that overflow when centred)`, expected: 'finite values', received: 'non-finite centroid sums after the first step', hint: 'clean the data first; hp.kmeans on the loaded array names the row' });
+      }
+      const now = parts.map((p) => p.hash);
+      const changed = hashes === undefined || now.some((h, c) => h !== hashes![c]);
+      hashes = now;
+      const empty = emptyClusters(total.counts);
+      if (empty.length > 0) {
+        const far = await run({ op: 'far', mean: meanText, centers: centersText, k, far: empty.length }, 'picks');
+        const top = new Farthest(empty.length);
+        for (const p of far.parts as { index: number; label: number; row: string; value: number }[]) {
+          const row = unpackF64(p.row, WHERE);
+          top.offer(p.value, p.index, () => row, p.label, 1);
+        }
+        moveToEmpty(total.sums, total.counts, empty, top.chosen(), d);
+      }
+      const { next, shift } = updateCenters(total.sums, total.counts, centers, k, d, round);
+      labelCenters = centers;
+      centers = next;
+      iterations = it + 1;
+      options.onIteration?.({ iteration: iterations, shift, changed, ms: performance.now() - started, slowestShardMs: Math.max(...step.ms), shardMs: step.ms });
+      // stopOf counts changed labels; 0 or 1 says the same here (per-chunk label hashes).
+      const stop = stopOf(changed ? 1 : 0, shift, tolScaled);
+      strict = stop === 'strict';
+      converged = stop !== undefined;
+      if (converged) {
+        break;
+      }
+    }
+    // Labels: of the last step when it changed nothing, else assigned to the final centres.
+    const labelsOffset = options.labelsOut === undefined ? undefined : createLabels(options.labelsOut, n);
+    const final = await run({ op: 'final', mean: meanText, centers: packF64(centers), labelCenters: packF64(strict ? labelCenters : centers), k, ...(options.labelsOut === undefined ? {} : { labelsOut: path.resolve(options.labelsOut), labelsOffset }) }, 'inertia');
+    let inertia = 0;
+    for (const part of final.parts as number[]) {
+      inertia += part;
+    }
+    const values = centers.map((v, e) => round(v + mean[e % d]!));
+    return { centroids: dtype === 'float32' ? Float32Array.from(values) : values, inertia, iterations, converged, shards: shards.length, duplicates };
+  } finally {
+    await coordinator.close();
+  }
+}
+
+/** Initial centres in centred coordinates (float64), as hp.kmeans makes them. */
+async function initial(init: 'first' | Float64Array | Float32Array, file: string, k: number, d: number, dtype: 'float32' | 'float64', mean: Float64Array): Promise<Float64Array> {
+  if (init !== 'first') {
+    return Float64Array.from(init, (v, e) => v - mean[e % d]!);
+  }
+  // The first k rows, centred in the data's dtype as the in-memory fit centres them.
+  const hp = await createRuntime({ backends: ['ref'] });
+  try {
+    const rows = readShardRows(hp, file, 0, k, WHERE);
+    const values = rows.toArray() as Rows;
+    centreRows(values, k, negatedMean(mean, dtype));
+    return Float64Array.from(values);
+  } finally {
+    await hp.close();
+  }
+}
+
+/** Creates the int32 [n] labels .npy (zeros) the workers write into; returns where its data starts. */
+function createLabels(file: string, n: number): number {
+  const header = encodeNpyHeader('int32', [n], false);
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (error) {
+    return fail({ code: 'IO', kernel: WHERE, problem: `cannot write '${file}'`, expected: 'a writable path', received: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    writeSync(fd, header);
+    ftruncateSync(fd, header.length + 4 * n);
+  } finally {
+    closeSync(fd);
+  }
+  return header.length;
+}

@@ -1,0 +1,178 @@
+/**
+ * The worker's half of a k-means job: per chunk of its rows (src/kmeans/chunks.ts), the
+ * partial the coordinator adds in global chunk order. A shard is whole chunks, and every op
+ * returns one partial per chunk, never a shard total, so the sums are the in-memory fit's.
+ * Centred chunks stay in the child's heap between iterations (ChunkCache), keyed by file,
+ * file size and time, rows and mean, so iterations after the first read nothing.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { fail } from '../errors.js';
+import { centreRows, chunkRows, chunkStep, columnSums, inertiaOf, momentsOf, negatedMean, type Rows } from '../kmeans/chunks.js';
+import { Farthest } from '../kmeans/relocate.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { packF64, unpackF64, type KmeansShard } from './protocol.js';
+import { readShardRows, shardFile } from './shardRows.js';
+
+const WHERE = 'batch kmeans';
+
+/** Centred chunks kept in a child's heap, least recently used evicted past `maxBytes`. */
+export class ChunkCache {
+  private readonly entries = new Map<string, Tensor>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string, make: () => Tensor): Tensor {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const t = make();
+    const size = t.storage.bytes;
+    for (const [old, tensor] of this.entries) {
+      if (this.bytes + size <= this.maxBytes) {
+        break;
+      }
+      tensor.release();
+      this.entries.delete(old);
+      this.bytes -= tensor.storage.bytes;
+    }
+    if (size <= this.maxBytes) {
+      this.entries.set(key, t);
+      this.bytes += size;
+    }
+    return t;
+  }
+
+  /** Whether `t` belongs to the cache (else the caller releases it). */
+  holds(t: Tensor): boolean {
+    for (const v of this.entries.values()) {
+      if (v === t) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** The chunks [start, end) of the shard's rows. */
+function chunksOf(task: KmeansShard, d: number): { start: number; rows: number }[] {
+  const size = chunkRows(d);
+  if (task.start % size !== 0) {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'a shard does not start at a chunk boundary', expected: `a multiple of ${size} rows`, received: String(task.start) });
+  }
+  const out: { start: number; rows: number }[] = [];
+  for (let s = task.start; s < task.start + task.count; s += size) {
+    out.push({ start: s, rows: Math.min(size, task.start + task.count - s) });
+  }
+  return out;
+}
+
+/** Runs one k-means op over a shard's chunks. @throws FORMAT, SHAPE, DTYPE, ARGUMENT, IO */
+export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): unknown {
+  const { header, plan } = shardFile(task.file, WHERE);
+  const d = plan.inner[0]!;
+  const dtype = header.dtype;
+  if (plan.inner.length !== 1 || (dtype !== 'float32' && dtype !== 'float64')) {
+    fail({ code: 'SHAPE', kernel: WHERE, problem: `'${task.file}' is not a matrix of float points`, expected: 'float32 or float64 [n, d]', received: `${header.descr} [${header.shape.join(', ')}]` });
+  }
+  const chunks = chunksOf(task, d);
+  if (task.op === 'stats') {
+    return { sums: chunks.map((c) => hp.scope(() => packF64(columnSums(readShardRows(hp, task.file, c.start, c.rows, WHERE).toArray() as Rows, c.rows, d)))) };
+  }
+  const mean = unpackF64(task.mean!, WHERE);
+  const stamp = statSync(task.file);
+  const centred = (c: { start: number; rows: number }): Tensor =>
+    cache.get(`${task.file}|${stamp.size}|${stamp.mtimeMs}|${c.start}|${c.rows}|${task.mean}`, () => {
+      const t = readShardRows(hp, task.file, c.start, c.rows, WHERE);
+      centreRows(t.data(WHERE) as Rows, c.rows, negatedMean(mean, dtype));
+      return t;
+    });
+  const use = <T>(c: { start: number; rows: number }, f: (t: Tensor) => T): T => {
+    const t = centred(c);
+    try {
+      return f(t);
+    } finally {
+      if (!cache.holds(t)) {
+        t.release();
+      }
+    }
+  };
+  if (task.op === 'moments') {
+    return { parts: chunks.map((c) => use(c, (t) => momentsOf(t.data(WHERE) as Rows, c.rows, d))).map((m) => ({ sums: packF64(m.sums), squares: packF64(m.squares) })) };
+  }
+  const k = task.k!;
+  const centers = unpackF64(task.centers!, WHERE);
+  const step = (t: Tensor): ReturnType<typeof chunkStep> =>
+    hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d])));
+  if (task.op === 'step') {
+    return {
+      parts: chunks.map((c) =>
+        use(c, (t) => {
+          const part = step(t);
+          // The coordinator compares these with the last step's: no change anywhere = strict convergence.
+          const hash = createHash('sha1').update(new Uint8Array(part.labels.buffer, part.labels.byteOffset, part.labels.byteLength)).digest('base64');
+          return { sums: packF64(part.sums), counts: packF64(part.counts), hash };
+        }),
+      ),
+    };
+  }
+  if (task.op === 'far') {
+    const top = new Farthest(task.far!);
+    const values: number[] = [];
+    for (const c of chunks) {
+      use(c, (t) => {
+        const x = t.data(WHERE) as Rows;
+        const labels = step(t).labels;
+        const dist = new Float64Array(c.rows);
+        inertiaOf(x, c.rows, d, centers, labels, undefined, dist);
+        for (let i = 0; i < c.rows; i++) {
+          top.offer(dist[i]!, c.start + i, () => x.subarray(i * d, (i + 1) * d), labels[i]!, 1);
+        }
+      });
+    }
+    const picks = top.chosen();
+    // The distances of the picks, for the coordinator's merge: recomputed from the picked rows.
+    for (const p of picks) {
+      let s = 0;
+      for (let e = 0; e < d; e++) {
+        const diff = p.row[e]! - centers[p.label * d + e]!;
+        s += diff * diff;
+      }
+      values.push(s);
+    }
+    return { picks: picks.map((p, i) => ({ index: p.index, label: p.label, row: packF64(p.row), value: values[i]! })) };
+  }
+  // 'final': labels with labelCenters written at the shard's rows, inertia per chunk with centers.
+  const labelCenters = unpackF64(task.labelCenters!, WHERE);
+  const labelStep = (t: Tensor): Int32Array => hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(labelCenters) : labelCenters, [k, d])).labels);
+  const inertia = chunks.map((c) =>
+    use(c, (t) => {
+      const labels = labelStep(t);
+      if (task.labelsOut !== undefined) {
+        writeLabels(task.labelsOut, task.labelsOffset ?? 0, c.start, labels);
+      }
+      return inertiaOf(t.data(WHERE) as Rows, c.rows, d, centers, labels, undefined);
+    }),
+  );
+  return { inertia };
+}
+
+/** Writes int32 labels at rows [start, start + labels.length) of a .npy made by the coordinator. */
+function writeLabels(file: string, dataOffset: number, start: number, labels: Int32Array): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r+');
+  } catch (error) {
+    return fail({ code: 'IO', kernel: WHERE, problem: `cannot open '${file}' to write labels`, expected: 'the labels file the coordinator created (on a folder all workers share)', received: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    writeSync(fd, new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength), 0, labels.byteLength, dataOffset + 4 * start);
+  } finally {
+    closeSync(fd);
+  }
+}
