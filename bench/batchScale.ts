@@ -95,6 +95,8 @@ try {
   const over2 = median(later(two.steps).map((s) => s.ms - s.slowestShardMs));
   console.log(`1 worker : ${one.steps.length} iterations, total ${(one.ms / 1000).toFixed(2)} s, median iteration ${m1.toFixed(1)} ms (first ${one.steps[0]!.ms.toFixed(0)} ms), overhead ${over1.toFixed(2)} ms/iteration`);
   console.log(`2 workers: ${two.steps.length} iterations, total ${(two.ms / 1000).toFixed(2)} s, median iteration ${m2.toFixed(1)} ms (first ${two.steps[0]!.ms.toFixed(0)} ms), overhead ${over2.toFixed(2)} ms/iteration (wall - slowest shard)`);
+  const relocating = (s: BatchIterationInfo[]): number => s.filter((i) => i.relocated > 0).length;
+  console.log(`iterations with an empty-cluster relocation round: ${relocating(one.steps)} (1 worker), ${relocating(two.steps)} (2 workers)`);
   console.log(`speed-up 2 vs 1 worker (median iteration): ${(m1 / m2).toFixed(2)}x; whole runs: ${(one.ms / two.ms).toFixed(2)}x`);
 
   const hp = await createRuntime({ threads: 1 });

@@ -45,10 +45,12 @@ export interface BatchIterationInfo {
   readonly changed: boolean;
   /** Round wall time (add jobs .. last result), ms. */
   readonly ms: number;
-  /** The slowest shard's own compute time, ms (measured in the worker). */
+  /** The slowest shard's own compute time, ms (measured in the worker), summed over the iteration's rounds. */
   readonly slowestShardMs: number;
-  /** Each shard's compute time, ms, in shard order. */
+  /** Each shard's compute time, ms, in shard order, summed over the iteration's rounds. */
   readonly shardMs: readonly number[];
+  /** Empty clusters relocated (each relocation costs one more round over the data). */
+  readonly relocated: number;
 }
 
 export interface BatchKmeansResult {
@@ -156,8 +158,10 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
       const changed = hashes === undefined || now.some((h, c) => h !== hashes![c]);
       hashes = now;
       const empty = emptyClusters(total.counts);
+      let shardMs = step.ms;
       if (empty.length > 0) {
         const far = await run({ op: 'far', mean: meanText, centers: centersText, k, far: empty.length }, 'picks');
+        shardMs = shardMs.map((ms, s) => ms + far.ms[s]!);
         const top = new Farthest(empty.length);
         for (const p of far.parts as { index: number; label: number; row: string; value: number }[]) {
           const row = unpackF64(p.row, WHERE);
@@ -169,7 +173,7 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
       labelCenters = centers;
       centers = next;
       iterations = it + 1;
-      options.onIteration?.({ iteration: iterations, shift, changed, ms: performance.now() - started, slowestShardMs: Math.max(...step.ms), shardMs: step.ms });
+      options.onIteration?.({ iteration: iterations, shift, changed, ms: performance.now() - started, slowestShardMs: Math.max(...shardMs), shardMs, relocated: empty.length });
       // stopOf counts changed labels; 0 or 1 says the same here (per-chunk label hashes).
       const stop = stopOf(changed ? 1 : 0, shift, tolScaled);
       strict = stop === 'strict';
