@@ -4,7 +4,9 @@
  * wasm backend, whose float64 distances are the sums of the same terms in the reference's
  * order (src/backends/wasm/pairwiseDistancesF64.ts): a distance does not depend on the shard,
  * the thread count or the machine, so merged results equal a brute-force float64 loop bit for
- * bit. (The native backend's GEMM form would make them depend on the shard.)
+ * bit. (The native backend's GEMM form would make them depend on the shard.) The k smallest
+ * per row are picked here in one pass (`nearest`): the topK kernel sorts whole rows, about 15x
+ * slower for k = 10 of 50 000 (1.1 s against 0.07 s of distances for 167 query rows, wasm).
  */
 import { fail } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -55,15 +57,42 @@ export function knnShard(hp: Runtime, task: KnnShard): KnnPartial {
       hp.scope(() => {
         const q = hp.tensor(values.subarray(q0 * d, (q0 + rows) * d), [rows, d]);
         const [dist] = hp.run('pairwiseDistances', [q, shard], { metric: 'sqeuclidean' }, { backend });
-        // Ties keep the lower index first (ONNX TopK), which the merge relies on.
-        const [best, at] = hp.run('topK', [dist!], { k, largest: false }, { backend });
-        distances.set(best!.toArray() as Float64Array, q0 * k);
-        const local = at!.toArray() as BigInt64Array;
-        for (let e = 0; e < local.length; e++) {
-          indices[q0 * k + e] = Number(local[e]!) + task.start;
+        // The fresh row-major output, read in place.
+        const all = (dist!.data(WHERE) as Float64Array).subarray(dist!.offset, dist!.offset + rows * task.count);
+        for (let r = 0; r < rows; r++) {
+          nearest(all.subarray(r * task.count, (r + 1) * task.count), k, task.start, indices, distances, (q0 + r) * k);
         }
       });
     }
     return { rows: nq, k, indices: packF64(indices), distances: packF64(distances) };
   });
+}
+
+/** Whether distance a ranks after b: larger, or NaN against a number (NaN last). */
+function after(a: number, b: number): boolean {
+  return a > b || (Number.isNaN(a) && !Number.isNaN(b));
+}
+
+/**
+ * The k smallest of `row` (one query row's distances to the shard's rows), smallest first, the
+ * lower index first among equal ones (rows are offered in index order and an equal distance
+ * never passes an earlier one), NaN last: written at `at` of indices (global: + start) and
+ * distances. One pass keeping a sorted list of k; most rows fail the first comparison.
+ */
+function nearest(row: Float64Array, k: number, start: number, indices: Float64Array, distances: Float64Array, at: number): void {
+  let filled = 0;
+  for (let j = 0; j < row.length; j++) {
+    const v = row[j]!;
+    if (filled === k && !after(distances[at + k - 1]!, v)) {
+      continue;
+    }
+    let e = filled === k ? k - 1 : filled++;
+    while (e > 0 && after(distances[at + e - 1]!, v)) {
+      distances[at + e] = distances[at + e - 1]!;
+      indices[at + e] = indices[at + e - 1]!;
+      e--;
+    }
+    distances[at + e] = v;
+    indices[at + e] = j + start;
+  }
 }
