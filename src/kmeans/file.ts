@@ -22,10 +22,11 @@ import { finalPass, LabelStore, meanPass, preparePass, relocatePass, stepPass, t
 import { fileSettings, ioReport, totalIo, type FileKMeansOptions, type FileSettings, type IoReport } from './fileOptions.js';
 import { givenCentres, kmeansPlusPlus, randomRows, type Data } from './init.js';
 import { NpyOut } from './npyOut.js';
-import { blockBuffers, closePoints, openPoints, readRowsSync, type PassIo, type PointsFile } from './pointsFile.js';
+import { blockBuffers, checkUnchanged, closePoints, openPoints, readRowsSync, type PassIo, type PointsFile } from './pointsFile.js';
 import { predictFile } from './filePredict.js';
 import { emptyClusters, moveToEmpty } from './relocate.js';
 import { Reservoir } from './reservoir.js';
+import { miniBatchRun, type MiniBatchStep } from './miniBatch.js';
 import type { FitSummary } from './index.js';
 
 export type { FileIterationInfo, FileKMeansOptions, IoReport } from './fileOptions.js';
@@ -82,7 +83,7 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
       let bestRun = 0;
       for (let run = 0; run < s.nInit; run++) {
         const initial = initialCentres(rt, s, file, negated, mean, reservoir, rng);
-        const result = await lloydFile(src, s, negated, initial, tolScaled, run, join(scratch, `labels-${run}.i32`), passes);
+        const result = s.miniBatch === undefined ? await lloydFile(src, s, negated, initial, tolScaled, run, join(scratch, `labels-${run}.i32`), passes) : await miniBatchFile(src, s, negated, initial, tolScaled, run, rng, passes);
         if (best === undefined || result.inertia < best.inertia) {
           discard(best);
           best = result;
@@ -153,6 +154,32 @@ function initialCentres(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tens
   });
 }
 
+/** One mini-batch run (miniBatch.ts), then the final pass for labels, inertia and outputs. */
+async function miniBatchFile(src: Source, s: FileSettings, negated: Rows, initial: Float64Array, tolScaled: number, run: number, rng: ReturnType<typeof xoroshiro128plus>, passes: PassIo[]): Promise<Run> {
+  const mb = s.miniBatch!;
+  const bytes = mb.batchSize * src.file.rowBytes;
+  const onStep = s.onIteration === undefined ? undefined : (info: MiniBatchStep): void => s.onIteration!({ run, iteration: info.step, shift: info.shift, changed: mb.batchSize, inertia: fileSettings.noInertia, io: ioReport({ bytes, readSeconds: 0, waitSeconds: 0, computeSeconds: 0 }) });
+  checkUnchanged(src.file);
+  const result = miniBatchRun(src.rt, src.file, negated, initial, s.k, s.maxIter, tolScaled, mb, rng, onStep);
+  passes.push({ bytes: bytes * result.steps, readSeconds: 0, waitSeconds: 0, computeSeconds: 0 });
+  return finish(src, s, negated, result.centers, run, undefined, passes, { iterations: result.steps, converged: result.converged });
+}
+
+/** The final pass of a run: labels (stored, or assigned to `centers`), inertia, sizes, the outputs under temporary names. */
+async function finish(src: Source, s: FileSettings, negated: Rows, centers: Float64Array, run: number, stored: LabelStore | undefined, passes: PassIo[], how: { iterations: number; converged: boolean }): Promise<Run> {
+  const out = { labels: s.labelsOut === undefined ? undefined : new NpyOut(s.labelsOut, 'int32', src.file.n, run), distances: undefined as NpyOut | undefined };
+  try {
+    out.distances = s.distancesOut === undefined ? undefined : new NpyOut(s.distancesOut, 'float64', src.file.n, run);
+    const final = await finalPass(src, negated, centers, s.k, stored, out);
+    passes.push(final.io);
+    return { centers, inertia: final.inertia, sizes: final.sizes, out, ...how };
+  } catch (error) {
+    out.labels?.abort();
+    out.distances?.abort();
+    throw error;
+  }
+}
+
 /** One run of exact Lloyd over the file (fit.ts's lloydRun, pass by pass). */
 async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: Float64Array, tolScaled: number, run: number, labelsPath: string, passes: PassIo[]): Promise<Run> {
   const { k } = s;
@@ -185,16 +212,7 @@ async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: F
         break;
       }
     }
-    const out = { labels: s.labelsOut === undefined ? undefined : new NpyOut(s.labelsOut, 'int32', src.file.n, run), distances: s.distancesOut === undefined ? undefined : new NpyOut(s.distancesOut, 'float64', src.file.n, run) };
-    try {
-      const final = await finalPass(src, negated, centers, k, strict ? labels : undefined, out);
-      passes.push(final.io);
-      return { centers, inertia: final.inertia, iterations, converged, sizes: final.sizes, out };
-    } catch (error) {
-      out.labels?.abort();
-      out.distances?.abort();
-      throw error;
-    }
+    return await finish(src, s, negated, centers, run, strict ? labels : undefined, passes, { iterations, converged });
   } finally {
     labels.close();
   }

@@ -6,6 +6,7 @@ import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import { settingsFor, type IterationInfo, type KMeansOptions, type Settings } from './options.js';
 import type { PassIo, PointsFile } from './pointsFile.js';
+import type { MiniBatchOptions, MiniBatchSettings } from './miniBatch.js';
 
 /** Largest default block: beyond this, bigger reads gain nothing and cost memory (bytes). */
 const MAX_DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
@@ -45,7 +46,9 @@ export interface FileKMeansOptions extends Omit<KMeansOptions, 'onIteration' | '
   readonly labelsOut?: string;
   /** Path of a float64 [n] .npy file to receive each point's Euclidean distance to its centroid. */
   readonly distancesOut?: string;
-  /** Called after every iteration, with that iteration's I/O report. Its inertia() throws ARGUMENT: the file fit does not compute it per iteration. */
+  /** Mini-batch k-means (scikit-learn's MiniBatchKMeans update, miniBatch.ts) instead of exact Lloyd: maxIter counts epochs. */
+  readonly miniBatch?: MiniBatchOptions;
+  /** Called after every iteration (each mini-batch step: `changed` is then the batch size), with that iteration's I/O report. Its inertia() throws ARGUMENT: the file fit does not compute it per iteration. */
   readonly onIteration?: (info: FileIterationInfo) => void;
 }
 
@@ -54,6 +57,7 @@ export interface FileSettings extends Omit<Settings, 'onIteration'> {
   readonly labelsOut: string | undefined;
   readonly distancesOut: string | undefined;
   readonly onIteration: ((info: FileIterationInfo) => void) | undefined;
+  readonly miniBatch: MiniBatchSettings | undefined;
 }
 
 function positive(name: string, value: unknown): number {
@@ -61,6 +65,20 @@ function positive(name: string, value: unknown): number {
     return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: `invalid ${name}`, expected: 'a positive integer', received: String(value) });
   }
   return value;
+}
+
+function miniBatchOf(value: MiniBatchOptions | undefined): MiniBatchSettings | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') {
+    return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'invalid miniBatch', expected: '{ batchSize?, maxNoImprovement? }', received: String(value) });
+  }
+  const patience = value.maxNoImprovement ?? 10;
+  if (!Number.isSafeInteger(patience) || patience < 0) {
+    fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'invalid miniBatch.maxNoImprovement', expected: 'an integer >= 0', received: String(patience) });
+  }
+  return { batchSize: positive('miniBatch.batchSize', value.batchSize ?? 1024), maxNoImprovement: patience };
 }
 
 function pathOption(name: string, value: unknown): string | undefined {
@@ -94,7 +112,7 @@ export const fileSettings = {
     if (sampleRows < s.k) {
       fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'sampleRows is smaller than k', expected: `sampleRows >= k = ${s.k}`, received: String(sampleRows) });
     }
-    return { ...s, sampleRows, labelsOut: pathOption('labelsOut', options.labelsOut), distancesOut: pathOption('distancesOut', options.distancesOut), onIteration };
+    return { ...s, sampleRows, labelsOut: pathOption('labelsOut', options.labelsOut), distancesOut: pathOption('distancesOut', options.distancesOut), onIteration, miniBatch: miniBatchOf(options.miniBatch) };
   },
 
   /** The file fit's IterationInfo.inertia. */

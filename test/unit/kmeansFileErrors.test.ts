@@ -47,6 +47,8 @@ test('bad data and options: k > n, NaN (which row), sampleWeight, blockBytes; no
     await assertRejectsCode(() => hp.kmeans(good, { k: 1, blockBytes: 0 }), 'ARGUMENT', ['blockBytes']);
     await assertRejectsCode(() => hp.kmeans(good, { k: 2, sampleRows: 1 }), 'ARGUMENT', ['sampleRows']);
     await assertRejectsCode(() => hp.kmeans(good, { k: 1, sampleWeight: hp.tensor([1, 1, 1]) } as never), 'ARGUMENT', ['sampleWeight']);
+    await assertRejectsCode(() => hp.kmeans(good, { k: 1, miniBatch: { batchSize: 0 } }), 'ARGUMENT', ['miniBatch.batchSize']);
+    await assertRejectsCode(() => hp.kmeans(good, { k: 1, miniBatch: { maxNoImprovement: -1 } }), 'ARGUMENT', ['miniBatch.maxNoImprovement']);
     const nan = dir.write('nan.npy', buildNpy(dict('<f4', '(4, 2)'), f32([1, 2, 3, 4, 5, Number.NaN, 7, 8])));
     const labelsOut = dir.path('nan-labels.npy');
     await assertRejectsCode(() => hp.kmeans(nan, { k: 1, labelsOut }), 'ARGUMENT', ['nan.npy', 'row 2, column 1']);
