@@ -14,11 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { centreRows, meanOf, meanVarianceOf, negatedMean, type Rows } from './chunks.js';
 import { roundFor, stopOf, updateCenters } from './fit.js';
-import { finalPass, LabelStore, meanPass, preparePass, relocatePass, stepPass, type Source } from './filePasses.js';
+import { explainPass, finalPass, meanPass, preparePass, relocatePass, RowStore, type Source } from './filePasses.js';
+import { driftOf, hamerlyPass } from './fileHamerly.js';
 import { fileSettings, ioReport, totalIo, type FileKMeansOptions, type FileSettings, type IoReport } from './fileOptions.js';
 import { givenCentres, kmeansPlusPlus, randomRows, type Data } from './init.js';
 import { NpyOut } from './npyOut.js';
@@ -71,6 +73,10 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
     try {
       const { sums, io: meanIo } = await meanPass(src);
       passes.push(meanIo);
+      if (!sums.every(Number.isFinite)) {
+        await explainPass(src, undefined);
+        fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: `the column sums of '${path}' overflow float64`, expected: 'values whose sums are finite', received: `sums ${Array.from(sums).join(', ')}` });
+      }
       const mean = meanOf(sums, file.n);
       const negated = negatedMean(mean, file.dtype);
       const rng = xoroshiro128plus(s.seed);
@@ -78,12 +84,15 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
       const reservoir = sampled ? new Reservoir(Math.min(file.n, s.sampleRows), file.d, file.dtype, rng) : undefined;
       const { moments, io: prepIo } = await preparePass(src, negated, reservoir);
       passes.push(prepIo);
+      if (!moments.sums.every(Number.isFinite)) {
+        await explainPass(src, negated);
+      }
       const tolScaled = s.tol === 0 ? 0 : s.tol * meanVarianceOf(moments, file.n, file.d);
       scratch = mkdtempSync(join(tmpdir(), 'hotpath-kmeans-'));
       let bestRun = 0;
       for (let run = 0; run < s.nInit; run++) {
         const initial = initialCentres(rt, s, file, negated, mean, reservoir, rng);
-        const result = s.miniBatch === undefined ? await lloydFile(src, s, negated, initial, tolScaled, run, join(scratch, `labels-${run}.i32`), passes) : await miniBatchFile(src, s, negated, initial, tolScaled, run, rng, passes);
+        const result = s.miniBatch === undefined ? await lloydFile(src, s, negated, initial, tolScaled, run, join(scratch, `run-${run}`), passes) : await miniBatchFile(src, s, negated, initial, tolScaled, run, rng, passes);
         if (best === undefined || result.inertia < best.inertia) {
           discard(best);
           best = result;
@@ -166,7 +175,7 @@ async function miniBatchFile(src: Source, s: FileSettings, negated: Rows, initia
 }
 
 /** The final pass of a run: labels (stored, or assigned to `centers`), inertia, sizes, the outputs under temporary names. */
-async function finish(src: Source, s: FileSettings, negated: Rows, centers: Float64Array, run: number, stored: LabelStore | undefined, passes: PassIo[], how: { iterations: number; converged: boolean }): Promise<Run> {
+async function finish(src: Source, s: FileSettings, negated: Rows, centers: Float64Array, run: number, stored: RowStore | undefined, passes: PassIo[], how: { iterations: number; converged: boolean }): Promise<Run> {
   const out = { labels: s.labelsOut === undefined ? undefined : new NpyOut(s.labelsOut, 'int32', src.file.n, run), distances: undefined as NpyOut | undefined };
   try {
     out.distances = s.distancesOut === undefined ? undefined : new NpyOut(s.distancesOut, 'float64', src.file.n, run);
@@ -180,8 +189,11 @@ async function finish(src: Source, s: FileSettings, negated: Rows, centers: Floa
   }
 }
 
-/** One run of exact Lloyd over the file (fit.ts's lloydRun, pass by pass). */
-async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: Float64Array, tolScaled: number, run: number, labelsPath: string, passes: PassIo[]): Promise<Run> {
+/**
+ * One run of exact Lloyd over the file (fit.ts's lloydRun, pass by pass), with the hamerly
+ * kernel and its hints in temporary files `${scratch}.labels` and `${scratch}.bounds`.
+ */
+async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: Float64Array, tolScaled: number, run: number, scratch: string, passes: PassIo[]): Promise<Run> {
   const { k } = s;
   const d = src.file.d;
   const round = roundFor(src.file.dtype);
@@ -189,10 +201,12 @@ async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: F
   let iterations = 0;
   let strict = false;
   let converged = false;
-  const labels = new LabelStore(labelsPath);
+  const labels = new RowStore(`${scratch}.labels`, 4);
+  const bounds = new RowStore(`${scratch}.bounds`, 16);
+  let drift: Float64Array = new Float64Array(k);
   try {
     for (let it = 0; it < s.maxIter; it++) {
-      const step = await stepPass(src, negated, centers, k, labels, it === 0);
+      const step = await hamerlyPass(src, negated, centers, k, labels, bounds, drift, it === 0);
       const io = [step.io];
       const empty = emptyClusters(step.counts);
       if (empty.length > 0) {
@@ -202,6 +216,7 @@ async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: F
       }
       passes.push(...io);
       const { next, shift } = updateCenters(step.sums, step.counts, centers, k, d, round);
+      drift = driftOf(centers, next, k, d);
       centers = next;
       iterations = it + 1;
       s.onIteration?.({ run, iteration: iterations, shift, changed: step.changed, inertia: fileSettings.noInertia, io: ioReport(totalIo(io)) });
@@ -215,5 +230,6 @@ async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: F
     return await finish(src, s, negated, centers, run, strict ? labels : undefined, passes, { iterations, converged });
   } finally {
     labels.close();
+    bounds.close();
   }
 }

@@ -17,13 +17,18 @@ const DEFAULT_SAMPLE_ROWS = 65536;
 export interface IoReport {
   /** Bytes read from the file. */
   readonly bytes: number;
-  /** Seconds spent in reads (overlapping the computation). */
+  /**
+   * Seconds from each read's start until its completion was seen. A read that finishes while a
+   * block is being computed is seen only when that computation returns (one JS thread), so when
+   * reads overlap computation this is an upper bound on the disk's time and readMBps a lower
+   * bound on its speed; waitSeconds and ioShare are exact.
+   */
   readonly readSeconds: number;
   /** Seconds the computation waited for a read to finish. */
   readonly waitSeconds: number;
   /** Seconds computing on blocks. */
   readonly computeSeconds: number;
-  /** bytes / readSeconds, in MB/s (10^6 bytes). */
+  /** bytes / readSeconds, in MB/s (10^6 bytes): a lower bound on the read speed when reads overlap computation. */
   readonly readMBps: number;
   /** bytes / computeSeconds, in MB/s: how fast the kernels consume the data. */
   readonly computeMBps: number;

@@ -25,14 +25,14 @@ export interface Source {
 }
 
 /** The chunks of a block: rows [a, b) of the block (blocks hold whole chunks). */
-function eachChunk(block: Block, d: number, visit: (a: number, b: number) => void): void {
+export function eachChunk(block: Block, d: number, visit: (a: number, b: number) => void): void {
   const size = chunkRows(d);
   for (let a = 0; a < block.rows; a += size) {
     visit(a, Math.min(block.rows, a + size));
   }
 }
 
-function valuesOf(block: Block): Rows {
+export function valuesOf(block: Block): Rows {
   return block.tensor.data('kmeans') as Rows;
 }
 
@@ -43,13 +43,28 @@ function nonFinite(values: Rows, start: number, d: number, what: string): void {
   }
 }
 
-/** Pass 1: the column sums (chunk order) and a check that every value is finite. */
+/**
+ * Names the first row with NaN or Infinity (in the file, or after centring when `negated` is
+ * given): a pass run only when a pass's sums came out non-finite, as the in-memory fit explains
+ * them only then. Returns when every value is finite (the sums overflowed instead).
+ */
+export async function explainPass(src: Source, negated: Rows | undefined): Promise<void> {
+  const { d } = src.file;
+  await eachBlock(src.file, src.buffers, (block) => {
+    const values = valuesOf(block).subarray(0, block.rows * d);
+    if (negated !== undefined) {
+      centreRows(values, block.rows, negated);
+    }
+    nonFinite(values, block.start, d, negated === undefined ? `'${src.file.path}'` : `'${src.file.path}' - mean (values this large overflow when centred)`);
+  });
+}
+
+/** Pass 1: the column sums (chunk order); not finite when some value is not (then explainPass). */
 export async function meanPass(src: Source): Promise<{ sums: Float64Array; io: PassIo }> {
   const { d } = src.file;
   const sums = new Float64Array(d);
   const io = await eachBlock(src.file, src.buffers, (block) => {
     const values = valuesOf(block);
-    nonFinite(values, block.start, d, `'${src.file.path}'`);
     eachChunk(block, d, (a, b) => addInto(sums, columnSums(values.subarray(a * d, b * d), b - a, d)));
   });
   return { sums, io };
@@ -62,7 +77,6 @@ export async function preparePass(src: Source, negated: Rows, reservoir: Reservo
   const io = await eachBlock(src.file, src.buffers, (block) => {
     const values = valuesOf(block);
     centreRows(values, block.rows, negated);
-    nonFinite(values.subarray(0, block.rows * d), block.start, d, `'${src.file.path}' - mean (values this large overflow when centred)`);
     eachChunk(block, d, (a, b) => {
       const part = momentsOf(values.subarray(a * d, b * d), b - a, d);
       addInto(moments.sums, part.sums);
@@ -73,35 +87,41 @@ export async function preparePass(src: Source, negated: Rows, reservoir: Reservo
   return { moments, io };
 }
 
-/** Labels of the last step, one int32 per row, in a temporary file. */
-export class LabelStore {
+/** Fixed-width rows of a temporary file: the labels (int32) or Hamerly bounds (2 x float64) of the last step. */
+export class RowStore {
   private readonly fd: number;
 
-  constructor(readonly path: string) {
+  /** `width`: bytes per row. */
+  constructor(readonly path: string, private readonly width: number) {
     this.fd = openSync(path, 'w+');
   }
 
-  /** Labels [start, start + count), into `into` when given (reused to spare allocations). */
-  read(start: number, count: number, into?: Int32Array): Int32Array {
-    const out = into === undefined ? new Int32Array(count) : into.subarray(0, count);
-    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  /** Fills `target` from row `start` on. */
+  readBytes(start: number, target: Uint8Array): void {
+    const at = this.width * start;
     let done = 0;
-    while (done < bytes.length) {
-      const got = readSync(this.fd, bytes, done, bytes.length - done, 4 * start + done);
+    while (done < target.length) {
+      const got = readSync(this.fd, target, done, target.length - done, at + done);
       if (got === 0) {
-        fail({ code: 'IO', kernel: 'kmeans', problem: `the temporary labels file '${this.path}' is short`, expected: `${bytes.length} bytes at ${4 * start}`, received: `${done}` });
+        fail({ code: 'IO', kernel: 'kmeans', problem: `the temporary file '${this.path}' is short`, expected: `${target.length} bytes at ${at}`, received: `${done}` });
       }
       done += got;
     }
-    return out;
   }
 
-  write(start: number, labels: Int32Array): void {
-    const bytes = new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength);
+  writeBytes(start: number, bytes: Uint8Array): void {
+    const at = this.width * start;
     let done = 0;
     while (done < bytes.length) {
-      done += writeSync(this.fd, bytes, done, bytes.length - done, 4 * start + done);
+      done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
     }
+  }
+
+  /** Labels [start, start + count) of a 4-byte store, into `into` when given (reused to spare allocations). */
+  read(start: number, count: number, into?: Int32Array): Int32Array {
+    const out = into === undefined ? new Int32Array(count) : into.subarray(0, count);
+    this.readBytes(start, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+    return out;
   }
 
   close(): void {
@@ -110,45 +130,12 @@ export class LabelStore {
 }
 
 /** Centroids [k, d] in the data's dtype (centred coordinates), as the kernels take them. */
-function centroidTensor(rt: RuntimeCore, centers: Float64Array, k: number, d: number, dtype: 'float32' | 'float64'): Tensor {
+export function centroidTensor(rt: RuntimeCore, centers: Float64Array, k: number, d: number, dtype: 'float32' | 'float64'): Tensor {
   return rt.tensor(dtype === 'float32' ? Float32Array.from(centers) : Float64Array.from(centers), [k, d], { name: 'kmeans centroids' });
 }
 
-/** One Lloyd step: float64 sums and counts in chunk order, labels stored, changed labels counted (all n when `first`). */
-export async function stepPass(src: Source, negated: Rows, centers: Float64Array, k: number, labels: LabelStore, first: boolean): Promise<{ sums: Float64Array; counts: Float64Array; changed: number; io: PassIo }> {
-  const { rt, file } = src;
-  const { d } = file;
-  const total = emptyStep(k, d);
-  let changed = 0;
-  const c = centroidTensor(rt, centers, k, d, file.dtype);
-  const now = new Int32Array(chunkRows(d));
-  const previous = new Int32Array(chunkRows(d));
-  try {
-    const io = await eachBlock(file, src.buffers, (block) => {
-      centreRows(valuesOf(block), block.rows, negated);
-      eachChunk(block, d, (a, b) => {
-        const part = rt.scope(() => chunkStep(rt, block.tensor.slice([a, b]), c, undefined, now));
-        addStep(total, part);
-        const start = block.start + a;
-        if (first) {
-          changed += b - a;
-        } else {
-          const before = labels.read(start, b - a, previous);
-          for (let i = 0; i < b - a; i++) {
-            changed += part.labels[i] !== before[i] ? 1 : 0;
-          }
-        }
-        labels.write(start, part.labels);
-      });
-    });
-    return { sums: total.sums, counts: total.counts, changed, io };
-  } finally {
-    c.release();
-  }
-}
-
 /** The relocation's candidates: the m points farthest from their centres `old` under the stored labels. */
-export async function relocatePass(src: Source, negated: Rows, old: Float64Array, m: number, labels: LabelStore): Promise<{ picks: readonly Pick[]; io: PassIo }> {
+export async function relocatePass(src: Source, negated: Rows, old: Float64Array, m: number, labels: RowStore): Promise<{ picks: readonly Pick[]; io: PassIo }> {
   const { d } = src.file;
   const top = new Farthest(m);
   const io = await eachBlock(src.file, src.buffers, (block) => {
@@ -174,7 +161,7 @@ export interface FinalOutputs {
  * assignment to `centers`), the inertia in chunk order, cluster sizes, and the streamed
  * outputs: labels (int32) and each point's Euclidean distance to its centroid (float64).
  */
-export async function finalPass(src: Source, negated: Rows, centers: Float64Array, k: number, stored: LabelStore | undefined, out: FinalOutputs): Promise<{ inertia: number; sizes: number[]; io: PassIo }> {
+export async function finalPass(src: Source, negated: Rows, centers: Float64Array, k: number, stored: RowStore | undefined, out: FinalOutputs): Promise<{ inertia: number; sizes: number[]; io: PassIo }> {
   const { rt, file } = src;
   const { d } = file;
   const sizes = new Array<number>(k).fill(0);

@@ -53,6 +53,9 @@ test('bad data and options: k > n, NaN (which row), sampleWeight, blockBytes; no
     const labelsOut = dir.path('nan-labels.npy');
     await assertRejectsCode(() => hp.kmeans(nan, { k: 1, labelsOut }), 'ARGUMENT', ['nan.npy', 'row 2, column 1']);
     assert.equal(existsSync(labelsOut), false);
+    // Finite values whose centring overflows float32: -3.4e38 - mean (1.13e38) is -Infinity.
+    const huge = dir.write('huge.npy', buildNpy(dict('<f4', '(3, 1)'), f32([3.4e38, -3.4e38, 3.4e38])));
+    await assertRejectsCode(() => hp.kmeans(huge, { k: 1 }), 'ARGUMENT', ['huge.npy', 'overflow when centred', 'row 1, column 0']);
   });
 });
 
