@@ -54,11 +54,18 @@ test('a call that finds BATCH_CAPACITY calls waiting delivers the oldest BATCH_S
     assert.ok(seen.length - before === 0 || seen.length - before === BATCH_SLICE, `call b${i} delivered ${seen.length - before}`);
   }
   assert.equal(seen.length, BATCH_SLICE * (1 + Math.floor(101 / BATCH_SLICE)));
+  // Delivered records are not kept: the list holds only the waiting ones, however long the loop.
+  for (let i = 0; i < 20 * BATCH_CAPACITY; i++) {
+    batch.push(callNamed(`c${i}`));
+  }
+  const held = (batch as unknown as { pending: unknown[] }).pending.length;
+  assert.ok(held < BATCH_CAPACITY, `${held} records held after ${20 * BATCH_CAPACITY} more calls`);
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(seen.length, BATCH_CAPACITY + 101);
+  assert.equal(seen.length, BATCH_CAPACITY + 101 + 20 * BATCH_CAPACITY);
   assert.deepEqual(seen.slice(0, 3), ['0', '1', '2']);
   assert.deepEqual(seen.slice(BATCH_CAPACITY, BATCH_CAPACITY + 2), ['a', 'b0'], 'in order');
-  assert.equal(seen.at(-1), 'b99');
+  assert.equal(seen[BATCH_CAPACITY + 100], 'b99');
+  assert.equal(seen.at(-1), `c${20 * BATCH_CAPACITY - 1}`);
 });
 
 test('an observer whose own calls are recorded while it is delivered sees every call once, in order', () => {
