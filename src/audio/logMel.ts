@@ -120,16 +120,13 @@ export function logMel(hp: RuntimeCore, signal: Tensor, options: LogMelOptions =
     samplesOf('logMel', signal),
     preset,
     (values, frames, all) => {
-      // The floor's maximum is over the kept frames only (Whisper drops the last frame first).
-      let max = -Infinity;
+      // The floor's maximum is over the kept frames only (Whisper drops the last frame first):
+      // each band's row of kept frames, then the largest (max - 8 is monotone and exact for
+      // float32 values, and Math.max keeps a NaN).
+      let floor = -Infinity;
       for (let m = 0; m < nMels; m++) {
-        const row = values.subarray(m * all, m * all + frames);
-        for (let f = 0; f < frames; f++) {
-          // Math.max returns NaN when either is NaN: NaN wins, as in whisperFloorOf.
-          max = Math.max(max, row[f]!);
-        }
+        floor = Math.max(floor, whisperFloorOf(values.subarray(m * all, m * all + frames)));
       }
-      const floor = max - 8;
       const out = hp.empty([nMels, frames], 'float32', { name: 'logMel' });
       const mel = out.data('logMel') as Float32Array;
       for (let m = 0; m < nMels; m++) {

@@ -27,11 +27,6 @@ export function rateOption(where: string, flag: string, value: string): number {
   return parsed;
 }
 
-/** Whether the file starts as a WAV file does (RIFF, RIFX or RF64). @throws IO when unreadable */
-export function isWav(file: string, where = 'audio'): boolean {
-  return kindOf(file, where) === 'wav';
-}
-
 /** 'wav', 'npy' or undefined, from the first bytes (not the name, which may lie). */
 function kindOf(file: string, where: string): 'wav' | 'npy' | undefined {
   const head = new Uint8Array(6);
@@ -54,10 +49,10 @@ function kindOf(file: string, where: string): 'wav' | 'npy' | undefined {
 }
 
 /**
- * The file's samples, rate and kind.
+ * The file's samples, rate and kind. A .npy plays at `rate`, or at `npyDefaultRate` when no rate is given.
  * @throws IO (unreadable), FORMAT (neither WAV nor .npy, a bad WAV, a .npy that is not a mono float signal), ARGUMENT (no --rate for a .npy, a --rate that contradicts the WAV)
  */
-export function readAudioInput(hp: Runtime, file: string, rate: number | undefined, where: string): AudioInput {
+export function readAudioInput(hp: Runtime, file: string, rate: number | undefined, where: string, npyDefaultRate?: number): AudioInput {
   const kind = kindOf(file, where);
   if (kind === 'wav') {
     const audio = readAudio(file);
@@ -68,6 +63,7 @@ export function readAudioInput(hp: Runtime, file: string, rate: number | undefin
     return { samples: audio.samples, sampleRate: audio.sampleRate, kind: `wav ${audio.format}${mixed}`, format: audio.format, channels: audio.channels };
   }
   if (kind === 'npy') {
+    rate ??= npyDefaultRate;
     if (rate === undefined) {
       fail({ code: 'ARGUMENT', kernel: where, problem: `'${file}' is a .npy file, which has no sample rate`, expected: '--rate R (Hz)', received: 'no --rate', hint: `e.g. hotpath ${where} ${file} --rate 44100 ...` });
     }

@@ -6,7 +6,7 @@
  */
 import { fail } from '../errors.js';
 import { createRuntime } from '../runtime/runtime.js';
-import { isWav, rateOption, readAudioInput } from './audioInput.js';
+import { rateOption, readAudioInput } from './audioInput.js';
 import { rampSteps, runLoad, type LoadResult } from '../serve/load.js';
 
 export interface LoadtestCommandOptions {
@@ -39,8 +39,7 @@ async function readSpeech(file: string, rate: string | undefined): Promise<{ pcm
   const hp = await createRuntime({ backends: ['ref'] });
   try {
     const given = rate === undefined ? undefined : rateOption('loadtest', '--rate', rate);
-    const npyRate = given ?? 16000;
-    const audio = readAudioInput(hp, file, isWav(file, 'loadtest') ? given : npyRate, 'loadtest');
+    const audio = readAudioInput(hp, file, given, 'loadtest', 16000);
     if (audio.samples.length === 0) {
       fail({ code: 'SHAPE', kernel: 'loadtest', problem: '--file holds no samples', expected: 'a non-empty mono signal', received: audio.kind });
     }
