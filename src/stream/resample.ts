@@ -50,6 +50,10 @@ export class Resampler<D extends ResampleDType = 'float32'> {
   readonly dtype: D;
   /** phases[p][j] = up * taps[p + j*up]: the taps output phase p reads, scaled as resample_poly does. */
   readonly #phases: Float64Array[];
+  /** #phases[p] reversed, read in input order by #four. */
+  readonly #reversed: Float64Array[];
+  /** Length of the longest phase. */
+  readonly #longest: number;
   /** Inputs still needed; history[i] is input number base + i. */
   #history: Float64Array;
   #base = 0;
@@ -79,6 +83,8 @@ export class Resampler<D extends ResampleDType = 'float32'> {
       this.ratio = ratio;
       this.#phases = splitPhases(firwinKaiser(ratio), ratio.up);
     }
+    this.#reversed = this.#phases.map((p) => p.slice().reverse());
+    this.#longest = Math.max(...this.#phases.map((p) => p.length));
     this.#history = new Float64Array(2 * this.#span() + SLICE);
   }
 
@@ -158,25 +164,91 @@ export class Resampler<D extends ResampleDType = 'float32'> {
   #emit(stop: number): ArrayOf<D> {
     const count = Math.max(0, stop - this.#next);
     const out = (this.dtype === 'float64' ? new Float64Array(count) : new Float32Array(count)) as ArrayOf<D>;
-    const { up, down, halfLen } = this.ratio;
-    const received = this.samplesIn;
-    const history = this.#history;
-    for (let i = 0; i < count; i++) {
-      const t = (this.#next + i) * down + halfLen;
-      const nLast = Math.floor(t / up); // newest input this output reads (tap index t mod up)
-      const taps = this.#phases[t - nLast * up]!;
-      // Input n reads taps[nLast - n]; keep n inside [0, received) and the phase's taps.
-      const nFirst = Math.max(0, nLast - taps.length + 1);
-      const nStop = Math.min(received, nLast + 1);
-      let acc = 0;
-      for (let n = nFirst; n < nStop; n++) {
-        acc += history[n - this.#base]! * taps[nLast - n]!;
-      }
-      out[i] = acc;
+    let i = 0;
+    // Four outputs at a time where all four read only received inputs and all their taps: four
+    // independent sums in flight instead of one chain of dependent adds (the chain's add latency
+    // bounded the loop), each still summed n ascending, so the bits are those of #one.
+    for (; i + 4 <= count && this.#interior(this.#next + i); i += 4) {
+      this.#four(this.#next + i, out, i);
+    }
+    for (; i < count; i++) {
+      out[i] = this.#one(this.#next + i);
     }
     this.#next += count;
     this.#dropUnneeded();
     return out;
+  }
+
+  /** Whether outputs m .. m+3 read only inputs in [0, received) and all of their phase's taps. */
+  #interior(m: number): boolean {
+    const { up, down, halfLen } = this.ratio;
+    // nLast grows with m: the first output bounds the left end (with the longest phase), the
+    // last the right end.
+    const firstLast = Math.floor((m * down + halfLen) / up);
+    const lastLast = Math.floor(((m + 3) * down + halfLen) / up);
+    return firstLast - this.#longest + 1 >= 0 && lastLast < this.samplesIn;
+  }
+
+  /** Output m: sum over its inputs n ascending of x[n] * taps[nLast - n] (x = 0 outside the signal). */
+  #one(m: number): number {
+    const { up, down, halfLen } = this.ratio;
+    const t = m * down + halfLen;
+    const nLast = Math.floor(t / up); // newest input this output reads (tap index t mod up)
+    const taps = this.#phases[t - nLast * up]!;
+    // Input n reads taps[nLast - n]; keep n inside [0, received) and the phase's taps.
+    const nFirst = Math.max(0, nLast - taps.length + 1);
+    const nStop = Math.min(this.samplesIn, nLast + 1);
+    const history = this.#history;
+    const base = this.#base;
+    let acc = 0;
+    for (let n = nFirst; n < nStop; n++) {
+      acc += history[n - base]! * taps[nLast - n]!;
+    }
+    return acc;
+  }
+
+  /** Outputs m .. m+3, all interior: the same sums as #one, interleaved. */
+  #four(m: number, out: ArrayOf<D>, at: number): void {
+    const { up, down, halfLen } = this.ratio;
+    const history = this.#history;
+    const base = this.#base;
+    const t0 = m * down + halfLen;
+    const t1 = t0 + down;
+    const t2 = t1 + down;
+    const t3 = t2 + down;
+    const l0 = Math.floor(t0 / up);
+    const l1 = Math.floor(t1 / up);
+    const l2 = Math.floor(t2 / up);
+    const l3 = Math.floor(t3 / up);
+    // Reversed phases: r[k] = taps[len - 1 - k], so input nFirst + k reads r[k].
+    const r0 = this.#reversed[t0 - l0 * up]!;
+    const r1 = this.#reversed[t1 - l1 * up]!;
+    const r2 = this.#reversed[t2 - l2 * up]!;
+    const r3 = this.#reversed[t3 - l3 * up]!;
+    const f0 = l0 - r0.length + 1 - base;
+    const f1 = l1 - r1.length + 1 - base;
+    const f2 = l2 - r2.length + 1 - base;
+    const f3 = l3 - r3.length + 1 - base;
+    const shared = Math.min(r0.length, r1.length, r2.length, r3.length);
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let k = 0;
+    for (; k < shared; k++) {
+      a0 += history[f0 + k]! * r0[k]!;
+      a1 += history[f1 + k]! * r1[k]!;
+      a2 += history[f2 + k]! * r2[k]!;
+      a3 += history[f3 + k]! * r3[k]!;
+    }
+    for (let j = k; j < r0.length; j++) a0 += history[f0 + j]! * r0[j]!;
+    for (let j = k; j < r1.length; j++) a1 += history[f1 + j]! * r1[j]!;
+    for (let j = k; j < r2.length; j++) a2 += history[f2 + j]! * r2[j]!;
+    for (let j = k; j < r3.length; j++) a3 += history[f3 + j]! * r3[j]!;
+    out[at] = a0;
+    out[at + 1] = a1;
+    out[at + 2] = a2;
+    out[at + 3] = a3;
   }
 
   /** Forgets inputs older than the first one the next output reads. */
