@@ -35,7 +35,9 @@ export class WasmContext {
   /** User kernels' modules instantiated on this backend, by content hash (userModule.ts). */
   readonly userModules = new Map<string, UserModule>();
   /** Constant tables in the heap (FFT twiddles, filter banks), by key: see table(). */
-  private readonly tables = new Map<string, number>();
+  private readonly tables = new Map<string, { offset: number; layout: unknown }>();
+  /** See recent(). */
+  private readonly recents = new Map<string, unknown>();
 
   constructor(pool: Pool, heap: Heap, threshold: number) {
     this.pool = pool;
@@ -86,31 +88,53 @@ export class WasmContext {
   }
 
   /**
+   * The value last remembered under `slot` (a kernel's most recent table lookup, so a stream of
+   * identical calls skips building the key), or undefined.
+   */
+  recent<T>(slot: string): T | undefined {
+    return this.recents.get(slot) as T | undefined;
+  }
+
+  remember(slot: string, value: unknown): void {
+    this.recents.set(slot, value);
+  }
+
+  /** The layout of the table kept under `key`, or undefined (not made yet, or dropped). */
+  tableLayout<T>(key: string): T | undefined {
+    return this.tables.get(key)?.layout as T | undefined;
+  }
+
+  /**
    * A constant table in the heap, made once by `make()` (its size and how to fill it) and kept
    * for the backend's life under `key` (FFT twiddles and filter banks: built once per size,
-   * never per call). At most TABLES_KEPT are kept; the least recently built goes first.
+   * never per call), with `layout(offset)` (where each part of it lies) made once too, so a call
+   * that finds the table allocates nothing. At most TABLES_KEPT are kept; the least recently
+   * built goes first.
+   * @example const t = ctx.table(`fft ${n}`, () => ({ bytes, fill }), (at) => ({ twiddles: at }))
    * @throws MEMORY when the heap cannot hold it
    */
-  table(key: string, make: () => { bytes: number; fill(offset: number): void }): number {
+  table<T>(key: string, make: () => { bytes: number; fill(offset: number): void }, layout: (offset: number) => T): T {
     const known = this.tables.get(key);
     if (known !== undefined) {
-      return known;
+      return known.layout as T;
     }
     const { bytes, fill } = make();
     const offset = this.heap.alloc(Math.max(bytes, 64), 'kernel tables');
+    let made: T;
     try {
       fill(offset);
+      made = layout(offset);
     } catch (error) {
       this.heap.release(offset);
       throw error;
     }
     if (this.tables.size >= TABLES_KEPT) {
-      const [oldKey, oldOffset] = this.tables.entries().next().value as [string, number];
+      const [oldKey, old] = this.tables.entries().next().value as [string, { offset: number }];
       this.tables.delete(oldKey);
-      this.heap.release(oldOffset);
+      this.heap.release(old.offset);
     }
-    this.tables.set(key, offset);
-    return offset;
+    this.tables.set(key, { offset, layout: made });
+    return made;
   }
 
   /** int32 elements of the heap at a byte offset (e.g. a counter the threads share). */

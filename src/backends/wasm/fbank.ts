@@ -39,6 +39,11 @@ export const fbankWasm: WasmImpl<FbankParams> = {
       // y's strides in elements: per frame and per band.
       y!.storage.byteOffset, p.melMajor ? 1 : p.nMels, p.melMajor ? p.n : 1,
     ];
+    if (threads === 1) {
+      // A streaming hop (one or two frames): a plain call, without the per-thread closures.
+      ctx.pool.call('fbankFrames', ...args, 0, p.n, scratch);
+      return;
+    }
     ctx.pool.parallel('fbankFrames', (thread) => {
       const range = thread < threads ? rowRange(groups, threads, thread) : null;
       return range === null ? null : [...args, range[0] * 4, Math.min(p.n, range[1] * 4), scratch + thread * perThread];

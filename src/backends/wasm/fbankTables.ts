@@ -50,65 +50,104 @@ function sparseBands(p: FbankParams): Band[] {
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
-/** The tables for this configuration, built on first use. @throws MEMORY */
+/** The tables for this configuration, built on first use (a later call only looks them up). @throws MEMORY */
 export function fbankTables(ctx: WasmContext, p: FbankParams): FbankTables {
+  // A stream calls with the same configuration every hop: compare it with the last one instead of
+  // formatting the key (its float fields made most of a hop's garbage), while the table is kept.
+  const last = ctx.recent<Recent>('fbank');
+  if (last !== undefined && sameTables(last.params, p) && ctx.tableLayout(last.key) === last.tables) {
+    return last.tables;
+  }
+  const key = `fbank ${p.frameLength} ${p.nFft} ${p.window} ${p.sampleRate} ${p.nMels} ${p.fMin} ${p.fMax} ${p.melScale} ${p.melNorm}`;
+  const tables = ctx.tableLayout<FbankTables>(key) ?? makeTables(ctx, p, key);
+  ctx.remember('fbank', { params: p, key, tables } satisfies Recent);
+  return tables;
+}
+
+interface Recent {
+  readonly params: FbankParams;
+  readonly key: string;
+  readonly tables: FbankTables;
+}
+
+/** Whether two configurations have the same tables (the fields of the key). */
+function sameTables(a: FbankParams, b: FbankParams): boolean {
+  return a.frameLength === b.frameLength && a.nFft === b.nFft && a.window === b.window && a.sampleRate === b.sampleRate && a.nMels === b.nMels
+    && Object.is(a.fMin, b.fMin) && Object.is(a.fMax, b.fMax) && a.melScale === b.melScale && a.melNorm === b.melNorm;
+}
+
+function makeTables(ctx: WasmContext, p: FbankParams, key: string): FbankTables {
+  const m = p.nFft / 2;
+  const radices = (): number[] => radicesOf(m)!;
+  // Byte sizes of the parts before the weights, in order; the weights' count is known only from
+  // the bank (made on first use only), so they go last.
+  const starts = (): { starts: number[]; total: number } => {
+    const stages = radices();
+    const sizes = [stages.length * 4, stagesTwiddles(stages, m) * 8, (m + 1) * 8, p.frameLength * 4, p.nMels * 12];
+    const at: number[] = [];
+    let total = 0;
+    for (const size of sizes) {
+      at.push(total);
+      total += align16(size);
+    }
+    return { starts: at, total };
+  };
+  return ctx.table(
+    key,
+    () => {
+      const bands = sparseBands(p);
+      const weightCount = bands.reduce((sum, b) => sum + b.weights.length, 0);
+      const { starts: at, total } = starts();
+      return { bytes: total + weightCount * 4, fill: (offset) => fill(ctx, p, offset, at, total, bands, weightCount) };
+    },
+    (base) => {
+      const { starts: at, total } = starts();
+      return {
+        radices: base + at[0]!,
+        stages: radices().length,
+        twiddles: base + at[1]!,
+        post: base + at[2]!,
+        window: base + at[3]!,
+        bands: base + at[4]!,
+        weights: base + total,
+      };
+    },
+  );
+}
+
+function fill(ctx: WasmContext, p: FbankParams, offset: number, starts: readonly number[], total: number, bands: readonly Band[], weightCount: number): void {
   const m = p.nFft / 2;
   const radices = radicesOf(m)!;
-  const key = `fbank ${p.frameLength} ${p.nFft} ${p.window} ${p.sampleRate} ${p.nMels} ${p.fMin} ${p.fMax} ${p.melScale} ${p.melNorm}`;
   const twiddleCount = stagesTwiddles(radices, m);
-  const sizes = [radices.length * 4, twiddleCount * 8, (m + 1) * 8, p.frameLength * 4, p.nMels * 12];
-  const starts: number[] = [];
-  let total = 0;
-  for (const size of sizes) {
-    starts.push(total);
-    total += align16(size);
-  }
-  // The weights' count is known only from the bank (made on first use only); they go last.
-  const base = ctx.table(key, () => {
-    const bands = sparseBands(p);
-    const weightCount = bands.reduce((sum, b) => sum + b.weights.length, 0);
-    return { bytes: total + weightCount * 4, fill: (offset) => fill(offset, bands, weightCount) };
-  });
-  function fill(offset: number, bands: readonly Band[], weightCount: number): void {
-    const ints = ctx.heapI32(offset + starts[0]!, radices.length);
-    ints.set(radices);
-    const tw = ctx.f32(offset + starts[1]!, twiddleCount * 2);
-    let i = 0;
-    let n = m;
-    for (const r of radices) {
-      for (let q = 0; q < n / r; q++) {
-        for (let k = 1; k < r; k++) {
-          const angle = (2 * Math.PI * q * k) / n;
-          tw[i++] = Math.cos(angle);
-          tw[i++] = -Math.sin(angle);
-        }
+  const ints = ctx.heapI32(offset + starts[0]!, radices.length);
+  ints.set(radices);
+  const tw = ctx.f32(offset + starts[1]!, twiddleCount * 2);
+  let i = 0;
+  let n = m;
+  for (const r of radices) {
+    for (let q = 0; q < n / r; q++) {
+      for (let k = 1; k < r; k++) {
+        const angle = (2 * Math.PI * q * k) / n;
+        tw[i++] = Math.cos(angle);
+        tw[i++] = -Math.sin(angle);
       }
-      n /= r;
     }
-    const post = ctx.f32(offset + starts[2]!, (m + 1) * 2);
-    for (let k = 0; k <= m; k++) {
-      post[2 * k] = Math.cos((2 * Math.PI * k) / p.nFft);
-      post[2 * k + 1] = -Math.sin((2 * Math.PI * k) / p.nFft);
-    }
-    ctx.f32(offset + starts[3]!, p.frameLength).set(analysisWindow(p.window, p.frameLength));
-    const rows = ctx.heapI32(offset + starts[4]!, p.nMels * 3);
-    const weights = ctx.f32(offset + total, weightCount);
-    let w = 0;
-    bands.forEach((band, b) => {
-      rows.set([band.first, band.weights.length, w], 3 * b);
-      weights.set(band.weights, w);
-      w += band.weights.length;
-    });
+    n /= r;
   }
-  return {
-    radices: base + starts[0]!,
-    stages: radices.length,
-    twiddles: base + starts[1]!,
-    post: base + starts[2]!,
-    window: base + starts[3]!,
-    bands: base + starts[4]!,
-    weights: base + total,
-  };
+  const post = ctx.f32(offset + starts[2]!, (m + 1) * 2);
+  for (let k = 0; k <= m; k++) {
+    post[2 * k] = Math.cos((2 * Math.PI * k) / p.nFft);
+    post[2 * k + 1] = -Math.sin((2 * Math.PI * k) / p.nFft);
+  }
+  ctx.f32(offset + starts[3]!, p.frameLength).set(analysisWindow(p.window, p.frameLength));
+  const rows = ctx.heapI32(offset + starts[4]!, p.nMels * 3);
+  const weights = ctx.f32(offset + total, weightCount);
+  let w = 0;
+  bands.forEach((band, b) => {
+    rows.set([band.first, band.weights.length, w], 3 * b);
+    weights.set(band.weights, w);
+    w += band.weights.length;
+  });
 }
 
 function stagesTwiddles(radices: readonly number[], m: number): number {
