@@ -7,5 +7,5 @@ export { RingBuffer, OVERFLOW_POLICIES, type OverflowPolicy, type RingBufferOpti
 export { Framer, type FramerOptions, type Frames } from './framer.js';
 export { PADDINGS, frameCount, frameStart, type FrameGeometry, type Padding } from './framing.js';
 export { PcmDecoder, SAMPLE_FORMATS, type AudioChunk, type SampleFormat } from './pcm.js';
-export { frames, pipe, type Batch, type FramesOptions, type Source, type Stage } from './pipeline.js';
+export { batchSize, frames, pipe, type Batch, type FramesOptions, type Source, type Stage } from './pipeline.js';
 export { SampleQueue, type SampleQueueOptions } from './queue.js';

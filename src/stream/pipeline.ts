@@ -8,14 +8,25 @@ import { checkPositive } from './checks.js';
 import { Framer, type FramerOptions, type Frames } from './framer.js';
 import { PcmDecoder, type AudioChunk, type SampleFormat } from './pcm.js';
 
-/** What a stage emits: a batch of `count` items (frames, feature rows); 0 = nothing yet. */
-export interface Batch {
-  readonly count: number;
+/**
+ * What a stage emits: a batch of `count` items (frames), or samples / feature values as a typed
+ * array (its `length`); an empty batch means nothing became ready yet.
+ */
+export type Batch = { readonly count: number } | { readonly length: number };
+
+/** Items in a batch: its count, or a typed array's length. */
+export function batchSize(batch: Batch): number {
+  return 'count' in batch ? batch.count : batch.length;
 }
 
 /**
  * One step of a streaming computation: `push` takes the next input and returns what became
- * ready; `end` flushes. The Framer is one; a feature stage taking Frames is another.
+ * ready; `end` flushes. The Framer is one (samples in, Frames out), the Resampler another
+ * (samples in, samples at the new rate out), a feature stage taking Frames a third.
+ *
+ * ```ts
+ * for await (const f of pipe(mic48k, new Resampler({ from: 48000, to: 16000 }), new Framer({ frameLength: 400, hop: 160, padding: 'none' }))) use(f);
+ * ```
  */
 export interface Stage<In, Out extends Batch> {
   push(input: In): Out;
@@ -52,7 +63,7 @@ async function* run(source: Source<unknown>, stages: readonly Stage<unknown, Bat
   }
   for (let k = 0; k < stages.length; k++) {
     const flushed = stages[k]!.end();
-    if (flushed.count > 0) {
+    if (batchSize(flushed) > 0) {
       const out = through(stages, k + 1, flushed);
       if (out !== undefined) yield out;
     }
@@ -64,7 +75,7 @@ function through(stages: readonly Stage<unknown, Batch>[], from: number, input: 
   let x = input;
   for (let k = from; k < stages.length; k++) {
     const out = stages[k]!.push(x);
-    if (out.count === 0) return undefined;
+    if (batchSize(out) === 0) return undefined;
     x = out;
   }
   return x as Batch;

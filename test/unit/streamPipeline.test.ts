@@ -8,7 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ReadableStream } from 'node:stream/web';
 import { test } from 'node:test';
-import { frames, Framer, HotpathError, pipe, type Batch, type Frames, type Stage } from '../../src/index.js';
+import { frames, Framer, HotpathError, pipe, resample, Resampler, type Batch, type Frames, type Stage } from '../../src/index.js';
 import { expectedFrames, rampSignal, sameBits } from '../streamFrames.js';
 
 const OPTIONS = { frameLength: 25, hop: 10, padding: 'reflect' } as const;
@@ -153,6 +153,14 @@ test('pipe() chains stages and flushes them in order', async () => {
   }
   // zero padding, L = 2, hop = 2, N = 5: 1 + 5 // 2 = 3 frames starting at -1, 1, 3: [0,1] [2,3] [4,5].
   assert.deepEqual(sums, [1, 5, 9, Number.NaN]);
+});
+
+test('pipe() chains the Resampler and the Framer: 48 kHz chunks of any size give the frames of the resampled whole signal', async () => {
+  const x48 = rampSignal(9001).map((v, i) => v * Math.sin(i / 7));
+  const want = expectedFrames(resample(x48, 48000, 16000), 25, 10, 'reflect');
+  const got = await collect(pipe(chunksOf(x48), new Resampler({ from: 48000, to: 16000 }), new Framer(OPTIONS)));
+  assert.equal(got.length, want.length);
+  assert.ok(sameBits(got, want), 'bit for bit');
 });
 
 test('errors: wrong chunk type DTYPE, a byte stream ending inside a sample FORMAT, bad options ARGUMENT', async () => {
