@@ -8,14 +8,14 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CLOSE } from '../../src/serve/index.js';
-import { assertCleanError, hotpath } from '../helpers.js';
+import { assertCleanError, CLI_ARGS, hotpath } from '../helpers.js';
 import { Client, energyServer } from '../serveHelpers.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Runs the CLI without blocking this process's event loop (the server under test lives here). */
 async function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO });
+  const child = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -100,7 +100,7 @@ test('loadtest and serve refuse bad arguments cleanly', () => {
 });
 
 test('serve prints its URL, answers /healthz and shuts down on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--json'], { cwd: REPO });
+  const child = spawn(process.execPath, [...CLI_ARGS, 'serve', '--port', '0', '--json'], { cwd: REPO });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [first] = (await once(child.stdout, 'data')) as [Buffer];

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { obtainKernel } from '../../src/user/obtain.js';
-import type { CliRun } from '../helpers.js';
+import { CLI_ARGS, type CliRun } from '../helpers.js';
 import { manhattan, softClip } from '../kernels/checked.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,7 +27,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 /** `hotpath ...args` from the sources; a longer limit than helpers' hotpath(): the first build compiles five kernels. */
 function hotpath(...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 110_000 });
+  const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO, encoding: 'utf8', timeout: 110_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
