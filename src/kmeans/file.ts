@@ -3,7 +3,11 @@
  * iteration in blocks of whole chunks (block i+1 read while block i is computed), with every sum
  * in the canonical chunk order (chunks.ts), so labels, centroids, inertia and iterations are
  * bit-identical to `hp.kmeans` on the same data in memory. Memory: two blocks in the heap, the
- * init sample and O(k d); labels between steps go to a temporary file.
+ * init sample, O(k d) and Hamerly's hints between steps (20 bytes a row: in the heap within the
+ * `hintBytes` budget, else in temporary files, fileHints.ts). Passes: the mean (and the init
+ * sample), one per iteration (the first also sums tol's centred moments; mini-batch runs take a
+ * pass of their own for them), one per relocation of empty clusters, and the final labels and
+ * inertia.
  *
  * Init: 'first' and given centroids as in memory. 'k-means++' and 'random' run over a uniform
  * reservoir sample of `sampleRows` rows (Algorithm R, drawn from the fit's seeded generator
@@ -17,10 +21,12 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { centreRows, meanOf, meanVarianceOf, negatedMean, type Rows } from './chunks.js';
+import { addInto, centreRows, meanOf, meanVarianceOf, momentsOf, negatedMean, type Rows } from './chunks.js';
 import { roundFor, stopOf, updateCenters } from './fit.js';
-import { explainPass, finalPass, meanPass, preparePass, relocatePass, RowStore, type Source } from './filePasses.js';
-import { driftOf, hamerlyPass } from './fileHamerly.js';
+import { Centring, explainPass, meanPass, momentsPass, type Source } from './filePasses.js';
+import { driftOf, finalPass, hamerlyPass, relocatePass } from './fileHamerly.js';
+import { DiskHints, hintsFor, type FileHints } from './fileHints.js';
+import { firstNonFinite } from './options.js';
 import { fileSettings, ioReport, totalIo, type FileKMeansOptions, type FileSettings, type IoReport } from './fileOptions.js';
 import { givenCentres, kmeansPlusPlus, randomRows, type Data } from './init.js';
 import { NpyOut } from './npyOut.js';
@@ -70,8 +76,12 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
     const s = fileSettings.of(file, options);
     const buffers = blockBuffers(rt, file);
     const src: Source = { rt, file, buffers };
+    let centring: Centring | undefined;
     try {
-      const { sums, io: meanIo } = await meanPass(src);
+      const rng = xoroshiro128plus(s.seed);
+      const sampled = s.init === 'k-means++' || s.init === 'random';
+      const reservoir = sampled ? new Reservoir(Math.min(file.n, s.sampleRows), file.d, file.dtype, rng) : undefined;
+      const { sums, io: meanIo } = await meanPass(src, reservoir);
       passes.push(meanIo);
       if (!sums.every(Number.isFinite)) {
         await explainPass(src, undefined);
@@ -79,20 +89,34 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
       }
       const mean = meanOf(sums, file.n);
       const negated = negatedMean(mean, file.dtype);
-      const rng = xoroshiro128plus(s.seed);
-      const sampled = s.init === 'k-means++' || s.init === 'random';
-      const reservoir = sampled ? new Reservoir(Math.min(file.n, s.sampleRows), file.d, file.dtype, rng) : undefined;
-      const { moments, io: prepIo } = await preparePass(src, negated, reservoir);
-      passes.push(prepIo);
-      if (!moments.sums.every(Number.isFinite)) {
-        await explainPass(src, negated);
+      centring = new Centring(rt, negated);
+      // tol's scale: from the first Lloyd step's pass (which centres every row anyway), or from a
+      // pass of its own before a mini-batch run (which reads only its batches).
+      const tol: Tol = { scaled: s.tol === 0 ? 0 : undefined };
+      if (s.miniBatch !== undefined) {
+        const { moments, io } = await momentsPass(src, centring);
+        passes.push(io);
+        if (!moments.sums.every(Number.isFinite)) {
+          await explainPass(src, negated);
+        }
+        tol.scaled = s.tol === 0 ? 0 : s.tol * meanVarianceOf(moments, file.n, file.d);
       }
-      const tolScaled = s.tol === 0 ? 0 : s.tol * meanVarianceOf(moments, file.n, file.d);
+      if (reservoir !== undefined) {
+        // Centring is elementwise, so the sample of raw rows centred equals the sample of centred rows.
+        centreRows(reservoir.values, reservoir.rows(), negated);
+        if (firstNonFinite(reservoir.values.subarray(0, reservoir.rows() * file.d)) >= 0) {
+          // As in memory, where the random inits look for overflowed values before they draw.
+          await explainPass(src, negated);
+        }
+      }
+      const hintBytes = s.hintBytes ?? Math.floor(rt.heapRoomBytes() / 4);
       scratch = mkdtempSync(join(tmpdir(), 'hotpath-kmeans-'));
       let bestRun = 0;
       for (let run = 0; run < s.nInit; run++) {
         const initial = initialCentres(rt, s, file, negated, mean, reservoir, rng);
-        const result = s.miniBatch === undefined ? await lloydFile(src, s, negated, initial, tolScaled, run, join(scratch, `run-${run}`), passes) : await miniBatchFile(src, s, negated, initial, tolScaled, run, rng, passes);
+        const base = join(scratch, `run-${run}`);
+        const fit = { src, s, centring, negated, run, passes };
+        const result = s.miniBatch === undefined ? await lloydFile(fit, initial, tol, hintsFor(rt, file.n, file.d, hintBytes, base)) : await miniBatchFile(fit, initial, tol.scaled!, rng, base);
         if (best === undefined || result.inertia < best.inertia) {
           discard(best);
           best = result;
@@ -128,6 +152,7 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
       discard(best);
       throw error;
     } finally {
+      centring?.release();
       buffers[0].release();
       buffers[1].release();
     }
@@ -163,24 +188,46 @@ function initialCentres(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tens
   });
 }
 
-/** One mini-batch run (miniBatch.ts), then the final pass for labels, inertia and outputs. */
-async function miniBatchFile(src: Source, s: FileSettings, negated: Rows, initial: Float64Array, tolScaled: number, run: number, rng: ReturnType<typeof xoroshiro128plus>, passes: PassIo[]): Promise<Run> {
+/** tol times the data's mean variance (fit.ts's stop rule); undefined until the first Lloyd step has summed the moments. */
+interface Tol {
+  scaled: number | undefined;
+}
+
+/** What every run of one fit shares. */
+interface Fit {
+  readonly src: Source;
+  readonly s: FileSettings;
+  readonly centring: Centring;
+  readonly negated: Rows;
+  readonly run: number;
+  readonly passes: PassIo[];
+}
+
+/** One mini-batch run (miniBatch.ts), then the final pass (every point scored) for labels, inertia and outputs. */
+async function miniBatchFile(fit: Fit, initial: Float64Array, tolScaled: number, rng: ReturnType<typeof xoroshiro128plus>, base: string): Promise<Run> {
+  const { src, s, run, passes } = fit;
   const mb = s.miniBatch!;
   const bytes = mb.batchSize * src.file.rowBytes;
   const onStep = s.onIteration === undefined ? undefined : (info: MiniBatchStep): void => s.onIteration!({ run, iteration: info.step, shift: info.shift, changed: mb.batchSize, inertia: fileSettings.noInertia, io: ioReport({ bytes, readSeconds: 0, waitSeconds: 0, computeSeconds: 0 }) });
   checkUnchanged(src.file);
-  const result = miniBatchRun(src.rt, src.file, negated, initial, s.k, s.maxIter, tolScaled, mb, rng, onStep);
+  const result = miniBatchRun(src.rt, src.file, fit.negated, initial, s.k, s.maxIter, tolScaled, mb, rng, onStep);
   passes.push({ bytes: bytes * result.steps, readSeconds: 0, waitSeconds: 0, computeSeconds: 0 });
-  return finish(src, s, negated, result.centers, run, undefined, passes, { iterations: result.steps, converged: result.converged });
+  const hints = new DiskHints(src.rt, base, src.file.n, src.file.d);
+  try {
+    return await finish(fit, result.centers, hints, new Float64Array(s.k), 'fresh', { iterations: result.steps, converged: result.converged });
+  } finally {
+    hints.release();
+  }
 }
 
-/** The final pass of a run: labels (stored, or assigned to `centers`), inertia, sizes, the outputs under temporary names. */
-async function finish(src: Source, s: FileSettings, negated: Rows, centers: Float64Array, run: number, stored: RowStore | undefined, passes: PassIo[], how: { iterations: number; converged: boolean }): Promise<Run> {
+/** The final pass of a run: labels, inertia, sizes, the outputs under temporary names. */
+async function finish(fit: Fit, centers: Float64Array, hints: FileHints, drift: Float64Array, mode: 'final' | 'fresh' | 'stored', how: { iterations: number; converged: boolean }): Promise<Run> {
+  const { src, s, run } = fit;
   const out = { labels: s.labelsOut === undefined ? undefined : new NpyOut(s.labelsOut, 'int32', src.file.n, run), distances: undefined as NpyOut | undefined };
   try {
     out.distances = s.distancesOut === undefined ? undefined : new NpyOut(s.distancesOut, 'float64', src.file.n, run);
-    const final = await finalPass(src, negated, centers, s.k, stored, out);
-    passes.push(final.io);
+    const final = await finalPass(src, fit.centring, centers, s.k, hints, drift, mode, out);
+    fit.passes.push(final.io);
     return { centers, inertia: final.inertia, sizes: final.sizes, out, ...how };
   } catch (error) {
     out.labels?.abort();
@@ -191,9 +238,10 @@ async function finish(src: Source, s: FileSettings, negated: Rows, centers: Floa
 
 /**
  * One run of exact Lloyd over the file (fit.ts's lloydRun, pass by pass), with the hamerly
- * kernel and its hints in temporary files `${scratch}.labels` and `${scratch}.bounds`.
+ * kernel and its `hints` (released here).
  */
-async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: Float64Array, tolScaled: number, run: number, scratch: string, passes: PassIo[]): Promise<Run> {
+async function lloydFile(fit: Fit, initial: Float64Array, tol: Tol, hints: FileHints): Promise<Run> {
+  const { src, s, centring, run, passes } = fit;
   const { k } = s;
   const d = src.file.d;
   const round = roundFor(src.file.dtype);
@@ -201,16 +249,28 @@ async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: F
   let iterations = 0;
   let strict = false;
   let converged = false;
-  const labels = new RowStore(`${scratch}.labels`, 4);
-  const bounds = new RowStore(`${scratch}.bounds`, 16);
   let drift: Float64Array = new Float64Array(k);
   try {
     for (let it = 0; it < s.maxIter; it++) {
-      const step = await hamerlyPass(src, negated, centers, k, labels, bounds, drift, it === 0);
+      // The centred moments in chunk order (chunks.ts), while the step centres the rows anyway.
+      const moments = tol.scaled === undefined ? { sums: new Float64Array(d), squares: new Float64Array(d) } : undefined;
+      const step = await hamerlyPass(src, centring, centers, k, hints, drift, it === 0 ? 'first' : 'step', moments && (({ rows, centred }) => {
+        const part = momentsOf(centred, rows, d);
+        addInto(moments.sums, part.sums);
+        addInto(moments.squares, part.squares);
+      }));
+      if (it === 0 && !step.sums.every(Number.isFinite)) {
+        // Every point adds to some cluster's float64 sums, so values that overflowed when
+        // centred show here, as in memory (the mean pass has named any NaN in the file).
+        await explainPass(src, fit.negated);
+      }
+      if (moments !== undefined) {
+        tol.scaled = s.tol * meanVarianceOf(moments, src.file.n, d);
+      }
       const io = [step.io];
       const empty = emptyClusters(step.counts);
       if (empty.length > 0) {
-        const { picks, io: moreIo } = await relocatePass(src, negated, centers, empty.length, labels);
+        const { picks, io: moreIo } = await relocatePass(src, centring, centers, empty.length, hints);
         moveToEmpty(step.sums, step.counts, empty, picks, d);
         io.push(moreIo);
       }
@@ -220,16 +280,15 @@ async function lloydFile(src: Source, s: FileSettings, negated: Rows, initial: F
       centers = next;
       iterations = it + 1;
       s.onIteration?.({ run, iteration: iterations, shift, changed: step.changed, inertia: fileSettings.noInertia, io: ioReport(totalIo(io)) });
-      const stop = stopOf(step.changed, shift, tolScaled);
+      const stop = stopOf(step.changed, shift, tol.scaled!);
       strict = stop === 'strict';
       converged = stop !== undefined;
       if (converged) {
         break;
       }
     }
-    return await finish(src, s, negated, centers, run, strict ? labels : undefined, passes, { iterations, converged });
+    return await finish(fit, centers, hints, drift, strict ? 'stored' : 'final', { iterations, converged });
   } finally {
-    labels.close();
-    bounds.close();
+    hints.release();
   }
 }

@@ -1,17 +1,17 @@
 /**
- * The out-of-core Lloyd step with Hamerly's hints, as the in-memory fit runs it: per row its
- * label and bounds [upper, lower] (float64) live in temporary files (20 bytes a row, against
- * the row's 4 d or 8 d), read and written chunk by chunk next to the data, and the hamerly
- * kernel skips the points whose bounds, widened by how far the centroids moved, prove their
- * label. Same labels, sums and counts as the lloyd step, bit for bit (the kernel's contract),
- * with memory still bounded by the blocks.
+ * The out-of-core Lloyd step with Hamerly's hints, as the in-memory fit runs it: chunk by chunk,
+ * the chunk is centred by the add kernel and the hamerly kernel skips the points whose bounds,
+ * widened by how far the centroids moved, prove their label. Same labels, sums and counts as
+ * the lloyd step, bit for bit (the kernel's contract). The hints (per row its label and bounds
+ * [upper, lower], 20 bytes) live in the heap when they fit the fit's `hintBytes` budget, else in
+ * temporary files (fileHints.ts), so memory stays bounded whatever n is.
  */
-import { tensorBytes } from '../io/npyData.js';
-import type { RuntimeCore } from '../runtime/core.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { addStep, chunkRows, emptyStep, type Rows } from './chunks.js';
-import { centroidTensor, eachChunk, type RowStore, type Source } from './filePasses.js';
+import { addStep, emptyStep, inertiaOf, type Rows } from './chunks.js';
+import type { FileHints } from './fileHints.js';
+import { centroidTensor, eachChunk, viewValues, type Centring, type Source } from './filePasses.js';
+import type { NpyOut } from './npyOut.js';
 import { eachBlock, type PassIo } from './pointsFile.js';
+import { Farthest, type Pick } from './relocate.js';
 
 /** How far each centroid moved from `before` to `after` (rounded up), as the in-memory hints record it. */
 export function driftOf(before: Float64Array, after: Float64Array, k: number, d: number): Float64Array {
@@ -26,64 +26,116 @@ export function driftOf(before: Float64Array, after: Float64Array, k: number, d:
   return drift;
 }
 
-/** The hint tensors of one chunk, reused: previous labels, bounds, and the drift. */
-function hintTensors(rt: RuntimeCore, rows: number, drift: Float64Array): [Tensor, Tensor, Tensor] {
-  return rt.scope(() => [rt.zeros([rows], 'int32'), rt.empty([rows, 2], 'float64', { zero: false, name: 'hamerly bounds' }), rt.tensor(drift, [drift.length])]) as [Tensor, Tensor, Tensor];
+/** One chunk as the final pass sees it: rows [start, start + rows), centred, and their labels. */
+export interface ChunkLabels {
+  readonly start: number;
+  readonly rows: number;
+  readonly centred: Rows;
+  readonly labels: Int32Array;
 }
 
-/** One hamerly step over the file; `first`: no hints yet (every point is scored, every label counts as changed). */
-export async function hamerlyPass(src: Source, negated: Rows, centers: Float64Array, k: number, labels: RowStore, bounds: RowStore, drift: Float64Array, first: boolean): Promise<{ sums: Float64Array; counts: Float64Array; changed: number; io: PassIo }> {
+/**
+ * How a pass uses the hints: 'first' (none yet: every point is scored, every label counts as
+ * changed; keep the new ones), 'step' (use them and keep the new ones), 'final' (use them, keep
+ * nothing: the result's labels), 'fresh' (none, keep nothing: labels after a mini-batch run),
+ * 'stored' (the labels are the last step's, run no kernel).
+ */
+export type HamerlyMode = 'first' | 'step' | 'final' | 'fresh' | 'stored';
+
+/**
+ * One pass over the file with the hamerly kernel and `hints`; `visit` sees every chunk's centred
+ * values and labels (the final pass's inertia and outputs). Sums and counts are added in chunk
+ * order; `changed` counts labels that differ from the hints' ('first': all).
+ */
+export async function hamerlyPass(src: Source, centring: Centring, centers: Float64Array, k: number, hints: FileHints, drift: Float64Array, mode: HamerlyMode, visit?: (chunk: ChunkLabels) => void): Promise<{ sums: Float64Array; counts: Float64Array; changed: number; io: PassIo }> {
   const { rt, file } = src;
   const { d } = file;
   const total = emptyStep(k, d);
   let changed = 0;
-  const c = centroidTensor(rt, centers, k, d, file.dtype);
-  const [labelsIn, boundsIn, driftIn] = hintTensors(rt, Math.min(file.n, chunkRows(d)), drift);
-  const negatedMean = rt.tensor(negated, [d], { name: 'kmeans negated mean' });
+  const c = mode === 'stored' ? undefined : centroidTensor(rt, centers, k, d, file.dtype);
+  const driftIn = rt.tensor(drift, [k], { name: 'hamerly drift' });
   try {
-    if (first) {
-      const b = boundsIn.data('kmeans') as Float64Array;
-      for (let i = 0; i < b.length; i += 2) {
-        b[i] = Infinity;
-        b[i + 1] = 0;
-      }
-    }
     const io = await eachBlock(file, src.buffers, (block) => {
       eachChunk(block, d, (a, b) => {
         const rows = b - a;
         const start = block.start + a;
-        rt.scope(() => {
-          const lv = labelsIn.slice([0, rows]);
-          const bv = boundsIn.slice([0, rows]);
-          if (!first) {
-            labels.readBytes(start, tensorBytes(lv, 'kmeans'));
-            bounds.readBytes(start, tensorBytes(bv, 'kmeans'));
+        const kept = rt.scope(() => {
+          const centred = centring.of(block.tensor.slice([a, b]));
+          const [before, bounds] = hints.load(start, rows, mode);
+          if (c === undefined) {
+            visit?.({ start, rows, centred: viewValues<Rows>(centred, 'kmeans'), labels: viewValues<Int32Array>(before, 'kmeans') });
+            return [];
           }
-          // Centred by the add kernel (threaded SIMD; the same bits as centreRows) into a chunk-sized
-          // heap tensor: the JS loop took about 40% of an iteration at d = 32, k = 64.
-          const centred = rt.run('add', [block.tensor.slice([a, b]), negatedMean])[0]!;
-          const [l, sums, counts, bo] = rt.run('hamerly', [centred, c, lv, bv, driftIn]);
+          const [l, sums, counts, newBounds] = rt.run('hamerly', [centred, c, before, bounds!, driftIn]);
           addStep(total, { sums: sums!.data('kmeans') as Float64Array, counts: counts!.data('kmeans') as Float64Array });
-          if (first) {
+          if (mode === 'first') {
             changed += rows;
-          } else {
-            const before = (labelsIn.data('kmeans') as Int32Array).subarray(0, rows);
-            const now = l!.data('kmeans') as Int32Array;
+          } else if (mode === 'step') {
+            const old = viewValues<Int32Array>(before, 'kmeans');
+            const now = viewValues<Int32Array>(l!, 'kmeans');
             for (let i = 0; i < rows; i++) {
-              changed += now[i] !== before[i] ? 1 : 0;
+              changed += now[i] !== old[i] ? 1 : 0;
             }
           }
-          labels.writeBytes(start, tensorBytes(l!, 'kmeans'));
-          bounds.writeBytes(start, tensorBytes(bo!, 'kmeans'));
+          visit?.({ start, rows, centred: viewValues<Rows>(centred, 'kmeans'), labels: viewValues<Int32Array>(l!, 'kmeans') });
+          // The new hints outlive the chunk's scope: the store keeps or writes them.
+          return mode === 'first' || mode === 'step' ? [l!, newBounds!] : [];
         });
+        if (kept.length === 2) {
+          hints.store(start, kept[0]!, kept[1]!);
+        }
       });
     });
     return { sums: total.sums, counts: total.counts, changed, io };
   } finally {
-    c.release();
-    labelsIn.release();
-    boundsIn.release();
+    c?.release();
     driftIn.release();
-    negatedMean.release();
   }
+}
+
+/** The relocation's candidates: the m points farthest from their centres `old` under the hints' labels (the last step's). */
+export async function relocatePass(src: Source, centring: Centring, old: Float64Array, m: number, hints: FileHints): Promise<{ picks: readonly Pick[]; io: PassIo }> {
+  const { d } = src.file;
+  const top = new Farthest(m);
+  const { io } = await hamerlyPass(src, centring, old, old.length / d, hints, new Float64Array(old.length / d), 'stored', ({ start, rows, centred, labels }) => {
+    const far = new Float64Array(rows);
+    inertiaOf(centred, rows, d, old, labels, undefined, far);
+    for (let i = 0; i < rows; i++) {
+      top.offer(far[i]!, start + i, () => centred.subarray(i * d, (i + 1) * d), labels[i]!, 1);
+    }
+  });
+  return { picks: top.chosen(), io };
+}
+
+export interface FinalOutputs {
+  readonly labels: NpyOut | undefined;
+  readonly distances: NpyOut | undefined;
+}
+
+/**
+ * The result's labels ('stored': the last step's, when the run stopped on unchanged labels;
+ * 'final': a hamerly step to `centers` with the hints and `drift`, as the in-memory fit's last
+ * step; 'fresh': every point scored, after a mini-batch run), the inertia in
+ * chunk order, cluster sizes, and the streamed outputs: labels (int32) and each point's
+ * Euclidean distance to its centroid (float64).
+ */
+export async function finalPass(src: Source, centring: Centring, centers: Float64Array, k: number, hints: FileHints, drift: Float64Array, mode: 'final' | 'fresh' | 'stored', out: FinalOutputs): Promise<{ inertia: number; sizes: number[]; io: PassIo }> {
+  const { d } = src.file;
+  const sizes = new Array<number>(k).fill(0);
+  let inertia = 0;
+  const { io } = await hamerlyPass(src, centring, centers, k, hints, drift, mode, ({ rows, centred, labels }) => {
+    const distances = new Float64Array(rows);
+    inertia += inertiaOf(centred, rows, d, centers, labels, undefined, distances);
+    for (const label of labels) {
+      sizes[label] = sizes[label]! + 1;
+    }
+    out.labels?.write(labels);
+    if (out.distances !== undefined) {
+      for (let i = 0; i < rows; i++) {
+        distances[i] = Math.sqrt(distances[i]!);
+      }
+      out.distances.write(distances);
+    }
+  });
+  return { inertia, sizes, io };
 }

@@ -45,6 +45,13 @@ export interface FileIterationInfo extends IterationInfo {
 export interface FileKMeansOptions extends Omit<KMeansOptions, 'onIteration' | 'sampleWeight' | 'distance'> {
   /** Bytes per block read (rounded down to whole chunks of chunkRows(d) rows, at least one). Default: a quarter of the heap's free room, at most 256 MiB. Two blocks are held. */
   readonly blockBytes?: number;
+  /**
+   * Heap bytes Hamerly's hints may take (20 bytes a row: the last label, int32, and two float64
+   * bounds): within it they stay in the heap between iterations, beyond it they go to temporary
+   * files, read and written chunk by chunk (same bits either way; 0 always uses the files).
+   * Default: a quarter of the heap's free room once the blocks are allocated.
+   */
+  readonly hintBytes?: number;
   /** Rows of the reservoir sample that 'k-means++' and 'random' choose from. Default 65536 (at least k). */
   readonly sampleRows?: number;
   /** Path of an int32 [n] .npy file to receive the labels (streamed, never held whole). */
@@ -59,6 +66,8 @@ export interface FileKMeansOptions extends Omit<KMeansOptions, 'onIteration' | '
 
 export interface FileSettings extends Omit<Settings, 'onIteration'> {
   readonly sampleRows: number;
+  /** undefined: the default, from the heap's room once the blocks are allocated. */
+  readonly hintBytes: number | undefined;
   readonly labelsOut: string | undefined;
   readonly distancesOut: string | undefined;
   readonly onIteration: ((info: FileIterationInfo) => void) | undefined;
@@ -117,7 +126,11 @@ export const fileSettings = {
     if (sampleRows < s.k) {
       fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'sampleRows is smaller than k', expected: `sampleRows >= k = ${s.k}`, received: String(sampleRows) });
     }
-    return { ...s, sampleRows, labelsOut: pathOption('labelsOut', options.labelsOut), distancesOut: pathOption('distancesOut', options.distancesOut), onIteration, miniBatch: miniBatchOf(options.miniBatch) };
+    const hintBytes = options.hintBytes;
+    if (hintBytes !== undefined && (typeof hintBytes !== 'number' || !Number.isSafeInteger(hintBytes) || hintBytes < 0)) {
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'invalid hintBytes', expected: 'an integer number of bytes >= 0', received: String(hintBytes), hint: 'leave it out for the default (a quarter of the free heap)' });
+    }
+    return { ...s, sampleRows, hintBytes, labelsOut: pathOption('labelsOut', options.labelsOut), distancesOut: pathOption('distancesOut', options.distancesOut), onIteration, miniBatch: miniBatchOf(options.miniBatch) };
   },
 
   /** The file fit's IterationInfo.inertia. */

@@ -1,20 +1,16 @@
 /**
  * The passes of the out-of-core fit over a points file, each one read of the file in blocks of
  * whole chunks (pointsFile.ts), every sum in the canonical chunk order (chunks.ts), so the fit
- * gives the same bits as the in-memory one: the mean; the centred moments (tol) with the
- * reservoir sample (init); one Lloyd step; the empty-cluster relocation; the final labels,
- * inertia and outputs. Labels between steps live in a temporary int32 file, so memory stays
- * bounded by the blocks whatever n is.
+ * gives the same bits as the in-memory one: the mean with the reservoir sample (init); the
+ * centred moments (tol > 0 only); and what they share: chunks, centring by the add kernel, the
+ * centroids as a tensor. The Lloyd steps, relocation and final pass are in fileHamerly.ts.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { fail } from '../errors.js';
 import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { addInto, addStep, centreRows, chunkRows, chunkStep, columnSums, emptyStep, inertiaOf, momentsOf, type Moments, type Rows } from './chunks.js';
+import { addInto, centreRows, chunkRows, columnSums, momentsOf, type Moments, type Rows } from './chunks.js';
 import { firstNonFinite } from './options.js';
-import type { NpyOut } from './npyOut.js';
 import { eachBlock, type Block, type PassIo, type PointsFile } from './pointsFile.js';
-import { Farthest, type Pick } from './relocate.js';
 import type { Reservoir } from './reservoir.js';
 
 /** What every pass needs: the file, its two block buffers and the runtime. */
@@ -59,139 +55,82 @@ export async function explainPass(src: Source, negated: Rows | undefined): Promi
   });
 }
 
-/** Pass 1: the column sums (chunk order); not finite when some value is not (then explainPass). */
-export async function meanPass(src: Source): Promise<{ sums: Float64Array; io: PassIo }> {
+/** Pass 1: the column sums (chunk order; not finite when some value is not: then explainPass), and the raw rows offered to the reservoir (centred once the mean is known). */
+export async function meanPass(src: Source, reservoir: Reservoir | undefined): Promise<{ sums: Float64Array; io: PassIo }> {
   const { d } = src.file;
   const sums = new Float64Array(d);
   const io = await eachBlock(src.file, src.buffers, (block) => {
     const values = valuesOf(block);
     eachChunk(block, d, (a, b) => addInto(sums, columnSums(values.subarray(a * d, b * d), b - a, d)));
+    reservoir?.offer(values, block.rows);
   });
   return { sums, io };
 }
 
-/** Pass 2: the centred moments (chunk order) for tol, and the rows offered to the reservoir. */
-export async function preparePass(src: Source, negated: Rows, reservoir: Reservoir | undefined): Promise<{ moments: Moments; io: PassIo }> {
+/** Pass 2, for tol only: the centred moments (chunk order). */
+export async function momentsPass(src: Source, centring: Centring): Promise<{ moments: Moments; io: PassIo }> {
   const { d } = src.file;
   const moments = { sums: new Float64Array(d), squares: new Float64Array(d) };
   const io = await eachBlock(src.file, src.buffers, (block) => {
-    const values = valuesOf(block);
-    centreRows(values, block.rows, negated);
     eachChunk(block, d, (a, b) => {
-      const part = momentsOf(values.subarray(a * d, b * d), b - a, d);
+      const part = src.rt.scope(() => momentsOf(viewValues<Rows>(centring.of(block.tensor.slice([a, b])), 'kmeans'), b - a, d));
       addInto(moments.sums, part.sums);
       addInto(moments.squares, part.squares);
     });
-    reservoir?.offer(values, block.rows);
   });
   return { moments, io };
 }
 
-/** Fixed-width rows of a temporary file: the labels (int32) or Hamerly bounds (2 x float64) of the last step. */
-export class RowStore {
-  private readonly fd: number;
+/** Inner length (elements) the centring's broadcast add aims at: long rows run at copy speed, [rows, d] rows of 32 did not (4.0 against 2.1 ms per 16 MiB chunk). */
+const CENTRING_ELEMENTS = 2048;
 
-  /** `width`: bytes per row. */
-  constructor(readonly path: string, private readonly width: number) {
-    this.fd = openSync(path, 'w+');
-  }
+/**
+ * Centres rows of the file by the add kernel (threaded SIMD; the same bits as chunks.ts's
+ * centreRows, one add in the data's dtype): [rows, d] is viewed as [rows / m, m d] and the
+ * negated mean tiled m times, so the broadcast's inner loop is long (m a power of two dividing
+ * rows, m d about CENTRING_ELEMENTS). The JS loop took about 40% of an iteration at d = 32.
+ */
+export class Centring {
+  private readonly tiled: Tensor;
+  private readonly copies: number;
 
-  /** Fills `target` from row `start` on. */
-  readBytes(start: number, target: Uint8Array): void {
-    const at = this.width * start;
-    let done = 0;
-    while (done < target.length) {
-      const got = readSync(this.fd, target, done, target.length - done, at + done);
-      if (got === 0) {
-        fail({ code: 'IO', kernel: 'kmeans', problem: `the temporary file '${this.path}' is short`, expected: `${target.length} bytes at ${at}`, received: `${done}` });
-      }
-      done += got;
+  constructor(private readonly rt: RuntimeCore, private readonly negated: Rows) {
+    const d = negated.length;
+    let copies = 1;
+    while (2 * copies * d <= CENTRING_ELEMENTS) {
+      copies *= 2;
     }
-  }
-
-  writeBytes(start: number, bytes: Uint8Array): void {
-    const at = this.width * start;
-    let done = 0;
-    while (done < bytes.length) {
-      done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
+    const values = negated instanceof Float32Array ? new Float32Array(copies * d) : new Float64Array(copies * d);
+    for (let m = 0; m < copies; m++) {
+      values.set(negated, m * d);
     }
+    this.copies = copies;
+    this.tiled = rt.tensor(values, [copies * d], { name: 'kmeans negated mean' });
   }
 
-  /** Labels [start, start + count) of a 4-byte store, into `into` when given (reused to spare allocations). */
-  read(start: number, count: number, into?: Int32Array): Int32Array {
-    const out = into === undefined ? new Int32Array(count) : into.subarray(0, count);
-    this.readBytes(start, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
-    return out;
+  /** `rows` (a row-major [rows, d] view) centred into a new [rows, d] tensor of the caller's scope. */
+  of(rows: Tensor): Tensor {
+    const n = rows.shape[0]!;
+    const d = this.negated.length;
+    let m = this.copies;
+    while (n % m !== 0) {
+      m /= 2;
+    }
+    const tiled = m === this.copies ? this.tiled : this.tiled.slice([0, m * d]);
+    return this.rt.run('add', [rows.reshape([n / m, m * d]), tiled])[0]!.reshape([n, d]);
   }
 
-  close(): void {
-    closeSync(this.fd);
+  release(): void {
+    this.tiled.release();
   }
+}
+
+/** The elements of a contiguous heap tensor view, as a typed array over the heap. */
+export function viewValues<T extends Int32Array | Rows>(t: Tensor, where: string): T {
+  return (t.data(where) as T).subarray(t.offset, t.offset + t.size) as T;
 }
 
 /** Centroids [k, d] in the data's dtype (centred coordinates), as the kernels take them. */
 export function centroidTensor(rt: RuntimeCore, centers: Float64Array, k: number, d: number, dtype: 'float32' | 'float64'): Tensor {
   return rt.tensor(dtype === 'float32' ? Float32Array.from(centers) : Float64Array.from(centers), [k, d], { name: 'kmeans centroids' });
-}
-
-/** The relocation's candidates: the m points farthest from their centres `old` under the stored labels. */
-export async function relocatePass(src: Source, negated: Rows, old: Float64Array, m: number, labels: RowStore): Promise<{ picks: readonly Pick[]; io: PassIo }> {
-  const { d } = src.file;
-  const top = new Farthest(m);
-  const io = await eachBlock(src.file, src.buffers, (block) => {
-    const values = valuesOf(block);
-    centreRows(values, block.rows, negated);
-    const own = labels.read(block.start, block.rows);
-    const far = new Float64Array(block.rows);
-    inertiaOf(values, block.rows, d, old, own, undefined, far);
-    for (let i = 0; i < block.rows; i++) {
-      top.offer(far[i]!, block.start + i, () => values.subarray(i * d, (i + 1) * d), own[i]!, 1);
-    }
-  });
-  return { picks: top.chosen(), io };
-}
-
-export interface FinalOutputs {
-  readonly labels: NpyOut | undefined;
-  readonly distances: NpyOut | undefined;
-}
-
-/**
- * The result's labels (the stored ones when the run stopped on unchanged labels, else a fresh
- * assignment to `centers`), the inertia in chunk order, cluster sizes, and the streamed
- * outputs: labels (int32) and each point's Euclidean distance to its centroid (float64).
- */
-export async function finalPass(src: Source, negated: Rows, centers: Float64Array, k: number, stored: RowStore | undefined, out: FinalOutputs): Promise<{ inertia: number; sizes: number[]; io: PassIo }> {
-  const { rt, file } = src;
-  const { d } = file;
-  const sizes = new Array<number>(k).fill(0);
-  let inertia = 0;
-  const c = stored === undefined ? centroidTensor(rt, centers, k, d, file.dtype) : undefined;
-  const own = new Int32Array(chunkRows(d));
-  const far = new Float64Array(chunkRows(d));
-  try {
-    const io = await eachBlock(file, src.buffers, (block) => {
-      const values = valuesOf(block);
-      centreRows(values, block.rows, negated);
-      eachChunk(block, d, (a, b) => {
-        const start = block.start + a;
-        const labels = c === undefined ? stored!.read(start, b - a, own) : rt.scope(() => chunkStep(rt, block.tensor.slice([a, b]), c, undefined, own)).labels;
-        const distances = far.subarray(0, b - a);
-        inertia += inertiaOf(values.subarray(a * d, b * d), b - a, d, centers, labels, undefined, distances);
-        for (const label of labels) {
-          sizes[label] = sizes[label]! + 1;
-        }
-        out.labels?.write(labels);
-        if (out.distances !== undefined) {
-          for (let i = 0; i < distances.length; i++) {
-            distances[i] = Math.sqrt(distances[i]!);
-          }
-          out.distances.write(distances);
-        }
-      });
-    });
-    return { inertia, sizes, io };
-  } finally {
-    c?.release();
-  }
 }

@@ -41,7 +41,7 @@ interface Case {
 }
 
 /** Fits the data in memory and from its file (labels and distances streamed out) and compares everything. */
-async function compare(hp: Runtime, c: Case, options: Record<string, unknown>, blockBytes?: number): Promise<void> {
+async function compare(hp: Runtime, c: Case, options: Record<string, unknown>, blockBytes?: number, fileOptions: Record<string, unknown> = {}): Promise<void> {
   const values = points(c.n, c.d, c.k, c.n + c.d);
   const x = hp.tensor(c.dtype === 'float32' ? Float32Array.from(values) : values, [c.n, c.d]);
   const path = save(hp, `x-${c.n}-${c.d}-${c.dtype}.npy`, x);
@@ -50,8 +50,8 @@ async function compare(hp: Runtime, c: Case, options: Record<string, unknown>, b
   const mem = hp.kmeans(x, opts as never);
   const labelsOut = dir.path('labels.npy');
   const distancesOut = dir.path('distances.npy');
-  const file = await hp.kmeans(path, { ...(opts as object), k: c.k, labelsOut, distancesOut, ...(blockBytes === undefined ? {} : { blockBytes }) } as never);
-  const what = `${JSON.stringify(c)} ${JSON.stringify(options)} block ${blockBytes}`;
+  const file = await hp.kmeans(path, { ...(opts as object), k: c.k, labelsOut, distancesOut, ...(blockBytes === undefined ? {} : { blockBytes }), ...fileOptions } as never);
+  const what = `${JSON.stringify(c)} ${JSON.stringify(options)} block ${blockBytes} ${JSON.stringify(fileOptions)}`;
   assert.deepEqual(arr(file.centroids), arr(mem.centroids), what);
   assert.equal(file.inertia, mem.inertia, what);
   assert.equal(file.iterations, mem.iterations, what);
@@ -104,6 +104,40 @@ test('any blockBytes gives the same bits (fast-check)', async () => {
       }),
       { numRuns: 4, seed: 13 },
     );
+  } finally {
+    await hp.close();
+  }
+});
+
+test('Hamerly hints in the heap (within hintBytes) and in temporary files give the same bits, relocation included', async () => {
+  const hp = await runtime();
+  try {
+    const c: Case = { n: 5000, d: 1100, k: 3, dtype: 'float32' };
+    // The hints take 20 bytes a row: 20 n fits exactly, one byte less does not.
+    const sizes = { heap: 20 * c.n, disk: 20 * c.n - 1 };
+    const path = save(hp, 'hints.npy', hp.tensor(Float32Array.from(points(c.n, c.d, c.k, 5)), [c.n, c.d]));
+    const held: number[] = [];
+    for (const hintBytes of Object.values(sizes)) {
+      await compare(hp, c, { init: 'first', tol: 0, maxIter: 6 }, undefined, { hintBytes });
+      // Heap bytes live between iterations, above those before the fit.
+      const before = hp.memory().bytes;
+      const live: number[] = [];
+      const fit = await hp.kmeans(path, { k: c.k, init: 'first', maxIter: 3, tol: 0, hintBytes, onIteration: () => live.push(hp.memory().bytes - before) });
+      fit.centroids.release();
+      assert.ok(live.length >= 1);
+      held.push(Math.min(...live));
+    }
+    // The heap holds all n rows' hints, the files path one chunk's (2048 rows at d = 1100).
+    assert.ok(held[0]! - held[1]! >= 20 * (c.n - chunkRows(c.d)), `heap hints: ${held[0]} bytes held, files: ${held[1]}`);
+    // A centroid far from every point: its cluster is empty after the first step and takes the
+    // farthest point (the relocation pass reads the labels from the hints).
+    const values = points(c.n, c.d, c.k, c.n + c.d);
+    const far = Float32Array.from({ length: c.k * c.d }, (_, e) => (e < c.d ? 1e4 : values[e]!));
+    const relocated = hp.kmeans(hp.tensor(Float32Array.from(values), [c.n, c.d]), { k: c.k, init: hp.tensor(far, [c.k, c.d]), maxIter: 5 });
+    assert.ok(relocated.clusterSizes[0]! > 0, 'the far centroid took a point');
+    for (const hintBytes of [0, undefined]) {
+      await compare(hp, c, { init: hp.tensor(far, [c.k, c.d]), maxIter: 5 }, 2048 * 1100 * 4, { hintBytes });
+    }
   } finally {
     await hp.close();
   }

@@ -46,6 +46,9 @@ test('bad data and options: k > n, NaN (which row), sampleWeight, blockBytes; no
     await assertRejectsCode(() => hp.kmeans(good, { k: 4 }), 'ARGUMENT', ['k <= 3']);
     await assertRejectsCode(() => hp.kmeans(good, { k: 1, blockBytes: 0 }), 'ARGUMENT', ['blockBytes']);
     await assertRejectsCode(() => hp.kmeans(good, { k: 2, sampleRows: 1 }), 'ARGUMENT', ['sampleRows']);
+    for (const hintBytes of [-1, 1.5, Number.NaN, '64']) {
+      await assertRejectsCode(() => hp.kmeans(good, { k: 1, hintBytes } as never), 'ARGUMENT', ['invalid hintBytes', 'integer number of bytes >= 0', String(hintBytes)]);
+    }
     await assertRejectsCode(() => hp.kmeans(good, { k: 1, sampleWeight: hp.tensor([1, 1, 1]) } as never), 'ARGUMENT', ['sampleWeight']);
     await assertRejectsCode(() => hp.kmeans(good, { k: 1, miniBatch: { batchSize: 0 } }), 'ARGUMENT', ['miniBatch.batchSize']);
     await assertRejectsCode(() => hp.kmeans(good, { k: 1, miniBatch: { maxNoImprovement: -1 } }), 'ARGUMENT', ['miniBatch.maxNoImprovement']);
