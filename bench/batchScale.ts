@@ -5,7 +5,14 @@
  * configuration the median iteration time (iterations 2-20: the first one reads the file into
  * the workers' caches), the speed-up, the queue's overhead per iteration (2 workers, one shard
  * each: iteration wall time minus the slowest shard's compute; 1 worker: minus the sum of both
- * shards'), and whether inertia, centroids and labels equal hp.kmeans in this process.
+ * shards'), and whether inertia, centroids and labels equal hp.kmeans in this process. A shard's
+ * compute is what the agent measures around kmeansShard (src/batch/kmeansAgent.ts); everything
+ * else in the iteration is the queue's: publishing the op, the agents' wake-up, storing the parts,
+ * the coordinator's wake-up and reads, its reduction.
+ *
+ * Then the ceiling, with no queue and no Redis (bench/batchShardLoop.ts): the same 'step' op over
+ * the same shards in one process, then in two processes at once (one shard each). On 2 cores the
+ * second cannot be 2x: their ratio is what 2 workers could reach on this machine at this load.
  *
  *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
  */
@@ -98,6 +105,21 @@ try {
   const relocating = (s: BatchIterationInfo[]): number => s.filter((i) => i.relocated > 0).length;
   console.log(`iterations with an empty-cluster relocation round: ${relocating(one.steps)} (1 worker), ${relocating(two.steps)} (2 workers)`);
   console.log(`speed-up 2 vs 1 worker (median iteration): ${(m1 / m2).toFixed(2)}x; whole runs: ${(one.ms / two.ms).toFixed(2)}x`);
+
+  // The ceiling: the same shard compute with no queue, one process over both shards, then two at once.
+  const loop = async (ranges: string[]): Promise<number[]> => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'batchShardLoop.ts'), file, String(iters), String(k), ...ranges], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    await once(child, 'close');
+    return JSON.parse(out) as number[];
+  };
+  const half = 4 * 131072;
+  const ranges = [`0:${half}`, `${half}:${n - half}`];
+  const alone = median(await loop(ranges));
+  const pair = await Promise.all(ranges.map((r) => loop([r])));
+  const together = Math.max(...pair.map(median));
+  console.log(`no queue (bench/batchShardLoop.ts, step op only): 1 process both shards ${alone.toFixed(1)} ms/iteration; 2 processes one shard each ${pair.map((p) => median(p).toFixed(1)).join(' and ')} ms; ceiling ${(alone / together).toFixed(2)}x`);
 
   const hp = await createRuntime({ threads: 1 });
   try {

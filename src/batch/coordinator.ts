@@ -290,7 +290,7 @@ export function shardsFailed(where: string, failed: readonly ShardFailure[], des
   });
 }
 
-function redisDown(url: string, ms: number, action: string): HotpathError {
+export function redisDown(url: string, ms: number, action: string): HotpathError {
   return new HotpathError({
     code: 'IO',
     kernel: 'batch coordinator',
@@ -302,7 +302,7 @@ function redisDown(url: string, ms: number, action: string): HotpathError {
 }
 
 /** `promise`, or IO after `ms` without an answer from Redis. */
-async function bounded<T>(promise: Promise<T>, ms: number, url: string, action: string): Promise<T> {
+export async function bounded<T>(promise: Promise<T>, ms: number, url: string, action: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(redisDown(url, ms, action)), ms);
@@ -323,14 +323,14 @@ async function closeQuietly(queue: Queue, events: QueueEvents, redis: Redis): Pr
   await within(Promise.allSettled([queue.disconnect(), events.disconnect()]));
 }
 
-function positive(value: number, name: string): number {
+export function positive(value: number, name: string): number {
   if (!Number.isFinite(value) || value <= 0) {
     fail({ code: 'ARGUMENT', kernel: 'batch coordinator', problem: `invalid ${name}`, expected: 'a positive number', received: String(value) });
   }
   return value;
 }
 
-function nonNegative(value: number, name: string): number {
+export function nonNegative(value: number, name: string): number {
   if (!Number.isFinite(value) || value < 0) {
     fail({ code: 'ARGUMENT', kernel: 'batch coordinator', problem: `invalid ${name}`, expected: 'a number >= 0', received: String(value) });
   }

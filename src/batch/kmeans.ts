@@ -5,6 +5,8 @@
  * `hp.kmeans` adds them, so labels, centroids, inertia and iterations are bit-identical to
  * `hp.kmeans(x, { init: 'first' | centroids, nInit: 1, ... })` in one process.
  *
+ * The shards run on long-lived agents (kmeansAgent.ts, one BullMQ job per shard for the whole run)
+ * that follow the rounds over Redis keys of the run (kmeansRounds.ts), not one job per round.
  * Rounds: column sums (the mean), moments of the centred data when tol > 0, one round per Lloyd
  * step (per-chunk sums, counts and a hash of the chunk's labels: strict convergence is "no hash
  * changed"), a 'far' round when a cluster is empty (scikit-learn's relocation), and a 'final'
@@ -17,8 +19,9 @@ import { encodeNpyHeader } from '../io/npyHeader.js';
 import { addInto, addStep, centreRows, chunkRows, emptyStep, meanOf, meanVarianceOf, negatedMean, type Rows } from '../kmeans/chunks.js';
 import { roundFor, stopOf, updateCenters } from '../kmeans/fit.js';
 import { emptyClusters, Farthest, moveToEmpty } from '../kmeans/relocate.js';
-import { Coordinator, shardsFailed, type CoordinatorOptions, type RoundOutcome } from './coordinator.js';
-import { packF64, unpackF64, type KmeansShard } from './protocol.js';
+import { shardsFailed, type CoordinatorOptions } from './coordinator.js';
+import { KmeansRounds } from './kmeansRounds.js';
+import type { KmeansOp } from './protocol.js';
 import { readShardRows, shardFile } from './shardRows.js';
 import { createRuntime } from '../runtime/runtime.js';
 
@@ -105,14 +108,10 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     shards.push({ start, count: Math.min(shardRows, n - start) });
   }
   const round = roundFor(dtype);
-  const coordinator = await Coordinator.open(options);
-  let duplicates = 0;
-  let iteration = 0;
+  const rounds = await KmeansRounds.open(options, file, shards);
   /** One round of `op` over every shard; the per-chunk partials in global chunk order. */
-  const run = async (extra: Partial<KmeansShard> & Pick<KmeansShard, 'op'>, key: string): Promise<Partials> => {
-    const tasks: KmeansShard[] = shards.map((s) => ({ kind: 'kmeans', file, start: s.start, count: s.count, ...extra }));
-    const outcome: RoundOutcome = await coordinator.round(iteration++, tasks);
-    duplicates += outcome.duplicates;
+  const run = async (op: Omit<KmeansOp, 't' | 'attempts' | 'backoffMs'>, key: string): Promise<Partials> => {
+    const outcome = await rounds.round(op);
     if (outcome.failed.length > 0) {
       throw shardsFailed(WHERE, outcome.failed, (s) => `rows ${shards[s]!.start}..${shards[s]!.start + shards[s]!.count - 1} of '${file}'`, shards.length);
     }
@@ -123,16 +122,15 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     // The mean: column sums per chunk, added in chunk order.
     const sums = new Float64Array(d);
     for (const part of (await run({ op: 'stats' }, 'sums')).parts) {
-      addInto(sums, unpackF64(part as string, WHERE));
+      addInto(sums, part as Float64Array);
     }
     const mean = meanOf(sums, n);
-    const meanText = packF64(mean);
     let tolScaled = 0;
     if (tol !== 0) {
       const total = { sums: new Float64Array(d), squares: new Float64Array(d) };
-      for (const part of (await run({ op: 'moments', mean: meanText }, 'parts')).parts as { sums: string; squares: string }[]) {
-        addInto(total.sums, unpackF64(part.sums, WHERE));
-        addInto(total.squares, unpackF64(part.squares, WHERE));
+      for (const part of (await run({ op: 'moments', mean }, 'parts')).parts as { sums: Float64Array; squares: Float64Array }[]) {
+        addInto(total.sums, part.sums);
+        addInto(total.squares, part.squares);
       }
       tolScaled = tol * meanVarianceOf(total, n, d);
     }
@@ -144,12 +142,11 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     let labelCenters: Float64Array = centers;
     for (let it = 0; it < maxIter; it++) {
       const started = performance.now();
-      const centersText = packF64(centers);
-      const step = await run({ op: 'step', mean: meanText, centers: centersText, k }, 'parts');
-      const parts = step.parts as { sums: string; counts: string; hash: string }[];
+      const step = await run({ op: 'step', mean, centers, k }, 'parts');
+      const parts = step.parts as { sums: Float64Array; counts: Float64Array; hash: string }[];
       const total = emptyStep(k, d);
       for (const part of parts) {
-        addStep(total, { sums: unpackF64(part.sums, WHERE), counts: unpackF64(part.counts, WHERE) });
+        addStep(total, part);
       }
       if (it === 0 && !total.sums.every(Number.isFinite)) {
         fail({ code: 'ARGUMENT', kernel: WHERE, problem: `'${file}' holds NaN or Infinity (or values that overflow when centred)`, expected: 'finite values', received: 'non-finite centroid sums after the first step', hint: 'clean the data first; hp.kmeans on the loaded array names the row' });
@@ -160,12 +157,11 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
       const empty = emptyClusters(total.counts);
       let shardMs = step.ms;
       if (empty.length > 0) {
-        const far = await run({ op: 'far', mean: meanText, centers: centersText, k, far: empty.length }, 'picks');
+        const far = await run({ op: 'far', mean, centers, k, far: empty.length }, 'picks');
         shardMs = shardMs.map((ms, s) => ms + far.ms[s]!);
         const top = new Farthest(empty.length);
-        for (const p of far.parts as { index: number; label: number; row: string; value: number }[]) {
-          const row = unpackF64(p.row, WHERE);
-          top.offer(p.value, p.index, () => row, p.label, 1);
+        for (const p of far.parts as { index: number; label: number; row: Float64Array; value: number }[]) {
+          top.offer(p.value, p.index, () => p.row, p.label, 1);
         }
         moveToEmpty(total.sums, total.counts, empty, top.chosen(), d);
       }
@@ -184,15 +180,16 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     }
     // Labels: of the last step when it changed nothing, else assigned to the final centres.
     const labelsOffset = options.labelsOut === undefined ? undefined : createLabels(options.labelsOut, n);
-    const final = await run({ op: 'final', mean: meanText, centers: packF64(centers), labelCenters: packF64(strict ? labelCenters : centers), k, ...(options.labelsOut === undefined ? {} : { labelsOut: path.resolve(options.labelsOut), labelsOffset }) }, 'inertia');
+    const final = await run({ op: 'final', mean, centers, labelCenters: strict ? labelCenters : centers, k, ...(options.labelsOut === undefined ? {} : { labelsOut: path.resolve(options.labelsOut), labelsOffset }) }, 'inertia');
     let inertia = 0;
     for (const part of final.parts as number[]) {
       inertia += part;
     }
     const values = centers.map((v, e) => round(v + mean[e % d]!));
+    const duplicates = await rounds.duplicates();
     return { centroids: dtype === 'float32' ? Float32Array.from(values) : values, inertia, iterations, converged, shards: shards.length, duplicates };
   } finally {
-    await coordinator.close();
+    await rounds.close();
   }
 }
 

@@ -12,7 +12,7 @@ import { centreRows, chunkRows, chunkStep, columnSums, inertiaOf, momentsOf, neg
 import { Farthest } from '../kmeans/relocate.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { packF64, unpackF64, type KmeansShard } from './protocol.js';
+import type { KmeansShard } from './protocol.js';
 import { readShardRows, shardFile } from './shardRows.js';
 
 const WHERE = 'batch kmeans';
@@ -82,12 +82,13 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   }
   const chunks = chunksOf(task, d);
   if (task.op === 'stats') {
-    return { sums: chunks.map((c) => hp.scope(() => packF64(columnSums(readShardRows(hp, task.file, c.start, c.rows, WHERE).toArray() as Rows, c.rows, d)))) };
+    return { sums: chunks.map((c) => hp.scope(() => columnSums(readShardRows(hp, task.file, c.start, c.rows, WHERE).toArray() as Rows, c.rows, d))) };
   }
-  const mean = unpackF64(task.mean!, WHERE);
+  const mean = task.mean!;
+  const meanKey = Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength).toString('base64');
   const stamp = statSync(task.file);
   const centred = (c: { start: number; rows: number }): Tensor =>
-    cache.get(`${task.file}|${stamp.size}|${stamp.mtimeMs}|${c.start}|${c.rows}|${task.mean}`, () => {
+    cache.get(`${task.file}|${stamp.size}|${stamp.mtimeMs}|${c.start}|${c.rows}|${meanKey}`, () => {
       const t = readShardRows(hp, task.file, c.start, c.rows, WHERE);
       centreRows(t.data(WHERE) as Rows, c.rows, negatedMean(mean, dtype));
       return t;
@@ -103,10 +104,10 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
     }
   };
   if (task.op === 'moments') {
-    return { parts: chunks.map((c) => use(c, (t) => momentsOf(t.data(WHERE) as Rows, c.rows, d))).map((m) => ({ sums: packF64(m.sums), squares: packF64(m.squares) })) };
+    return { parts: chunks.map((c) => use(c, (t) => momentsOf(t.data(WHERE) as Rows, c.rows, d))) };
   }
   const k = task.k!;
-  const centers = unpackF64(task.centers!, WHERE);
+  const centers = task.centers!;
   const step = (t: Tensor): ReturnType<typeof chunkStep> =>
     hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d])));
   if (task.op === 'step') {
@@ -116,7 +117,7 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
           const part = step(t);
           // The coordinator compares these with the last step's: no change anywhere = strict convergence.
           const hash = createHash('sha1').update(new Uint8Array(part.labels.buffer, part.labels.byteOffset, part.labels.byteLength)).digest('base64');
-          return { sums: packF64(part.sums), counts: packF64(part.counts), hash };
+          return { sums: part.sums, counts: part.counts, hash };
         }),
       ),
     };
@@ -145,10 +146,10 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
       }
       values.push(s);
     }
-    return { picks: picks.map((p, i) => ({ index: p.index, label: p.label, row: packF64(p.row), value: values[i]! })) };
+    return { picks: picks.map((p, i) => ({ index: p.index, label: p.label, row: Float64Array.from(p.row), value: values[i]! })) };
   }
   // 'final': labels with labelCenters written at the shard's rows, inertia per chunk with centers.
-  const labelCenters = unpackF64(task.labelCenters!, WHERE);
+  const labelCenters = task.labelCenters!;
   const labelStep = (t: Tensor): Int32Array => hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(labelCenters) : labelCenters, [k, d])).labels);
   const inertia = chunks.map((c) =>
     use(c, (t) => {

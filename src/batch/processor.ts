@@ -5,11 +5,14 @@
  * HOTPATH_BATCH_CHILD (JSON, set by the worker).
  */
 import type { SandboxedJob } from 'bullmq';
+import { Redis } from 'ioredis';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import { computeFeatures } from '../cli/features.js';
 import { encodeError, type ShardJob } from './protocol.js';
 import { knnShard } from './knnShard.js';
-import { ChunkCache, kmeansShard } from './kmeansShard.js';
+import { ChunkCache } from './kmeansShard.js';
+import { kmeansAgent } from './kmeansAgent.js';
+import { redisOptions } from './connection.js';
 import { shardFile } from './shardRows.js';
 import type { ChildConfig } from './worker.js';
 
@@ -20,9 +23,11 @@ const config = JSON.parse(process.env.HOTPATH_BATCH_CHILD ?? '{"threads":1,"hold
 process.on('disconnect', () => process.exit(1));
 
 let runtime: Promise<Runtime> | undefined;
+/** The k-means agents' own connection (their XREAD blocks it; one agent at a time per child). */
+let redis: Redis | undefined;
 const cache = new ChunkCache(config.cacheBytes ?? 2 ** 30);
 
-async function shard(job: ShardJob, hp: Runtime): Promise<unknown> {
+async function shard(job: ShardJob, id: string, hp: Runtime): Promise<unknown> {
   switch (job.kind) {
     case 'knn':
       return knnShard(hp, job);
@@ -39,10 +44,16 @@ async function shard(job: ShardJob, hp: Runtime): Promise<unknown> {
         features.release();
       }
     }
-    case 'kmeans': {
-      const started = performance.now();
-      const result = kmeansShard(hp, job, cache) as object;
-      return { ...result, ms: performance.now() - started };
+    case 'kmeansAgent': {
+      if (config.redis === undefined || config.queue === undefined) {
+        throw new Error('a k-means agent needs the worker to pass its Redis URL and queue (HOTPATH_BATCH_CHILD)');
+      }
+      if (redis === undefined) {
+        redis = new Redis(redisOptions(config.redis, 'batch worker'));
+        // Connection trouble shows as commands that wait (ioredis retries); the worker's lock decides.
+        redis.on('error', () => {});
+      }
+      return kmeansAgent({ hp, redis, queue: config.queue, cache }, job, id);
     }
     default:
       throw new Error(`unknown shard kind ${JSON.stringify((job as { kind: unknown }).kind)}`);
@@ -55,7 +66,7 @@ export default async function processShard(job: SandboxedJob<ShardJob>): Promise
   }
   runtime ??= createRuntime({ threads: config.threads });
   try {
-    return await shard(job.data, await runtime);
+    return await shard(job.data, job.id, await runtime);
   } catch (error) {
     throw encodeError(error);
   }

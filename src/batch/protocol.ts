@@ -1,7 +1,9 @@
 /**
  * What travels through the queue: shard descriptions (file paths and row ranges, never the
- * data) to the workers, and small results back (per-shard top-k lists, per-chunk float64 sums),
- * packed as base64 of little-endian float64 so they survive BullMQ's JSON exactly.
+ * data) to the workers, and small results back (per-shard top-k lists as base64 of
+ * little-endian float64, so they survive BullMQ's JSON exactly). k-means runs add one
+ * long-lived agent job per shard and then talk over the run's own Redis keys (agentKeys.ts):
+ * ops with their centroids, and per-chunk float64 sums back, as raw bytes (parts.ts).
  */
 import { fail, isHotpathError, type ErrorCode } from '../errors.js';
 
@@ -25,31 +27,52 @@ export interface FeaturesShard {
   readonly rate?: number;
 }
 
-/** One k-means op over rows [start, start + count) of a file, whole chunks (kmeansShard.ts). */
-export interface KmeansShard {
-  readonly kind: 'kmeans';
-  readonly file: string;
-  readonly start: number;
-  readonly count: number;
+/** The k-means ops a run's agents compute per shard (kmeansShard.ts), published on the run's stream. */
+export interface KmeansOp {
+  /** The op's sequence number in the run (0, 1, ...): parts are keyed by it. */
+  readonly t: number;
   /**
    * 'stats': column sums per chunk; 'moments': sums and squares of the centred chunks (tol);
    * 'step': Lloyd sums, counts and a labels hash per chunk; 'far': the shard's `far` farthest
    * points from `centers` (empty clusters); 'final': labels with `labelCenters` (written to
-   * `labelsOut`) and the inertia per chunk with `centers`.
+   * `labelsOut`) and the inertia per chunk with `centers`; 'begin': the run exists (nothing to
+   * compute); 'end': the run is over.
    */
-  readonly op: 'stats' | 'moments' | 'step' | 'far' | 'final';
+  readonly op: 'begin' | 'stats' | 'moments' | 'step' | 'far' | 'final' | 'end';
   readonly k?: number;
-  /** float64 values as packF64: the mean, centred centroids [k, d]. */
-  readonly mean?: string;
-  readonly centers?: string;
-  readonly labelCenters?: string;
+  /** The mean, centred centroids [k, d] (float64). */
+  readonly mean?: Float64Array;
+  readonly centers?: Float64Array;
+  readonly labelCenters?: Float64Array;
   readonly far?: number;
   /** int32 [n] .npy the coordinator created, and where its data starts (bytes). */
   readonly labelsOut?: string;
   readonly labelsOffset?: number;
+  /** Tries of a shard that fails with an error before its part records the error, and the wait between, ms. */
+  readonly attempts: number;
+  readonly backoffMs: number;
 }
 
-export type ShardTask = KnnShard | FeaturesShard | KmeansShard;
+/** One k-means op over rows [start, start + count) of a file, whole chunks (kmeansShard.ts). */
+export type KmeansShard = Omit<KmeansOp, 't' | 'attempts' | 'backoffMs' | 'op'> & {
+  readonly op: Exclude<KmeansOp['op'], 'begin' | 'end'>;
+  readonly file: string;
+  readonly start: number;
+  readonly count: number;
+};
+
+/**
+ * One long-lived agent of a k-means run (kmeansAgent.ts): it follows the run's ops until 'end',
+ * computing its own shard (the job's `shard`) first and any shard nobody alive holds.
+ */
+export interface KmeansAgentJob {
+  readonly kind: 'kmeansAgent';
+  readonly file: string;
+  /** Every shard's rows, in shard order. */
+  readonly shards: readonly { readonly start: number; readonly count: number }[];
+}
+
+export type ShardTask = KnnShard | FeaturesShard | KmeansAgentJob;
 
 /** The job data: the task plus where it belongs (run id, iteration, shard index). */
 export type ShardJob = ShardTask & { readonly run: string; readonly iteration: number; readonly shard: number };

@@ -37,6 +37,9 @@ export interface ChildConfig {
   readonly holdMs: number;
   /** Bytes of centred k-means chunks a child keeps between iterations (default 1 GiB). */
   readonly cacheBytes?: number;
+  /** The worker's Redis URL and queue: k-means agents talk to Redis themselves (kmeansAgent.ts). */
+  readonly redis?: string;
+  readonly queue?: string;
 }
 
 export interface BatchWorker {
@@ -69,7 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<BatchWorker> 
   const holdMs = integer(options.holdMs ?? 0, 'holdMs', 0);
   const name = options.name ?? `hotpath-${process.pid}`;
   const { file, execArgv } = processorFile();
-  const config: ChildConfig = { threads, holdMs, cacheBytes: integer(options.cacheBytes ?? 2 ** 30, 'cacheBytes', 0) };
+  const config: ChildConfig = { threads, holdMs, cacheBytes: integer(options.cacheBytes ?? 2 ** 30, 'cacheBytes', 0), redis: options.redis, queue };
   const worker = new Worker(queue, file, {
     connection,
     concurrency,

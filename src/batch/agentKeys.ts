@@ -1,0 +1,83 @@
+/**
+ * The Redis side of a k-means run on agents (kmeansAgent.ts, kmeansRounds.ts): key names and the
+ * two scripts that make a shard's part count once.
+ *
+ * - `ops`: a stream; the coordinator appends op t (its centroids as float64 bytes) once every
+ *   shard of op t - 1 has its part, and 'end' when the run is over. Agents block on it (XREAD).
+ * - `claim:t:s`: which agent (BullMQ job id) computes shard s of op t. An agent may take a claim
+ *   that is free, its own (a retried agent resumes) or held by an agent whose BullMQ lock is gone
+ *   (its worker died): BullMQ's lock, renewed by the worker process while the child computes, is
+ *   the liveness signal.
+ * - `part:t:s`: the shard's result (parts.ts bytes), written with SET NX: a shard computed twice
+ *   (a stolen claim whose first owner finished after all) is stored once, and the second write
+ *   only counts in `dups`. Each stored part pushes "t s" onto `done`, where the coordinator
+ *   blocks (BLPOP).
+ * - `fails:t:s`: tries that failed with an error; after `attempts` the part stores the error.
+ * - `alive`: the coordinator's heartbeat (a key that expires unless renewed): agents whose
+ *   coordinator is gone without ending the run stop instead of waiting forever.
+ */
+
+/** Seconds every key of a run lives at most (the coordinator deletes them at the end). */
+export const RUN_TTL_S = 24 * 3600;
+
+/** BullMQ's key prefix (its default; workers and coordinator do not change it). */
+const BULL_PREFIX = 'bull';
+
+export interface RunKeys {
+  readonly ops: string;
+  readonly done: string;
+  readonly dups: string;
+  readonly alive: string;
+  /** Prefix of the agents' BullMQ job keys: `${jobs}${jobId}:lock` is a job's lock. */
+  readonly jobs: string;
+  claim(t: number, shard: number): string;
+  part(t: number, shard: number): string;
+  fails(t: number, shard: number): string;
+}
+
+/** The keys of run `run` on queue `queue`. @example runKeys('hotpath', 'ab12cd34').ops // 'hotpath:hotpath:ab12cd34:ops' */
+export function runKeys(queue: string, run: string): RunKeys {
+  const p = `hotpath:${queue}:${run}`;
+  return {
+    ops: `${p}:ops`,
+    done: `${p}:done`,
+    dups: `${p}:dups`,
+    alive: `${p}:alive`,
+    jobs: `${BULL_PREFIX}:${queue}:`,
+    claim: (t, s) => `${p}:claim:${t}:${s}`,
+    part: (t, s) => `${p}:part:${t}:${s}`,
+    fails: (t, s) => `${p}:fails:${t}:${s}`,
+  };
+}
+
+/** The BullMQ job id of agent `index` of a run. */
+export function agentId(run: string, index: number): string {
+  return `${run}.agent.${index}`;
+}
+
+/**
+ * KEYS: claim, part. ARGV: this agent's job id, the job key prefix, ttl (s).
+ * 1 when this agent now holds the claim and the part is missing, else 0.
+ */
+export const CLAIM = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local owner = redis.call('GET', KEYS[1])
+if owner == false or owner == ARGV[1] or redis.call('EXISTS', ARGV[2] .. owner .. ':lock') == 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+  return 1
+end
+return 0`;
+
+/**
+ * KEYS: part, done, dups. ARGV: the part's bytes, the signal "t s", ttl (s).
+ * 1 when stored (and signalled), 0 when the part was there already (counted in dups).
+ */
+export const STORE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[3]) then
+  redis.call('LPUSH', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+  return 1
+end
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+return 0`;

@@ -1,0 +1,198 @@
+/**
+ * The coordinator's side of a k-means run on agents (kmeansAgent.ts): it adds one long-lived
+ * BullMQ job per shard, then per round appends the op to the run's stream and blocks on the
+ * run's `done` list (BLPOP) until every shard's part is stored, reading the parts as float64
+ * bytes. No job per round: a round costs an XADD, a BLPOP wake-up and a GET per shard.
+ *
+ * Safety nets while waiting (every `pollMs` without a signal): the parts are read directly (a
+ * signal lost in a Redis restart), a run whose keys Redis lost (restarted without saving) stops
+ * with IO, agents that all failed for good stop the run with their error, and Redis silent for
+ * `redisTimeoutMs` stops it with IO naming Redis.
+ */
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { HotpathError } from '../errors.js';
+import { agentId, runKeys, type RunKeys } from './agentKeys.js';
+import { queueName, redisLabel, redisOptions } from './connection.js';
+import { bounded, nonNegative, positive, type CoordinatorOptions, type ShardFailure } from './coordinator.js';
+import { decodeParts, encodeParts } from './parts.js';
+import { decodeError, type KmeansAgentJob, type KmeansOp, type ShardJob } from './protocol.js';
+
+export interface AgentRound {
+  /** Per shard, the decoded part (undefined for failed shards). */
+  readonly results: readonly unknown[];
+  readonly failed: readonly ShardFailure[];
+  /** Wall time of the round, ms (from publishing the op to the last part). */
+  readonly ms: number;
+}
+
+/** One k-means run's rounds on its agents. Close it when done (ends the agents, removes the keys). */
+export class KmeansRounds {
+  readonly run = randomUUID().slice(0, 8);
+  private readonly keys: RunKeys;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private readonly timeoutMs: number;
+  private readonly pollMs: number;
+  private t = 0;
+  private readonly agents: { name: string; data: ShardJob; opts: object }[] = [];
+
+  private constructor(
+    private readonly url: string,
+    private readonly queue: Queue,
+    /** Commands; `blocking` only waits on BLPOP. */
+    private readonly redis: Redis,
+    private readonly blocking: Redis,
+    private readonly shards: number,
+    options: CoordinatorOptions,
+  ) {
+    this.keys = runKeys(queue.name, this.run);
+    this.attempts = positive(options.attempts ?? 3, 'attempts');
+    this.backoffMs = nonNegative(options.backoffMs ?? 100, 'backoffMs');
+    this.timeoutMs = positive(options.redisTimeoutMs ?? 30_000, 'redisTimeoutMs');
+    this.pollMs = positive(options.pollMs ?? 250, 'pollMs');
+  }
+
+  /** How long the heartbeat the agents check lasts, ms: well past the longest wait between renewals. */
+  private get heartbeatMs(): number {
+    return Math.max(10_000, 40 * this.pollMs);
+  }
+
+  /**
+   * Connects (bounded by redisTimeoutMs) and adds the run's agents, one per shard.
+   * @example const r = await KmeansRounds.open({ redis }, 'x.npy', [{ start: 0, count: 4096 }]); ...; await r.close();
+   * @throws ARGUMENT (bad URL, queue name or options), IO (Redis does not answer)
+   */
+  static async open(options: CoordinatorOptions, file: string, shards: readonly { start: number; count: number }[]): Promise<KmeansRounds> {
+    const connection = redisOptions(options.redis, 'batch coordinator');
+    const name = queueName(options, 'batch coordinator');
+    const timeout = positive(options.redisTimeoutMs ?? 30_000, 'redisTimeoutMs');
+    const queue = new Queue(name, { connection });
+    const redis = new Redis({ ...connection, lazyConnect: true });
+    const blocking = new Redis({ ...connection, lazyConnect: true });
+    for (const emitter of [queue, redis, blocking]) {
+      emitter.on('error', () => {});
+    }
+    const rounds = new KmeansRounds(options.redis, queue, redis, blocking, shards.length, options);
+    try {
+      await bounded(Promise.all([queue.waitUntilReady(), redis.connect(), blocking.connect()]), timeout, options.redis, 'connect');
+      rounds.agents.push(
+        ...shards.map((_, shard) => {
+          const data: ShardJob = { kind: 'kmeansAgent', file, shards, run: rounds.run, iteration: 0, shard } satisfies KmeansAgentJob & ShardJob;
+          return { name: 'kmeansAgent', data, opts: { jobId: agentId(rounds.run, shard), attempts: rounds.attempts, backoff: { type: 'fixed', delay: rounds.backoffMs }, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } };
+        }),
+      );
+      // The stream exists before the agents start: an agent takes a missing stream for a run that is over.
+      const begin = redis.pipeline().set(rounds.keys.alive, '1', 'PX', rounds.heartbeatMs).xadd(rounds.keys.ops, '*', 'op', encodeParts({ t: -1, op: 'begin', attempts: 0, backoffMs: 0 }));
+      await bounded(begin.exec(), timeout, options.redis, 'start the run');
+      await bounded(queue.addBulk(rounds.agents), timeout, options.redis, 'add the k-means agents');
+    } catch (error) {
+      await rounds.disconnect();
+      throw error;
+    }
+    return rounds;
+  }
+
+  /**
+   * Publishes the next op and waits until every shard has its part (or its error).
+   * @throws IO when Redis stops answering for redisTimeoutMs or lost the run; BACKEND when every agent failed for good
+   */
+  async round(op: Omit<KmeansOp, 't' | 'attempts' | 'backoffMs'>): Promise<AgentRound> {
+    const started = performance.now();
+    const t = this.t++;
+    // Signals left from the last round (a part read before its own signal was popped) go first.
+    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).del(this.keys.done).xadd(this.keys.ops, '*', 'op', encodeParts({ ...op, t, attempts: this.attempts, backoffMs: this.backoffMs }));
+    for (const [error] of (await bounded(publish.exec(), this.timeoutMs, this.url, 'publish the k-means step')) ?? []) {
+      if (error !== null) {
+        throw new HotpathError({ code: 'IO', kernel: 'batch coordinator', problem: `Redis at ${redisLabel(this.url)} refused the k-means step: ${error.message}`, hint: 'check the Redis server (memory, permissions)' });
+      }
+    }
+    const results = new Array<unknown>(this.shards);
+    const failed: ShardFailure[] = [];
+    const open = new Set(Array.from({ length: this.shards }, (_, s) => s));
+    while (open.size > 0) {
+      // A signal, or null after pollMs: either way the open shards' parts are read in one MGET.
+      const signal = await bounded(this.blocking.blpop(this.keys.done, this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
+      if (signal === null) {
+        await this.check();
+      }
+      const ids = [...open];
+      const parts = await bounded(this.redis.mgetBuffer(...ids.map((s) => this.keys.part(t, s))), this.timeoutMs, this.url, 'read the shard results');
+      ids.forEach((s, i) => {
+        const bytes = parts[i];
+        if (bytes === null || bytes === undefined) {
+          return;
+        }
+        open.delete(s);
+        const part = decodeParts(bytes, 'batch kmeans') as { error?: string };
+        if (part.error === undefined) {
+          results[s] = part;
+        } else {
+          const { code, message } = decodeError(part.error);
+          failed.push({ shard: s, code, message });
+        }
+      });
+    }
+    return { results, failed: failed.sort((a, b) => a.shard - b.shard), ms: performance.now() - started };
+  }
+
+  /** Shard parts stored a second time and ignored (a shard computed twice). */
+  async duplicates(): Promise<number> {
+    return Number((await bounded(this.redis.get(this.keys.dups), this.timeoutMs, this.url, 'read the duplicate count')) ?? 0);
+  }
+
+  /** Ends the agents, removes the ones never started and the run's keys, disconnects. */
+  async close(): Promise<void> {
+    const quiet = async (work: () => Promise<unknown>): Promise<void> => {
+      await Promise.race([work().catch(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
+    };
+    await quiet(async () => {
+      await this.redis.xadd(this.keys.ops, '*', 'op', encodeParts({ t: this.t, op: 'end', attempts: 0, backoffMs: 0 }));
+      await Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.remove(agentId(this.run, s)).catch(() => 0)));
+      const pipeline = this.redis.pipeline().del(this.keys.ops, this.keys.done, this.keys.dups, this.keys.alive);
+      for (let t = 0; t < this.t; t++) {
+        for (let s = 0; s < this.shards; s++) {
+          pipeline.del(this.keys.claim(t, s), this.keys.part(t, s), this.keys.fails(t, s));
+        }
+      }
+      await pipeline.exec();
+    });
+    await this.disconnect();
+  }
+
+  private async disconnect(): Promise<void> {
+    this.redis.disconnect();
+    this.blocking.disconnect();
+    await Promise.race([this.queue.close().catch(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
+    await this.queue.disconnect().catch(() => {});
+  }
+
+  /**
+   * No signal for pollMs: renews the heartbeat; is the run still there, and is any agent left that
+   * could finish it? Agents Redis no longer knows (lost in a restart) are added again.
+   */
+  private async check(): Promise<void> {
+    await bounded(this.redis.set(this.keys.alive, '1', 'PX', this.heartbeatMs), this.timeoutMs, this.url, 'renew the run');
+    if ((await bounded(this.redis.exists(this.keys.ops), this.timeoutMs, this.url, 'check the run')) === 0) {
+      throw new HotpathError({
+        code: 'IO',
+        kernel: 'batch coordinator',
+        problem: `Redis at ${redisLabel(this.url)} lost this k-means run's state (restarted without saving its data?)`,
+        expected: "the run's keys",
+        received: 'none',
+        hint: 'run the coordinator again (and keep Redis persistence on to survive restarts)',
+      });
+    }
+    const states = await bounded(Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.getJobState(agentId(this.run, s)))), this.timeoutMs, this.url, 'check the agents');
+    const lost = this.agents.filter((_, s) => states[s] === 'unknown');
+    if (lost.length > 0) {
+      await bounded(this.queue.addBulk(lost), this.timeoutMs, this.url, 'add the lost agents again');
+    }
+    if (states.every((state) => state === 'failed')) {
+      const job = await this.queue.getJob(agentId(this.run, 0));
+      const { code, message } = decodeError(job?.failedReason);
+      throw new HotpathError({ code: code === 'INTERNAL' ? 'BACKEND' : code, kernel: 'batch kmeans', problem: `every k-means agent failed after its retries: ${message}`, hint: 'see the workers\' errors; fix and run again' });
+    }
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The k-means agents' protocol (src/batch/kmeansAgent.ts, kmeansRounds.ts, agentKeys.ts) on a
+ * private redis-server, with the agents run in this process so that which agent is alive (its
+ * BullMQ lock key) is set by the test: a retried agent resumes the op its first try had claimed;
+ * a shard whose agent is dead is taken over by another; a part stored twice counts once. The
+ * parts are checked against column sums computed here with plain float64 loops. Last, end to end:
+ * a worker process killed with SIGKILL in the middle of a run, the run finishes on another worker
+ * and equals hp.kmeans bit for bit.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { agentId, runKeys, STORE } from '../../src/batch/agentKeys.js';
+import { redisOptions } from '../../src/batch/connection.js';
+import { batchKmeans } from '../../src/batch/kmeans.js';
+import { kmeansAgent, RESCAN_MS, type AgentOutcome } from '../../src/batch/kmeansAgent.js';
+import { KmeansRounds } from '../../src/batch/kmeansRounds.js';
+import { ChunkCache } from '../../src/batch/kmeansShard.js';
+import { encodeParts } from '../../src/batch/parts.js';
+import type { KmeansAgentJob, ShardJob } from '../../src/batch/protocol.js';
+import { startWorker } from '../../src/batch/worker.js';
+import { isHotpathError } from '../../src/errors.js';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import { spawnWorker, stopWorker, writePoints } from '../batchData.js';
+import { haveRedis, startRedis, type TestRedis } from '../redis.js';
+
+const skip = haveRedis() ? false : 'redis-server is not installed (apt-get install redis-server)';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-batch-agents-'));
+// d = 2048: chunks of 2048 rows (src/kmeans/chunks.ts); two shards of one chunk, the second partial.
+const d = 2048;
+const n = 2048 + 300;
+const shards = [
+  { start: 0, count: 2048 },
+  { start: 2048, count: 300 },
+];
+const file = path.join(tmp, 'x.npy');
+let values: Float32Array;
+let redis: TestRedis | undefined;
+let hp: Runtime | undefined;
+
+before(async () => {
+  if (skip !== false) {
+    return;
+  }
+  values = writePoints(file, n, d, 5);
+  redis = await startRedis();
+  hp = await createRuntime({ threads: 1 });
+});
+
+after(async () => {
+  await hp?.close();
+  await redis?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Plain float64 column sums of rows [start, start + count), in row order. */
+function columnSums(start: number, count: number): number[] {
+  const sums = new Array<number>(d).fill(0);
+  for (let i = start; i < start + count; i++) {
+    for (let p = 0; p < d; p++) {
+      sums[p]! += values[i * d + p]!;
+    }
+  }
+  return sums;
+}
+
+/** An agent of `rounds`' run in this process, with its own connection; `alive` sets its BullMQ lock. */
+function agent(rounds: KmeansRounds, queue: string, shard: number): { done: Promise<AgentOutcome>; redis: Redis; alive(): Promise<void> } {
+  const connection = new Redis(redisOptions(redis!.url));
+  const id = agentId(rounds.run, shard);
+  const job: ShardJob & KmeansAgentJob = { kind: 'kmeansAgent', file, shards, run: rounds.run, iteration: 0, shard };
+  return {
+    done: kmeansAgent({ hp: hp!, redis: connection, queue, cache: new ChunkCache(2 ** 26) }, job, id).finally(() => connection.disconnect()),
+    redis: connection,
+    alive: async () => {
+      await connection.set(`${runKeys(queue, rounds.run).jobs}${id}:lock`, 'test', 'PX', 60_000);
+    },
+  };
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('a retried agent resumes the op its first try had claimed; a live agent\'s claim is left alone', { skip, timeout: 120_000 }, async () => {
+  const queue = 'resume';
+  const rounds = await KmeansRounds.open({ redis: redis!.url, queue, pollMs: 50 }, file, shards);
+  const keys = runKeys(queue, rounds.run);
+  const control = new Redis(redisOptions(redis!.url));
+  try {
+    // Agent 0's first try claimed shard 0 of op 0 and died; its retry (same job id) holds the lock again.
+    await control.set(keys.claim(0, 0), agentId(rounds.run, 0));
+    await control.set(`${keys.jobs}${agentId(rounds.run, 0)}:lock`, 'retry', 'PX', 60_000);
+    const round = rounds.round({ op: 'stats' });
+    const other = agent(rounds, queue, 1);
+    await other.alive();
+    await until(async () => (await control.exists(keys.part(0, 1))) === 1);
+    // Two rescans of agent 1 later, shard 0 is still agent 0's.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.equal(await control.exists(keys.part(0, 0)), 0);
+    const retried = agent(rounds, queue, 0);
+    await retried.alive();
+    const outcome = await round;
+    assert.deepEqual(outcome.failed, []);
+    const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
+    assert.deepEqual(sums, [columnSums(0, 2048), columnSums(2048, 300)]);
+    await rounds.close();
+    assert.deepEqual(await other.done, { ops: 3, parts: 1 });
+    assert.deepEqual(await retried.done, { ops: 3, parts: 1 });
+    // close() removed the run's keys.
+    assert.deepEqual(await control.keys(`hotpath:${queue}:${rounds.run}:*`), []);
+  } finally {
+    control.disconnect();
+  }
+});
+
+test("a dead agent's shard is taken over by another, and a part stored twice counts once", { skip, timeout: 120_000 }, async () => {
+  const queue = 'takeover';
+  const rounds = await KmeansRounds.open({ redis: redis!.url, queue, pollMs: 50 }, file, shards);
+  const keys = runKeys(queue, rounds.run);
+  const control = new Redis(redisOptions(redis!.url));
+  try {
+    // Agent 0 claimed shard 0 and its worker died: no lock.
+    await control.set(keys.claim(0, 0), agentId(rounds.run, 0));
+    const round = rounds.round({ op: 'stats' });
+    const only = agent(rounds, queue, 1);
+    await only.alive();
+    const outcome = await round;
+    const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
+    assert.deepEqual(sums, [columnSums(0, 2048), columnSums(2048, 300)]);
+    // The first owner finishes after all: its part is not stored, only counted.
+    const late = encodeParts({ sums: [new Float64Array(d).fill(7)], ms: 1 });
+    assert.equal(await control.eval(STORE, 3, keys.part(0, 0), keys.done, keys.dups, late, '0 0', 60), 0);
+    assert.equal(await rounds.duplicates(), 1);
+    const stored = await control.getBuffer(keys.part(0, 0));
+    assert.notDeepEqual(stored, late);
+    await rounds.close();
+    assert.deepEqual(await only.done, { ops: 3, parts: 2 });
+  } finally {
+    control.disconnect();
+  }
+});
+
+test("agents stop when their coordinator's heartbeat expires (a coordinator killed mid-run)", { skip, timeout: 120_000 }, async () => {
+  const queue = 'orphans';
+  const rounds = await KmeansRounds.open({ redis: redis!.url, queue, pollMs: 50 }, file, shards);
+  const control = new Redis(redisOptions(redis!.url));
+  try {
+    const waiting = agent(rounds, queue, 0);
+    await waiting.alive();
+    // Past a rescan (RESCAN_MS) the agent still waits for ops.
+    const early = await Promise.race([waiting.done, new Promise((resolve) => setTimeout(() => resolve('waiting'), 2 * RESCAN_MS))]);
+    assert.equal(early, 'waiting');
+    // As if the coordinator died between two rounds: its heartbeat key expires.
+    await control.del(runKeys(queue, rounds.run).alive);
+    assert.deepEqual(await waiting.done, { ops: 1, parts: 0 });
+  } finally {
+    await rounds.close();
+    control.disconnect();
+  }
+});
+
+test('a worker killed with SIGKILL mid-run: the other worker finishes, the result equals hp.kmeans bit for bit', { skip, timeout: 120_000 }, async () => {
+  const queue = 'agents-kill';
+  const url = redis!.url;
+  const k = 6;
+  const expected = hp!.kmeans(hp!.tensor(values, [n, d]), { k, init: 'first', maxIter: 40, tol: 0 });
+  const victim = await spawnWorker('--redis', url, '--queue', queue, '--lock-ms', '1000', '--stalled-ms', '300', '--name', 'victim');
+  let rescuer: Awaited<ReturnType<typeof startWorker>> | undefined;
+  try {
+    const labelsOut = path.join(tmp, 'labels.npy');
+    let killed: Promise<void> | undefined;
+    const r = await batchKmeans({
+      redis: url,
+      queue,
+      file,
+      k,
+      init: 'first',
+      maxIter: 40,
+      tol: 0,
+      labelsOut,
+      pollMs: 50,
+      onIteration: (info) => {
+        if (info.iteration === 1) {
+          // The victim computed every shard so far (one worker); the rescuer starts after it died.
+          killed = stopWorker(victim, 'SIGKILL').then(async () => {
+            rescuer = await startWorker({ redis: url, queue, lockDurationMs: 1000, stalledIntervalMs: 300, concurrency: 2, onError: () => {} });
+          });
+        }
+      },
+    });
+    assert.ok(killed !== undefined, 'the victim was killed during the run');
+    await killed;
+    assert.equal(r.iterations, expected.iterations);
+    assert.equal(r.inertia, expected.inertia);
+    assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
+    const bytes = readFileSync(labelsOut);
+    const labels = new Int32Array(new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8))).buffer);
+    assert.deepEqual(Array.from(labels), Array.from(expected.labels.toArray() as Int32Array));
+    assert.ok(expected.iterations > 2, 'the run went on after the kill');
+  } finally {
+    await stopWorker(victim, 'SIGKILL');
+    await rescuer?.close();
+  }
+});
+
+test('k-means on a file cut short: FORMAT naming the file and offsets after the retries', { skip, timeout: 120_000 }, async () => {
+  const queue = 'agents-cut';
+  const cut = path.join(tmp, 'cut.npy');
+  writePoints(cut, n, d, 5);
+  const header = 128;
+  truncateSync(cut, header + (n - 10) * d * 4);
+  const worker = await startWorker({ redis: redis!.url, queue, onError: () => {} });
+  try {
+    const error = await batchKmeans({ redis: redis!.url, queue, file: cut, k: 4, maxIter: 5, attempts: 2, backoffMs: 0, pollMs: 50 }).catch((e: unknown) => e);
+    assert.ok(isHotpathError(error), String(error));
+    assert.equal(error.code, 'FORMAT');
+    assert.match(error.message, /1 of 2 shards failed after their retries/);
+    assert.match(error.message, new RegExp(`shard 1 \\(rows 2048\\.\\.2347 of '.*cut\\.npy'\\): \\[FORMAT\\] .*ends at byte offset ${header + (n - 10) * d * 4}, inside rows 2048\\.\\.2347`));
+  } finally {
+    await worker.close();
+  }
+});
+
+test('Redis restarted in the middle of a k-means run: the agents and the coordinator carry on, the result equals hp.kmeans', { skip, timeout: 120_000 }, async () => {
+  const queue = 'agents-restart';
+  const k = 6;
+  const expected = hp!.kmeans(hp!.tensor(values, [n, d]), { k, init: 'first', maxIter: 40, tol: 0 });
+  const worker = await startWorker({ redis: redis!.url, queue, concurrency: 2, onError: () => {} });
+  try {
+    let restarted: Promise<void> | undefined;
+    const r = await batchKmeans({
+      redis: redis!.url,
+      queue,
+      file,
+      k,
+      init: 'first',
+      maxIter: 40,
+      tol: 0,
+      pollMs: 50,
+      redisTimeoutMs: 20_000,
+      onIteration: (info) => {
+        if (info.iteration === 1) {
+          restarted = redis!.restart(300);
+        }
+      },
+    });
+    assert.ok(restarted !== undefined, 'Redis was restarted during the run');
+    await restarted;
+    assert.equal(r.iterations, expected.iterations);
+    assert.equal(r.inertia, expected.inertia);
+    assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
+  } finally {
+    await worker.close();
+  }
+});
