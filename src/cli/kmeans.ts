@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { fail } from '../errors.js';
 import type { IterationInfo, KMeansInit } from '../kmeans/index.js';
+import type { MiniBatchOptions } from '../kmeans/miniBatch.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { convert, loadPoints } from './points.js';
@@ -20,9 +21,10 @@ const INITS: readonly string[] = ['k-means++', 'random', 'first'];
 
 /** Out of core when asked, or for a .npy file larger than the heap's free room (an .npz is always loaded). */
 function outOfCore(hp: Runtime, file: string, opts: KMeansCommandOptions): boolean {
-  if (opts.outOfCore === true) {
+  if (opts.outOfCore === true || opts.miniBatch !== undefined) {
+    const flag = opts.outOfCore === true ? '--out-of-core' : '--mini-batch (an out-of-core fit)';
     if (!file.endsWith('.npy') || opts.key !== undefined) {
-      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: '--out-of-core reads .npy files only', expected: 'FILE.npy', received: file });
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: `${flag} reads .npy files only`, expected: 'FILE.npy', received: file });
     }
     return true;
   }
@@ -51,6 +53,10 @@ export interface KMeansCommandOptions {
   /** Stream the file even when it would fit the heap. */
   readonly outOfCore?: boolean;
   readonly blockBytes?: string;
+  /** Mini-batch k-means over the file (implies out of core): `true` for the default batch size, or the rows per step. */
+  readonly miniBatch?: string | true;
+  /** Mini-batch: steps without improvement before stopping (scikit-learn's max_no_improvement). */
+  readonly maxNoImprovement?: string;
   readonly backend?: string;
   readonly threads?: string;
   readonly json?: boolean;
@@ -84,9 +90,23 @@ function initOf(hp: Runtime, value: string | undefined, x: Tensor): KMeansInit |
   return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'unknown --init', expected: 'k-means++ | random | first | CENTROIDS.npy', received: value });
 }
 
+/** The mini-batch settings from --mini-batch [rows] and --max-no-improvement, or undefined. */
+function miniBatchOf(opts: KMeansCommandOptions): MiniBatchOptions | undefined {
+  const patience = numberOption('--max-no-improvement', opts.maxNoImprovement, true);
+  if (opts.miniBatch === undefined) {
+    if (patience !== undefined) {
+      fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: '--max-no-improvement is a mini-batch option', expected: '--mini-batch with it', received: '--max-no-improvement alone' });
+    }
+    return undefined;
+  }
+  const batchSize = opts.miniBatch === true ? undefined : numberOption('--mini-batch', opts.miniBatch, true);
+  return { ...optional('batchSize', batchSize), ...optional('maxNoImprovement', patience) };
+}
+
 export async function kmeansCommand(file: string, opts: KMeansCommandOptions): Promise<number> {
   const k = numberOption('--k', opts.k, true)!;
   const threads = numberOption('--threads', opts.threads, true);
+  const miniBatch = miniBatchOf(opts);
   const hp = await createRuntime({
     ...(opts.backend === undefined ? {} : { backends: [opts.backend], require: opts.backend }),
     ...(threads === undefined ? {} : { threads }),
@@ -102,6 +122,7 @@ export async function kmeansCommand(file: string, opts: KMeansCommandOptions): P
         tol: numberOption('--tol', opts.tol, false),
         seed: numberOption('--seed', opts.seed, true),
         blockBytes: numberOption('--block-bytes', opts.blockBytes, true),
+        miniBatch,
         labelsOut: opts.labelsOut,
         distancesOut: opts.distancesOut,
         centroidsOut: opts.centroidsOut,

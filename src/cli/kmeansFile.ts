@@ -7,6 +7,7 @@
 import { SingleBar } from 'cli-progress';
 import type { FileIterationInfo } from '../kmeans/file.js';
 import type { KMeansInit } from '../kmeans/index.js';
+import type { MiniBatchOptions } from '../kmeans/miniBatch.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { optional } from './options.js';
 
@@ -18,6 +19,7 @@ export interface KMeansFileSettings {
   readonly tol: number | undefined;
   readonly seed: number | undefined;
   readonly blockBytes: number | undefined;
+  readonly miniBatch: MiniBatchOptions | undefined;
   readonly labelsOut: string | undefined;
   readonly distancesOut: string | undefined;
   readonly centroidsOut: string | undefined;
@@ -48,7 +50,12 @@ export async function kmeansFileCommand(hp: Runtime, file: string, s: KMeansFile
       }
       bar.update(info.iteration, { io: `${info.io.readMBps.toFixed(0)} MB/s read, I/O ${(100 * info.io.ioShare).toFixed(0)}%${info.io.ioBound ? ' (I/O-bound)' : ''}` });
     } else if (!s.json) {
-      process.stderr.write(`${ioLine(info)}\n`);
+      if (s.miniBatch === undefined) {
+        process.stderr.write(`${ioLine(info)}\n`);
+      } else if (info.iteration === 1 || info.iteration % 100 === 0) {
+        // Steps are many and small (one batch each): the first and every 100th.
+        process.stderr.write(`run ${info.run + 1} step ${info.iteration}: ${info.changed} rows, centroid shift ${info.shift.toExponential(3)}\n`);
+      }
     }
   };
   const started = performance.now();
@@ -60,6 +67,7 @@ export async function kmeansFileCommand(hp: Runtime, file: string, s: KMeansFile
     ...optional('tol', s.tol),
     ...optional('seed', s.seed),
     ...optional('blockBytes', s.blockBytes),
+    ...optional('miniBatch', s.miniBatch),
     ...optional('labelsOut', s.labelsOut),
     ...optional('distancesOut', s.distancesOut),
     onIteration,
@@ -73,6 +81,7 @@ export async function kmeansFileCommand(hp: Runtime, file: string, s: KMeansFile
   const summary = {
     file,
     outOfCore: true,
+    ...optional('miniBatch', s.miniBatch === undefined ? undefined : { batchSize: s.miniBatch.batchSize ?? 1024, maxNoImprovement: s.miniBatch.maxNoImprovement ?? 10 }),
     points: result.n,
     features: result.d,
     k: s.k,
@@ -96,9 +105,9 @@ export async function kmeansFileCommand(hp: Runtime, file: string, s: KMeansFile
   }
   const io = result.io;
   const lines = [
-    `k-means out of core on ${file}: ${result.n} points x ${result.d} features, k = ${s.k}, blocks of ${result.blockRows} rows`,
+    `${s.miniBatch === undefined ? 'k-means' : `mini-batch k-means (${s.miniBatch.batchSize ?? 1024} rows per step)`} out of core on ${file}: ${result.n} points x ${result.d} features, k = ${s.k}, blocks of ${result.blockRows} rows`,
     `  inertia        ${result.inertia.toPrecision(10)}`,
-    `  iterations     ${result.iterations} (${result.converged ? 'converged' : 'stopped at --max-iter'}; best of ${result.runs} run${result.runs === 1 ? '' : 's'})`,
+    `  ${s.miniBatch === undefined ? 'iterations' : 'steps     '}     ${result.iterations} (${result.converged ? 'converged' : 'stopped at --max-iter'}; best of ${result.runs} run${result.runs === 1 ? '' : 's'})`,
     `  time           ${seconds.toFixed(3)} s (${(summary.pointsPerSecond / 1e6).toFixed(1)} M point-iterations per second)`,
     `  I/O            ${mb(io.bytes)} read at ${io.readMBps.toFixed(0)} MB/s, computed at ${io.computeMBps.toFixed(0)} MB/s, I/O share ${(100 * io.ioShare).toFixed(0)}%${io.ioBound ? ' (I/O-bound)' : ''}`,
   ];

@@ -75,6 +75,8 @@ function buildProgram(result: { code: number }): Command {
     .option('--distances-out <file>', "out of core: write each point's distance to its centroid (float64) as .npy")
     .option('--out-of-core', 'stream the .npy file in blocks instead of loading it (the default for a file larger than the heap)')
     .option('--block-bytes <bytes>', 'out of core: bytes per block read (default: a quarter of the free heap, at most 256 MiB)')
+    .option('--mini-batch [rows]', "mini-batch k-means (scikit-learn's MiniBatchKMeans update) over the .npy file, out of core; rows per step (default 1024); --max-iter counts epochs")
+    .option('--max-no-improvement <n>', 'mini-batch: stop after n steps without improvement of the smoothed batch inertia (default 10; 0 never stops early)')
     .option(...BACKEND_OPTION)
     .option(...THREADS_OPTION)
     .option('--json', 'machine-readable summary')

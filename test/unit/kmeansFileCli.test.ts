@@ -1,13 +1,15 @@
 /**
  * `hotpath kmeans FILE.npy --out-of-core`: the JSON summary with its per-iteration I/O report,
  * the streamed labels and distances, the same answer as the in-memory command, the text report's
- * I/O lines, and a coded error for a flag that needs the out-of-core fit.
+ * I/O lines, --mini-batch (the library's mini-batch fit, with its settings), and coded errors for
+ * flags that need the out-of-core fit.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { createRuntime } from '../../src/index.js';
 import { assertCleanError, hotpath } from '../helpers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-kmeans-file-cli-'));
@@ -56,4 +58,34 @@ test('kmeans --out-of-core text report: one I/O line per iteration on stderr and
 test('kmeans: --distances-out without --out-of-core and --out-of-core on an .npz are coded errors', () => {
   assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--distances-out', path.join(tmp, 'd.npy')), 'ARGUMENT', '--distances-out');
   assertCleanError(hotpath('kmeans', path.join(tmp, 'x.npz'), '--k', '2', '--out-of-core'), 'ARGUMENT', '.npy');
+});
+
+test('kmeans --mini-batch: the library mini-batch fit of the file (same inertia and labels), steps on stderr', async () => {
+  const labels = path.join(tmp, 'mb-labels.npy');
+  const r = hotpath('kmeans', POINTS, '--k', '4', '--mini-batch', '64', '--max-no-improvement', '4', '--seed', '3', '--max-iter', '2', '--labels-out', labels, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const cli = JSON.parse(r.stdout) as { outOfCore: boolean; miniBatch: { batchSize: number; maxNoImprovement: number }; inertia: number; iterations: number };
+  assert.deepEqual(cli.miniBatch, { batchSize: 64, maxNoImprovement: 4 });
+  const hp = await createRuntime();
+  try {
+    const lib = await hp.kmeans(POINTS, { k: 4, seed: 3, maxIter: 2, miniBatch: { batchSize: 64, maxNoImprovement: 4 }, labelsOut: path.join(tmp, 'mb-lib-labels.npy') });
+    lib.centroids.release();
+    assert.equal(cli.inertia, lib.inertia);
+    assert.equal(cli.iterations, lib.iterations);
+    assert.deepEqual(readFileSync(labels), readFileSync(path.join(tmp, 'mb-lib-labels.npy')));
+  } finally {
+    await hp.close();
+  }
+  const text = hotpath('kmeans', POINTS, '--k', '4', '--mini-batch', '64', '--seed', '3', '--max-iter', '2');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stderr, /^run 1 step 1: 64 rows, centroid shift \d/m);
+  assert.match(text.stdout, /^mini-batch k-means \(64 rows per step\) out of core on .*points\.npy: 700 points x 3 features, k = 4/);
+  assert.match(text.stdout, /\n {2}steps {10}\d+ \(/);
+});
+
+test('kmeans: --mini-batch 0 or abc, --max-no-improvement without --mini-batch, and --mini-batch on an .npz are coded errors', () => {
+  assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--mini-batch', '0'), 'ARGUMENT', 'batchSize');
+  assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--mini-batch', 'abc'), 'ARGUMENT', '--mini-batch');
+  assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--max-no-improvement', '3'), 'ARGUMENT', '--max-no-improvement');
+  assertCleanError(hotpath('kmeans', path.join(tmp, 'x.npz'), '--k', '2', '--mini-batch'), 'ARGUMENT', '--mini-batch');
 });
