@@ -10,8 +10,8 @@
  *   the liveness signal.
  * - `part:t:s`: the shard's result (parts.ts bytes), written with SET NX: a shard computed twice
  *   (a stolen claim whose first owner finished after all) is stored once, and the second write
- *   only counts in `dups`. Each stored part pushes "t s" onto `done`, where the coordinator
- *   blocks (BLPOP).
+ *   only counts in `dups`. Each stored part is also pushed onto `done` behind its (t, s) header
+ *   (signalHeader), where the coordinator blocks (BLPOP): the wake-up brings the part with it.
  * - `fails:t:s`: tries that failed with an error; after `attempts` the part stores the error.
  * - `alive`: the coordinator's heartbeat (a key that expires unless renewed): agents whose
  *   coordinator is gone without ending the run stop instead of waiting forever.
@@ -69,15 +69,26 @@ end
 return 0`;
 
 /**
- * KEYS: part, done, dups. ARGV: the part's bytes, the signal "t s", ttl (s).
+ * KEYS: part, done, dups. ARGV: the part's bytes, its signalHeader, ttl (s).
  * 1 when stored (and signalled), 0 when the part was there already (counted in dups).
  */
 export const STORE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[3]) then
-  redis.call('LPUSH', KEYS[2], ARGV[2])
+  redis.call('LPUSH', KEYS[2], ARGV[2] .. ARGV[1])
   redis.call('EXPIRE', KEYS[2], ARGV[3])
   return 1
 end
 redis.call('INCR', KEYS[3])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 return 0`;
+
+/** Bytes of a signal's header: op t and shard s as u32 LE (t = -1 never has parts). */
+export const SIGNAL_HEADER = 8;
+
+/** The header the STORE script puts before a part on `done`. */
+export function signalHeader(t: number, shard: number): Buffer {
+  const out = Buffer.alloc(SIGNAL_HEADER);
+  out.writeUInt32LE(t, 0);
+  out.writeUInt32LE(shard, 4);
+  return out;
+}

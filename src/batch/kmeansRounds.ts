@@ -1,8 +1,8 @@
 /**
  * The coordinator's side of a k-means run on agents (kmeansAgent.ts): it adds one long-lived
  * BullMQ job per shard, then per round appends the op to the run's stream and blocks on the
- * run's `done` list (BLPOP) until every shard's part is stored, reading the parts as float64
- * bytes. No job per round: a round costs an XADD, a BLPOP wake-up and a GET per shard.
+ * run's `done` list (BLPOP) until every shard's part has come, as float64 bytes with the signal
+ * itself. No job per round: a round costs an XADD and a BLPOP wake-up per shard.
  *
  * Safety nets while waiting (every `pollMs` without a signal): the parts are read directly (a
  * signal lost in a Redis restart), a run whose keys Redis lost (restarted without saving) stops
@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { HotpathError } from '../errors.js';
-import { agentId, runKeys, type RunKeys } from './agentKeys.js';
+import { agentId, runKeys, SIGNAL_HEADER, type RunKeys } from './agentKeys.js';
 import { queueName, redisLabel, redisOptions } from './connection.js';
 import { bounded, nonNegative, positive, type CoordinatorOptions, type ShardFailure } from './coordinator.js';
 import { decodeParts, encodeParts } from './parts.js';
@@ -101,7 +101,7 @@ export class KmeansRounds {
   async round(op: Omit<KmeansOp, 't' | 'attempts' | 'backoffMs'>): Promise<AgentRound> {
     const started = performance.now();
     const t = this.t++;
-    // Signals left from the last round (a part read before its own signal was popped) go first.
+    // Signals left from the last round (parts read by the safety net, then signalled) go first.
     const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).del(this.keys.done).xadd(this.keys.ops, '*', 'op', encodeParts({ ...op, t, attempts: this.attempts, backoffMs: this.backoffMs }));
     for (const [error] of (await bounded(publish.exec(), this.timeoutMs, this.url, 'publish the k-means step')) ?? []) {
       if (error !== null) {
@@ -111,26 +111,38 @@ export class KmeansRounds {
     const results = new Array<unknown>(this.shards);
     const failed: ShardFailure[] = [];
     const open = new Set(Array.from({ length: this.shards }, (_, s) => s));
-    while (open.size > 0) {
-      // A signal, or null after pollMs: either way the open shards' parts are read in one MGET.
-      const signal = await bounded(this.blocking.blpop(this.keys.done, this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
-      if (signal === null) {
-        await this.check();
+    const settle = (s: number, bytes: Buffer): void => {
+      open.delete(s);
+      const part = decodeParts(bytes, 'batch kmeans') as { error?: string };
+      if (part.error === undefined) {
+        results[s] = part;
+      } else {
+        const { code, message } = decodeError(part.error);
+        failed.push({ shard: s, code, message });
       }
+    };
+    let checked = Date.now();
+    while (open.size > 0) {
+      // A signal brings its part; every pollMs (with or without signals) the safety nets run.
+      const signal = await bounded(this.blocking.blpopBuffer(this.keys.done, this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
+      if (signal !== null) {
+        const bytes = signal[1];
+        const s = bytes.readUInt32LE(4);
+        if (bytes.readUInt32LE(0) === t && open.has(s)) {
+          settle(s, bytes.subarray(SIGNAL_HEADER));
+        }
+      }
+      if (open.size === 0 || (signal !== null && Date.now() - checked < this.pollMs)) {
+        continue;
+      }
+      checked = Date.now();
+      await this.check();
       const ids = [...open];
       const parts = await bounded(this.redis.mgetBuffer(...ids.map((s) => this.keys.part(t, s))), this.timeoutMs, this.url, 'read the shard results');
       ids.forEach((s, i) => {
         const bytes = parts[i];
-        if (bytes === null || bytes === undefined) {
-          return;
-        }
-        open.delete(s);
-        const part = decodeParts(bytes, 'batch kmeans') as { error?: string };
-        if (part.error === undefined) {
-          results[s] = part;
-        } else {
-          const { code, message } = decodeError(part.error);
-          failed.push({ shard: s, code, message });
+        if (bytes !== null && bytes !== undefined) {
+          settle(s, bytes);
         }
       });
     }

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { agentId, runKeys, STORE } from '../../src/batch/agentKeys.js';
+import { agentId, runKeys, signalHeader, STORE } from '../../src/batch/agentKeys.js';
 import { redisOptions } from '../../src/batch/connection.js';
 import { batchKmeans } from '../../src/batch/kmeans.js';
 import { kmeansAgent, RESCAN_MS, type AgentOutcome } from '../../src/batch/kmeansAgent.js';
@@ -135,7 +135,7 @@ test("a dead agent's shard is taken over by another, and a part stored twice cou
     assert.deepEqual(sums, [columnSums(0, 2048), columnSums(2048, 300)]);
     // The first owner finishes after all: its part is not stored, only counted.
     const late = encodeParts({ sums: [new Float64Array(d).fill(7)], ms: 1 });
-    assert.equal(await control.eval(STORE, 3, keys.part(0, 0), keys.done, keys.dups, late, '0 0', 60), 0);
+    assert.equal(await control.eval(STORE, 3, keys.part(0, 0), keys.done, keys.dups, late, signalHeader(0, 0), 60), 0);
     assert.equal(await rounds.duplicates(), 1);
     const stored = await control.getBuffer(keys.part(0, 0));
     assert.notDeepEqual(stored, late);
