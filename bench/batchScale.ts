@@ -14,6 +14,11 @@
  * the same shards in one process, then in two processes at once (one shard each). On 2 cores the
  * second cannot be 2x: their ratio is what 2 workers could reach on this machine at this load.
  *
+ * Measured 2026-11-29 01:45 UTC on the 2-core development machine (load 4.9 falling to 4.0, other
+ * sessions' tests): 88.0 ms / 47.9 ms median iteration with 1 / 2 workers, 1.84x; overhead 2.9 ms
+ * per iteration (2 workers); no-queue ceiling 1.87x. The job-per-round protocol it replaced:
+ * 1.55x and 9.4 ms on an idle machine. See README (batch) for the spread over runs.
+ *
  *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
