@@ -4,7 +4,10 @@
  * before timing). Prints per fit the seconds, seconds per iteration and the file fit's I/O
  * report (bytes, read MB/s, compute MB/s, I/O share), then medians over REPS alternating runs
  * and the throughput ratio file / memory (target >= 0.8). Checks that both give the same inertia.
- * Run under the bench lock: flock /tmp/hotpath-bench.lock node --import tsx bench/kmeansFile.ts [N] [ITER] [REPS]
+ * HINT_BYTES (default: the fit's default, which keeps the hints of 1e6 rows in the heap) is the
+ * file fit's hintBytes: 0 keeps Hamerly's hints in temporary files, as a file too large for the
+ * budget would.
+ * Run under the bench lock: flock /tmp/hotpath-bench.lock node --import tsx bench/kmeansFile.ts [N] [ITER] [REPS] [HINT_BYTES]
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -15,6 +18,7 @@ import { writeBlobsFile } from './kmeansFileData.js';
 const n = Number(process.argv[2] ?? 1_000_000);
 const iterations = Number(process.argv[3] ?? 10);
 const reps = Number(process.argv[4] ?? 3);
+const hintBytes = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
 const d = 32;
 const k = 64;
 const path = join(tmpdir(), `hotpath-kmeansFile-${n}x${d}.npy`);
@@ -27,7 +31,7 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
 const memTimes: number[] = [];
 const fileTimes: number[] = [];
 const shares: number[] = [];
-console.log(`kmeansFile: float32 [${n}, ${d}] (${(bytes / 2 ** 20).toFixed(0)} MiB), k ${k}, ${iterations} iterations, backends ${hp.backends().filter((b) => b.available).map((b) => b.name).join(',')}, ${cpus().length} cpus, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+console.log(`kmeansFile: float32 [${n}, ${d}] (${(bytes / 2 ** 20).toFixed(0)} MiB), k ${k}, ${iterations} iterations, hintBytes ${hintBytes ?? 'default'}, backends ${hp.backends().filter((b) => b.available).map((b) => b.name).join(',')}, ${cpus().length} cpus, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 for (let r = 0; r < reps; r++) {
   let t0 = performance.now();
   const x = hp.load(path);
@@ -40,6 +44,7 @@ for (let r = 0; r < reps; r++) {
   t0 = performance.now();
   const file = await hp.kmeans(path, {
     ...options,
+    ...(hintBytes === undefined ? {} : { hintBytes }),
     onIteration: (info) => {
       shares.push(info.io.ioShare);
       perIteration.push(`${info.io.readMBps.toFixed(0)}/${info.io.computeMBps.toFixed(0)}/${(100 * info.io.ioShare).toFixed(0)}%`);

@@ -57,6 +57,7 @@ export interface KMeansCommandOptions {
   readonly miniBatch?: string | true;
   /** Mini-batch: steps without improvement before stopping (scikit-learn's max_no_improvement). */
   readonly maxNoImprovement?: string;
+  readonly hintBytes?: string;
   readonly backend?: string;
   readonly threads?: string;
   readonly json?: boolean;
@@ -123,6 +124,7 @@ export async function kmeansCommand(file: string, opts: KMeansCommandOptions): P
         seed: numberOption('--seed', opts.seed, true),
         blockBytes: numberOption('--block-bytes', opts.blockBytes, true),
         miniBatch,
+        hintBytes: numberOption('--hint-bytes', opts.hintBytes, true),
         labelsOut: opts.labelsOut,
         distancesOut: opts.distancesOut,
         centroidsOut: opts.centroidsOut,

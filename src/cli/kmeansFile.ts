@@ -20,6 +20,7 @@ export interface KMeansFileSettings {
   readonly seed: number | undefined;
   readonly blockBytes: number | undefined;
   readonly miniBatch: MiniBatchOptions | undefined;
+  readonly hintBytes: number | undefined;
   readonly labelsOut: string | undefined;
   readonly distancesOut: string | undefined;
   readonly centroidsOut: string | undefined;
@@ -68,6 +69,7 @@ export async function kmeansFileCommand(hp: Runtime, file: string, s: KMeansFile
     ...optional('seed', s.seed),
     ...optional('blockBytes', s.blockBytes),
     ...optional('miniBatch', s.miniBatch),
+    ...optional('hintBytes', s.hintBytes),
     ...optional('labelsOut', s.labelsOut),
     ...optional('distancesOut', s.distancesOut),
     onIteration,

@@ -77,6 +77,7 @@ function buildProgram(result: { code: number }): Command {
     .option('--block-bytes <bytes>', 'out of core: bytes per block read (default: a quarter of the free heap, at most 256 MiB)')
     .option('--mini-batch [rows]', "mini-batch k-means (scikit-learn's MiniBatchKMeans update) over the .npy file, out of core; rows per step (default 1024); --max-iter counts epochs")
     .option('--max-no-improvement <n>', 'mini-batch: stop after n steps without improvement of the smoothed batch inertia (default 10; 0 never stops early)')
+    .option('--hint-bytes <bytes>', "out of core: heap bytes for Hamerly's hints, 20 a point; beyond it they go to temporary files (default: a quarter of the free heap; 0: always the files)")
     .option(...BACKEND_OPTION)
     .option(...THREADS_OPTION)
     .option('--json', 'machine-readable summary')

@@ -28,12 +28,16 @@ test('kmeans --out-of-core --json: same inertia and labels as in memory, I/O per
   const common = [POINTS, '--k', '4', '--init', 'first', '--max-iter', '6', '--json'];
   const file = hotpath('kmeans', ...common, '--out-of-core', '--labels-out', labels, '--distances-out', distances);
   assert.equal(file.code, 0, file.stderr);
+  // Hamerly's hints in temporary files instead of the heap: the same answer.
+  const onDisk = hotpath('kmeans', ...common, '--out-of-core', '--hint-bytes', '0');
+  assert.equal(onDisk.code, 0, onDisk.stderr);
   const mem = hotpath('kmeans', ...common, '--labels-out', memLabels);
   assert.equal(mem.code, 0, mem.stderr);
   const f = JSON.parse(file.stdout) as { outOfCore: boolean; inertia: number; iterations: number; points: number; io: { bytes: number; ioBound: boolean }; perIteration: { iteration: number; bytes: number; readMBps: number; computeMBps: number; ioShare: number; ioBound: boolean }[]; labelsOut: string; distancesOut: string };
   const m = JSON.parse(mem.stdout) as { inertia: number; iterations: number };
   assert.equal(f.outOfCore, true);
   assert.equal(f.inertia, m.inertia);
+  assert.equal((JSON.parse(onDisk.stdout) as { inertia: number }).inertia, m.inertia);
   assert.equal(f.iterations, m.iterations);
   assert.equal(f.perIteration.length, f.iterations);
   // Each iteration reads the 700 x 3 float32 rows once.
@@ -55,9 +59,10 @@ test('kmeans --out-of-core text report: one I/O line per iteration on stderr and
   assert.match(r.stdout, /\n {2}I\/O {12}0 MB read at \d+ MB\/s, computed at \d+ MB\/s, I\/O share \d+%/);
 });
 
-test('kmeans: --distances-out without --out-of-core and --out-of-core on an .npz are coded errors', () => {
+test('kmeans: --distances-out without --out-of-core, --out-of-core on an .npz and a negative --hint-bytes are coded errors', () => {
   assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--distances-out', path.join(tmp, 'd.npy')), 'ARGUMENT', '--distances-out');
   assertCleanError(hotpath('kmeans', path.join(tmp, 'x.npz'), '--k', '2', '--out-of-core'), 'ARGUMENT', '.npy');
+  assertCleanError(hotpath('kmeans', POINTS, '--k', '2', '--out-of-core', '--hint-bytes', '-1'), 'ARGUMENT', 'hintBytes');
 });
 
 test('kmeans --mini-batch: the library mini-batch fit of the file (same inertia and labels), steps on stderr', async () => {
