@@ -14,10 +14,11 @@
  * the same shards in one process, then in two processes at once (one shard each). On 2 cores the
  * second cannot be 2x: their ratio is what 2 workers could reach on this machine at this load.
  *
- * Measured 2026-11-29 01:45 UTC on the 2-core development machine (load 4.9 falling to 4.0, other
- * sessions' tests): 88.0 ms / 47.9 ms median iteration with 1 / 2 workers, 1.84x; overhead 2.9 ms
- * per iteration (2 workers); no-queue ceiling 1.87x. The job-per-round protocol it replaced:
- * 1.55x and 9.4 ms on an idle machine. See README (batch) for the spread over runs.
+ * Measured 2026-11-29 02:12-02:14 UTC on the 2-core development machine with the other sessions
+ * quiet (load 0.6-2.5), 5 runs: speed-up 1.78x median (1.64-2.15x), overhead 3.0 ms per iteration
+ * median (2.3-3.4 ms, 2 workers), no-queue ceiling 1.87x (1.84-1.94x; the 4 : 3.6 chunk split
+ * alone caps it at 1.91x). The job-per-round protocol it replaced: 1.55x and 9.4 ms on an idle
+ * machine. See README (batch).
  *
  *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
  */
