@@ -45,10 +45,13 @@ test('a file 4x the heap fits out of core with peak RSS growing by much less tha
   // Mean, 2 steps (the first also sums tol's moments), final: four reads of the file.
   assert.equal(r.bytes, 4 * (bytes - encodeNpyHeader('float32', [ROWS, D], false).length));
   assert.ok(r.inertia > 0 && Number.isFinite(r.inertia));
-  // Two blocks and one centred chunk with its Hamerly hints live in the heap (80 MiB); allow the heap, one block of
-  // JS-side copies and 32 MiB of runtime slack: still half the file.
+  // Two blocks, the centred chunk (the add kernel's output) and one chunk's Hamerly hints in and
+  // out live in the heap, which can be touched whole (80 MiB); allow the heap and 64 MiB for the
+  // JS side (one block of copies, the init sample, the runtime and the engine's own growth, which
+  // differs by Node version). Measured: 95-100 MB with the code before the centring and hints
+  // changes of 5b11b1d, 123-135 MB since (Node 20 and 22). Still well under half the file.
   const growth = r.after - r.before;
   t.diagnostic(`file ${bytes} bytes, heap ${HEAP}, blocks of ${r.blockRows} rows, peak RSS ${r.before} -> ${r.after} bytes (+${growth})`);
-  assert.ok(growth < HEAP + 16 * 2 ** 20 + 32 * 2 ** 20, `peak RSS grew by ${growth} bytes for a ${bytes}-byte file`);
+  assert.ok(growth < HEAP + 64 * 2 ** 20, `peak RSS grew by ${growth} bytes for a ${bytes}-byte file`);
   assert.ok(growth < bytes / 2, `peak RSS grew by ${growth} bytes for a ${bytes}-byte file`);
 });
