@@ -33,6 +33,7 @@ import { createKernelLoader, type ObtainOptions } from '../user/obtain.js';
 import { openTelemetryBatched, type OpenTelemetryOptions } from '../monitor/otel.js';
 import type { UserKernel } from '../user/kernel.js';
 import { FeatureStream, type FeatureStreamOptions } from '../stream/features.js';
+import { firwinKaiser, rateRatio } from '../stream/resampleFilter.js';
 
 export interface RuntimeOptions {
   /** Backends to use, by name or factory, in priority order. Default: every known backend. */
@@ -216,6 +217,9 @@ function resolveFactories(list: RuntimeOptions['backends']): readonly BackendFac
 
 /** Kernel methods. Each returns new tensors the caller owns; inputs are never modified. */
 export class Runtime extends ShapeRuntime {
+  /** The resampler filters featureStream designed, by 'from to' (see featureStream). */
+  readonly #resampleFilters = new Map<string, Float64Array>();
+
   /**
    * Reads a .npy file (versions 1-3) into a tensor: Fortran order becomes a `col` tensor, no
    * copy either way. @example const x = hp.load('points.npy')
@@ -466,6 +470,16 @@ export class Runtime extends ShapeRuntime {
    */
   featureStream(options: FeatureStreamOptions): FeatureStream {
     this.checkOpen('featureStream');
-    return new FeatureStream(this, optionsOf(options, 'featureStream', 'options'));
+    // A stream at another rate than its preset's reuses the filter designed for the first stream
+    // at that rate (0.6 ms for 44.1 kHz, counted in a new stream's time to its first frame).
+    return new FeatureStream(this, optionsOf(options, 'featureStream', 'options'), (from, to) => {
+      const key = `${from} ${to}`;
+      let taps = this.#resampleFilters.get(key);
+      if (taps === undefined) {
+        taps = firwinKaiser(rateRatio(from, to, 'featureStream'));
+        this.#resampleFilters.set(key, taps);
+      }
+      return taps;
+    });
   }
 }

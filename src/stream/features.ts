@@ -57,7 +57,8 @@ export class FeatureStream {
   readonly #dropLast: boolean;
   #frames = new Float32Array(0);
 
-  constructor(hp: Runtime, options: FeatureStreamOptions) {
+  /** `filterOf(from, to)`: the resampler's designed taps for a rate pair, kept by the caller (the runtime). */
+  constructor(hp: Runtime, options: FeatureStreamOptions, filterOf?: (from: number, to: number) => Float64Array) {
     if (!PRESET_NAMES.includes(options.preset)) {
       fail({ code: 'ARGUMENT', kernel: 'featureStream', problem: 'unknown preset', expected: PRESET_NAMES.join(', '), received: String(options.preset) });
     }
@@ -66,7 +67,7 @@ export class FeatureStream {
     this.#preset = presetOf(options.preset, options.snipEdges ?? true);
     const rate = this.#preset.attrs.sampleRate;
     this.sampleRate = options.sampleRate ?? rate;
-    this.#resampler = this.sampleRate === rate ? undefined : new Resampler({ from: this.sampleRate, to: rate });
+    this.#resampler = this.sampleRate === rate ? undefined : new Resampler({ from: this.sampleRate, to: rate, ...(filterOf === undefined ? {} : { taps: filterOf(this.sampleRate, rate) }) });
     this.frameLength = this.#preset.frame.frameLength;
     this.hop = this.#preset.frame.hop;
     this.bins = this.#preset.attrs.nMels;

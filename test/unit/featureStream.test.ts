@@ -129,6 +129,14 @@ test('featureStream at 48 kHz: the rows of the offline resample followed by the 
   bitsEqual(streamed(hp, x, 'whisper-80', [x.length], 48000), whisper, 'whisper-80 from 48 kHz');
 });
 
+test('featureStream at 44.1 kHz, two streams on one runtime (the second reuses the filter the first designed): the offline rows', async () => {
+  const hp = await runtime('wasm');
+  const x = signal('enus_s1_44100').subarray(0, 44100);
+  const expected = offline(hp, resample(x, 44100, 16000), 'kaldi-fbank');
+  bitsEqual(streamed(hp, x, 'kaldi-fbank', awkward(x.length), 44100), expected, 'first 44.1 kHz stream');
+  bitsEqual(streamed(hp, x, 'kaldi-fbank', [x.length], 44100), expected, 'second 44.1 kHz stream');
+});
+
 test('featureStream: the first frame comes with the last sample it reads', async () => {
   const hp = await runtime('wasm');
   const x = signal('enus_s1_16000');

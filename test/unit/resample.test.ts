@@ -172,3 +172,15 @@ test('bad arguments and misuse throw HotpathError with stable codes', () => {
   code(() => rs.end(), 'LIFETIME');
   assert.throws(() => new Resampler({ from: 1_000_003, to: 16000 }), /reduces to 16000\/1000003/);
 });
+
+test('a Resampler given the designed taps gives the same samples; taps of another length are ARGUMENT', () => {
+  const x = Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i / 3) + 0.1 * Math.cos(i / 17));
+  const taps = firwinKaiser(rateRatio(44100, 16000));
+  const own = new Resampler({ from: 44100, to: 16000 });
+  const given = new Resampler({ from: 44100, to: 16000, taps });
+  const a = [...own.push(x), ...own.end()];
+  const b = [...given.push(x), ...given.end()];
+  assert.deepEqual(b, a);
+  assert.throws(() => new Resampler({ from: 44100, to: 16000, taps: taps.subarray(1) }), (e: unknown) => e instanceof HotpathError && e.code === 'ARGUMENT' && /8820 taps/.test(e.message));
+  assert.throws(() => new Resampler({ from: 48000, to: 16000, taps }), (e: unknown) => e instanceof HotpathError && e.code === 'ARGUMENT');
+});
