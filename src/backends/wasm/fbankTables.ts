@@ -78,47 +78,38 @@ function sameTables(a: FbankParams, b: FbankParams): boolean {
 
 function makeTables(ctx: WasmContext, p: FbankParams, key: string): FbankTables {
   const m = p.nFft / 2;
-  const radices = (): number[] => radicesOf(m)!;
-  // Byte sizes of the parts before the weights, in order; the weights' count is known only from
-  // the bank (made on first use only), so they go last.
-  const starts = (): { starts: number[]; total: number } => {
-    const stages = radices();
-    const sizes = [stages.length * 4, stagesTwiddles(stages, m) * 8, (m + 1) * 8, p.frameLength * 4, p.nMels * 12];
-    const at: number[] = [];
-    let total = 0;
-    for (const size of sizes) {
-      at.push(total);
-      total += align16(size);
-    }
-    return { starts: at, total };
-  };
+  const radices = radicesOf(m)!;
+  const twiddleCount = stagesTwiddles(radices, m);
+  // Byte offsets of the parts before the weights, in order; the weights' count is known only from
+  // the bank (made on first use only), so they go last, at `total`.
+  const sizes = [radices.length * 4, twiddleCount * 8, (m + 1) * 8, p.frameLength * 4, p.nMels * 12];
+  const starts: number[] = [];
+  let total = 0;
+  for (const size of sizes) {
+    starts.push(total);
+    total += align16(size);
+  }
   return ctx.table(
     key,
     () => {
       const bands = sparseBands(p);
       const weightCount = bands.reduce((sum, b) => sum + b.weights.length, 0);
-      const { starts: at, total } = starts();
-      return { bytes: total + weightCount * 4, fill: (offset) => fill(ctx, p, offset, at, total, bands, weightCount) };
+      return { bytes: total + weightCount * 4, fill: (offset) => fill(ctx, p, radices, twiddleCount, offset, starts, total, bands, weightCount) };
     },
-    (base) => {
-      const { starts: at, total } = starts();
-      return {
-        radices: base + at[0]!,
-        stages: radices().length,
-        twiddles: base + at[1]!,
-        post: base + at[2]!,
-        window: base + at[3]!,
-        bands: base + at[4]!,
-        weights: base + total,
-      };
-    },
+    (base) => ({
+      radices: base + starts[0]!,
+      stages: radices.length,
+      twiddles: base + starts[1]!,
+      post: base + starts[2]!,
+      window: base + starts[3]!,
+      bands: base + starts[4]!,
+      weights: base + total,
+    }),
   );
 }
 
-function fill(ctx: WasmContext, p: FbankParams, offset: number, starts: readonly number[], total: number, bands: readonly Band[], weightCount: number): void {
+function fill(ctx: WasmContext, p: FbankParams, radices: readonly number[], twiddleCount: number, offset: number, starts: readonly number[], total: number, bands: readonly Band[], weightCount: number): void {
   const m = p.nFft / 2;
-  const radices = radicesOf(m)!;
-  const twiddleCount = stagesTwiddles(radices, m);
   const ints = ctx.heapI32(offset + starts[0]!, radices.length);
   ints.set(radices);
   const tw = ctx.f32(offset + starts[1]!, twiddleCount * 2);
