@@ -74,7 +74,7 @@ function buildProgram(result: { code: number }): Command {
     .option('--centroids-out <file>', 'write the centroids as .npy')
     .option('--distances-out <file>', "out of core: write each point's distance to its centroid (float64) as .npy")
     .option('--out-of-core', 'stream the .npy file in blocks instead of loading it (the default for a file larger than the heap)')
-    .option('--block-bytes <bytes>', 'out of core: bytes per block read (default: a quarter of the free heap, at most 256 MiB)')
+    .option('--block-bytes <bytes>', 'out of core: bytes per block read, rounded down to whole chunks (default: 16 MiB, at most a quarter of the free heap)')
     .option('--mini-batch [rows]', "mini-batch k-means (scikit-learn's MiniBatchKMeans update) over the .npy file, out of core; rows per step (default 1024); --max-iter counts epochs")
     .option('--max-no-improvement <n>', 'mini-batch: stop after n steps without improvement of the smoothed batch inertia (default 10; 0 never stops early)')
     .option('--hint-bytes <bytes>', "out of core: heap bytes for Hamerly's hints, 20 a point; beyond it they go to temporary files (default: a quarter of the free heap; 0: always the files)")

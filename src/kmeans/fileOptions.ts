@@ -8,8 +8,18 @@ import { settingsFor, type IterationInfo, type KMeansOptions, type Settings } fr
 import type { PassIo, PointsFile } from './pointsFile.js';
 import type { MiniBatchOptions, MiniBatchSettings } from './miniBatch.js';
 
-/** Largest default block: beyond this, bigger reads gain nothing and cost memory (bytes). */
-const MAX_DEFAULT_BLOCK_BYTES = 256 * 2 ** 20;
+/**
+ * Default block (bytes; openPoints rounds it down to whole chunks, at least one: a chunk is 2^22
+ * values at d <= 2048, chunks.ts, so 16 MiB is one chunk of float32 and rounds up to one of
+ * float64). Each pass waits for its first block's read, and only the blocks after it are read
+ * while one is computed, so a pass needs several blocks:
+ * on 1e6 x 32 float32 (128 MB, page cache, k 64, 10 iterations, 12 passes) the fit took 954 ms
+ * with 256 MiB blocks (one per pass; 28% of it waiting on reads), 840 with 32 MiB, 789 with 16
+ * and 783 with 4 (7%; 2026-11-29, bench/kmeansFile.ts's file). Reads of 16 MiB are large enough
+ * for a disk: a 3.2 GB file read cold (caches dropped) in sequential preads took 3.5-4.1 s in
+ * 16 MiB pieces and 3.7-5.8 s in 256 MiB pieces (780-930 against 550-870 MB/s).
+ */
+const DEFAULT_BLOCK_BYTES = 16 * 2 ** 20;
 /** Default init sample (rows). */
 const DEFAULT_SAMPLE_ROWS = 65536;
 
@@ -43,7 +53,7 @@ export interface FileIterationInfo extends IterationInfo {
 }
 
 export interface FileKMeansOptions extends Omit<KMeansOptions, 'onIteration' | 'sampleWeight' | 'distance'> {
-  /** Bytes per block read (rounded down to whole chunks of chunkRows(d) rows, at least one). Default: a quarter of the heap's free room, at most 256 MiB. Two blocks are held. */
+  /** Bytes per block read (rounded down to whole chunks of chunkRows(d) rows, at least one). Default: 16 MiB (one chunk of float32), at most a quarter of the heap's free room. Two blocks are held. */
   readonly blockBytes?: number;
   /**
    * Heap bytes Hamerly's hints may take (20 bytes a row: the last label, int32, and two float64
@@ -108,7 +118,7 @@ export const fileSettings = {
     if (options === null || typeof options !== 'object') {
       return fail({ code: 'ARGUMENT', kernel: 'kmeans', problem: 'missing options', expected: '{ k, ... }', received: String(options) });
     }
-    return options.blockBytes === undefined ? Math.min(MAX_DEFAULT_BLOCK_BYTES, Math.floor(rt.heapRoomBytes() / 4)) : positive('blockBytes', options.blockBytes);
+    return options.blockBytes === undefined ? Math.min(DEFAULT_BLOCK_BYTES, Math.floor(rt.heapRoomBytes() / 4)) : positive('blockBytes', options.blockBytes);
   },
 
   /** Validates the options against the file's shape. @throws ARGUMENT, SHAPE, DTYPE */
