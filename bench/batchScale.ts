@@ -30,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { batchKmeans, type BatchIterationInfo } from '../dist/batch/index.js';
+import { balancedShards } from '../dist/batch/kmeansPieces.js';
 import { createRuntime } from '../dist/index.js';
 import { machineInfo, machineLine, median } from './harness.js';
 
@@ -67,7 +68,7 @@ const file = path.join(tmp, 'x.npy');
 const children: ChildProcess[] = [];
 try {
   console.log(machineLine(machineInfo()));
-  console.log(`data: ${n} x ${d} float32 blobs (hotpath blobs --centers 64), k ${k}, ${iters} iterations, tol 0, init first; 2 shards of 4 chunks (${4 * 131072} rows) each`);
+  console.log(`data: ${n} x ${d} float32 blobs (hotpath blobs --centers 64), k ${k}, ${iters} iterations, tol 0, init first; 2 equal shards (${balancedShards(n, 2).map((s) => s.count).join(' + ')} rows; chunks of 131072 rows, cut at a block of 2048)`);
   const blobs = spawn(process.execPath, [CLI, 'blobs', file, '--n', String(n), '--d', String(d), '--centers', '64', '--seed', '1'], { stdio: 'ignore' });
   await once(blobs, 'close');
   const port = await freePort();
@@ -76,7 +77,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 300));
   const url = `redis://127.0.0.1:${port}`;
 
-  const runWith = async (workers: number): Promise<{ steps: BatchIterationInfo[]; inertia: number; centroids: Float32Array | Float64Array; labels: Int32Array; ms: number }> => {
+  const runWith = async (workers: number): Promise<{ steps: BatchIterationInfo[]; inertia: number; centroids: Float32Array | Float64Array; labels: Int32Array; ms: number; phases: Record<string, number> }> => {
     const queue = `scale${workers}`;
     const started: ChildProcess[] = [];
     for (let w = 0; w < workers; w++) {
@@ -86,18 +87,22 @@ try {
       await ready(child);
     }
     const steps: BatchIterationInfo[] = [];
+    const ends: number[] = [];
     const labelsOut = path.join(tmp, `labels${workers}.npy`);
     const t0 = performance.now();
-    const r = await batchKmeans({ redis: url, queue, file, k, init: 'first', maxIter: iters, tol: 0, shardChunks: 4, labelsOut, onIteration: (i) => steps.push(i) });
+    const r = await batchKmeans({ redis: url, queue, file, k, init: 'first', maxIter: iters, tol: 0, shards: 2, labelsOut, onIteration: (i) => (steps.push(i), ends.push(performance.now())) });
     const ms = performance.now() - t0;
+    // Whole run = start (agents' jobs and children, the stats round: first read of the file) + iterations + final round.
+    const phases = { start: ends[0]! - steps[0]!.ms - t0, first: steps[0]!.ms, later: ends[ends.length - 1]! - ends[0]!, final: t0 + ms - ends[ends.length - 1]! };
     for (const child of started) {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
     const bytes = readFileSync(labelsOut);
     const labels = new Int32Array(new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8))).buffer);
-    return { steps, inertia: r.inertia, centroids: r.centroids, labels, ms };
+    return { steps, inertia: r.inertia, centroids: r.centroids, labels, ms, phases };
   };
+  const phaseLine = (p: Record<string, number>): string => Object.entries(p).map(([name, v]) => `${name} ${v.toFixed(0)}`).join(', ');
 
   const one = await runWith(1);
   const two = await runWith(2);
@@ -111,6 +116,7 @@ try {
   const relocating = (s: BatchIterationInfo[]): number => s.filter((i) => i.relocated > 0).length;
   console.log(`iterations with an empty-cluster relocation round: ${relocating(one.steps)} (1 worker), ${relocating(two.steps)} (2 workers)`);
   console.log(`speed-up 2 vs 1 worker (median iteration): ${(m1 / m2).toFixed(2)}x; whole runs: ${(one.ms / two.ms).toFixed(2)}x`);
+  console.log(`whole run by phase, ms (start to the first step, first step, steps 2-${iters}, final round): 1 worker ${phaseLine(one.phases)}; 2 workers ${phaseLine(two.phases)}`);
 
   // The ceiling: the same shard compute with no queue, one process over both shards, then two at once.
   const loop = async (ranges: string[]): Promise<number[]> => {
@@ -120,8 +126,7 @@ try {
     await once(child, 'close');
     return JSON.parse(out) as number[];
   };
-  const half = 4 * 131072;
-  const ranges = [`0:${half}`, `${half}:${n - half}`];
+  const ranges = balancedShards(n, 2).map((s) => `${s.start}:${s.count}`);
   const alone = median(await loop(ranges));
   const pair = await Promise.all(ranges.map((r) => loop([r])));
   const together = Math.max(...pair.map(median));

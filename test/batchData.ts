@@ -12,13 +12,16 @@ import { lcg } from './helpers.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Writes float32 [rows, d] points, seeded; every 7th row repeats an earlier one (ties). */
-export function writePoints(file: string, rows: number, d: number, seed: number): Float32Array {
+/**
+ * Writes float32 [rows, d] points, seeded; every 7th row repeats an earlier one (ties). `draw`
+ * makes one value from the generator (default: a grid of 1/64 in [-4, 4]).
+ */
+export function writePoints(file: string, rows: number, d: number, seed: number, draw: (next: () => number) => number = (next) => Math.round((next() * 8 - 4) * 64) / 64): Float32Array {
   const next = lcg(seed);
   const values = new Float32Array(rows * d);
   for (let i = 0; i < rows; i++) {
     for (let p = 0; p < d; p++) {
-      values[i * d + p] = i % 7 === 6 ? values[Math.floor(i / 2) * d + p]! : Math.round((next() * 8 - 4) * 64) / 64;
+      values[i * d + p] = i % 7 === 6 ? values[Math.floor(i / 2) * d + p]! : draw(next);
     }
   }
   const header = encodeNpyHeader('float32', [rows, d], false);

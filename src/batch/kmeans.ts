@@ -1,7 +1,9 @@
 /**
  * `batchKmeans`: Lloyd's k-means over a .npy file whose shards (whole chunks of rows, see
- * src/kmeans/chunks.ts) run on the queue's workers. Every sum over rows comes back as one
- * partial per chunk and is added here in global chunk order, exactly as the in-memory
+ * src/kmeans/chunks.ts, or equal shards that may cut chunks at block boundaries:
+ * kmeansPieces.ts) run on the queue's workers. Every sum over rows comes back as one partial
+ * per chunk (or per piece of a cut chunk, folded as the kernel folds its blocks) and is added
+ * here in global chunk order, exactly as the in-memory
  * `hp.kmeans` adds them, so labels, centroids, inertia and iterations are bit-identical to
  * `hp.kmeans(x, { init: 'first' | centroids, nInit: 1, ... })` in one process.
  *
@@ -16,10 +18,11 @@ import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fail } from '../errors.js';
 import { encodeNpyHeader } from '../io/npyHeader.js';
-import { addInto, addStep, centreRows, chunkRows, emptyStep, meanOf, meanVarianceOf, negatedMean, type Rows } from '../kmeans/chunks.js';
+import { addInto, centreRows, chunkRows, meanOf, meanVarianceOf, negatedMean, type Rows } from '../kmeans/chunks.js';
 import { roundFor, stopOf, updateCenters } from '../kmeans/fit.js';
 import { emptyClusters, Farthest, moveToEmpty } from '../kmeans/relocate.js';
 import { shardsFailed, type CoordinatorOptions } from './coordinator.js';
+import { balancedShards, foldStep, type StepPiece } from './kmeansPieces.js';
 import { KmeansRounds } from './kmeansRounds.js';
 import type { KmeansOp } from './protocol.js';
 import { readShardRows, shardFile } from './shardRows.js';
@@ -36,6 +39,11 @@ export interface BatchKmeansOptions extends CoordinatorOptions {
   readonly tol?: number;
   /** Chunks per shard (default 1; a chunk is chunkRows(d) rows, ~16 MB of float32). */
   readonly shardChunks?: number;
+  /**
+   * Instead of shardChunks: this many shards of equal rows (to a block of LLOYD_BLOCK rows), which
+   * may cut chunks (kmeansPieces.ts; same bits): one per worker balances the workers.
+   */
+  readonly shards?: number;
   /** int32 [n] labels .npy written by the workers (a path they all reach). */
   readonly labelsOut?: string;
   /** Per Lloyd step: iteration (1-based), shift, whether any label changed, and the round's wall time and slowest shard's compute (ms). */
@@ -92,6 +100,10 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
   const maxIter = options.maxIter ?? 300;
   const tol = options.tol ?? 1e-4;
   const per = options.shardChunks ?? 1;
+  const count = options.shards;
+  if (count !== undefined && (!Number.isSafeInteger(count) || count < 1 || options.shardChunks !== undefined)) {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid shards', expected: 'an integer >= 1, and no shardChunks with it', received: `shards ${count}, shardChunks ${options.shardChunks}` });
+  }
   if (!Number.isSafeInteger(k) || k < 1 || k > n) {
     fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid k', expected: `an integer in [1, ${n}] (the points)`, received: String(k) });
   }
@@ -102,11 +114,7 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
   if (init !== 'first' && (typeof init !== 'object' || init.length !== k * d)) {
     fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid init', expected: `'first' or ${k * d} centroid values ([k, d] row-major)`, received: typeof init === 'object' ? `${init.length} values` : String(init) });
   }
-  const shardRows = per * chunkRows(d);
-  const shards: { start: number; count: number }[] = [];
-  for (let start = 0; start < n; start += shardRows) {
-    shards.push({ start, count: Math.min(shardRows, n - start) });
-  }
+  const shards = count === undefined ? chunkShards(n, per * chunkRows(d)) : balancedShards(n, count);
   const round = roundFor(dtype);
   const rounds = await KmeansRounds.open(options, file, shards);
   /** One round of `op` over every shard; the per-chunk partials in global chunk order. */
@@ -143,11 +151,8 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     for (let it = 0; it < maxIter; it++) {
       const started = performance.now();
       const step = await run({ op: 'step', mean, centers, k }, 'parts');
-      const parts = step.parts as { sums: Float64Array; counts: Float64Array; hash: string }[];
-      const total = emptyStep(k, d);
-      for (const part of parts) {
-        addStep(total, part);
-      }
+      const parts = step.parts as StepPiece[];
+      const total = foldStep(parts, k, d);
       if (it === 0 && !total.sums.every(Number.isFinite)) {
         fail({ code: 'ARGUMENT', kernel: WHERE, problem: `'${file}' holds NaN or Infinity (or values that overflow when centred)`, expected: 'finite values', received: 'non-finite centroid sums after the first step', hint: 'clean the data first; hp.kmeans on the loaded array names the row' });
       }
@@ -191,6 +196,15 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
   } finally {
     await rounds.close();
   }
+}
+
+/** Shards of `rows` rows each (whole chunks), the last one shorter. */
+function chunkShards(n: number, rows: number): { start: number; count: number }[] {
+  const out: { start: number; count: number }[] = [];
+  for (let start = 0; start < n; start += rows) {
+    out.push({ start, count: Math.min(rows, n - start) });
+  }
+  return out;
 }
 
 /** Initial centres in centred coordinates (float64), as hp.kmeans makes them. */

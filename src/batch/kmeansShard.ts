@@ -1,17 +1,21 @@
 /**
  * The worker's half of a k-means job: per chunk of its rows (src/kmeans/chunks.ts), the
- * partial the coordinator adds in global chunk order. A shard is whole chunks, and every op
- * returns one partial per chunk, never a shard total, so the sums are the in-memory fit's.
+ * partial the coordinator adds in global chunk order. A shard is whole blocks of rows and may
+ * cut chunks (kmeansPieces.ts): a step returns one part per piece of a chunk (per block after
+ * the chunk's head), the once-per-run row-order ops one per chunk whose head is in the shard;
+ * never a shard total, so the sums are the in-memory fit's.
  * Centred chunks stay in the child's heap between iterations (ChunkCache), keyed by file,
  * file size and time, rows and mean, so iterations after the first read nothing.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { fail } from '../errors.js';
-import { centreRows, chunkRows, chunkStep, columnSums, inertiaOf, momentsOf, negatedMean, type Rows } from '../kmeans/chunks.js';
+import { LLOYD_BLOCK } from '../kernels/lloyd.js';
+import { centreRows, chunkStep, columnSums, inertiaOf, momentsOf, negatedMean, type Rows } from '../kmeans/chunks.js';
 import { Farthest } from '../kmeans/relocate.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkShardRange, ownedChunks, piecesOf, type Piece, type StepPiece, type StepSums } from './kmeansPieces.js';
 import type { KmeansShard } from './protocol.js';
 import { readShardRows, shardFile } from './shardRows.js';
 
@@ -59,19 +63,6 @@ export class ChunkCache {
   }
 }
 
-/** The chunks [start, end) of the shard's rows. */
-function chunksOf(task: KmeansShard, d: number): { start: number; rows: number }[] {
-  const size = chunkRows(d);
-  if (task.start % size !== 0) {
-    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'a shard does not start at a chunk boundary', expected: `a multiple of ${size} rows`, received: String(task.start) });
-  }
-  const out: { start: number; rows: number }[] = [];
-  for (let s = task.start; s < task.start + task.count; s += size) {
-    out.push({ start: s, rows: Math.min(size, task.start + task.count - s) });
-  }
-  return out;
-}
-
 /** Runs one k-means op over a shard's chunks. @throws FORMAT, SHAPE, DTYPE, ARGUMENT, IO */
 export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): unknown {
   const { header, plan } = shardFile(task.file, WHERE);
@@ -80,21 +71,25 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   if (plan.inner.length !== 1 || (dtype !== 'float32' && dtype !== 'float64')) {
     fail({ code: 'SHAPE', kernel: WHERE, problem: `'${task.file}' is not a matrix of float points`, expected: 'float32 or float64 [n, d]', received: `${header.descr} [${header.shape.join(', ')}]` });
   }
-  const chunks = chunksOf(task, d);
+  checkShardRange(task.start, task.count, plan.rows, WHERE);
+  // Row-order ops (stats, moments, final) run over whole chunks: the ones whose head is here.
+  const chunks = ownedChunks(task.start, task.count, plan.rows, d);
   if (task.op === 'stats') {
     return { sums: chunks.map((c) => hp.scope(() => columnSums(readShardRows(hp, task.file, c.start, c.rows, WHERE).toArray() as Rows, c.rows, d))) };
   }
   const mean = task.mean!;
   const meanKey = Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength).toString('base64');
   const stamp = statSync(task.file);
-  const centred = (c: { start: number; rows: number }): Tensor =>
-    cache.get(`${task.file}|${stamp.size}|${stamp.mtimeMs}|${c.start}|${c.rows}|${meanKey}`, () => {
-      const t = readShardRows(hp, task.file, c.start, c.rows, WHERE);
-      centreRows(t.data(WHERE) as Rows, c.rows, negatedMean(mean, dtype));
-      return t;
-    });
+  const centreRead = (c: { start: number; rows: number }): Tensor => {
+    const t = readShardRows(hp, task.file, c.start, c.rows, WHERE);
+    centreRows(t.data(WHERE) as Rows, c.rows, negatedMean(mean, dtype));
+    return t;
+  };
+  const centred = (c: { start: number; rows: number }): Tensor => cache.get(`${task.file}|${stamp.size}|${stamp.mtimeMs}|${c.start}|${c.rows}|${meanKey}`, () => centreRead(c));
+  // A chunk cut by the shard's end (row-order ops only, once per run) is read whole and not kept.
+  const inside = (c: { start: number; rows: number }): boolean => c.start >= task.start && c.start + c.rows <= task.start + task.count;
   const use = <T>(c: { start: number; rows: number }, f: (t: Tensor) => T): T => {
-    const t = centred(c);
+    const t = inside(c) ? centred(c) : centreRead(c);
     try {
       return f(t);
     } finally {
@@ -110,22 +105,15 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   const centers = task.centers!;
   const step = (t: Tensor): ReturnType<typeof chunkStep> =>
     hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d])));
+  // Step and far run over the shard's pieces (kmeansPieces.ts): whole chunks, a chunk's head, or its later blocks.
+  const pieces = piecesOf(task.start, task.count, d);
   if (task.op === 'step') {
-    return {
-      parts: chunks.map((c) =>
-        use(c, (t) => {
-          const part = step(t);
-          // The coordinator compares these with the last step's: no change anywhere = strict convergence.
-          const hash = createHash('sha1').update(new Uint8Array(part.labels.buffer, part.labels.byteOffset, part.labels.byteLength)).digest('base64');
-          return { sums: part.sums, counts: part.counts, hash };
-        }),
-      ),
-    };
+    return { parts: pieces.map((p): StepPiece => use(p, (t) => stepPiece(p, t, step))) };
   }
   if (task.op === 'far') {
     const top = new Farthest(task.far!);
     const values: number[] = [];
-    for (const c of chunks) {
+    for (const c of pieces) {
       use(c, (t) => {
         const x = t.data(WHERE) as Rows;
         const labels = step(t).labels;
@@ -161,6 +149,27 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
     }),
   );
   return { inertia };
+}
+
+/** A piece's step part: the kernel's sums over a head piece, or one part per block of a later piece. */
+function stepPiece(p: Piece, t: Tensor, step: (t: Tensor) => ReturnType<typeof chunkStep>): StepPiece {
+  let labels: Int32Array;
+  const blocks: StepSums[] = [];
+  if (p.head) {
+    const part = step(t);
+    labels = part.labels;
+    blocks.push({ sums: part.sums, counts: part.counts });
+  } else {
+    labels = new Int32Array(p.rows);
+    for (let b = 0; b < p.rows; b += LLOYD_BLOCK) {
+      const part = step(t.slice([b, Math.min(p.rows, b + LLOYD_BLOCK)]));
+      labels.set(part.labels, b);
+      blocks.push({ sums: part.sums, counts: part.counts });
+    }
+  }
+  // The coordinator compares these with the last step's: no change anywhere = strict convergence.
+  const hash = createHash('sha1').update(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength)).digest('base64');
+  return { chunk: p.chunk, head: p.head, blocks, hash };
 }
 
 /** Writes int32 labels at rows [start, start + labels.length) of a .npy made by the coordinator. */

@@ -166,10 +166,11 @@ export function addBatchCommands(program: Command, result: { code: number }): vo
     .option('--init <how>', 'first (the first k rows) or CENTROIDS.npy [k, d]', 'first')
     .option('--max-iter <n>', 'most Lloyd iterations', '300')
     .option('--tol <t>', "stop when the centroids' squared movement is at most t times the mean feature variance", '1e-4')
-    .option('--shard-chunks <n>', 'chunks of rows per shard (a chunk is ~16 MB of float32)', '1')
+    .option('--shard-chunks <n>', 'chunks of rows per shard (a chunk is ~16 MB of float32; default 1)')
+    .option('--shards <n>', 'instead of --shard-chunks: n shards of equal rows (cutting chunks at block boundaries, same bits); one per worker balances them')
     .option('--labels-out <file>', 'int32 labels .npy, written by the workers (a path they all reach)')
     .option('--centroids-out <file>', 'write the centroids as .npy')
-    .action(async (file: string, opts: CoordinatorFlags & { k: string; init: string; maxIter: string; tol: string; shardChunks: string; labelsOut?: string; centroidsOut?: string }) => {
+    .action(async (file: string, opts: CoordinatorFlags & { k: string; init: string; maxIter: string; tol: string; shardChunks?: string; shards?: string; labelsOut?: string; centroidsOut?: string }) => {
       const maxIter = numberOption('--max-iter', opts.maxIter, true)!;
       const bar = progress('k-means', opts.json);
       const r = await batchKmeans({
@@ -179,7 +180,8 @@ export function addBatchCommands(program: Command, result: { code: number }): vo
         init: opts.init === 'first' ? 'first' : centroidsOf(opts.init),
         maxIter,
         tol: numberOption('--tol', opts.tol, false)!,
-        shardChunks: numberOption('--shard-chunks', opts.shardChunks, true)!,
+        ...(opts.shardChunks === undefined ? {} : { shardChunks: numberOption('--shard-chunks', opts.shardChunks, true)! }),
+        ...(opts.shards === undefined ? {} : { shards: numberOption('--shards', opts.shards, true)! }),
         ...optional('labelsOut', opts.labelsOut),
         onIteration: (info) => bar.update(info.iteration, maxIter),
       }).finally(bar.stop);
