@@ -13,6 +13,19 @@ import { lcg } from './helpers.js';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
+ * The k-means agents' tests' layout: d = 2048 makes chunks of 2048 rows (src/kmeans/chunks.ts),
+ * so n = 2348 rows are two shards of one chunk each, the second partial.
+ */
+export const TWO_SHARDS = {
+  d: 2048,
+  n: 2048 + 300,
+  shards: [
+    { start: 0, count: 2048 },
+    { start: 2048, count: 300 },
+  ],
+} as const;
+
+/**
  * Writes float32 [rows, d] points, seeded; every 7th row repeats an earlier one (ties). `draw`
  * makes one value from the generator (default: a grid of 1/64 in [-4, 4]).
  */
@@ -30,6 +43,17 @@ export function writePoints(file: string, rows: number, d: number, seed: number,
   out.set(new Uint8Array(values.buffer), header.length);
   writeFileSync(file, out);
   return values;
+}
+
+/** Plain float64 column sums of rows [start, start + count) of row-major [*, d] values, in row order. */
+export function columnSums(values: Float32Array, d: number, start: number, count: number): number[] {
+  const sums = new Array<number>(d).fill(0);
+  for (let i = start; i < start + count; i++) {
+    for (let p = 0; p < d; p++) {
+      sums[p]! += values[i * d + p]!;
+    }
+  }
+  return sums;
 }
 
 /** Brute force: per query row, the k rows of db with the smallest float64 squared distance, ties by index. */

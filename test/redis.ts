@@ -21,8 +21,12 @@ export function haveRedis(): boolean {
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
-  /** SIGTERM (Redis saves), wait for exit, start again on the same port and data. */
-  restart(downMs?: number): Promise<void>;
+  /**
+   * SIGTERM (Redis saves), wait for exit, start again on the same port and data; with
+   * `{ keepData: false }`, SIGKILL and no data file: it comes back empty, as a server without
+   * persistence does.
+   */
+  restart(downMs?: number, options?: { keepData: boolean }): Promise<void>;
   /** Stops the server and leaves it stopped (the data dir stays until stop()). */
   halt(): Promise<void>;
   stop(): Promise<void>;
@@ -76,7 +80,7 @@ export async function startRedis(): Promise<TestRedis> {
     server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '3600 1', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
     await untilAnswers(port);
   };
-  const halt = async (): Promise<void> => {
+  const halt = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     const s = server;
     server = undefined;
     if (s === undefined || s.exitCode !== null) {
@@ -84,19 +88,22 @@ export async function startRedis(): Promise<TestRedis> {
     }
     await new Promise<void>((resolve) => {
       s.once('exit', () => resolve());
-      s.kill('SIGTERM');
+      s.kill(signal);
     });
   };
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    restart: async (downMs = 300) => {
-      await halt();
+    restart: async (downMs = 300, options = { keepData: true }) => {
+      await halt(options.keepData ? 'SIGTERM' : 'SIGKILL');
+      if (!options.keepData) {
+        rmSync(path.join(dir, 'dump.rdb'), { force: true });
+      }
       await new Promise((resolve) => setTimeout(resolve, downMs));
       await launch();
     },
-    halt,
+    halt: async () => halt(),
     stop: async () => {
       await halt();
       rmSync(dir, { recursive: true, force: true });

@@ -73,6 +73,8 @@ export interface BatchKmeansResult {
   readonly converged: boolean;
   readonly shards: number;
   readonly duplicates: number;
+  /** Times Redis lost the run's state mid-round (restarted without its data) and the round was published again. */
+  readonly redisLosses: number;
 }
 
 const WHERE = 'batch kmeans';
@@ -192,7 +194,7 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     }
     const values = centers.map((v, e) => round(v + mean[e % d]!));
     const duplicates = await rounds.duplicates();
-    return { centroids: dtype === 'float32' ? Float32Array.from(values) : values, inertia, iterations, converged, shards: shards.length, duplicates };
+    return { centroids: dtype === 'float32' ? Float32Array.from(values) : values, inertia, iterations, converged, shards: shards.length, duplicates, redisLosses: rounds.restarts };
   } finally {
     await rounds.close();
   }

@@ -5,9 +5,10 @@
  * itself. No job per round: a round costs an XADD and a BLPOP wake-up per shard.
  *
  * Safety nets while waiting (every `pollMs` without a signal): the parts are read directly (a
- * signal lost in a Redis restart), a run whose keys Redis lost (restarted without saving) stops
- * with IO, agents that all failed for good stop the run with their error, and Redis silent for
- * `redisTimeoutMs` stops it with IO naming Redis.
+ * signal lost in a Redis restart); a run whose keys Redis lost (restarted without its data) is
+ * published again from what the coordinator holds (the round's op) and its agents added again,
+ * so the run resumes and gives the same bits; agents that all failed for good stop the run with
+ * their error, and Redis silent for `redisTimeoutMs` stops it with IO naming Redis.
  */
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
@@ -36,6 +37,10 @@ export class KmeansRounds {
   private readonly timeoutMs: number;
   private readonly pollMs: number;
   private t = 0;
+  /** The op of the round in progress (what a Redis that lost the run is given again). */
+  private current: Buffer | undefined;
+  /** Times Redis had lost the run and it was published again. */
+  private republished = 0;
   private readonly agents: { name: string; data: ShardJob; opts: object }[] = [];
 
   private constructor(
@@ -96,13 +101,14 @@ export class KmeansRounds {
 
   /**
    * Publishes the next op and waits until every shard has its part (or its error).
-   * @throws IO when Redis stops answering for redisTimeoutMs or lost the run; BACKEND when every agent failed for good
+   * @throws IO when Redis stops answering for redisTimeoutMs; BACKEND when every agent failed for good
    */
   async round(op: Omit<KmeansOp, 't' | 'attempts' | 'backoffMs'>): Promise<AgentRound> {
     const started = performance.now();
     const t = this.t++;
     // Signals left from the last round (parts read by the safety net, then signalled) go first.
-    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).del(this.keys.done).xadd(this.keys.ops, '*', 'op', encodeParts({ ...op, t, attempts: this.attempts, backoffMs: this.backoffMs }));
+    this.current = encodeParts({ ...op, t, attempts: this.attempts, backoffMs: this.backoffMs });
+    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).del(this.keys.done).xadd(this.keys.ops, '*', 'op', this.current);
     for (const [error] of (await bounded(publish.exec(), this.timeoutMs, this.url, 'publish the k-means step')) ?? []) {
       if (error !== null) {
         throw new HotpathError({ code: 'IO', kernel: 'batch coordinator', problem: `Redis at ${redisLabel(this.url)} refused the k-means step: ${error.message}`, hint: 'check the Redis server (memory, permissions)' });
@@ -149,6 +155,11 @@ export class KmeansRounds {
     return { results, failed: failed.sort((a, b) => a.shard - b.shard), ms: performance.now() - started };
   }
 
+  /** Times Redis had lost the run's state (restarted without its data) and the run was published again. */
+  get restarts(): number {
+    return this.republished;
+  }
+
   /** Shard parts stored a second time and ignored (a shard computed twice). */
   async duplicates(): Promise<number> {
     return Number((await bounded(this.redis.get(this.keys.dups), this.timeoutMs, this.url, 'read the duplicate count')) ?? 0);
@@ -182,19 +193,16 @@ export class KmeansRounds {
 
   /**
    * No signal for pollMs: renews the heartbeat; is the run still there, and is any agent left that
-   * could finish it? Agents Redis no longer knows (lost in a restart) are added again.
+   * could finish it? A run Redis lost (restarted without its data: the op stream, claims and parts
+   * are gone) gets the round's op again; agents Redis no longer knows are added again. Parts of
+   * the round stored before the loss are lost with it and computed again (same bits).
    */
   private async check(): Promise<void> {
     await bounded(this.redis.set(this.keys.alive, '1', 'PX', this.heartbeatMs), this.timeoutMs, this.url, 'renew the run');
-    if ((await bounded(this.redis.exists(this.keys.ops), this.timeoutMs, this.url, 'check the run')) === 0) {
-      throw new HotpathError({
-        code: 'IO',
-        kernel: 'batch coordinator',
-        problem: `Redis at ${redisLabel(this.url)} lost this k-means run's state (restarted without saving its data?)`,
-        expected: "the run's keys",
-        received: 'none',
-        hint: 'run the coordinator again (and keep Redis persistence on to survive restarts)',
-      });
+    if ((await bounded(this.redis.exists(this.keys.ops), this.timeoutMs, this.url, 'check the run')) === 0 && this.current !== undefined) {
+      // Agents still following the lost stream see it gone and end; the ones added below read this op first.
+      await bounded(this.redis.xadd(this.keys.ops, '*', 'op', this.current), this.timeoutMs, this.url, 'publish the lost k-means step again');
+      this.republished++;
     }
     const states = await bounded(Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.getJobState(agentId(this.run, s)))), this.timeoutMs, this.url, 'check the agents');
     const lost = this.agents.filter((_, s) => states[s] === 'unknown');

@@ -189,7 +189,7 @@ export function addBatchCommands(program: Command, result: { code: number }): vo
         const d = r.centroids.length / numberOption('--k', opts.k, true)!;
         writeNpy(opts.centroidsOut, r.centroids instanceof Float32Array ? 'float32' : 'float64', [r.centroids.length / d, d], r.centroids);
       }
-      const summary = { job: 'kmeans', file, inertia: r.inertia, iterations: r.iterations, converged: r.converged, shards: r.shards, duplicatesIgnored: r.duplicates, ...optional('labelsOut', opts.labelsOut), ...optional('centroidsOut', opts.centroidsOut) };
+      const summary = { job: 'kmeans', file, inertia: r.inertia, iterations: r.iterations, converged: r.converged, shards: r.shards, duplicatesIgnored: r.duplicates, redisLosses: r.redisLosses, ...optional('labelsOut', opts.labelsOut), ...optional('centroidsOut', opts.centroidsOut) };
       print(opts.json, summary, [`k-means of ${file}: inertia ${r.inertia}, ${r.iterations} iterations${r.converged ? ' (converged)' : ''}, ${r.shards} shards`, ...(opts.labelsOut === undefined ? [] : [`  wrote ${opts.labelsOut}`]), ...(opts.centroidsOut === undefined ? [] : [`  wrote ${opts.centroidsOut}`])]);
     });
 }

@@ -24,18 +24,12 @@ import type { KmeansAgentJob, ShardJob } from '../../src/batch/protocol.js';
 import { startWorker } from '../../src/batch/worker.js';
 import { isHotpathError } from '../../src/errors.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
-import { spawnWorker, stopWorker, writePoints } from '../batchData.js';
+import { columnSums, TWO_SHARDS, spawnWorker, stopWorker, writePoints } from '../batchData.js';
 import { haveRedis, startRedis, type TestRedis } from '../redis.js';
 
 const skip = haveRedis() ? false : 'redis-server is not installed (apt-get install redis-server)';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hotpath-batch-agents-'));
-// d = 2048: chunks of 2048 rows (src/kmeans/chunks.ts); two shards of one chunk, the second partial.
-const d = 2048;
-const n = 2048 + 300;
-const shards = [
-  { start: 0, count: 2048 },
-  { start: 2048, count: 300 },
-];
+const { d, n, shards } = TWO_SHARDS;
 const file = path.join(tmp, 'x.npy');
 let values: Float32Array;
 let redis: TestRedis | undefined;
@@ -55,17 +49,6 @@ after(async () => {
   await redis?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-/** Plain float64 column sums of rows [start, start + count), in row order. */
-function columnSums(start: number, count: number): number[] {
-  const sums = new Array<number>(d).fill(0);
-  for (let i = start; i < start + count; i++) {
-    for (let p = 0; p < d; p++) {
-      sums[p]! += values[i * d + p]!;
-    }
-  }
-  return sums;
-}
 
 /** An agent of `rounds`' run in this process, with its own connection; `alive` sets its BullMQ lock. */
 function agent(rounds: KmeansRounds, queue: string, shard: number): { done: Promise<AgentOutcome>; redis: Redis; alive(): Promise<void> } {
@@ -108,7 +91,7 @@ test('a retried agent resumes the op its first try had claimed; a live agent\'s 
     const outcome = await round;
     assert.deepEqual(outcome.failed, []);
     const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
-    assert.deepEqual(sums, [columnSums(0, 2048), columnSums(2048, 300)]);
+    assert.deepEqual(sums, [columnSums(values, d, 0, 2048), columnSums(values, d, 2048, 300)]);
     await rounds.close();
     assert.deepEqual(await other.done, { ops: 3, parts: 1 });
     assert.deepEqual(await retried.done, { ops: 3, parts: 1 });
@@ -132,7 +115,7 @@ test("a dead agent's shard is taken over by another, and a part stored twice cou
     await only.alive();
     const outcome = await round;
     const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
-    assert.deepEqual(sums, [columnSums(0, 2048), columnSums(2048, 300)]);
+    assert.deepEqual(sums, [columnSums(values, d, 0, 2048), columnSums(values, d, 2048, 300)]);
     // The first owner finishes after all: its part is not stored, only counted.
     const late = encodeParts({ sums: [new Float64Array(d).fill(7)], ms: 1 });
     assert.equal(await control.eval(STORE, 3, keys.part(0, 0), keys.done, keys.dups, late, signalHeader(0, 0), 60), 0);
@@ -227,35 +210,40 @@ test('k-means on a file cut short: FORMAT naming the file and offsets after the 
   }
 });
 
-test('Redis restarted in the middle of a k-means run: the agents and the coordinator carry on, the result equals hp.kmeans', { skip, timeout: 120_000 }, async () => {
-  const queue = 'agents-restart';
-  const k = 6;
-  const expected = hp!.kmeans(hp!.tensor(values, [n, d]), { k, init: 'first', maxIter: 40, tol: 0 });
-  const worker = await startWorker({ redis: redis!.url, queue, concurrency: 2, onError: () => {} });
-  try {
-    let restarted: Promise<void> | undefined;
-    const r = await batchKmeans({
-      redis: redis!.url,
-      queue,
-      file,
-      k,
-      init: 'first',
-      maxIter: 40,
-      tol: 0,
-      pollMs: 50,
-      redisTimeoutMs: 20_000,
-      onIteration: (info) => {
-        if (info.iteration === 1) {
-          restarted = redis!.restart(300);
-        }
-      },
-    });
-    assert.ok(restarted !== undefined, 'Redis was restarted during the run');
-    await restarted;
-    assert.equal(r.iterations, expected.iterations);
-    assert.equal(r.inertia, expected.inertia);
-    assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
-  } finally {
-    await worker.close();
-  }
-});
+for (const keepData of [true, false]) {
+  const how = keepData ? 'with its data' : 'without its data (no persistence: it comes back empty)';
+  test(`Redis restarted ${how} in the middle of a k-means run: the agents and the coordinator carry on, the result equals hp.kmeans`, { skip, timeout: 120_000 }, async () => {
+    const queue = keepData ? 'agents-restart' : 'agents-restart-empty';
+    const k = 6;
+    const expected = hp!.kmeans(hp!.tensor(values, [n, d]), { k, init: 'first', maxIter: 40, tol: 0 });
+    const worker = await startWorker({ redis: redis!.url, queue, concurrency: 2, onError: () => {} });
+    try {
+      let restarted: Promise<void> | undefined;
+      const r = await batchKmeans({
+        redis: redis!.url,
+        queue,
+        file,
+        k,
+        init: 'first',
+        maxIter: 40,
+        tol: 0,
+        pollMs: 50,
+        redisTimeoutMs: 20_000,
+        onIteration: (info) => {
+          if (info.iteration === 1) {
+            // The stop is sent before the next round is published (between two rounds).
+            restarted = redis!.restart(keepData ? 300 : 100, { keepData });
+          }
+        },
+      });
+      assert.ok(restarted !== undefined, 'Redis was restarted during the run');
+      await restarted;
+      assert.ok(expected.iterations > 2, 'the run went on after the restart');
+      assert.equal(r.iterations, expected.iterations);
+      assert.equal(r.inertia, expected.inertia);
+      assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
+    } finally {
+      await worker.close();
+    }
+  });
+}
