@@ -15,21 +15,19 @@
  * - `fails:t:s`: tries that failed with an error; after `attempts` the part stores the error.
  * - `alive`: the coordinator's heartbeat (a key that expires unless renewed): agents whose
  *   coordinator is gone without ending the run stop instead of waiting forever.
+ * - `leavingKey(queue, worker)` (not per run): set while a worker shuts down; its agents claim
+ *   nothing more and end, the others take their shards, and the coordinator adds their jobs
+ *   again for a later worker.
  */
 
 /** Seconds every key of a run lives at most (the coordinator deletes them at the end). */
 export const RUN_TTL_S = 24 * 3600;
-
-/** BullMQ's key prefix (its default; workers and coordinator do not change it). */
-const BULL_PREFIX = 'bull';
 
 export interface RunKeys {
   readonly ops: string;
   readonly done: string;
   readonly dups: string;
   readonly alive: string;
-  /** Prefix of the agents' BullMQ job keys: `${jobs}${jobId}:lock` is a job's lock. */
-  readonly jobs: string;
   claim(t: number, shard: number): string;
   part(t: number, shard: number): string;
   fails(t: number, shard: number): string;
@@ -43,11 +41,15 @@ export function runKeys(queue: string, run: string): RunKeys {
     done: `${p}:done`,
     dups: `${p}:dups`,
     alive: `${p}:alive`,
-    jobs: `${BULL_PREFIX}:${queue}:`,
     claim: (t, s) => `${p}:claim:${t}:${s}`,
     part: (t, s) => `${p}:part:${t}:${s}`,
     fails: (t, s) => `${p}:fails:${t}:${s}`,
   };
+}
+
+/** The key a worker named `worker` sets on `queue` while it shuts down (its agents leave). */
+export function leavingKey(queue: string, worker: string): string {
+  return `hotpath:${queue}:leaving:${worker}`;
 }
 
 /** The BullMQ job id of agent `index` of a run. */
@@ -56,10 +58,13 @@ export function agentId(run: string, index: number): string {
 }
 
 /**
- * KEYS: claim, part. ARGV: this agent's job id, the job key prefix, ttl (s).
- * 1 when this agent now holds the claim and the part is missing, else 0.
+ * KEYS: claim, part, leaving (this agent's worker's leavingKey). ARGV: this agent's job id, the
+ * prefix of the queue's job keys (BullMQ's `${job.queueQualifiedName}:`; a job's lock is
+ * `${prefix}${id}:lock`), ttl (s). -1 when the agent's worker is leaving, 1 when this agent now
+ * holds the claim and the part is missing, else 0.
  */
 export const CLAIM = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local owner = redis.call('GET', KEYS[1])
 if owner == false or owner == ARGV[1] or redis.call('EXISTS', ARGV[2] .. owner .. ':lock') == 0 then

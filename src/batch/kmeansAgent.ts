@@ -13,11 +13,14 @@
  * and BullMQ retries its job, which resumes at the newest op. While it waits it re-checks the
  * newest op every RESCAN_MS for shards to take over, and stops when the coordinator's heartbeat
  * has expired (a coordinator killed mid-run leaves no agent waiting forever). Parts are keyed
- * (run, op, shard) and stored with SET NX, so a shard computed twice counts once.
+ * (run, op, shard) and stored with SET NX, so a shard computed twice counts once. When its worker
+ * shuts down (its leavingKey is set) the agent claims nothing more and ends its job after the
+ * shard in hand: the other agents take its shard at the next op, and the coordinator adds the
+ * job again for a worker that comes later.
  */
 import type { Redis } from 'ioredis';
 import type { Runtime } from '../runtime/runtime.js';
-import { CLAIM, RUN_TTL_S, runKeys, signalHeader, STORE, type RunKeys } from './agentKeys.js';
+import { CLAIM, leavingKey, RUN_TTL_S, runKeys, signalHeader, STORE, type RunKeys } from './agentKeys.js';
 import { ChunkCache, kmeansShard } from './kmeansShard.js';
 import { decodeParts, encodeParts } from './parts.js';
 import { encodeError, type KmeansAgentJob, type KmeansOp, type ShardJob } from './protocol.js';
@@ -31,12 +34,18 @@ export interface AgentContext {
   readonly redis: Redis;
   readonly queue: string;
   readonly cache: ChunkCache;
+  /** BullMQ's prefix of this queue's job keys, `${job.queueQualifiedName}:` (a job's lock is `${jobKeys}${id}:lock`). */
+  readonly jobKeys: string;
+  /** The name of the worker running this agent (its leavingKey says when it shuts down). */
+  readonly worker: string;
 }
 
 export interface AgentOutcome {
   /** Ops seen, and shard parts this agent stored. */
   readonly ops: number;
   readonly parts: number;
+  /** True when it ended because its worker shut down, not because the run did. */
+  readonly left: boolean;
 }
 
 /**
@@ -46,6 +55,7 @@ export interface AgentOutcome {
  */
 export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgentJob, id: string): Promise<AgentOutcome> {
   const keys = runKeys(ctx.queue, job.run);
+  const leaving = leavingKey(ctx.queue, ctx.worker);
   let last = '0-0';
   let current: KmeansOp | undefined;
   let ops = 0;
@@ -54,9 +64,13 @@ export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgent
     const reply = await ctx.redis.xreadBuffer('COUNT', 1000, 'BLOCK', RESCAN_MS, 'STREAMS', keys.ops, last);
     const entries = reply?.[0]?.[1] ?? [];
     if (entries.length === 0) {
-      if ((await ctx.redis.exists(keys.ops, keys.alive)) < 2) {
+      const [[, run], [, left]] = (await ctx.redis.pipeline().exists(keys.ops, keys.alive).exists(leaving).exec()) as [[unknown, number], [unknown, number]];
+      if (left === 1) {
+        return { ops, parts, left: true };
+      }
+      if (run < 2) {
         // The coordinator removed the run (over) or is gone, or Redis lost the run: nothing left to do.
-        return { ops, parts };
+        return { ops, parts, left: false };
       }
     } else {
       // Ops before the newest are settled: the coordinator publishes op t + 1 only after op t.
@@ -65,12 +79,16 @@ export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgent
       ops += entries.length;
       const op = opOf(fields);
       if (op.op === 'end') {
-        return { ops, parts };
+        return { ops, parts, left: false };
       }
       current = op.op === 'begin' ? undefined : op;
     }
     if (current !== undefined) {
-      parts += await work(ctx, keys, job, id, current);
+      const { stored, left } = await work(ctx, keys, leaving, job, id, current);
+      parts += stored;
+      if (left) {
+        return { ops, parts, left: true };
+      }
     }
   }
 }
@@ -84,20 +102,23 @@ function opOf(fields: Buffer[]): KmeansOp {
   throw new Error('a k-means op entry without its op field');
 }
 
-/** Claims and computes what it can of `op`, own shard first; the parts stored. */
-async function work(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob & ShardJob, id: string, op: KmeansOp): Promise<number> {
+/** Claims and computes what it can of `op`, own shard first, until its worker is leaving; the parts stored. */
+async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: KmeansAgentJob & ShardJob, id: string, op: KmeansOp): Promise<{ stored: number; left: boolean }> {
   const count = job.shards.length;
   let stored = 0;
   for (let i = 0; i < count; i++) {
     const s = (job.shard + i) % count;
-    const claimed = await ctx.redis.eval(CLAIM, 2, keys.claim(op.t, s), keys.part(op.t, s), id, keys.jobs, RUN_TTL_S);
+    const claimed = await ctx.redis.eval(CLAIM, 3, keys.claim(op.t, s), keys.part(op.t, s), leaving, id, ctx.jobKeys, RUN_TTL_S);
+    if (claimed === -1) {
+      return { stored, left: true };
+    }
     if (claimed !== 1) {
       continue;
     }
     const part = await compute(ctx, keys, job, s, op);
     stored += Number(await ctx.redis.eval(STORE, 3, keys.part(op.t, s), keys.done, keys.dups, part, signalHeader(op.t, s), RUN_TTL_S));
   }
-  return stored;
+  return { stored, left: false };
 }
 
 /** The shard's part as bytes: its result and compute time, or after op.attempts errors the last one. */

@@ -27,7 +27,8 @@ let runtime: Promise<Runtime> | undefined;
 let redis: Redis | undefined;
 const cache = new ChunkCache(config.cacheBytes ?? 2 ** 30);
 
-async function shard(job: ShardJob, id: string, hp: Runtime): Promise<unknown> {
+/** `qualified`: BullMQ's qualified queue name (`prefix:queue`), which its job keys start with. */
+async function shard(job: ShardJob, id: string, qualified: string, hp: Runtime): Promise<unknown> {
   switch (job.kind) {
     case 'knn':
       return knnShard(hp, job);
@@ -45,15 +46,15 @@ async function shard(job: ShardJob, id: string, hp: Runtime): Promise<unknown> {
       }
     }
     case 'kmeansAgent': {
-      if (config.redis === undefined || config.queue === undefined) {
-        throw new Error('a k-means agent needs the worker to pass its Redis URL and queue (HOTPATH_BATCH_CHILD)');
+      if (config.redis === undefined || config.queue === undefined || config.name === undefined) {
+        throw new Error('a k-means agent needs the worker to pass its Redis URL, queue and name (HOTPATH_BATCH_CHILD)');
       }
       if (redis === undefined) {
         redis = new Redis(redisOptions(config.redis, 'batch worker'));
         // Connection trouble shows as commands that wait (ioredis retries); the worker's lock decides.
         redis.on('error', () => {});
       }
-      return kmeansAgent({ hp, redis, queue: config.queue, cache }, job, id);
+      return kmeansAgent({ hp, redis, queue: config.queue, cache, jobKeys: `${qualified}:`, worker: config.name }, job, id);
     }
     default:
       throw new Error(`unknown shard kind ${JSON.stringify((job as { kind: unknown }).kind)}`);
@@ -66,7 +67,7 @@ export default async function processShard(job: SandboxedJob<ShardJob>): Promise
   }
   runtime ??= createRuntime({ threads: config.threads });
   try {
-    return await shard(job.data, job.id, await runtime);
+    return await shard(job.data, job.id, job.queueQualifiedName, await runtime);
   } catch (error) {
     throw encodeError(error);
   }

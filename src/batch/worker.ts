@@ -6,8 +6,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { fail } from '../errors.js';
+import { leavingKey } from './agentKeys.js';
 import { queueName, redisOptions, type BatchConnection } from './connection.js';
+
+/** How long a closing worker's leaving mark lasts at most, s (it is deleted once closed). */
+const LEAVING_TTL_S = 600;
 
 export interface WorkerOptions extends BatchConnection {
   /** Shards run at once, each in its own child process (default 1). */
@@ -40,11 +45,17 @@ export interface ChildConfig {
   /** The worker's Redis URL and queue: k-means agents talk to Redis themselves (kmeansAgent.ts). */
   readonly redis?: string;
   readonly queue?: string;
+  /** The worker's name: its agents end when the worker sets its leavingKey (close()). */
+  readonly name?: string;
 }
 
 export interface BatchWorker {
   readonly name: string;
-  /** Stops taking jobs, waits for the running ones, stops the children. */
+  /**
+   * Stops taking jobs, waits for the running ones, stops the children. A k-means agent does not
+   * wait for its run's end: it ends after the shard in hand (agentKeys.ts, leavingKey), and the
+   * run goes on on the other workers.
+   */
   close(): Promise<void>;
 }
 
@@ -72,7 +83,7 @@ export async function startWorker(options: WorkerOptions): Promise<BatchWorker> 
   const holdMs = integer(options.holdMs ?? 0, 'holdMs', 0);
   const name = options.name ?? `hotpath-${process.pid}`;
   const { file, execArgv } = processorFile();
-  const config: ChildConfig = { threads, holdMs, cacheBytes: integer(options.cacheBytes ?? 2 ** 30, 'cacheBytes', 0), redis: options.redis, queue };
+  const config: ChildConfig = { threads, holdMs, cacheBytes: integer(options.cacheBytes ?? 2 ** 30, 'cacheBytes', 0), redis: options.redis, queue, name };
   const worker = new Worker(queue, file, {
     connection,
     concurrency,
@@ -97,7 +108,20 @@ export async function startWorker(options: WorkerOptions): Promise<BatchWorker> 
   return {
     name,
     close: async () => {
+      // Tell this worker's k-means agents to leave (bounded: with Redis away, close anyway).
+      const redis = new Redis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 1 });
+      redis.on('error', () => {});
+      const key = leavingKey(queue, name);
+      const within = async (work: () => Promise<unknown>): Promise<void> => {
+        await Promise.race([work().catch(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
+      };
+      await within(async () => {
+        await redis.connect();
+        await redis.set(key, '1', 'EX', LEAVING_TTL_S);
+      });
       await worker.close();
+      await within(async () => redis.del(key));
+      redis.disconnect();
     },
   };
 }

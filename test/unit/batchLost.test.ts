@@ -1,10 +1,12 @@
 /**
- * A k-means batch run when Redis loses the run, or the agents die for good, each on a private
- * redis-server:
+ * A k-means batch run when Redis loses the run, a worker leaves, or the agents die for good, each
+ * on a private redis-server:
  * - Redis restarted without its data while the coordinator waits for a round: the coordinator
  *   publishes the round again and adds the lost agents again; the parts equal plain float64 column
  *   sums computed here.
  *   (Between two rounds of a whole run: test/unit/batchAgents.test.ts.)
+ * - A worker process sent SIGTERM mid-run: it exits without waiting for the run's end (the
+ *   coordinator is held until it has), the other worker finishes, the result equals hp.kmeans.
  * - Every agent's child process killed on every try (as the OOM killer would): the coordinator
  *   stops with the agents' error instead of waiting forever.
  */
@@ -21,7 +23,8 @@ import { batchKmeans } from '../../src/batch/kmeans.js';
 import { KmeansRounds } from '../../src/batch/kmeansRounds.js';
 import { startWorker, type BatchWorker } from '../../src/batch/worker.js';
 import { isHotpathError } from '../../src/errors.js';
-import { columnSums, TWO_SHARDS, writePoints } from '../batchData.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { columnSums, spawnWorker, stopWorker, TWO_SHARDS, writePoints } from '../batchData.js';
 import { haveRedis, startRedis, type TestRedis } from '../redis.js';
 
 const skip = haveRedis() ? false : 'redis-server is not installed (apt-get install redis-server)';
@@ -80,6 +83,54 @@ test('Redis restarted without its data while the coordinator waits: the round is
     } finally {
       await rounds.close();
       await worker?.close();
+    }
+  });
+});
+
+test('a worker sent SIGTERM mid-run exits without waiting for the run, and the run ends on the other worker with hp.kmeans\' bits', { skip, timeout: 120_000 }, async (t) => {
+  await withRedis(async (redis) => {
+    const queue = 'leave-run';
+    const k = 6;
+    const hp = await createRuntime({ threads: 1 });
+    const expected = hp.kmeans(hp.tensor(values, [n, d]), { k, init: 'first', maxIter: 40, tol: 0 });
+    await hp.close();
+    const leaver = await spawnWorker('--redis', redis.url, '--queue', queue, '--name', 'leaver');
+    const stayer = await startWorker({ redis: redis.url, queue, onError: () => {} });
+    try {
+      let exit: number | undefined;
+      const r = await batchKmeans({
+        redis: redis.url,
+        queue,
+        file,
+        k,
+        init: 'first',
+        maxIter: 40,
+        tol: 0,
+        pollMs: 50,
+        onIteration: (info) => {
+          if (info.iteration === 1) {
+            leaver.kill('SIGTERM');
+            // The coordinator publishes nothing until the leaver is gone: an agent that waited
+            // for the run's end would keep it alive past the 6 s (and fail the run). 6 s is under
+            // the coordinator's heartbeat (10 s), after which every agent would stop as orphaned.
+            const pid = leaver.pid!;
+            const started = performance.now();
+            execFileSync('sh', ['-c', `while [ -e /proc/${pid} ] && ! grep -q '^State:.*Z' /proc/${pid}/status; do sleep 0.05; done`], { timeout: 6000 });
+            exit = performance.now() - started;
+          }
+        },
+      });
+      assert.ok(exit !== undefined, 'the leaver exited while the run was held');
+      t.diagnostic(`the leaver exited ${exit.toFixed(0)} ms after SIGTERM`);
+      assert.ok(expected.iterations > 2, 'the run went on after the leaver left');
+      assert.equal(r.iterations, expected.iterations);
+      assert.equal(r.inertia, expected.inertia);
+      assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
+      const code = leaver.exitCode ?? (await new Promise<number | null>((resolve) => leaver.once('exit', (c) => resolve(c))));
+      assert.equal(code, 0, 'the leaver shut down cleanly');
+    } finally {
+      await stopWorker(leaver, 'SIGKILL');
+      await stayer.close();
     }
   });
 });
