@@ -7,7 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { batchKmeans, type BatchKmeansOptions, type BatchKmeansResult } from '../src/batch/kmeans.js';
 import { encodeNpyHeader } from '../src/io/npyHeader.js';
+import type { Tensor } from '../src/tensor/tensor.js';
 import { lcg } from './helpers.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -119,4 +122,35 @@ export async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = '
     child.once('exit', () => resolve());
     child.kill(signal);
   });
+}
+
+/**
+ * batchKmeans as the fault tests run it (init 'first', 40 iterations, tol 0, pollMs 50), calling
+ * `fault` once, right after iteration 1 (before the next round is published).
+ */
+export async function kmeansWithFault(options: Pick<BatchKmeansOptions, 'redis' | 'queue' | 'file' | 'k'> & Partial<BatchKmeansOptions>, fault: () => void): Promise<BatchKmeansResult> {
+  let faulted = false;
+  const r = await batchKmeans({
+    init: 'first',
+    maxIter: 40,
+    tol: 0,
+    pollMs: 50,
+    ...options,
+    onIteration: (info) => {
+      if (info.iteration === 1) {
+        faulted = true;
+        fault();
+      }
+    },
+  });
+  assert.ok(faulted, 'the fault happened during the run');
+  return r;
+}
+
+/** The batch run's iterations, inertia and centroids equal the in-process fit's, bit for bit. */
+export function assertSameFit(r: BatchKmeansResult, expected: { iterations: number; inertia: number; centroids: Tensor }): void {
+  assert.ok(expected.iterations > 2, 'the run went on after the fault');
+  assert.equal(r.iterations, expected.iterations);
+  assert.equal(r.inertia, expected.inertia);
+  assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
 }

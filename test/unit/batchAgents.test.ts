@@ -24,7 +24,7 @@ import type { KmeansAgentJob, ShardJob } from '../../src/batch/protocol.js';
 import { startWorker } from '../../src/batch/worker.js';
 import { isHotpathError } from '../../src/errors.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
-import { columnSums, TWO_SHARDS, spawnWorker, stopWorker, writePoints } from '../batchData.js';
+import { assertSameFit, columnSums, kmeansWithFault, spawnWorker, stopWorker, TWO_SHARDS, writePoints } from '../batchData.js';
 import { haveRedis, startRedis, type TestRedis } from '../redis.js';
 
 const skip = haveRedis() ? false : 'redis-server is not installed (apt-get install redis-server)';
@@ -197,34 +197,17 @@ test('a worker killed with SIGKILL mid-run: the other worker finishes, the resul
   try {
     const labelsOut = path.join(tmp, 'labels.npy');
     let killed: Promise<void> | undefined;
-    const r = await batchKmeans({
-      redis: url,
-      queue,
-      file,
-      k,
-      init: 'first',
-      maxIter: 40,
-      tol: 0,
-      labelsOut,
-      pollMs: 50,
-      onIteration: (info) => {
-        if (info.iteration === 1) {
-          // The victim computed every shard so far (one worker); the rescuer starts after it died.
-          killed = stopWorker(victim, 'SIGKILL').then(async () => {
-            rescuer = await startWorker({ redis: url, queue, lockDurationMs: 1000, stalledIntervalMs: 300, concurrency: 2, onError: () => {} });
-          });
-        }
-      },
+    const r = await kmeansWithFault({ redis: url, queue, file, k, labelsOut }, () => {
+      // The victim computed every shard so far (one worker); the rescuer starts after it died.
+      killed = stopWorker(victim, 'SIGKILL').then(async () => {
+        rescuer = await startWorker({ redis: url, queue, lockDurationMs: 1000, stalledIntervalMs: 300, concurrency: 2, onError: () => {} });
+      });
     });
-    assert.ok(killed !== undefined, 'the victim was killed during the run');
     await killed;
-    assert.equal(r.iterations, expected.iterations);
-    assert.equal(r.inertia, expected.inertia);
-    assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
+    assertSameFit(r, expected);
     const bytes = readFileSync(labelsOut);
     const labels = new Int32Array(new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8))).buffer);
     assert.deepEqual(Array.from(labels), Array.from(expected.labels.toArray() as Int32Array));
-    assert.ok(expected.iterations > 2, 'the run went on after the kill');
   } finally {
     await stopWorker(victim, 'SIGKILL');
     await rescuer?.close();
@@ -258,29 +241,12 @@ for (const keepData of [true, false]) {
     const worker = await startWorker({ redis: redis!.url, queue, concurrency: 2, onError: () => {} });
     try {
       let restarted: Promise<void> | undefined;
-      const r = await batchKmeans({
-        redis: redis!.url,
-        queue,
-        file,
-        k,
-        init: 'first',
-        maxIter: 40,
-        tol: 0,
-        pollMs: 50,
-        redisTimeoutMs: 20_000,
-        onIteration: (info) => {
-          if (info.iteration === 1) {
-            // The stop is sent before the next round is published (between two rounds).
-            restarted = redis!.restart(keepData ? 300 : 100, { keepData });
-          }
-        },
+      const r = await kmeansWithFault({ redis: redis!.url, queue, file, k, redisTimeoutMs: 20_000 }, () => {
+        // The stop is sent before the next round is published (between two rounds).
+        restarted = redis!.restart(keepData ? 300 : 100, { keepData });
       });
-      assert.ok(restarted !== undefined, 'Redis was restarted during the run');
       await restarted;
-      assert.ok(expected.iterations > 2, 'the run went on after the restart');
-      assert.equal(r.iterations, expected.iterations);
-      assert.equal(r.inertia, expected.inertia);
-      assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
+      assertSameFit(r, expected);
     } finally {
       await worker.close();
     }
