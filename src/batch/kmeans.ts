@@ -5,7 +5,9 @@
  * per chunk (or per piece of a cut chunk, folded as the kernel folds its blocks) and is added
  * here in global chunk order, exactly as the in-memory
  * `hp.kmeans` adds them, so labels, centroids, inertia and iterations are bit-identical to
- * `hp.kmeans(x, { init: 'first' | centroids, nInit: 1, ... })` in one process.
+ * `hp.kmeans(x, { init: 'first' | centroids, nInit: 1, ... })` in one process, and with init
+ * 'k-means++' or 'random' to `hp.kmeans(path, { init, seed, sampleRows, nInit: 1, ... })`
+ * (kmeansInit.ts: the same reservoir sample, drawn by the coordinator).
  *
  * The shards run on long-lived agents (kmeansAgent.ts, one BullMQ job per shard for the whole run)
  * that follow the rounds over Redis keys of the run (kmeansRounds.ts), not one job per round.
@@ -23,6 +25,8 @@ import { roundFor, stopOf, updateCenters } from '../kmeans/fit.js';
 import { emptyClusters, Farthest, moveToEmpty } from '../kmeans/relocate.js';
 import { shardsFailed, type CoordinatorOptions } from './coordinator.js';
 import { balancedShards, foldStep, type StepPiece } from './kmeansPieces.js';
+import { DEFAULT_SAMPLE_ROWS } from '../kmeans/fileOptions.js';
+import { sampledCentres } from './kmeansInit.js';
 import { KmeansRounds } from './kmeansRounds.js';
 import type { KmeansOp } from './protocol.js';
 import { readShardRows, shardFile } from './shardRows.js';
@@ -32,8 +36,15 @@ export interface BatchKmeansOptions extends CoordinatorOptions {
   /** Points .npy [n, d], float32 or float64, C order, on a path every worker can read. */
   readonly file: string;
   readonly k: number;
-  /** 'first' (the first k rows; default) or initial centroids [k, d] (row-major values). */
-  readonly init?: 'first' | Float64Array | Float32Array;
+  /**
+   * 'first' (the first k rows; default), 'k-means++' or 'random' over a reservoir sample of
+   * `sampleRows` rows (as hp.kmeans on a file, one run), or initial centroids [k, d] (row-major values).
+   */
+  readonly init?: 'first' | 'k-means++' | 'random' | Float64Array | Float32Array;
+  /** Seed of the sampled inits (default 0, as hp.kmeans). */
+  readonly seed?: number;
+  /** Rows of the sampled inits' reservoir sample (default max(65536, k), as hp.kmeans on a file). */
+  readonly sampleRows?: number;
   readonly maxIter?: number;
   /** As hp.kmeans: relative to the mean feature variance (default 1e-4; 0: only strict convergence). */
   readonly tol?: number;
@@ -113,8 +124,13 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid maxIter, tol or shardChunks', expected: 'maxIter and shardChunks integers >= 1, tol >= 0', received: `maxIter ${maxIter}, tol ${tol}, shardChunks ${per}` });
   }
   const init = options.init ?? 'first';
-  if (init !== 'first' && (typeof init !== 'object' || init.length !== k * d)) {
-    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid init', expected: `'first' or ${k * d} centroid values ([k, d] row-major)`, received: typeof init === 'object' ? `${init.length} values` : String(init) });
+  if (typeof init === 'string' ? !['first', 'k-means++', 'random'].includes(init) : typeof init !== 'object' || init.length !== k * d) {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid init', expected: `'first', 'k-means++', 'random' or ${k * d} centroid values ([k, d] row-major)`, received: typeof init === 'object' ? `${init.length} values` : String(init) });
+  }
+  const seed = options.seed ?? 0;
+  const sampleRows = options.sampleRows ?? Math.max(DEFAULT_SAMPLE_ROWS, k);
+  if (!Number.isSafeInteger(seed) || seed < 0 || !Number.isSafeInteger(sampleRows) || sampleRows < k) {
+    fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid seed or sampleRows', expected: `seed an integer >= 0, sampleRows an integer >= k = ${k}`, received: `seed ${seed}, sampleRows ${sampleRows}` });
   }
   const shards = count === undefined ? chunkShards(n, per * chunkRows(d)) : balancedShards(n, count);
   const round = roundFor(dtype);
@@ -144,7 +160,8 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
       }
       tolScaled = tol * meanVarianceOf(total, n, d);
     }
-    let centers: Float64Array = (await initial(init, file, k, d, dtype, mean)).map(round);
+    const start = init === 'k-means++' || init === 'random' ? await sampledCentres(file, mean, { init, k, seed, sampleRows }) : await initial(init, file, k, d, dtype, mean);
+    let centers: Float64Array = start.map(round);
     let hashes: string[] | undefined;
     let strict = false;
     let converged = false;

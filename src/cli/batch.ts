@@ -163,21 +163,25 @@ export function addBatchCommands(program: Command, result: { code: number }): vo
     .description("Lloyd's k-means over a .npy file, shards of whole chunks on the workers, reduced in chunk order: bit-identical to hotpath kmeans / hp.kmeans with the same init")
     .argument('<file>', 'points .npy [n, d] (float32 or float64, C order) on a path every worker reads')
     .requiredOption('--k <k>', 'number of clusters')
-    .option('--init <how>', 'first (the first k rows) or CENTROIDS.npy [k, d]', 'first')
+    .option('--init <how>', 'first (the first k rows), k-means++ or random (over a reservoir sample, as hotpath kmeans on a file), or CENTROIDS.npy [k, d]', 'first')
+    .option('--seed <n>', 'seed of k-means++ / random', '0')
+    .option('--sample-rows <n>', 'rows of the reservoir sample k-means++ / random draw from (default max(65536, k))')
     .option('--max-iter <n>', 'most Lloyd iterations', '300')
     .option('--tol <t>', "stop when the centroids' squared movement is at most t times the mean feature variance", '1e-4')
     .option('--shard-chunks <n>', 'chunks of rows per shard (a chunk is ~16 MB of float32; default 1)')
     .option('--shards <n>', 'instead of --shard-chunks: n shards of equal rows (cutting chunks at block boundaries, same bits); one per worker balances them')
     .option('--labels-out <file>', 'int32 labels .npy, written by the workers (a path they all reach)')
     .option('--centroids-out <file>', 'write the centroids as .npy')
-    .action(async (file: string, opts: CoordinatorFlags & { k: string; init: string; maxIter: string; tol: string; shardChunks?: string; shards?: string; labelsOut?: string; centroidsOut?: string }) => {
+    .action(async (file: string, opts: CoordinatorFlags & { k: string; init: string; seed: string; sampleRows?: string; maxIter: string; tol: string; shardChunks?: string; shards?: string; labelsOut?: string; centroidsOut?: string }) => {
       const maxIter = numberOption('--max-iter', opts.maxIter, true)!;
       const bar = progress('k-means', opts.json);
       const r = await batchKmeans({
         ...connectionOf(opts),
         file,
         k: numberOption('--k', opts.k, true)!,
-        init: opts.init === 'first' ? 'first' : centroidsOf(opts.init),
+        init: opts.init === 'first' || opts.init === 'k-means++' || opts.init === 'random' ? opts.init : centroidsOf(opts.init),
+        seed: numberOption('--seed', opts.seed, true)!,
+        ...(opts.sampleRows === undefined ? {} : { sampleRows: numberOption('--sample-rows', opts.sampleRows, true)! }),
         maxIter,
         tol: numberOption('--tol', opts.tol, false)!,
         ...(opts.shardChunks === undefined ? {} : { shardChunks: numberOption('--shard-chunks', opts.shardChunks, true)! }),
@@ -197,7 +201,7 @@ export function addBatchCommands(program: Command, result: { code: number }): vo
 /** Initial centroids from a .npy [k, d] as float64 values (C order; the header is checked). @throws FORMAT, ARGUMENT */
 function centroidsOf(file: string): Float64Array {
   if (!file.endsWith('.npy')) {
-    fail({ code: 'ARGUMENT', kernel: 'batch kmeans', problem: 'unknown --init', expected: 'first | CENTROIDS.npy', received: file });
+    fail({ code: 'ARGUMENT', kernel: 'batch kmeans', problem: 'unknown --init', expected: 'first | k-means++ | random | CENTROIDS.npy', received: file });
   }
   const info = npyInfo(file);
   if (info.fortranOrder || (info.dtype !== 'float32' && info.dtype !== 'float64')) {

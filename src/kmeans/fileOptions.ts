@@ -21,7 +21,7 @@ import type { MiniBatchOptions, MiniBatchSettings } from './miniBatch.js';
  */
 const DEFAULT_BLOCK_BYTES = 16 * 2 ** 20;
 /** Default init sample (rows). */
-const DEFAULT_SAMPLE_ROWS = 65536;
+export const DEFAULT_SAMPLE_ROWS = 65536;
 
 /** How one iteration (or the whole fit) used the file. */
 export interface IoReport {

@@ -9,6 +9,27 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import type { Rows } from './chunks.js';
 
+/** The slot row t (0-based, in the data's order) takes in a reservoir of `size` rows (size: none), drawing from `rng` when t >= size. */
+export function reservoirSlot(t: number, size: number, rng: RandomGenerator): number {
+  return t < size ? t : Math.floor(uniformFloat64(rng) * (t + 1));
+}
+
+/**
+ * Which row of n ends in each slot of a reservoir of min(n, size) rows: the draws depend on n and
+ * the generator only, not on the data, so a process that cannot read every row (a batch
+ * coordinator) finds the sample a full pass would keep, with the same draws.
+ */
+export function reservoirRows(n: number, size: number, rng: RandomGenerator): Float64Array {
+  const rows = new Float64Array(Math.min(n, size));
+  for (let t = 0; t < n; t++) {
+    const slot = reservoirSlot(t, size, rng);
+    if (slot < size) {
+      rows[slot] = t;
+    }
+  }
+  return rows;
+}
+
 export class Reservoir {
   readonly values: Rows;
   private seen = 0;
@@ -21,8 +42,7 @@ export class Reservoir {
   offer(values: Rows, rows: number): void {
     const { size, d } = this;
     for (let i = 0; i < rows; i++) {
-      const t = this.seen++;
-      const slot = t < size ? t : Math.floor(uniformFloat64(this.rng) * (t + 1));
+      const slot = reservoirSlot(this.seen++, size, this.rng);
       if (slot < size) {
         this.values.set(values.subarray(i * d, (i + 1) * d), slot * d);
       }

@@ -107,12 +107,13 @@ test('a corrupt file fails its shard with FORMAT naming the file and byte offset
   assert.match(cut.message, new RegExp(`shard 3 \\(rows 750\\.\\.999 of '.*cut\\.npy'\\).*ends at byte offset ${header + 900 * d * 4}, inside rows 750\\.\\.999 \\(bytes ${header + 750 * d * 4}\\.\\.${header + 1000 * d * 4 - 1}\\)`));
 });
 
-test('hotpath batch: status --json, coordinator knn and kmeans (as hp.kmeans), and no Redis named', { skip }, async () => {
-  const [status, run, noRedis, km] = await Promise.all([
+test('hotpath batch: status --json, coordinator knn and kmeans (as hp.kmeans, also from --init k-means++), and no Redis named', { skip }, async () => {
+  const [status, run, noRedis, km, kmpp] = await Promise.all([
     hotpathAsync('batch', 'status', '--redis', redis.url(), '--queue', queue, '--json'),
     hotpathAsync('batch', 'coordinator', 'knn', '--redis', redis.url(), '--queue', queue, '--query', path.join(tmp, 'q.npy'), '--database', path.join(tmp, 'db.npy'), '--k', '3', '--json'),
     hotpathAsync('batch', 'status'),
     hotpathAsync('batch', 'coordinator', 'kmeans', path.join(tmp, 'db.npy'), '--redis', redis.url(), '--queue', queue, '--k', '5', '--max-iter', '50', '--centroids-out', path.join(tmp, 'c.npy'), '--json'),
+    hotpathAsync('batch', 'coordinator', 'kmeans', path.join(tmp, 'db.npy'), '--redis', redis.url(), '--queue', queue, '--k', '5', '--init', 'k-means++', '--seed', '4', '--sample-rows', '300', '--max-iter', '50', '--centroids-out', path.join(tmp, 'c-pp.npy'), '--json'),
   ]);
   assert.equal(status.code, 0, status.stderr);
   const s = JSON.parse(status.stdout) as { queue: string; jobs: Record<string, number>; workers: string[] };
@@ -131,6 +132,10 @@ test('hotpath batch: status --json, coordinator knn and kmeans (as hp.kmeans), a
     const expected = hp.kmeans(hp.load(path.join(tmp, 'db.npy')), { k: 5, init: 'first', maxIter: 50 });
     assert.deepEqual([fit.inertia, fit.iterations], [expected.inertia, expected.iterations]);
     assert.deepEqual(Array.from(hp.load(path.join(tmp, 'c.npy')).toArray() as Float32Array), Array.from(expected.centroids.toArray() as Float32Array));
+    assert.equal(kmpp.code, 0, kmpp.stderr);
+    const sampled = await hp.kmeans(path.join(tmp, 'db.npy'), { k: 5, init: 'k-means++', seed: 4, sampleRows: 300, nInit: 1, maxIter: 50 });
+    assert.equal((JSON.parse(kmpp.stdout) as { inertia: number }).inertia, sampled.inertia);
+    assert.deepEqual(Array.from(hp.load(path.join(tmp, 'c-pp.npy')).toArray() as Float32Array), Array.from(sampled.centroids.toArray() as Float32Array));
   } finally {
     await hp.close();
   }
