@@ -29,7 +29,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { batchKmeans, type BatchIterationInfo } from '../dist/batch/index.js';
+import { batchKmeans, type BatchIterationInfo, type BatchRoundInfo } from '../dist/batch/index.js';
 import { balancedShards } from '../dist/batch/kmeansPieces.js';
 import { createRuntime } from '../dist/index.js';
 import { machineInfo, machineLine, median } from './harness.js';
@@ -77,7 +77,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 300));
   const url = `redis://127.0.0.1:${port}`;
 
-  const runWith = async (workers: number): Promise<{ steps: BatchIterationInfo[]; inertia: number; centroids: Float32Array | Float64Array; labels: Int32Array; ms: number; phases: Record<string, number> }> => {
+  const runWith = async (workers: number): Promise<{ steps: BatchIterationInfo[]; inertia: number; centroids: Float32Array | Float64Array; labels: Int32Array; ms: number; phases: Record<string, string> }> => {
     const queue = `scale${workers}`;
     const started: ChildProcess[] = [];
     for (let w = 0; w < workers; w++) {
@@ -90,10 +90,21 @@ try {
     const ends: number[] = [];
     const labelsOut = path.join(tmp, `labels${workers}.npy`);
     const t0 = performance.now();
-    const r = await batchKmeans({ redis: url, queue, file, k, init: 'first', maxIter: iters, tol: 0, shards: 2, labelsOut, onIteration: (i) => (steps.push(i), ends.push(performance.now())) });
+    const rounds: BatchRoundInfo[] = [];
+    const r = await batchKmeans({ redis: url, queue, file, k, init: 'first', maxIter: iters, tol: 0, shards: 2, labelsOut, onIteration: (i) => (steps.push(i), ends.push(performance.now())), onRound: (i) => rounds.push(i) });
     const ms = performance.now() - t0;
-    // Whole run = start (agents' jobs and children, the stats round: first read of the file) + iterations + final round.
-    const phases = { start: ends[0]! - steps[0]!.ms - t0, first: steps[0]!.ms, later: ends[ends.length - 1]! - ends[0]!, final: t0 + ms - ends[ends.length - 1]! };
+    // Whole run = start (agents' jobs, their children and runtimes) + the stats round (first read
+    // of the file) + the first step (second read, centring) + steps 2.. + the final round (labels, inertia).
+    const stats = rounds.find((i) => i.op === 'stats')!;
+    const final = rounds.find((i) => i.op === 'final')!;
+    const slowest = (i: BatchRoundInfo): string => `${i.ms.toFixed(0)} (shard ${Math.max(...i.shardMs).toFixed(0)})`;
+    const phases = {
+      start: (ends[0]! - steps[0]!.ms - t0 - stats.ms).toFixed(0),
+      stats: slowest(stats),
+      first: `${steps[0]!.ms.toFixed(0)} (shard ${steps[0]!.slowestShardMs.toFixed(0)})`,
+      later: (ends[ends.length - 1]! - ends[0]!).toFixed(0),
+      final: `${(t0 + ms - ends[ends.length - 1]!).toFixed(0)}, round ${slowest(final)}`,
+    };
     for (const child of started) {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -102,7 +113,7 @@ try {
     const labels = new Int32Array(new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8))).buffer);
     return { steps, inertia: r.inertia, centroids: r.centroids, labels, ms, phases };
   };
-  const phaseLine = (p: Record<string, number>): string => Object.entries(p).map(([name, v]) => `${name} ${v.toFixed(0)}`).join(', ');
+  const phaseLine = (p: Record<string, string>): string => Object.entries(p).map(([name, v]) => `${name} ${v}`).join(', ');
 
   const one = await runWith(1);
   const two = await runWith(2);
@@ -116,7 +127,7 @@ try {
   const relocating = (s: BatchIterationInfo[]): number => s.filter((i) => i.relocated > 0).length;
   console.log(`iterations with an empty-cluster relocation round: ${relocating(one.steps)} (1 worker), ${relocating(two.steps)} (2 workers)`);
   console.log(`speed-up 2 vs 1 worker (median iteration): ${(m1 / m2).toFixed(2)}x; whole runs: ${(one.ms / two.ms).toFixed(2)}x`);
-  console.log(`whole run by phase, ms (start to the first step, first step, steps 2-${iters}, final round): 1 worker ${phaseLine(one.phases)}; 2 workers ${phaseLine(two.phases)}`);
+  console.log(`whole run by phase, ms (start: jobs, children, runtimes; stats round: first read, column sums; first step: second read, centring; steps 2-${iters}; final: round and close; the slowest shard's compute in brackets):\n  1 worker ${phaseLine(one.phases)}\n  2 workers ${phaseLine(two.phases)}`);
 
   // The ceiling: the same shard compute with no queue, one process over both shards, then two at once.
   const loop = async (ranges: string[]): Promise<number[]> => {

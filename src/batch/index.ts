@@ -9,7 +9,7 @@
 export { DEFAULT_QUEUE, type BatchConnection } from './connection.js';
 export type { CoordinatorOptions, ShardFailure } from './coordinator.js';
 export { batchKnn, type BatchKnnOptions, type BatchKnnResult } from './knn.js';
-export { batchKmeans, type BatchKmeansOptions, type BatchKmeansResult, type BatchIterationInfo } from './kmeans.js';
+export { batchKmeans, type BatchKmeansOptions, type BatchKmeansResult, type BatchIterationInfo, type BatchRoundInfo } from './kmeans.js';
 export { batchFeatures, type BatchFeaturesOptions, type BatchFeaturesResult } from './features.js';
 export { batchStatus, type BatchStatus } from './status.js';
 export { startWorker, type BatchWorker, type WorkerOptions } from './worker.js';

@@ -57,6 +57,8 @@ export interface BatchKmeansOptions extends CoordinatorOptions {
   readonly shards?: number;
   /** int32 [n] labels .npy written by the workers (a path they all reach). */
   readonly labelsOut?: string;
+  /** Per round of the run ('stats', 'moments', 'step', 'far', 'final'): its wall time and each shard's compute, ms. */
+  readonly onRound?: (info: BatchRoundInfo) => void;
   /** Per Lloyd step: iteration (1-based), shift, whether any label changed, and the round's wall time and slowest shard's compute (ms). */
   readonly onIteration?: (info: BatchIterationInfo) => void;
 }
@@ -73,6 +75,14 @@ export interface BatchIterationInfo {
   readonly shardMs: readonly number[];
   /** Empty clusters relocated (each relocation costs one more round over the data). */
   readonly relocated: number;
+}
+
+export interface BatchRoundInfo {
+  readonly op: string;
+  /** From publishing the op to the last shard's part, ms. */
+  readonly ms: number;
+  /** Each shard's compute as its worker measured it, ms, in shard order. */
+  readonly shardMs: readonly number[];
 }
 
 export interface BatchKmeansResult {
@@ -142,7 +152,9 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
       throw shardsFailed(WHERE, outcome.failed, (s) => `rows ${shards[s]!.start}..${shards[s]!.start + shards[s]!.count - 1} of '${file}'`, shards.length);
     }
     const results = outcome.results as ({ ms: number } & Record<string, unknown[]>)[];
-    return { parts: results.flatMap((r) => r[key]!), ms: results.map((r) => r.ms) };
+    const ms = results.map((r) => r.ms);
+    options.onRound?.({ op: op.op, ms: outcome.ms, shardMs: ms });
+    return { parts: results.flatMap((r) => r[key]!), ms };
   };
   try {
     // The mean: column sums per chunk, added in chunk order.

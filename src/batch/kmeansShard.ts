@@ -5,7 +5,9 @@
  * the chunk's head), the once-per-run row-order ops one per chunk whose head is in the shard;
  * never a shard total, so the sums are the in-memory fit's.
  * Centred chunks stay in the child's heap between iterations (ChunkCache), keyed by file,
- * file size and time, rows and mean, so iterations after the first read nothing.
+ * file size and time, rows and mean, so iterations after the first read nothing; the stats op
+ * (the run's first) keeps the rows it reads, and the first centring takes them, so a run reads
+ * each row once (plus once more for a chunk cut by the shard's end in the row-order ops).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
@@ -52,6 +54,16 @@ export class ChunkCache {
     return t;
   }
 
+  /** Removes the entry of `key` and hands it over (the caller owns it now), or undefined. */
+  take(key: string): Tensor | undefined {
+    const t = this.entries.get(key);
+    if (t !== undefined) {
+      this.entries.delete(key);
+      this.bytes -= t.storage.bytes;
+    }
+    return t;
+  }
+
   /** Whether `t` belongs to the cache (else the caller releases it). */
   holds(t: Tensor): boolean {
     for (const v of this.entries.values()) {
@@ -74,22 +86,14 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   checkShardRange(task.start, task.count, plan.rows, WHERE);
   // Row-order ops (stats, moments, final) run over whole chunks: the ones whose head is here.
   const chunks = ownedChunks(task.start, task.count, plan.rows, d);
-  if (task.op === 'stats') {
-    return { sums: chunks.map((c) => hp.scope(() => columnSums(readShardRows(hp, task.file, c.start, c.rows, WHERE).toArray() as Rows, c.rows, d))) };
-  }
-  const mean = task.mean!;
-  const meanKey = Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength).toString('base64');
+  // Step and far run over the shard's pieces (kmeansPieces.ts): whole chunks, a chunk's head, or its later blocks.
+  const pieces = piecesOf(task.start, task.count, d);
   const stamp = statSync(task.file);
-  const centreRead = (c: { start: number; rows: number }): Tensor => {
-    const t = readShardRows(hp, task.file, c.start, c.rows, WHERE);
-    centreRows(t.data(WHERE) as Rows, c.rows, negatedMean(mean, dtype));
-    return t;
-  };
-  const centred = (c: { start: number; rows: number }): Tensor => cache.get(`${task.file}|${stamp.size}|${stamp.mtimeMs}|${c.start}|${c.rows}|${meanKey}`, () => centreRead(c));
+  const keyOf = (c: { start: number; rows: number }): string => `${task.file}|${stamp.size}|${stamp.mtimeMs}|${c.start}|${c.rows}`;
   // A chunk cut by the shard's end (row-order ops only, once per run) is read whole and not kept.
   const inside = (c: { start: number; rows: number }): boolean => c.start >= task.start && c.start + c.rows <= task.start + task.count;
-  const use = <T>(c: { start: number; rows: number }, f: (t: Tensor) => T): T => {
-    const t = inside(c) ? centred(c) : centreRead(c);
+  const read = (c: { start: number; rows: number }): Tensor => readShardRows(hp, task.file, c.start, c.rows, WHERE);
+  const using = <T>(t: Tensor, f: (t: Tensor) => T): T => {
     try {
       return f(t);
     } finally {
@@ -98,6 +102,23 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
       }
     }
   };
+  if (task.op === 'stats') {
+    // Every piece is read here once and kept as read: the first centring takes it (no second read).
+    const raw = (c: { start: number; rows: number }): Tensor => cache.get(`${keyOf(c)}|raw`, () => read(c));
+    const sums = chunks.map((c) => using(inside(c) ? raw(c) : read(c), (t) => columnSums(t.data(WHERE) as Rows, c.rows, d)));
+    for (const p of pieces) {
+      using(raw(p), () => undefined);
+    }
+    return { sums };
+  }
+  const mean = task.mean!;
+  const meanKey = Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength).toString('base64');
+  const centreRead = (c: { start: number; rows: number }, t = read(c)): Tensor => {
+    centreRows(t.data(WHERE) as Rows, c.rows, negatedMean(mean, dtype));
+    return t;
+  };
+  const centred = (c: { start: number; rows: number }): Tensor => cache.get(`${keyOf(c)}|${meanKey}`, () => centreRead(c, cache.take(`${keyOf(c)}|raw`)));
+  const use = <T>(c: { start: number; rows: number }, f: (t: Tensor) => T): T => using(inside(c) ? centred(c) : centreRead(c), f);
   if (task.op === 'moments') {
     return { parts: chunks.map((c) => use(c, (t) => momentsOf(t.data(WHERE) as Rows, c.rows, d))) };
   }
@@ -105,8 +126,6 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   const centers = task.centers!;
   const step = (t: Tensor): ReturnType<typeof chunkStep> =>
     hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d])));
-  // Step and far run over the shard's pieces (kmeansPieces.ts): whole chunks, a chunk's head, or its later blocks.
-  const pieces = piecesOf(task.start, task.count, d);
   if (task.op === 'step') {
     return { parts: pieces.map((p): StepPiece => use(p, (t) => stepPiece(p, t, step))) };
   }

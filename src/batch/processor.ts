@@ -1,7 +1,7 @@
 /**
  * The sandboxed processor: the entry module of each child process a batch worker forks
  * (worker.ts). It is this process's main module, so the process's state lives here: one
- * runtime, created at the first job and kept for the next ones. Configuration comes from
+ * runtime, created when the child starts and kept for every job. Configuration comes from
  * HOTPATH_BATCH_CHILD (JSON, set by the worker).
  */
 import type { SandboxedJob } from 'bullmq';
@@ -22,7 +22,10 @@ const config = JSON.parse(process.env.HOTPATH_BATCH_CHILD ?? '{"threads":1,"hold
 // runtime's threads would keep it alive as an orphan: exit.
 process.on('disconnect', () => process.exit(1));
 
-let runtime: Promise<Runtime> | undefined;
+// Created when the worker forks this child (before its first job: worker.ts warms its children),
+// so that no job waits for it; an error surfaces at the first job's await.
+const runtime: Promise<Runtime> = createRuntime({ threads: config.threads });
+runtime.catch(() => {});
 /** The k-means agents' own connection (their XREAD blocks it; one agent at a time per child). */
 let redis: Redis | undefined;
 const cache = new ChunkCache(config.cacheBytes ?? 2 ** 30);
@@ -65,7 +68,6 @@ export default async function processShard(job: SandboxedJob<ShardJob>): Promise
   if (config.holdMs > 0) {
     await new Promise((resolve) => setTimeout(resolve, config.holdMs));
   }
-  runtime ??= createRuntime({ threads: config.threads });
   try {
     return await shard(job.data, job.id, job.queueQualifiedName, await runtime);
   } catch (error) {
