@@ -98,3 +98,26 @@ export function moveCentroids(cs: Case, next: () => number, spreadOf: (next: () 
   }
   return { moved, drift };
 }
+
+/** hamerly's offset input: raw points far from the origin, the offset that centres them, and the centred case. */
+export interface OffsetCase {
+  /** Raw points [n, d], about `far` from the origin. */
+  readonly raw: Float32Array | Float64Array;
+  /** [d]: about -far per feature, with a fraction (0.1 p) that float32 rounds. */
+  readonly offset: Float32Array | Float64Array;
+  /** x = raw + offset rounded to the dtype, computed here (Float32Array stores the float32 sum: double rounding is innocuous for one add), centroids among them. */
+  readonly centred: Case;
+}
+
+export function offsetCase(seed: number, n: number, d: number, k: number, far: number, array: FloatArray = Float32Array): OffsetCase {
+  const base = makeCase(seed, n, d, k, 0, array);
+  const offset = array.from(Array.from({ length: d }, (_, p) => -far - 0.1 * p));
+  // Raw points: the clustered case moved far out; centring brings them back near the origin.
+  const raw = new array(n * d);
+  const x = new array(n * d);
+  for (let e = 0; e < n * d; e++) {
+    raw[e] = base.x[e]! + far + 0.1 * (e % d);
+    x[e] = raw[e]! + offset[e % d]!;
+  }
+  return { raw, offset, centred: { ...base, x } };
+}

@@ -39,13 +39,13 @@ static void lloyd_task(void *arg, int t, int n) {
 
 /*
  * lloyd(ctx, heapBytes, esize, x, xrs, n, d, w, ws, c, crs, k, labels, sums, counts, threads,
- *       block, hints, boundsIn, boundsOut, drift, topDrift, maxDrift, secondDrift)
- * Offsets in bytes (w, hints: -1 for none; boundsOut: -1 for none), strides in elements.
+ *       block, hints, boundsIn, boundsOut, drift, topDrift, maxDrift, secondDrift, offset)
+ * Offsets in bytes (w, hints, boundsOut, offset: -1 for none), strides in elements.
  */
 static napi_value lloyd(napi_env env, napi_callback_info info) {
-  double a[22];
+  double a[23];
   size_t heap;
-  hp_ctx *ctx = hp_args(env, info, 22, a, &heap);
+  hp_ctx *ctx = hp_args(env, info, 23, a, &heap);
   if (ctx == NULL) {
     return NULL;
   }
@@ -85,6 +85,9 @@ static napi_value lloyd(napi_env env, napi_callback_info info) {
     call.second_drift = a[21];
   }
   if (a[17] >= 0 && (call.bounds_out = hp_ptr(env, ctx, heap, a[17], 16.0 * (double)n)) == NULL) {
+    return NULL;
+  }
+  if (a[22] >= 0 && (call.offset = hp_ptr(env, ctx, heap, a[22], es * d)) == NULL) {
     return NULL;
   }
   memset(sums, 0, sizeof(double) * (size_t)k * (size_t)d);

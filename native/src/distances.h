@@ -39,6 +39,8 @@ typedef struct {
   const double *drift;    /* [k], finite and >= 0 */
   int top_drift;
   double max_drift, second_drift;
+  /* hamerly's offset [d] (dtype of x) added to every row as it is read, or NULL */
+  const void *offset;
 } hp_lloyd_call;
 
 /* pairwiseDistances, sqeuclidean (mode 0) or euclidean (mode 1), float32 or float64. */

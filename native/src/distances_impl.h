@@ -89,10 +89,9 @@ static int lloyd_kpad(int k, int esize) {
 }
 
 /* A group of rows transposed (d by LV vectors: the same bytes for either type), then the
- * block's row list (HP_LLOYD_BLOCK int32). */
+ * block's row list (HP_LLOYD_BLOCK int32), then one row of d values (a row + offset). */
 static size_t lloyd_scratch_bytes(int d, int esize) {
-  (void)esize;
-  return (size_t)d * (size_t)(LV * HP_VEC_BYTES) + 4 * (size_t)HP_LLOYD_BLOCK;
+  return (size_t)d * (size_t)(LV * HP_VEC_BYTES) + 4 * (size_t)HP_LLOYD_BLOCK + (size_t)d * (size_t)esize;
 }
 
 static int pairwise_rows_tile(int esize) {

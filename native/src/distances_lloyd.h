@@ -28,17 +28,35 @@ static void DFN(lloyd_prepare)(const hp_lloyd_call *a, DT *ct, DT *cn) {
   }
 }
 
-/* The rows of a group, transposed: xt [d][LV * DL] (rows past `rows` repeat the last), and
- * their squared norms lane by lane (x2 [LV], in DT, features in order). */
+/* Row px + offset (each value rounded to DT, as the add kernel stores it) into out [d]. */
+static const DT *DFN(centred)(const hp_lloyd_call *a, const DT *px, DT *out) {
+  const DT *off = a->offset;
+  for (int p = 0; p < a->d; p++) {
+    out[p] = px[p] + off[p];
+  }
+  return out;
+}
+
+/* The rows of a group (+ the offset, when there is one), transposed: xt [d][LV * DL] (rows past
+ * `rows` repeat the last), and their squared norms lane by lane (x2 [LV], in DT, features in
+ * order). */
 static void DFN(pack_group)(const hp_lloyd_call *a, const DT *const *rows, int count, DT *xt, DV *x2) {
   const int width = LV * DL;
+  const DT *off = a->offset;
   for (int v = 0; v < LV; v++) {
     x2[v] = (DV){0};
   }
   for (int p = 0; p < a->d; p++) {
     DT *col = xt + (size_t)p * (size_t)width;
-    for (int r = 0; r < width; r++) {
-      col[r] = rows[r < count ? r : count - 1][p];
+    if (off == NULL) {
+      for (int r = 0; r < width; r++) {
+        col[r] = rows[r < count ? r : count - 1][p];
+      }
+    } else {
+      const DT o = off[p];
+      for (int r = 0; r < width; r++) {
+        col[r] = rows[r < count ? r : count - 1][p] + o;
+      }
     }
     for (int v = 0; v < LV; v++) {
       const DV xv = *(const DVU *)(col + v * DL);
@@ -142,16 +160,17 @@ static int DFN(proven)(const hp_lloyd_call *a, double u, double l) {
 }
 
 /* The label of a row from its smallest score b (at bi) and runner-up `second`: bi where the gap
- * exceeds the rounding bound, else exact_label. x2: the row's |x|^2. With bounds != NULL also
- * writes Hamerly's bounds for the row (after an exact recompute: Infinity, 0). */
-static int DFN(label)(const hp_lloyd_call *a, DT b, int bi, DT second, const DT *px, DT x2, double *bounds) {
+ * exceeds the rounding bound, else exact_label (of px + offset, centred into row [d], when there
+ * is an offset). x2: the row's |x|^2. With bounds != NULL also writes Hamerly's bounds for the
+ * row (after an exact recompute: Infinity, 0). */
+static int DFN(label)(const hp_lloyd_call *a, DT b, int bi, DT second, const DT *px, DT x2, double *bounds, DT *row) {
   const DT bound = DFN(score_bound)(a, x2);
   if (!(second - b > bound)) {
     if (bounds != NULL) {
       bounds[0] = INFINITY;
       bounds[1] = 0;
     }
-    return DFN(exact_label)(a, px);
+    return DFN(exact_label)(a, a->offset == NULL ? px : DFN(centred)(a, px, row));
   }
   if (bounds != NULL) {
     /* |x|^2 is itself a sum of d squares in DT: relative error below (d + 1) DU. */
@@ -175,6 +194,7 @@ static void DFN(lloyd_block)(const hp_lloyd_call *a, size_t block, void *scratch
   const DT *x = a->x;
   DT *xt = scratch;
   int32_t *list = (int32_t *)(xt + (size_t)d * (size_t)(LV * DL));
+  DT *row = (DT *)(list + HP_LLOYD_BLOCK);
   /* Rows to score (offsets from b0); rows whose widened bounds prove their hint keep it. */
   int count = 0;
   for (size_t i = b0; i < b1; i++) {
@@ -213,7 +233,7 @@ static void DFN(lloyd_block)(const hp_lloyd_call *a, size_t block, void *scratch
       double *bounds = a->bounds_out == NULL ? NULL : a->bounds_out + 2 * i;
       const int v = r / DL;
       const int l = r % DL;
-      a->labels[i] = DFN(label)(a, best1[v][l], (int)idx[v][l], best2[v][l], rows[r], x2[v][l], bounds);
+      a->labels[i] = DFN(label)(a, best1[v][l], (int)idx[v][l], best2[v][l], rows[r], x2[v][l], bounds, row);
     }
   }
   /* Sums in row order (the reference's order). */
@@ -221,6 +241,7 @@ static void DFN(lloyd_block)(const hp_lloyd_call *a, size_t block, void *scratch
   for (size_t i = b0; i < b1; i++) {
     const double weight = w == NULL ? 1 : (double)w[i * a->ws];
     const int32_t label = a->labels[i];
-    DFN(accumulate)(x + i * a->xrs, d, weight, w != NULL, sums + (size_t)label * (size_t)d, counts + label);
+    const DT *px = x + i * a->xrs;
+    DFN(accumulate)(a->offset == NULL ? px : DFN(centred)(a, px, row), d, weight, w != NULL, sums + (size_t)label * (size_t)d, counts + label);
   }
 }

@@ -93,6 +93,8 @@ const CENTRING_ELEMENTS = 2048;
 export class Centring {
   private readonly tiled: Tensor;
   private readonly copies: number;
+  /** The negated mean [d] in the data's dtype: hamerly's offset, which centres rows as it reads them. */
+  readonly offset: Tensor;
 
   constructor(private readonly rt: RuntimeCore, private readonly negated: Rows) {
     const d = negated.length;
@@ -106,6 +108,7 @@ export class Centring {
     }
     this.copies = copies;
     this.tiled = rt.tensor(values, [copies * d], { name: 'kmeans negated mean' });
+    this.offset = this.tiled.slice([0, d]);
   }
 
   /** `rows` (a row-major [rows, d] view) centred into a new [rows, d] tensor of the caller's scope. */
@@ -121,6 +124,7 @@ export class Centring {
   }
 
   release(): void {
+    this.offset.release();
     this.tiled.release();
   }
 }

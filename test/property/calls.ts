@@ -100,28 +100,42 @@ const lloydCall = fc
     return fc.tuple(arb([n, d]), arb([k, d]), w).map(([x, c, ww]) => call('lloyd', [x, c, ww]));
   });
 
+// hamerly's offsets: none, or per feature one of these (exact in float32; -1e4 centres the
+// points near 1e4 that TIE_VALUES and FAR values give, 0.1 rounds every sum).
+const OFFSET_VALUES = fc.constantFrom(0, -1, 0.5, 0.1, -1e4, 3e38);
+
+/** The rows x + offset as the kernel reads them (rounded to x's dtype), row-major. */
+export function offsetRows(x: LayoutCase, offset: LayoutCase | undefined): number[] {
+  const d = x.shape[1]!;
+  const round = x.dtype === 'float32' ? Math.fround : (v: number): number => v;
+  return offset === undefined ? [...x.values] : x.values.map((v, e) => round(v + offset.values[e % d]!));
+}
+
 /**
- * hamerly: a lloyd call plus hints. Labels are any centroid; bounds are either unknown
- * ([Infinity, 0], always valid) or valid bounds computed here in float64 from the points'
- * values and loosened by a random factor, so that some points are proven and skipped and
- * others recomputed; drift is any non-negative number (the centroids did not move, so every
- * drift is an upper bound of their movement). Hints are row-major.
+ * hamerly: a lloyd call plus hints, and sometimes an offset. Labels are any centroid; bounds
+ * are either unknown ([Infinity, 0], always valid) or valid bounds computed here in float64 from
+ * the points' values (plus the offset) and loosened by a random factor, so that some points are
+ * proven and skipped and others recomputed; drift is any non-negative number (the centroids did
+ * not move, so every drift is an upper bound of their movement). Hints and offset are row-major.
  */
-const hamerlyCall = lloydCall.chain((c) => {
+export const hamerlyCall = lloydCall.chain((c) => {
   const [x, centroids, weights] = c.inputs as [LayoutCase, LayoutCase, LayoutCase | undefined];
   const [n, d] = x.shape as [number, number];
   const k = centroids.shape[0]!;
-  const distance = (i: number, j: number): number => {
-    let sum = 0;
-    for (let p = 0; p < d; p++) {
-      sum += (x.values[i * d + p]! - centroids.values[j * d + p]!) ** 2;
-    }
-    return Math.sqrt(sum);
-  };
+  const row = (shape: number[], dtype: DType, values: number[]) => layoutCaseOf(denseGeometry('row', shape), dtype, values);
   const point = fc.record({ label: fc.integer({ min: 0, max: k - 1 }), known: fc.boolean(), slack: fc.constantFrom(1e-6, 0.01, 0.5, 2) });
+  const offsetArb = maybe(fc.array(OFFSET_VALUES, { minLength: d, maxLength: d }).map((v) => row([d], x.dtype, x.dtype === 'float32' ? v.map(Math.fround) : v)));
   return fc
-    .tuple(fc.array(point, { minLength: n, maxLength: n }), fc.array(fc.constantFrom(0, 1e-3, 1, 1e6), { minLength: k, maxLength: k }))
-    .map(([points, drift]) => {
+    .tuple(fc.array(point, { minLength: n, maxLength: n }), fc.array(fc.constantFrom(0, 1e-3, 1, 1e6), { minLength: k, maxLength: k }), offsetArb)
+    .map(([points, drift, offset]) => {
+      const rows = offsetRows(x, offset);
+      const distance = (i: number, j: number): number => {
+        let sum = 0;
+        for (let p = 0; p < d; p++) {
+          sum += (rows[i * d + p]! - centroids.values[j * d + p]!) ** 2;
+        }
+        return Math.sqrt(sum);
+      };
       const bounds = points.flatMap(({ label, known, slack }, i) => {
         if (!known) {
           return [Infinity, 0];
@@ -132,9 +146,8 @@ const hamerlyCall = lloydCall.chain((c) => {
         }
         return [distance(i, label) * (1 + slack), lower / (1 + slack)];
       });
-      const row = (shape: number[], dtype: DType, values: number[]) => layoutCaseOf(denseGeometry('row', shape), dtype, values);
       const hints = [row([n], 'int32', points.map((p) => p.label)), row([n, 2], 'float64', bounds), row([k], 'float64', drift)];
-      return call('hamerly', [x, centroids, ...hints, weights]);
+      return call('hamerly', [x, centroids, ...hints, weights, ...(offset === undefined ? [] : [offset])]);
     });
 });
 

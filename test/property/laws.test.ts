@@ -12,7 +12,7 @@ import { KERNELS } from '../../src/index.js';
 import { compare, describeWorst, underflow } from '../../src/kernels/tolerance.js';
 import { dtypeInfo, type DType } from '../../src/tensor/dtype.js';
 import { axisArb, permutationArb, shapeArb, type LayoutCase } from '../../src/testing/arbitraries.js';
-import { anyDType, axisCall, binaryCall, caseArb, floatDType, matmulCall, reluCall, shapedCaseArb } from './calls.js';
+import { anyDType, axisCall, binaryCall, caseArb, floatDType, hamerlyCall, matmulCall, offsetRows, reluCall, shapedCaseArb } from './calls.js';
 import { createPropertyHarness, sameBits, values } from './harness.js';
 import { asDType, inverse, lines, tripleLoop } from './rowMajor.js';
 
@@ -195,6 +195,22 @@ for (const backend of backends) {
         // Round the loop's result to the dtype as any backend's store does.
         const result = compare({ tolerance: tol, dtype: a.dtype, actual: out.toArray(), expected: asDType(a.dtype, value), magnitude: asDType(a.dtype, magnitude), depth: k });
         assert.ok(result.ok, describeWorst(result));
+      });
+    });
+
+    test("hamerly with an offset gives hamerly's outputs on x + offset (rounded to x's dtype, computed here), bit for bit", () => {
+      check(hamerlyCall.filter((c) => c.inputs[6] !== undefined), (c) => {
+        const [x, centroids, labels, bounds, drift, weights, offset] = c.inputs as LayoutCase[];
+        const rest = [centroids!.build(hp), labels!.build(hp), bounds!.build(hp), drift!.build(hp), weights?.build(hp)];
+        const fused = runOn(backend, 'hamerly', [x!.build(hp), ...rest, offset!.build(hp)], {});
+        const centred = hp.tensor(x!.dtype === 'float32' ? Float32Array.from(offsetRows(x!, offset)) : Float64Array.from(offsetRows(x!, offset)), x!.shape);
+        const plain = runOn(backend, 'hamerly', [centred, ...rest], {});
+        if (fused === undefined || plain === undefined) return;
+        ['labels', 'sums', 'counts', 'bounds'].forEach((name, o) => {
+          const a = values(fused[o]!);
+          const b = values(plain[o]!);
+          assert.ok(a.length === b.length && a.every((v, i) => sameBits(v, b[i]!)), `${name}: ${a.join(', ')} with the offset, ${b.join(', ')} on x + offset`);
+        });
       });
     });
   });

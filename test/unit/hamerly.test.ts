@@ -2,13 +2,14 @@
  * The hamerly kernel: given valid hints (labels and Hamerly bounds for the current centroids,
  * computed here by plain float64 loops, with random slack), its labels, sums and counts are the
  * lloyd kernel's on ref, bit for bit, on 1 and 2 threads, for float32 and float64 points; invalid-looking hints ([Infinity, 0])
- * change nothing; the bounds it returns are valid bounds.
+ * change nothing; the bounds it returns are valid bounds; with an offset, its outputs are those
+ * on x + offset (computed in the test) bit for bit.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRuntime, type Runtime } from '../../src/index.js';
 import { lcg } from '../helpers.js';
-import { distance, hints, makeCase, moveCentroids } from '../lloydCases.js';
+import { distance, hints, makeCase, moveCentroids, offsetCase } from '../lloydCases.js';
 
 let ref: Runtime;
 const wasm: Runtime[] = [];
@@ -141,6 +142,36 @@ test('lloyd: labels equal the reference for values deep in float32\'s subnormal 
       assert.deepEqual(got, expected, `scale ${scale}`);
     }
   }
+});
+
+for (const [name, oc] of [
+  ['float32, d=33, k=20, 1e4 from the origin', offsetCase(13, 4500, 33, 20, 1e4)],
+  ['float32, d=3, k=5', offsetCase(14, 2100, 3, 5, 37)],
+  ['float64, d=19, k=13, 1e6 from the origin', offsetCase(15, 4097, 19, 13, 1e6, Float64Array)],
+] as const) {
+  test(`hamerly with an offset gives its outputs on x + offset (computed in the test) bit for bit, and lloyd's on them: ${name}`, () => {
+    const cs = oc.centred;
+    const h = hints(cs, 41);
+    const expected = ref.scope(() => ref.run('lloyd', [ref.tensor(cs.x, [cs.n, cs.d]), ref.tensor(cs.c, [cs.k, cs.d])]).map((t) => t.toArray()));
+    for (const hp of [ref, ...wasm]) {
+      hp.scope(() => {
+        const rest = [hp.tensor(cs.c, [cs.k, cs.d]), hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2]), hp.zeros([cs.k], 'float64')];
+        const fused = hp.run('hamerly', [hp.tensor(oc.raw, [cs.n, cs.d]), ...rest, undefined, hp.tensor(oc.offset, [cs.d])]).map((t) => t.toArray());
+        const plain = hp.run('hamerly', [hp.tensor(cs.x, [cs.n, cs.d]), ...rest]).map((t) => t.toArray());
+        assert.deepEqual(fused, plain, 'labels, sums, counts and bounds');
+        assert.deepEqual(fused.slice(0, 3), expected, "lloyd's labels, sums and counts");
+      });
+    }
+  });
+}
+
+test('hamerly rejects an offset of the wrong shape or dtype', () => {
+  ref.scope(() => {
+    const x = ref.tensor(new Float32Array(6), [3, 2]);
+    const rest = [ref.tensor(new Float32Array(2), [1, 2]), ref.zeros([3], 'int32'), ref.zeros([3, 2], 'float64'), ref.zeros([1], 'float64'), undefined];
+    assert.throws(() => ref.run('hamerly', [x, ...rest, ref.zeros([3], 'float32')]), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'SHAPE' && e.message.startsWith('hamerly: offset does not match the features'));
+    assert.throws(() => ref.run('hamerly', [x, ...rest, ref.zeros([2], 'float64')]), { code: 'DTYPE' });
+  });
 });
 
 test('hamerly names itself in the errors it shares with lloyd', () => {

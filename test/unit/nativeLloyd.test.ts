@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createRuntime, type Runtime, type Tensor } from '../../src/index.js';
 import { lcg } from '../helpers.js';
-import { distance, hints, makeCase, moveCentroids, type Case } from '../lloydCases.js';
+import { distance, hints, makeCase, moveCentroids, offsetCase, type Case } from '../lloydCases.js';
 import { nativePaths, nativeSkip } from '../native.js';
 import { closeNatives, openNatives, type NativeRuntime } from '../nativeRuntimes.js';
 
@@ -151,6 +151,29 @@ for (const [name, cs] of [
         // A drift that is not a distance claims nothing: still lloyd's answer.
         const negative = hp.run('hamerly', [hp.tensor(cs.x, [cs.n, cs.d]), hp.tensor(moved, [cs.k, cs.d]), hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2]), hp.tensor(new Float64Array(cs.k).fill(-1), [cs.k])]);
         assertSameBits(negative.map((t) => t.toArray() as ArrayLike<number>), expected, `${path}, negative drift`);
+      });
+      assert.deepEqual(Object.keys(hp.stats().kernels.hamerly!.backends), ['native']);
+    }
+  });
+}
+
+for (const [name, oc] of [
+  ['float32, d=33, k=20, 1e4 from the origin', offsetCase(13, 4500, 33, 20, 1e4)],
+  ['float32, d=16, k=9', offsetCase(16, 2100, 16, 9, 37)],
+  ['float64, d=19, k=13, 1e6 from the origin', offsetCase(15, 4097, 19, 13, 1e6, Float64Array)],
+] as const) {
+  test(`hamerly on native with an offset gives its outputs on x + offset (computed in the test) bit for bit, and lloyd's on ref: ${name}`, { skip }, () => {
+    const cs = oc.centred;
+    const h = hints(cs, 41);
+    const expected = lloydOn(ref, cs);
+    for (const { name: path, hp } of natives) {
+      hp.scope(() => {
+        const rest = [hp.tensor(cs.c, [cs.k, cs.d]), hp.tensor(h.labels, [cs.n]), hp.tensor(h.bounds, [cs.n, 2]), hp.zeros([cs.k], 'float64')];
+        const fused = hp.run('hamerly', [hp.tensor(oc.raw, [cs.n, cs.d]), ...rest, undefined, hp.tensor(oc.offset, [cs.d])]).map((t) => t.toArray() as ArrayLike<number>);
+        const plain = hp.run('hamerly', [hp.tensor(cs.x, [cs.n, cs.d]), ...rest]).map((t) => t.toArray() as ArrayLike<number>);
+        assertSameBits(fused, plain, `${path}: with the offset against x + offset`);
+        assert.deepEqual(fused[3], plain[3], `${path}: bounds`);
+        assertSameBits(fused, expected, `${path}: against lloyd on ref`);
       });
       assert.deepEqual(Object.keys(hp.stats().kernels.hamerly!.backends), ['native']);
     }

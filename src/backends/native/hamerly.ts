@@ -12,18 +12,19 @@ export const hamerlyNative: NativeImpl<HamerlyParams> = {
     if (base !== true) {
       return base;
     }
-    return hintsContiguous(plan.params) ? true : layoutDecline('native hamerly needs labels, bounds and drift contiguous');
+    return hintsContiguous(plan.params) ? true : layoutDecline('native hamerly needs labels, bounds, drift and offset contiguous');
   },
-  run(ctx, plan, [x, c, labels, bounds, drift, w], [outLabels, sums, counts, outBounds]) {
+  run(ctx, plan, [x, c, labels, bounds, drift, w, offset], [outLabels, sums, counts, outBounds]) {
     const p = plan.params;
+    const added = p.offset === null ? -1 : pointer(offset!, p.offset);
     const moves = driftMoves(drift!.toArray() as Float64Array);
     if (moves === null) {
       // A drift that is not a distance makes no claim: score every point, and claim nothing.
-      runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], null, null);
+      runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], null, null, added);
       noClaims(outBounds!, p.n);
       return;
     }
     const hints = { labels: pointer(labels!, p.hints), bounds: pointer(bounds!, p.bounds), drift: pointer(drift!, p.drift), ...moves };
-    runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], hints, outBounds!);
+    runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], hints, outBounds!, added);
   },
 };

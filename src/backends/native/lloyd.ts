@@ -38,8 +38,12 @@ export interface NativeHints extends DriftMoves {
   readonly drift: number;
 }
 
-/** One lloyd step into labels, sums and counts; with hints, rows their bounds prove keep their label, and `boundsOut` gets every row's new bounds. */
-export function runLloyd(ctx: NativeContext, params: LloydParams, [x, c, w]: readonly (Tensor | undefined)[], [labels, sums, counts]: readonly Tensor[], hints: NativeHints | null, boundsOut: Tensor | null): void {
+/**
+ * One lloyd step into labels, sums and counts; with hints, rows their bounds prove keep their
+ * label, and `boundsOut` gets every row's new bounds. `offset` (a heap byte offset of d values of
+ * x's dtype, -1: none) is added to every row as it is read (hamerly's offset).
+ */
+export function runLloyd(ctx: NativeContext, params: LloydParams, [x, c, w]: readonly (Tensor | undefined)[], [labels, sums, counts]: readonly Tensor[], hints: NativeHints | null, boundsOut: Tensor | null, offset = -1): void {
   const { n, k, d, x: xv, centroids: cv, weights: wv } = params;
   const esize = x!.dtype === 'float64' ? 8 : 4;
   const threads = ctx.threadsFor((n * k * d) / 1024);
@@ -67,6 +71,7 @@ export function runLloyd(ctx: NativeContext, params: LloydParams, [x, c, w]: rea
     hints === null ? 0 : hints.topDrift,
     hints === null ? 0 : hints.maxDrift,
     hints === null ? 0 : hints.secondDrift,
+    offset,
   );
 }
 

@@ -1,22 +1,27 @@
 import type { KernelImpl } from '../backend.js';
 import { LLOYD_BLOCK, type LloydParams } from '../../kernels/lloyd.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import type { Tensor, ViewSpec } from '../../tensor/tensor.js';
 
 /**
  * Nearest centroid by float64 squared distance (first on ties, strict <), then the blockwise
  * float64 sums of w * x and w that the kernel defines. With `bounds`, also each point's exact
- * distance to its centroid and to the next nearest (Infinity when there is no other).
+ * distance to its centroid and to the next nearest (Infinity when there is no other). With
+ * `offset` ([d], x's dtype) every value of x is read as x + offset rounded to x's dtype.
  */
-export function lloydLoop(params: LloydParams, x: Tensor, c: Tensor, w: Tensor | undefined, labels: Tensor, sums: Tensor, counts: Tensor, bounds?: Tensor): void {
+export function lloydLoop(params: LloydParams, x: Tensor, c: Tensor, w: Tensor | undefined, labels: Tensor, sums: Tensor, counts: Tensor, bounds?: Tensor, offset?: { tensor: Tensor; view: ViewSpec }): void {
   const { n, k, d, x: xv, centroids: cv, weights: wv } = params;
   const X = x.data('lloyd');
+  const O = offset?.tensor.data('lloyd');
+  const ov = offset?.view;
+  const round = x.dtype === 'float32' ? Math.fround : (v: number): number => v;
   const C = c.data('lloyd');
   const W = wv === null ? undefined : w!.data('lloyd');
   const L = labels.data('lloyd');
   const S = sums.data('lloyd') as Float64Array;
   const N = counts.data('lloyd') as Float64Array;
   const B = bounds?.data('lloyd') as Float64Array | undefined;
-  const xAt = (i: number, p: number): number => X[xv.offset + i * xv.strides[0]! + p * xv.strides[1]!] as number;
+  const rawAt = (i: number, p: number): number => X[xv.offset + i * xv.strides[0]! + p * xv.strides[1]!] as number;
+  const xAt = O === undefined ? rawAt : (i: number, p: number): number => round(rawAt(i, p) + (O[ov!.offset + p * ov!.strides[0]!] as number));
   const cAt = (j: number, p: number): number => C[cv.offset + j * cv.strides[0]! + p * cv.strides[1]!] as number;
   S.fill(0);
   N.fill(0);

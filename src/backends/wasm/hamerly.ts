@@ -9,9 +9,10 @@ function rowMajor(v: ViewSpec, inner: number): boolean {
   return (v.shape[0]! <= 1 || v.strides[0] === inner) && (inner === 1 || v.strides[1] === 1);
 }
 
-/** Whether the previous labels, bounds [n, 2] and drift are row-major (the kernels index them so). */
+/** Whether the previous labels, bounds [n, 2], drift and offset are row-major (the kernels index them so). */
 export function hintsContiguous(p: HamerlyParams): boolean {
-  return rowMajor(p.hints, 1) && rowMajor(p.bounds, 2) && (p.drift.shape[0]! <= 1 || p.drift.strides[0] === 1);
+  const vector = (v: ViewSpec | null): boolean => v === null || v.shape[0]! <= 1 || v.strides[0] === 1;
+  return rowMajor(p.hints, 1) && rowMajor(p.bounds, 2) && vector(p.drift) && vector(p.offset);
 }
 
 /** How far the centroids moved: the largest drift, where, and the largest of the others (the lower bounds' widening). */
@@ -52,14 +53,15 @@ export const hamerlyWasm: WasmImpl<HamerlyParams> = {
     if (base !== true) {
       return base;
     }
-    return hintsContiguous(plan.params) ? true : layoutDecline('wasm hamerly needs labels and bounds contiguous');
+    return hintsContiguous(plan.params) ? true : layoutDecline('wasm hamerly needs labels, bounds, drift and offset contiguous');
   },
-  run(ctx, plan, [x, c, labels, bounds, drift, w], [outLabels, sums, counts, outBounds]) {
+  run(ctx, plan, [x, c, labels, bounds, drift, w, offset], [outLabels, sums, counts, outBounds]) {
     const p = plan.params;
+    const added = p.offset === null ? 0 : pointer(offset!, p.offset);
     const moves = driftMoves(drift!.toArray() as Float64Array);
     if (moves === null) {
       // A drift that is not a distance makes no claim: score every point, and claim nothing.
-      runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], null);
+      runLloyd(ctx, p, [x, c, w], [outLabels!, sums!, counts!], null, added);
       noClaims(outBounds!, p.n);
       return;
     }
@@ -69,6 +71,6 @@ export const hamerlyWasm: WasmImpl<HamerlyParams> = {
       boundsOut: outBounds!.storage.byteOffset,
       drift: pointer(drift!, p.drift),
       ...moves,
-    });
+    }, added);
   },
 };

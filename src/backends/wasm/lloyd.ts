@@ -40,7 +40,8 @@ export interface LloydHints {
   readonly secondDrift: number;
 }
 
-export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: readonly (Tensor | undefined)[], [labels, sums, counts]: readonly Tensor[], hints: LloydHints | null): void {
+/** One step into labels, sums and counts; `offset` (a heap pointer to d values of x's dtype, 0: none) is added to every row as it is read (hamerly's offset). */
+export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: readonly (Tensor | undefined)[], [labels, sums, counts]: readonly Tensor[], hints: LloydHints | null, offset = 0): void {
   const { n, k, d, x: xv, centroids: cv, weights: wv } = params;
   (sums!.data('lloyd') as Float64Array).fill(0);
   (counts!.data('lloyd') as Float64Array).fill(0);
@@ -59,8 +60,8 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
   const threads = Math.min(ctx.threadsFor((n * k * d) / 1024), blocks);
   const slotBytes = 8 * (k * d + k);
   const perWave = Math.min(blocks, Math.max(threads, Math.floor(SLOT_CAP / slotBytes)));
-  // Per thread: 4 rows of scores, then the block's row list; then the shared block counter.
-  const threadBytes = 4 * size * kpad + 4 * LLOYD_BLOCK;
+  // Per thread: 4 rows of scores, the block's row list, then (with an offset) 4 centred rows of x.
+  const threadBytes = 4 * size * kpad + 4 * LLOYD_BLOCK + (offset === 0 ? 0 : 4 * size * d);
   const centroidBytes = size * (d * kpad + kpad) + 64;
   const base = ctx.temp(centroidBytes + threadBytes * threads + slotBytes * perWave, 'lloyd scratch');
   try {
@@ -87,7 +88,7 @@ export function runLloyd(ctx: WasmContext, params: LloydParams, [x, c, w]: reado
           return null;
         }
         const own = perThread + t * threadBytes;
-        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, counter, LLOYD_BLOCK, own, first, last, ...hintArgs, own + 4 * size * kpad, ...driftArgs];
+        return [px, xv.strides[0]!, d, pw, ws, ct, kpad, cn, pc, cv.strides[0]!, k, maxC2, maxC, labels!.storage.byteOffset, slots, counter, LLOYD_BLOCK, own, first, last, ...hintArgs, own + 4 * size * kpad, ...driftArgs, offset, own + 4 * size * kpad + 4 * LLOYD_BLOCK];
       });
       ctx.pool.parallel('lloydCombine', (t) => (t === 0 ? [slots, b1 - b0, k, d, sums!.storage.byteOffset, counts!.storage.byteOffset] : null));
     }

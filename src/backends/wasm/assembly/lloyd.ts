@@ -128,9 +128,30 @@ export function lloydPrepareF64(c: usize, crs: i32, k: i32, d: i32, ct: usize, k
   store<f64>(pc, load<f64>(pc) + w);
 }
 
-// The row of x named by entry e of the row list.
-@inline function rowAt<T>(x: usize, xrs: i32, list: usize, e: i32): usize {
-  return x + <usize>(load<i32>(list + (<usize>e << 2)) * xrs) * sizeof<T>();
+// Row i of x, or with an offset (offset != 0: d values of T) row i + offset centred into `buf`
+// (d values of T), each value rounded to T as the add kernel stores it, and buf returned.
+@inline function rowOf<T>(x: usize, xrs: i32, i: i32, offset: usize, d: i32, buf: usize): usize {
+  const px = x + <usize>(i * xrs) * sizeof<T>();
+  if (offset == 0) {
+    return px;
+  }
+  let p = 0;
+  const lanes = 16 / <i32>sizeof<T>();
+  for (; p + lanes <= d; p += lanes) {
+    const o = <usize>p * sizeof<T>();
+    const v = sizeof<T>() == 4 ? f32x4.add(v128.load(px + o), v128.load(offset + o)) : f64x2.add(v128.load(px + o), v128.load(offset + o));
+    v128.store(buf + o, v);
+  }
+  for (; p < d; p++) {
+    const o = <usize>p * sizeof<T>();
+    store<T>(buf + o, load<T>(px + o) + load<T>(offset + o));
+  }
+  return buf;
+}
+
+// The row named by entry e of the row list (centred into buf with an offset).
+@inline function rowAt<T>(x: usize, xrs: i32, list: usize, e: i32, offset: usize, d: i32, buf: usize): usize {
+  return rowOf<T>(x, xrs, load<i32>(list + (<usize>e << 2)), offset, d, buf);
 }
 
 // Whether Hamerly's bounds (u >= distance to the hinted centroid, l <= distance to any other)
@@ -157,14 +178,17 @@ export function lloydPrepareF64(c: usize, crs: i32, k: i32, d: i32, ct: usize, k
 // label keep it without computing a single distance; the others are scored. boundsOut (or 0)
 // gets each row's new bounds. The sums are then added in row order, so the result is the same
 // with or without hints. maxC2, maxC: the largest squared centroid norm (from cn) and its root.
+// offset (or 0): d values of T added to every row as it is read (rowOf), so the step runs on
+// x + offset without a centred copy of x; rows: this thread's 4 * d values of T for those rows.
 @inline function assign<T>(
   x: usize, xrs: i32, d: i32, w: usize, ws: i32, ct: usize, kpad: i32, cn: usize,
   c: usize, crs: i32, k: i32, maxC2: f64, maxC: f64, labels: usize,
   slots: usize, next: usize, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
   hints: usize, boundsIn: usize, boundsOut: usize, list: usize,
-  drift: usize, topDrift: i32, maxDrift: f64, secondDrift: f64,
+  drift: usize, topDrift: i32, maxDrift: f64, secondDrift: f64, offset: usize, rows: usize,
 ): void {
   const size = <usize>sizeof<T>();
+  const rowBytes = <usize>d * size;
   const slotBytes = <usize>(k * d + k) << 3;
   const blocks = (rowEnd - rowStart + block - 1) / block;
   for (let claimed = atomic.add<i32>(next, 1); claimed < blocks; claimed = atomic.add<i32>(next, 1)) {
@@ -190,7 +214,7 @@ export function lloydPrepareF64(c: usize, crs: i32, k: i32, d: i32, ct: usize, k
         // move of any other; rounded outwards.
         const u = load<f64>(q) * (1 + 1e-12) + load<f64>(drift + (<usize>hinted << 3));
         const l = max(0, load<f64>(q, 8) * (1 - 1e-12) - (hinted == topDrift ? secondDrift : maxDrift));
-        if (provenNearest<T>(x + <usize>(i * xrs) * size, d, u, l, maxC)) {
+        if (provenNearest<T>(rowOf<T>(x, xrs, i, offset, d, rows), d, u, l, maxC)) {
           store<i32>(labels + (<usize>i << 2), hinted);
           if (boundsOut != 0) {
             const o = boundsOut + (<usize>i << 4);
@@ -205,10 +229,14 @@ export function lloydPrepareF64(c: usize, crs: i32, k: i32, d: i32, ct: usize, k
     }
     for (let g = 0; g < count; g += 4) {
       const last = min(g + 3, count - 1);
-      scores4<T>(rowAt<T>(x, xrs, list, g), rowAt<T>(x, xrs, list, min(g + 1, last)), rowAt<T>(x, xrs, list, min(g + 2, last)), rowAt<T>(x, xrs, list, last), d, ct, kpad, cn, sc);
+      const p0 = rowAt<T>(x, xrs, list, g, offset, d, rows);
+      const p1 = rowAt<T>(x, xrs, list, min(g + 1, last), offset, d, rows + rowBytes);
+      const p2 = rowAt<T>(x, xrs, list, min(g + 2, last), offset, d, rows + 2 * rowBytes);
+      const p3 = rowAt<T>(x, xrs, list, last, offset, d, rows + 3 * rowBytes);
+      scores4<T>(p0, p1, p2, p3, d, ct, kpad, cn, sc);
       for (let e = g; e <= last; e++) {
         const i = load<i32>(list + (<usize>e << 2));
-        const px = x + <usize>(i * xrs) * size;
+        const px = e == g ? p0 : e == g + 1 ? p1 : e == g + 2 ? p2 : p3;
         const out: usize = boundsOut == 0 ? 0 : boundsOut + (<usize>i << 4);
         const s = sc + <usize>((e - g) * kpad) * size;
         const label = sizeof<T>() == 4
@@ -219,7 +247,7 @@ export function lloydPrepareF64(c: usize, crs: i32, k: i32, d: i32, ct: usize, k
     }
     // Sums in row order (the reference's order).
     for (let i = b0; i < b1; i++) {
-      const px = x + <usize>(i * xrs) * size;
+      const px = rowOf<T>(x, xrs, i, offset, d, rows);
       const weight: f64 = w == 0 ? 1 : <f64>load<T>(w + <usize>(i * ws) * size);
       accumulate<T>(px, d, weight, sums, counts, load<i32>(labels + (<usize>i << 2)), w != 0);
     }
@@ -231,9 +259,9 @@ export function lloydAssign(
   c: usize, crs: i32, k: i32, maxC2: f64, maxC: f64, labels: usize,
   slots: usize, next: usize, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
   hints: usize, boundsIn: usize, boundsOut: usize, list: usize,
-  drift: usize, topDrift: i32, maxDrift: f64, secondDrift: f64,
+  drift: usize, topDrift: i32, maxDrift: f64, secondDrift: f64, offset: usize, rows: usize,
 ): void {
-  assign<f32>(x, xrs, d, w, ws, ct, kpad, cn, c, crs, k, maxC2, maxC, labels, slots, next, block, sc, rowStart, rowEnd, hints, boundsIn, boundsOut, list, drift, topDrift, maxDrift, secondDrift);
+  assign<f32>(x, xrs, d, w, ws, ct, kpad, cn, c, crs, k, maxC2, maxC, labels, slots, next, block, sc, rowStart, rowEnd, hints, boundsIn, boundsOut, list, drift, topDrift, maxDrift, secondDrift, offset, rows);
 }
 
 export function lloydAssignF64(
@@ -241,9 +269,9 @@ export function lloydAssignF64(
   c: usize, crs: i32, k: i32, maxC2: f64, maxC: f64, labels: usize,
   slots: usize, next: usize, block: i32, sc: usize, rowStart: i32, rowEnd: i32,
   hints: usize, boundsIn: usize, boundsOut: usize, list: usize,
-  drift: usize, topDrift: i32, maxDrift: f64, secondDrift: f64,
+  drift: usize, topDrift: i32, maxDrift: f64, secondDrift: f64, offset: usize, rows: usize,
 ): void {
-  assign<f64>(x, xrs, d, w, ws, ct, kpad, cn, c, crs, k, maxC2, maxC, labels, slots, next, block, sc, rowStart, rowEnd, hints, boundsIn, boundsOut, list, drift, topDrift, maxDrift, secondDrift);
+  assign<f64>(x, xrs, d, w, ws, ct, kpad, cn, c, crs, k, maxC2, maxC, labels, slots, next, block, sc, rowStart, rowEnd, hints, boundsIn, boundsOut, list, drift, topDrift, maxDrift, secondDrift, offset, rows);
 }
 
 // sums (k * d) and counts (k), float64, += each of `slotCount` slots, in slot order.
