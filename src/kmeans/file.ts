@@ -30,7 +30,7 @@ import { firstNonFinite } from './options.js';
 import { fileSettings, ioReport, totalIo, type FileKMeansOptions, type FileSettings, type IoReport } from './fileOptions.js';
 import { givenCentres, kmeansPlusPlus, randomRows, type Data } from './init.js';
 import { NpyOut } from './npyOut.js';
-import { blockBuffers, checkUnchanged, closePoints, openPoints, readRowsSync, type PassIo, type PointsFile } from './pointsFile.js';
+import { blockBuffers, checkUnchanged, closePoints, openPoints, ReadAhead, readRowsSync, type PassIo, type PointsFile } from './pointsFile.js';
 import { predictFile } from './filePredict.js';
 import { emptyClusters, moveToEmpty } from './relocate.js';
 import { Reservoir } from './reservoir.js';
@@ -75,7 +75,7 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
   try {
     const s = fileSettings.of(file, options);
     const buffers = blockBuffers(rt, file);
-    const src: Source = { rt, file, buffers };
+    const src: Source = { rt, file, buffers, ahead: new ReadAhead() };
     let centring: Centring | undefined;
     try {
       const rng = xoroshiro128plus(s.seed);
@@ -152,6 +152,8 @@ export async function kmeansFile(rt: RuntimeCore & { pairwiseDistances(x: Tensor
       discard(best);
       throw error;
     } finally {
+      // The last pass read the next one's first block ahead: let that read finish first.
+      await src.ahead.settle();
       centring?.release();
       buffers[0].release();
       buffers[1].release();

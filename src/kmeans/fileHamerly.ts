@@ -9,9 +9,9 @@
  */
 import { addStep, emptyStep, inertiaOf, type Rows } from './chunks.js';
 import type { FileHints } from './fileHints.js';
-import { centroidTensor, eachChunk, viewValues, type Centring, type Source } from './filePasses.js';
+import { centroidTensor, eachChunk, eachSourceBlock, viewValues, type Centring, type Source } from './filePasses.js';
 import type { NpyOut } from './npyOut.js';
-import { eachBlock, type PassIo } from './pointsFile.js';
+import type { PassIo } from './pointsFile.js';
 import { Farthest, type Pick } from './relocate.js';
 
 /** How far each centroid moved from `before` to `after` (rounded up), as the in-memory hints record it. */
@@ -56,7 +56,7 @@ export async function hamerlyPass(src: Source, centring: Centring, centers: Floa
   const c = mode === 'stored' ? undefined : centroidTensor(rt, centers, k, d, file.dtype);
   const driftIn = rt.tensor(drift, [k], { name: 'hamerly drift' });
   try {
-    const io = await eachBlock(file, src.buffers, (block) => {
+    const io = await eachSourceBlock(src, (block) => {
       eachChunk(block, d, (a, b) => {
         const rows = b - a;
         const start = block.start + a;

@@ -10,14 +10,20 @@ import type { RuntimeCore } from '../runtime/core.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { addInto, centreRows, chunkRows, columnSums, momentsOf, type Moments, type Rows } from './chunks.js';
 import { firstNonFinite } from './options.js';
-import { eachBlock, type Block, type PassIo, type PointsFile } from './pointsFile.js';
+import { eachBlock, type Block, type PassIo, type PointsFile, type ReadAhead } from './pointsFile.js';
 import type { Reservoir } from './reservoir.js';
 
-/** What every pass needs: the file, its two block buffers and the runtime. */
+/** What every pass needs: the file, its two block buffers, the read ahead of the next pass's first block, and the runtime. */
 export interface Source {
   readonly rt: RuntimeCore;
   readonly file: PointsFile;
   readonly buffers: readonly [Tensor, Tensor];
+  readonly ahead: ReadAhead;
+}
+
+/** eachBlock over the whole file, with the source's read ahead. */
+export function eachSourceBlock(src: Source, compute: (block: Block) => void): Promise<PassIo> {
+  return eachBlock(src.file, src.buffers, compute, 0, src.file.n, src.ahead);
 }
 
 /** The chunks of a block: rows [a, b) of the block (blocks hold whole chunks). */
@@ -46,7 +52,7 @@ function nonFinite(values: Rows, start: number, d: number, what: string): void {
  */
 export async function explainPass(src: Source, negated: Rows | undefined): Promise<void> {
   const { d } = src.file;
-  await eachBlock(src.file, src.buffers, (block) => {
+  await eachSourceBlock(src, (block) => {
     const values = valuesOf(block).subarray(0, block.rows * d);
     if (negated !== undefined) {
       centreRows(values, block.rows, negated);
@@ -59,7 +65,7 @@ export async function explainPass(src: Source, negated: Rows | undefined): Promi
 export async function meanPass(src: Source, reservoir: Reservoir | undefined): Promise<{ sums: Float64Array; io: PassIo }> {
   const { d } = src.file;
   const sums = new Float64Array(d);
-  const io = await eachBlock(src.file, src.buffers, (block) => {
+  const io = await eachSourceBlock(src, (block) => {
     const values = valuesOf(block);
     eachChunk(block, d, (a, b) => addInto(sums, columnSums(values.subarray(a * d, b * d), b - a, d)));
     reservoir?.offer(values, block.rows);
@@ -71,7 +77,7 @@ export async function meanPass(src: Source, reservoir: Reservoir | undefined): P
 export async function momentsPass(src: Source, centring: Centring): Promise<{ moments: Moments; io: PassIo }> {
   const { d } = src.file;
   const moments = { sums: new Float64Array(d), squares: new Float64Array(d) };
-  const io = await eachBlock(src.file, src.buffers, (block) => {
+  const io = await eachSourceBlock(src, (block) => {
     eachChunk(block, d, (a, b) => {
       const part = src.rt.scope(() => momentsOf(viewValues<Rows>(centring.of(block.tensor.slice([a, b])), 'kmeans'), b - a, d));
       addInto(moments.sums, part.sums);

@@ -103,39 +103,78 @@ async function readInto(f: PointsFile, target: Uint8Array, position: number): Pr
   fixBytes(target, f.header);
 }
 
+/** A block read in flight into one of the two buffers; done resolves to the read's seconds. */
+interface Pending {
+  readonly start: number;
+  readonly rows: number;
+  readonly slot: number;
+  readonly bytes: number;
+  readonly done: Promise<number>;
+}
+
+/**
+ * The next pass's first block, read while a pass computes its last one (the buffer that block
+ * is not in is free then), so a pass over a file of few blocks does not begin by waiting for a
+ * whole block: one per fit, handed to every full pass. Whoever releases the buffers or closes the
+ * file first awaits settle().
+ */
+export class ReadAhead {
+  pending: Pending | undefined;
+
+  /** Waits for a read in flight (its errors are the next pass's, and there is none). */
+  async settle(): Promise<void> {
+    await this.pending?.done.catch(() => undefined);
+    this.pending = undefined;
+  }
+}
+
+function startRead(f: PointsFile, buffers: readonly [Tensor, Tensor], start: number, rows: number, slot: number): Pending {
+  const view = buffers[slot]!.slice([0, rows]);
+  const target = tensorBytes(view, WHERE);
+  view.release();
+  const began = performance.now();
+  const done = readInto(f, target, f.header.dataOffset + start * f.rowBytes).then(() => (performance.now() - began) / 1000);
+  // Handled where it is awaited; this keeps an early failure from being reported as unhandled.
+  done.catch(() => undefined);
+  return { start, rows, slot, bytes: target.length, done };
+}
+
 /**
  * Calls `compute` on every block in order, reading the next block while it runs; `buffers` are
- * two heap tensors of at least blockRows rows. Rows [first, last) only (default all).
+ * two heap tensors of at least blockRows rows. Rows [first, last) only (default all). With
+ * `ahead`, a full pass takes its first block from ahead when it was read there, and reads the
+ * next pass's first block into ahead while it computes its last one.
  */
-export async function eachBlock(f: PointsFile, buffers: readonly [Tensor, Tensor], compute: (block: Block) => void, first = 0, last = f.n): Promise<PassIo> {
+export async function eachBlock(f: PointsFile, buffers: readonly [Tensor, Tensor], compute: (block: Block) => void, first = 0, last = f.n, ahead?: ReadAhead): Promise<PassIo> {
   checkUnchanged(f);
   let readSeconds = 0;
   let waitSeconds = 0;
   let computeSeconds = 0;
   let bytes = 0;
-  const read = (start: number, slot: number): { start: number; rows: number; slot: number; done: Promise<void> } => {
-    const rows = Math.min(f.blockRows, last - start);
-    const view = buffers[slot]!.slice([0, rows]);
-    const target = tensorBytes(view, WHERE);
-    view.release();
-    const began = performance.now();
-    bytes += target.length;
-    const done = readInto(f, target, f.header.dataOffset + start * f.rowBytes).then(() => {
-      readSeconds += (performance.now() - began) / 1000;
-    });
-    // Handled where it is awaited; this keeps an early failure from being reported as unhandled.
-    done.catch(() => undefined);
-    return { start, rows, slot, done };
-  };
-  let pending = first < last ? read(first, 0) : undefined;
+  const full = ahead !== undefined && first === 0 && last === f.n;
+  let pending: Pending | undefined;
+  if (ahead?.pending !== undefined) {
+    const early = ahead.pending;
+    ahead.pending = undefined;
+    if (full && early.start === first && early.rows === Math.min(f.blockRows, last - first)) {
+      pending = early;
+    } else {
+      await early.done.catch(() => undefined);
+    }
+  }
+  pending ??= first < last ? startRead(f, buffers, first, Math.min(f.blockRows, last - first), 0) : undefined;
   try {
     while (pending !== undefined) {
       const current = pending;
       const waitFrom = performance.now();
-      await current.done;
+      readSeconds += await current.done;
+      bytes += current.bytes;
       waitSeconds += (performance.now() - waitFrom) / 1000;
       const next = current.start + current.rows;
-      pending = next < last ? read(next, 1 - current.slot) : undefined;
+      pending = next < last ? startRead(f, buffers, next, Math.min(f.blockRows, last - next), 1 - current.slot) : undefined;
+      if (pending === undefined && full) {
+        ahead!.pending = startRead(f, buffers, 0, Math.min(f.blockRows, f.n), 1 - current.slot);
+      }
       const computeFrom = performance.now();
       const view = buffers[current.slot]!.slice([0, current.rows]);
       try {
@@ -148,6 +187,7 @@ export async function eachBlock(f: PointsFile, buffers: readonly [Tensor, Tensor
   } catch (error) {
     // Let a read in flight finish before its buffer can be released by the caller.
     await pending?.done.catch(() => undefined);
+    await ahead?.settle();
     throw ioError(error, 'read', { source: f.path, where: WHERE });
   }
   return { bytes, readSeconds, waitSeconds, computeSeconds };

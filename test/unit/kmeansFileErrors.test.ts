@@ -1,6 +1,7 @@
 /**
  * The out-of-core fit's errors: each bad file or option is a HotpathError with a stable code
- * and a message naming the file (and the row, for NaN), and no output file is left behind.
+ * and a message naming the file (and the row, for NaN), and no output file is left behind; an
+ * error from onIteration comes out as it is, and the runtime fits again afterwards.
  */
 import assert from 'node:assert/strict';
 import { existsSync, truncateSync, writeFileSync } from 'node:fs';
@@ -81,5 +82,25 @@ test('a file changed during the fit is FORMAT', async () => {
     );
     truncateSync(path, 20);
     await assertRejectsCode(() => hp.kmeans(path, { k: 1 }), 'FORMAT', ['changing.npy']);
+  });
+});
+
+test("an error thrown by onIteration rejects the fit with it (the read ahead of the next pass's first block settled); the runtime fits again", async () => {
+  await withHp(async (hp) => {
+    const values = Array.from({ length: 3000 * 2 }, (_, e) => Math.sin(e) * 100);
+    const path = dir.write('thrown.npy', buildNpy(dict('<f4', '(3000, 2)'), f32(values)));
+    const stop = new Error('stop at iteration 2');
+    const options = { k: 3, init: 'first', tol: 0, maxIter: 5 } as const;
+    const onIteration = (info: { iteration: number }): void => {
+      if (info.iteration === 2) {
+        throw stop;
+      }
+    };
+    await assert.rejects(() => hp.kmeans(path, { ...options, blockBytes: 1, onIteration }), (e) => e === stop);
+    const x = hp.tensor(Float32Array.from(values), [3000, 2]);
+    const memory = hp.kmeans(x, options);
+    const again = await hp.kmeans(path, { ...options, blockBytes: 1 });
+    assert.equal(again.inertia, memory.inertia);
+    assert.deepEqual(again.centroids.toArray(), memory.centroids.toArray());
   });
 });
