@@ -14,11 +14,16 @@
  * the same shards in one process, then in two processes at once (one shard each). On 2 cores the
  * second cannot be 2x: their ratio is what 2 workers could reach on this machine at this load.
  *
- * Measured 2026-11-29 02:12-02:14 UTC on the 2-core development machine with the other sessions
- * quiet (load 0.6-2.5), 5 runs: speed-up 1.78x median (1.64-2.15x), overhead 3.0 ms per iteration
- * median (2.3-3.4 ms, 2 workers), no-queue ceiling 1.87x (1.84-1.94x; the 4 : 3.6 chunk split
- * alone caps it at 1.91x). The job-per-round protocol it replaced: 1.55x and 9.4 ms on an idle
- * machine. See README (batch).
+ * The shards are 2 of equal rows (batchKmeans `shards: 2`, cutting chunk 3 at a block: see
+ * src/batch/kmeansPieces.ts); the whole run is also printed by phase (start, stats round, first
+ * step, steps 2.., final round), each with the slowest shard's own compute.
+ *
+ * Measured 2026-11-29 05:08-05:10 UTC on the 2-core development machine (load 1.3-1.6), 5 runs:
+ * median iteration 1.74x (1.76, 1.83, 1.66, 1.71, 1.74), whole run 1.65x (1.65, 1.66, 1.60,
+ * 1.72, 1.62; 2.09-2.15 s against 1.21-1.31 s), overhead 4.2 ms per iteration (4.0-4.7), no-queue
+ * ceiling 1.90x (1.83-1.95), bit-identical to hp.kmeans every time. Before (02:12-02:14 UTC,
+ * whole chunks 4 : 3.6, children forked at the first job, the file read twice): 1.78x per
+ * iteration, 1.50x whole run, 3.0 ms. See README (batch).
  *
  *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
  */
