@@ -142,6 +142,18 @@ export function samplesOf(profile: CpuProfile): Samples {
     t += profile.timeDeltas[i]!;
     startUs[i] = t;
   }
+  // V8 may record a sample with a negative time delta (seen on Node 24), so the samples are not
+  // always in time order; Chrome DevTools sorts them by time (CPUProfileDataModel), and so do we,
+  // keeping equal times in recorded order, so every span and weight is >= 0.
+  if (startUs.some((v, i) => i > 0 && v < startUs[i - 1]!)) {
+    const order = Array.from(node.keys()).sort((a, b) => startUs[a]! - startUs[b]! || a - b);
+    const nodeCopy = Int32Array.from(node);
+    const startCopy = Float64Array.from(startUs);
+    order.forEach((from, to) => {
+      node[to] = nodeCopy[from]!;
+      startUs[to] = startCopy[from]!;
+    });
+  }
   for (let i = 0; i < count; i += 1) {
     const next = i + 1 < count ? startUs[i + 1]! : Math.max(profile.endTime, startUs[i]!);
     weightUs[i] = Math.max(0, next - startUs[i]!);

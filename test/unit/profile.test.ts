@@ -134,6 +134,16 @@ test('flame chart: consecutive samples with a common stack prefix are one span p
   assert.equal(lanes[0]!.spans.find((s) => s.name === 'a')!.detail, 'app.js:5');
 });
 
+test('flame chart: a sample recorded with a negative time delta is put in time order (no negative span)', () => {
+  const nodes = [node(1, '(root)', '', -1, [2]), node(2, 'main', APP, 0, [3, 4]), node(3, 'a', APP, 4), node(4, 'b', APP, 8)];
+  // main>a at 2 ms, main>b at 3 ms, then main>a recorded 0.5 ms back, at 2.5 ms; the profile ends at 5 ms.
+  const profile: CpuProfile = { nodes, startTime: 1000, endTime: 5000, samples: [3, 4, 3], timeDeltas: [1000, 1000, -500] };
+  const lanes = flameLanes([{ pid: 1, threadId: 0, profile }], [], ROOT, '/app');
+  const spans = lanes[0]!.spans.map((s) => `${s.name}@${s.depth}:${s.start}+${s.duration}`).sort();
+  // In time order: a at 2 and 2.5 ms, b at 3 ms until the end: one span of a, one of b.
+  assert.deepEqual(spans, ['a@1:1+1', 'b@1:2+2', 'main@0:1+3'].sort());
+});
+
 test('parseCommand: node options, the script and its arguments; errors are ARGUMENT', () => {
   const c = parseCommand(['node', '--max-old-space-size=4096', '-r', 'dotenv/config', 'app.js', '--n', '3']);
   assert.deepEqual(c.nodeOptions, ['--max-old-space-size=4096', '-r', 'dotenv/config']);
