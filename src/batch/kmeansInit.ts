@@ -11,7 +11,7 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { fail } from '../errors.js';
 import { centreRows, negatedMean, type Rows } from '../kmeans/chunks.js';
-import { kmeansPlusPlus, randomRows, type Data } from '../kmeans/init.js';
+import { sampleCentres } from '../kmeans/init.js';
 import { firstNonFinite } from '../kmeans/options.js';
 import { closePoints, openPoints, readRowsSync } from '../kmeans/pointsFile.js';
 import { reservoirRows } from '../kmeans/reservoir.js';
@@ -67,11 +67,7 @@ export async function sampledCentres(file: string, mean: Float64Array, how: Samp
   }
   const rt = await createRuntime();
   try {
-    return rt.scope(() => {
-      const tensor = rt.tensor(sample, [m, points.d], { name: 'batch kmeans init sample' });
-      const data: Data = { n: m, d: points.d, x: tensor.data(WHERE) as Rows, tensor, weights: undefined };
-      return how.init === 'random' ? randomRows(data, how.k, rng) : kmeansPlusPlus(rt, data, how.k, rng);
-    });
+    return sampleCentres(rt, sample, m, points.d, how.init, how.k, rng);
   } finally {
     await rt.close();
   }

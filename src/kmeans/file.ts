@@ -28,7 +28,7 @@ import { driftOf, finalPass, hamerlyPass, relocatePass } from './fileHamerly.js'
 import { DiskHints, hintsFor, type FileHints } from './fileHints.js';
 import { firstNonFinite } from './options.js';
 import { fileSettings, ioReport, totalIo, type FileKMeansOptions, type FileSettings, type IoReport } from './fileOptions.js';
-import { givenCentres, kmeansPlusPlus, randomRows, type Data } from './init.js';
+import { givenCentres, sampleCentres } from './init.js';
 import { NpyOut } from './npyOut.js';
 import { blockBuffers, checkUnchanged, closePoints, openPoints, ReadAhead, readRowsSync, type PassIo, type PointsFile } from './pointsFile.js';
 import { predictFile } from './filePredict.js';
@@ -182,12 +182,7 @@ function initialCentres(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tens
     return givenCentres(s.init as Tensor, mean, file.d);
   }
   const n = reservoir.rows();
-  const values = reservoir.values.subarray(0, n * file.d);
-  return rt.scope(() => {
-    const tensor = rt.tensor(values, [n, file.d], { name: 'kmeans init sample' });
-    const data: Data = { n, d: file.d, x: tensor.data('kmeans') as Rows, tensor, weights: undefined };
-    return s.init === 'random' ? randomRows(data, s.k, rng) : kmeansPlusPlus(rt, data, s.k, rng);
-  });
+  return sampleCentres(rt, reservoir.values.subarray(0, n * file.d), n, file.d, s.init as 'random' | 'k-means++', s.k, rng);
 }
 
 /** tol times the data's mean variance (fit.ts's stop rule); undefined until the first Lloyd step has summed the moments. */

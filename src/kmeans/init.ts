@@ -103,6 +103,19 @@ export function randomRows(data: Data, k: number, rng: RandomGenerator): Float64
   return rowsOf(data, ids);
 }
 
+/**
+ * 'random' or 'k-means++' centres drawn from a sample of n centred rows (row-major values, no
+ * weights), as the out-of-core fit and the batch coordinator draw them from their reservoir.
+ * @example sampleCentres(rt, values, n, d, 'k-means++', k, rng)
+ */
+export function sampleCentres(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tensor): Tensor }, values: Rows, n: number, d: number, init: 'random' | 'k-means++', k: number, rng: RandomGenerator): Float64Array {
+  return rt.scope(() => {
+    const tensor = rt.tensor(values, [n, d], { name: 'kmeans init sample' });
+    const data: Data = { n, d, x: tensor.data('kmeans') as Rows, tensor, weights: undefined };
+    return init === 'random' ? randomRows(data, k, rng) : kmeansPlusPlus(rt, data, k, rng);
+  });
+}
+
 /** Greedy k-means++ (scikit-learn's _kmeans_plusplus). */
 export function kmeansPlusPlus(rt: RuntimeCore & { pairwiseDistances(x: Tensor, y: Tensor): Tensor }, data: Data, k: number, rng: RandomGenerator): Float64Array {
   const { n, d, weights } = data;
