@@ -223,7 +223,7 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
     }
     const values = centers.map((v, e) => round(v + mean[e % d]!));
     const duplicates = await rounds.duplicates();
-    return { centroids: dtype === 'float32' ? Float32Array.from(values) : values, inertia, iterations, converged, shards: shards.length, duplicates, redisLosses: rounds.restarts };
+    return { centroids: dtype === 'float32' ? Float32Array.from(values) : values, inertia, iterations, converged, shards: shards.length, duplicates, redisLosses: rounds.redisLosses };
   } finally {
     await rounds.close();
   }

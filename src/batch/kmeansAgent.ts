@@ -64,11 +64,18 @@ export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgent
     const reply = await ctx.redis.xreadBuffer('COUNT', 1000, 'BLOCK', RESCAN_MS, 'STREAMS', keys.ops, last);
     const entries = reply?.[0]?.[1] ?? [];
     if (entries.length === 0) {
-      const [[, run], [, left]] = (await ctx.redis.pipeline().exists(keys.ops, keys.alive).exists(leaving).exec()) as [[unknown, number], [unknown, number]];
+      const replies = (await ctx.redis.pipeline().exists(keys.ops, keys.alive).exists(leaving).exec()) ?? [];
+      // An error reply throws, as the single EXISTS did (the job fails and BullMQ retries it).
+      const [run, left] = replies.map(([error, value]) => {
+        if (error !== null) {
+          throw error;
+        }
+        return value as number;
+      });
       if (left === 1) {
         return { ops, parts, left: true };
       }
-      if (run < 2) {
+      if (run! < 2) {
         // The coordinator removed the run (over) or is gone, or Redis lost the run: nothing left to do.
         return { ops, parts, left: false };
       }

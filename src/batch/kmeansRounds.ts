@@ -39,8 +39,8 @@ export class KmeansRounds {
   private t = 0;
   /** The op of the round in progress (what a Redis that lost the run is given again). */
   private current: Buffer | undefined;
-  /** Times Redis had lost the run and it was published again. */
-  private republished = 0;
+  /** Times Redis had lost the run's state mid-round (restarted without its data) and the round was published again. */
+  private losses = 0;
   private readonly agents: { name: string; data: ShardJob; opts: object }[] = [];
 
   private constructor(
@@ -155,9 +155,9 @@ export class KmeansRounds {
     return { results, failed: failed.sort((a, b) => a.shard - b.shard), ms: performance.now() - started };
   }
 
-  /** Times Redis had lost the run's state (restarted without its data) and the run was published again. */
-  get restarts(): number {
-    return this.republished;
+  /** Times Redis had lost the run's state mid-round (restarted without its data) and the round was published again. */
+  get redisLosses(): number {
+    return this.losses;
   }
 
   /** Shard parts stored a second time and ignored (a shard computed twice). */
@@ -202,7 +202,7 @@ export class KmeansRounds {
     if ((await bounded(this.redis.exists(this.keys.ops), this.timeoutMs, this.url, 'check the run')) === 0 && this.current !== undefined) {
       // Agents still following the lost stream see it gone and end; the ones added below read this op first.
       await bounded(this.redis.xadd(this.keys.ops, '*', 'op', this.current), this.timeoutMs, this.url, 'publish the lost k-means step again');
-      this.republished++;
+      this.losses++;
     }
     const states = await bounded(Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.getJobState(agentId(this.run, s)))), this.timeoutMs, this.url, 'check the agents');
     const lost = this.agents.filter((_, s) => states[s] === 'unknown');

@@ -79,7 +79,7 @@ test('Redis restarted without its data while the coordinator waits: the round is
       assert.deepEqual(outcome.failed, []);
       const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
       assert.deepEqual(sums, [columnSums(values, d, 0, 2048), columnSums(values, d, 2048, 300)]);
-      assert.equal(rounds.restarts, 1);
+      assert.equal(rounds.redisLosses, 1);
     } finally {
       await rounds.close();
       await worker?.close();
