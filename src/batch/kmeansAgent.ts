@@ -7,7 +7,8 @@
  * 5 on 2 cores: the op reaches the agent ~1 ms after it is published, the part reaches the
  * coordinator ~1.5 ms after the compute ends).
  *
- * Per op it claims its own shard first, then any shard that is free or whose agent's BullMQ lock
+ * Per op it claims its own shard first (computing it while the claim's reply is on its way: a part
+ * is stored only under a granted claim), then any shard that is free or whose agent's BullMQ lock
  * is gone, so fewer workers than shards still finish every op (one worker computes them all), and
  * a worker killed with SIGKILL loses nothing: once its lock expires the others take its shard,
  * and BullMQ retries its job, which resumes at the newest op. While it waits it re-checks the
@@ -109,27 +110,56 @@ function opOf(fields: Buffer[]): KmeansOp {
   throw new Error('a k-means op entry without its op field');
 }
 
-/** Claims and computes what it can of `op`, own shard first, until its worker is leaving; the parts stored. */
+/**
+ * Claims and computes what it can of `op`, own shard first, until its worker is leaving; the parts
+ * stored. Round trips are kept off the op's critical path: the claim of its own shard goes out
+ * before the compute starts and is read after it (the part is stored only if the claim was
+ * granted, so nothing changes but a compute thrown away when it was not), and each store goes
+ * out in one pipeline with the claim of the next shard.
+ */
 async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: KmeansAgentJob & ShardJob, id: string, op: KmeansOp): Promise<{ stored: number; left: boolean }> {
   const count = job.shards.length;
+  const claim = (s: number): [string, number, ...(string | number)[]] => [CLAIM, 3, keys.claim(op.t, s), keys.part(op.t, s), leaving, id, ctx.jobKeys, RUN_TTL_S];
+  const ownClaim = ctx.redis.eval(...claim(job.shard));
+  // A failed claim rejects before it is awaited: handled there, not reported as unhandled.
+  ownClaim.catch(() => {});
+  const own = await compute(ctx, keys, job, job.shard, op, ownClaim);
+  let claimed = await ownClaim;
   let stored = 0;
   for (let i = 0; i < count; i++) {
     const s = (job.shard + i) % count;
-    const claimed = await ctx.redis.eval(CLAIM, 3, keys.claim(op.t, s), keys.part(op.t, s), leaving, id, ctx.jobKeys, RUN_TTL_S);
     if (claimed === -1) {
       return { stored, left: true };
     }
-    if (claimed !== 1) {
-      continue;
+    const part = claimed !== 1 ? undefined : i === 0 ? own : await compute(ctx, keys, job, s, op);
+    const next = i + 1 < count ? (job.shard + i + 1) % count : undefined;
+    const pipeline = ctx.redis.pipeline();
+    if (part !== undefined) {
+      pipeline.eval(STORE, 3, keys.part(op.t, s), keys.done, keys.dups, part, signalHeader(op.t, s), RUN_TTL_S);
     }
-    const part = await compute(ctx, keys, job, s, op);
-    stored += Number(await ctx.redis.eval(STORE, 3, keys.part(op.t, s), keys.done, keys.dups, part, signalHeader(op.t, s), RUN_TTL_S));
+    if (next !== undefined) {
+      pipeline.eval(...claim(next));
+    }
+    const replies = pipeline.length === 0 ? [] : ((await pipeline.exec()) ?? []).map(([error, value]) => {
+      if (error !== null) {
+        throw error;
+      }
+      return value;
+    });
+    if (part !== undefined) {
+      stored += Number(replies.shift());
+    }
+    claimed = replies.shift();
   }
   return { stored, left: false };
 }
 
-/** The shard's part as bytes: its result and compute time, or after op.attempts errors the last one. */
-async function compute(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob, s: number, op: KmeansOp): Promise<Buffer> {
+/**
+ * The shard's part as bytes: its result and compute time, or after op.attempts errors the last
+ * one. With `claim` (a compute started before its claim's reply), an error counts as a try only
+ * once the claim is granted; otherwise the compute gives up (undefined) and counts nothing.
+ */
+async function compute(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob, s: number, op: KmeansOp, claim?: Promise<unknown>): Promise<Buffer | undefined> {
   const { start, count } = job.shards[s]!;
   const { t: _t, attempts, backoffMs, op: kind, ...rest } = op;
   for (;;) {
@@ -138,6 +168,9 @@ async function compute(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob, s:
       const result = kmeansShard(ctx.hp, { ...rest, op: kind as Exclude<KmeansOp['op'], 'begin' | 'end'>, file: job.file, start, count }, ctx.cache) as object;
       return encodeParts({ ...result, ms: performance.now() - started });
     } catch (error) {
+      if (claim !== undefined && (await claim) !== 1) {
+        return undefined;
+      }
       const tries = await ctx.redis.incr(keys.fails(op.t, s));
       await ctx.redis.expire(keys.fails(op.t, s), RUN_TTL_S);
       if (tries >= attempts) {

@@ -108,8 +108,12 @@ export class KmeansRounds {
     const t = this.t++;
     // Signals left from the last round (parts read by the safety net, then signalled) go first.
     this.current = encodeParts({ ...op, t, attempts: this.attempts, backoffMs: this.backoffMs });
-    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).del(this.keys.done).xadd(this.keys.ops, '*', 'op', this.current);
-    for (const [error] of (await bounded(publish.exec(), this.timeoutMs, this.url, 'publish the k-means step')) ?? []) {
+    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).del(this.keys.done).xadd(this.keys.ops, '*', 'op', this.current).exec();
+    // The first wait goes out with the op, not after its reply: Redis has one command less to
+    // read between the op and the first part (a stale signal it may pop is ignored below).
+    let first: ReturnType<KmeansRounds['wait']> | undefined = this.wait();
+    first.catch(() => {});
+    for (const [error] of (await bounded(publish, this.timeoutMs, this.url, 'publish the k-means step')) ?? []) {
       if (error !== null) {
         throw new HotpathError({ code: 'IO', kernel: 'batch coordinator', problem: `Redis at ${redisLabel(this.url)} refused the k-means step: ${error.message}`, hint: 'check the Redis server (memory, permissions)' });
       }
@@ -130,7 +134,8 @@ export class KmeansRounds {
     let checked = Date.now();
     while (open.size > 0) {
       // A signal brings its part; every pollMs (with or without signals) the safety nets run.
-      const signal = await bounded(this.blocking.blpopBuffer(this.keys.done, this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
+      const signal = await (first ?? this.wait());
+      first = undefined;
       if (signal !== null) {
         const bytes = signal[1];
         const s = bytes.readUInt32LE(4);
@@ -158,6 +163,11 @@ export class KmeansRounds {
   /** Times Redis had lost the run's state mid-round (restarted without its data) and the round was published again. */
   get redisLosses(): number {
     return this.losses;
+  }
+
+  /** One wait for a signal on `done`, pollMs at most (null: none came). */
+  private wait(): Promise<[Buffer, Buffer] | null> {
+    return bounded(this.blocking.blpopBuffer(this.keys.done, this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
   }
 
   /** Shard parts stored a second time and ignored (a shard computed twice). */

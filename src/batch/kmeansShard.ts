@@ -127,7 +127,14 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   const step = (t: Tensor): ReturnType<typeof chunkStep> =>
     hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d])));
   if (task.op === 'step') {
-    return { parts: pieces.map((p): StepPiece => use(p, (t) => stepPiece(p, t, step))) };
+    // One centroid tensor and one labels buffer (hashed, then reused) for all the shard's pieces.
+    const c = hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d]);
+    try {
+      const labels = new Int32Array(Math.max(0, ...pieces.map((p) => p.rows)));
+      return { parts: pieces.map((p): StepPiece => use(p, (t) => stepPiece(p, t, (x, out) => chunkStep(hp, x, c, undefined, out), labels))) };
+    } finally {
+      c.release();
+    }
   }
   if (task.op === 'far') {
     const top = new Farthest(task.far!);
@@ -170,24 +177,23 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   return { inertia };
 }
 
-/** A piece's step part: the kernel's sums over a head piece, or one part per block of a later piece. */
-function stepPiece(p: Piece, t: Tensor, step: (t: Tensor) => ReturnType<typeof chunkStep>): StepPiece {
-  let labels: Int32Array;
+/**
+ * A piece's step part: the kernel's sums over a head piece, or one part per block of a later
+ * piece. `labels` (at least the piece's rows) receives the piece's labels, hashed here.
+ */
+function stepPiece(p: Piece, t: Tensor, step: (t: Tensor, labels: Int32Array) => ReturnType<typeof chunkStep>, labels: Int32Array): StepPiece {
   const blocks: StepSums[] = [];
   if (p.head) {
-    const part = step(t);
-    labels = part.labels;
+    const part = step(t, labels);
     blocks.push({ sums: part.sums, counts: part.counts });
   } else {
-    labels = new Int32Array(p.rows);
     for (let b = 0; b < p.rows; b += LLOYD_BLOCK) {
-      const part = step(t.slice([b, Math.min(p.rows, b + LLOYD_BLOCK)]));
-      labels.set(part.labels, b);
+      const part = step(t.slice([b, Math.min(p.rows, b + LLOYD_BLOCK)]), labels.subarray(b));
       blocks.push({ sums: part.sums, counts: part.counts });
     }
   }
   // The coordinator compares these with the last step's: no change anywhere = strict convergence.
-  const hash = createHash('sha1').update(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength)).digest('base64');
+  const hash = createHash('sha1').update(new Uint8Array(labels.buffer, labels.byteOffset, 4 * p.rows)).digest('base64');
   return { chunk: p.chunk, head: p.head, blocks, hash };
 }
 

@@ -138,6 +138,37 @@ test("a dead agent's shard is taken over by another, and a part stored twice cou
   }
 });
 
+test("an agent computes its own shard before its claim's reply, and stores it only if the claim was granted", { skip, timeout: 120_000 }, async () => {
+  const queue = 'speculate';
+  const rounds = await KmeansRounds.open({ redis: redis!.url, queue, pollMs: 50 }, file, shards);
+  const keys = runKeys(queue, rounds.run);
+  const control = new Redis(redisOptions(redis!.url));
+  let own: ReturnType<typeof agent> | undefined;
+  try {
+    // Another agent, alive (its lock is there), holds shard 0 of op 0, agent 0's own shard.
+    await control.set(keys.claim(0, 0), 'intruder');
+    await control.set(`${jobKeys(queue)}intruder:lock`, 'test', 'PX', 60_000);
+    const round = rounds.round({ op: 'stats' });
+    own = agent(rounds, queue, 0);
+    await own.alive();
+    // Agent 0 computed shard 0 (its claim was refused) and then claimed and stored the free shard 1.
+    await until(async () => (await control.exists(keys.part(0, 1))) === 1);
+    assert.equal(await control.exists(keys.part(0, 0)), 0);
+    // The holder stores its part: the first one, so it counts (agent 0 stored nothing for shard 0).
+    const holders = encodeParts({ sums: [new Float64Array(d).fill(7)], ms: 1 });
+    assert.equal(await control.eval(STORE, 3, keys.part(0, 0), keys.done, keys.dups, holders, signalHeader(0, 0), 60), 1);
+    const outcome = await round;
+    const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
+    assert.deepEqual(sums, [new Array(d).fill(7), columnSums(values, d, 2048, 300)]);
+    assert.equal(await rounds.duplicates(), 0);
+  } finally {
+    // Closed here also when an assertion fails, so that the agent ends.
+    await rounds.close();
+    control.disconnect();
+  }
+  assert.deepEqual(await own!.done, { ops: 3, parts: 1, left: false });
+});
+
 test('an agent whose worker is leaving ends, and the other agent computes its shard from the next op on', { skip, timeout: 120_000 }, async () => {
   const queue = 'leave';
   const rounds = await KmeansRounds.open({ redis: redis!.url, queue, pollMs: 50 }, file, shards);
