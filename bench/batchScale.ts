@@ -18,12 +18,11 @@
  * src/batch/kmeansPieces.ts); the whole run is also printed by phase (start, stats round, first
  * step, steps 2.., final round), each with the slowest shard's own compute.
  *
- * Measured 2026-11-29 05:08-05:10 UTC on the 2-core development machine (load 1.3-1.6), 5 runs:
- * median iteration 1.74x (1.76, 1.83, 1.66, 1.71, 1.74), whole run 1.65x (1.65, 1.66, 1.60,
- * 1.72, 1.62; 2.09-2.15 s against 1.21-1.31 s), overhead 4.2 ms per iteration (4.0-4.7), no-queue
- * ceiling 1.90x (1.83-1.95), bit-identical to hp.kmeans every time. Before (02:12-02:14 UTC,
- * whole chunks 4 : 3.6, children forked at the first job, the file read twice): 1.78x per
- * iteration, 1.50x whole run, 3.0 ms. See README (batch).
+ * Measured 2026-11-29 08:17-08:19 UTC on the 2-core development machine (load 1.1-2.4 with the
+ * bench itself), 7 runs: median iteration 1.79x (1.77, 1.79, 1.78, 1.86, 1.85, 1.84, 1.79), whole
+ * run 1.71x (1.66-1.80), overhead 3.8-4.8 ms per iteration, no-queue ceiling 1.95x (1.89-2.02),
+ * bit-identical to hp.kmeans every time. Where the rest of a 2-worker iteration goes: README
+ * (batch).
  *
  *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
  */
