@@ -21,8 +21,8 @@
  * Measured 2026-11-29 08:17-08:19 UTC on the 2-core development machine (load 1.1-2.4 with the
  * bench itself), 7 runs: median iteration 1.79x (1.77, 1.79, 1.78, 1.86, 1.85, 1.84, 1.79), whole
  * run 1.71x (1.66-1.80), overhead 3.8-4.8 ms per iteration, no-queue ceiling 1.95x (1.89-2.02),
- * bit-identical to hp.kmeans every time. Where the rest of a 2-worker iteration goes: README
- * (batch).
+ * bit-identical to hp.kmeans every time; 7 more at 08:42-08:44 UTC: 1.73x (1.65-1.94), 1.69x,
+ * 4.5-5.3 ms. Where the rest of a 2-worker iteration goes: README (batch).
  *
  *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
  */
