@@ -65,14 +65,7 @@ export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgent
     const reply = await ctx.redis.xreadBuffer('COUNT', 1000, 'BLOCK', RESCAN_MS, 'STREAMS', keys.ops, last);
     const entries = reply?.[0]?.[1] ?? [];
     if (entries.length === 0) {
-      const replies = (await ctx.redis.pipeline().exists(keys.ops, keys.alive).exists(leaving).exec()) ?? [];
-      // An error reply throws, as the single EXISTS did (the job fails and BullMQ retries it).
-      const [run, left] = replies.map(([error, value]) => {
-        if (error !== null) {
-          throw error;
-        }
-        return value as number;
-      });
+      const [run, left] = valuesOf(await ctx.redis.pipeline().exists(keys.ops, keys.alive).exists(leaving).exec()) as number[];
       if (left === 1) {
         return { ops, parts, left: true };
       }
@@ -99,6 +92,19 @@ export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgent
       }
     }
   }
+}
+
+/**
+ * A pipeline's reply values; an error reply throws, as the command alone would (the job fails and
+ * BullMQ retries it) instead of being read as a value.
+ */
+function valuesOf(replies: [Error | null, unknown][] | null): unknown[] {
+  return (replies ?? []).map(([error, value]) => {
+    if (error !== null) {
+      throw error;
+    }
+    return value;
+  });
 }
 
 function opOf(fields: Buffer[]): KmeansOp {
@@ -140,12 +146,7 @@ async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: Kmea
     if (next !== undefined) {
       pipeline.eval(...claim(next));
     }
-    const replies = pipeline.length === 0 ? [] : ((await pipeline.exec()) ?? []).map(([error, value]) => {
-      if (error !== null) {
-        throw error;
-      }
-      return value;
-    });
+    const replies = pipeline.length === 0 ? [] : valuesOf(await pipeline.exec());
     if (part !== undefined) {
       stored += Number(replies.shift());
     }

@@ -124,11 +124,12 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   }
   const k = task.k!;
   const centers = task.centers!;
-  const step = (t: Tensor): ReturnType<typeof chunkStep> =>
-    hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d])));
+  // Centroids [k, d] in the data's dtype, as the kernel takes them.
+  const centroidTensor = (values: Float64Array): Tensor => hp.tensor(dtype === 'float32' ? Float32Array.from(values) : values, [k, d]);
+  const step = (t: Tensor): ReturnType<typeof chunkStep> => hp.scope(() => chunkStep(hp, t, centroidTensor(centers)));
   if (task.op === 'step') {
     // One centroid tensor and one labels buffer (hashed, then reused) for all the shard's pieces.
-    const c = hp.tensor(dtype === 'float32' ? Float32Array.from(centers) : centers, [k, d]);
+    const c = centroidTensor(centers);
     try {
       const labels = new Int32Array(Math.max(0, ...pieces.map((p) => p.rows)));
       return { parts: pieces.map((p): StepPiece => use(p, (t) => stepPiece(p, t, (x, out) => chunkStep(hp, x, c, undefined, out), labels))) };
@@ -164,7 +165,7 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   }
   // 'final': labels with labelCenters written at the shard's rows, inertia per chunk with centers.
   const labelCenters = task.labelCenters!;
-  const labelStep = (t: Tensor): Int32Array => hp.scope(() => chunkStep(hp, t, hp.tensor(dtype === 'float32' ? Float32Array.from(labelCenters) : labelCenters, [k, d])).labels);
+  const labelStep = (t: Tensor): Int32Array => hp.scope(() => chunkStep(hp, t, centroidTensor(labelCenters)).labels);
   const inertia = chunks.map((c) =>
     use(c, (t) => {
       const labels = labelStep(t);
