@@ -21,9 +21,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { Runtime } from '../runtime/runtime.js';
-import { CLAIM, leavingKey, RUN_TTL_S, runKeys, signalHeader, STORE, type RunKeys } from './agentKeys.js';
+import { CLAIM, leavingKey, partBytes, RUN_TTL_S, runKeys, storePart, type RunKeys } from './agentKeys.js';
 import { ChunkCache, kmeansShard } from './kmeansShard.js';
-import { decodeParts, encodeParts } from './parts.js';
+import { decodeParts } from './parts.js';
 import { encodeError, type KmeansAgentJob, type KmeansOp, type ShardJob } from './protocol.js';
 
 /** How often a waiting agent looks again for shards whose agent died, ms. */
@@ -119,9 +119,9 @@ function opOf(fields: Buffer[]): KmeansOp {
 /**
  * Claims and computes what it can of `op`, own shard first, until its worker is leaving; the parts
  * stored. Round trips are kept off the op's critical path: the claim of its own shard goes out
- * before the compute starts and is read after it (the part is stored only if the claim was
- * granted, so nothing changes but a compute thrown away when it was not), and each store goes
- * out in one pipeline with the claim of the next shard.
+ * before the compute starts, and the store right after it, before the claim's reply is read (STORE
+ * stores only for the claim's holder, so nothing changes but a compute thrown away when the claim
+ * was refused); each store goes out in one transaction with the claim of the next shard.
  */
 async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: KmeansAgentJob & ShardJob, id: string, op: KmeansOp): Promise<{ stored: number; left: boolean }> {
   const count = job.shards.length;
@@ -129,28 +129,42 @@ async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: Kmea
   const ownClaim = ctx.redis.eval(...claim(job.shard));
   // A failed claim rejects before it is awaited: handled there, not reported as unhandled.
   ownClaim.catch(() => {});
-  const own = await compute(ctx, keys, job, job.shard, op, ownClaim);
-  let claimed = await ownClaim;
+  let part = await compute(ctx, keys, job, job.shard, op, ownClaim);
+  // The reply of shard s's claim once read (the own claim's is read after its store went out).
+  let claimed: unknown;
   let stored = 0;
   for (let i = 0; i < count; i++) {
-    const s = (job.shard + i) % count;
     if (claimed === -1) {
       return { stored, left: true };
     }
-    const part = claimed !== 1 ? undefined : i === 0 ? own : await compute(ctx, keys, job, s, op);
+    const s = (job.shard + i) % count;
     const next = i + 1 < count ? (job.shard + i + 1) % count : undefined;
-    const pipeline = ctx.redis.pipeline();
+    if (part === undefined && next === undefined) {
+      break;
+    }
+    const multi = ctx.redis.multi();
     if (part !== undefined) {
-      pipeline.eval(STORE, 3, keys.part(op.t, s), keys.done, keys.dups, part, signalHeader(op.t, s), RUN_TTL_S);
+      storePart(multi, keys, op.t, s, id, part);
     }
     if (next !== undefined) {
-      pipeline.eval(...claim(next));
+      multi.eval(...claim(next));
     }
-    const replies = pipeline.length === 0 ? [] : valuesOf(await pipeline.exec());
+    const sent = multi.exec().then(valuesOf);
+    sent.catch(() => {});
+    if (i === 0 && (await ownClaim) === -1) {
+      // The worker is leaving: the claim was not taken, so STORE stored nothing.
+      await sent;
+      return { stored, left: true };
+    }
+    const replies = await sent;
     if (part !== undefined) {
-      stored += Number(replies.shift());
+      // storePart's replies: DEL, RPUSH, then STORE's (1: stored).
+      stored += replies[2] === 1 ? 1 : 0;
     }
-    claimed = replies.shift();
+    if (next !== undefined) {
+      claimed = replies[replies.length - 1];
+      part = claimed === 1 ? await compute(ctx, keys, job, next, op) : undefined;
+    }
   }
   return { stored, left: false };
 }
@@ -167,7 +181,7 @@ async function compute(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob, s:
     try {
       const started = performance.now();
       const result = kmeansShard(ctx.hp, { ...rest, op: kind as Exclude<KmeansOp['op'], 'begin' | 'end'>, file: job.file, start, count }, ctx.cache) as object;
-      return encodeParts({ ...result, ms: performance.now() - started });
+      return partBytes(op.t, s, { ...result, ms: performance.now() - started });
     } catch (error) {
       if (claim !== undefined && (await claim) !== 1) {
         return undefined;
@@ -175,7 +189,7 @@ async function compute(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob, s:
       const tries = await ctx.redis.incr(keys.fails(op.t, s));
       await ctx.redis.expire(keys.fails(op.t, s), RUN_TTL_S);
       if (tries >= attempts) {
-        return encodeParts({ error: encodeError(error).message });
+        return partBytes(op.t, s, { error: encodeError(error).message });
       }
       await new Promise((resolve) => setTimeout(resolve, backoffMs));
     }

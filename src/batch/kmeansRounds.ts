@@ -1,8 +1,9 @@
 /**
  * The coordinator's side of a k-means run on agents (kmeansAgent.ts): it adds one long-lived
  * BullMQ job per shard, then per round appends the op to the run's stream and blocks on the
- * run's `done` list (BLPOP) until every shard's part has come, as float64 bytes with the signal
- * itself. No job per round: a round costs an XADD and a BLPOP wake-up per shard.
+ * open shards' signal lists (one BLPOP over all of them) until every shard's part has come, as
+ * float64 bytes with the signal itself. No job per round: a round costs an XADD and a BLPOP
+ * wake-up per shard. Publishing op t removes op t - 1's keys: Redis holds one round's parts.
  *
  * Safety nets while waiting (every `pollMs` without a signal): the parts are read directly (a
  * signal lost in a Redis restart); a run whose keys Redis lost (restarted without its data) is
@@ -106,21 +107,25 @@ export class KmeansRounds {
   async round(op: Omit<KmeansOp, 't' | 'attempts' | 'backoffMs'>): Promise<AgentRound> {
     const started = performance.now();
     const t = this.t++;
-    // Signals left from the last round (parts read by the safety net, then signalled) go first.
     this.current = encodeParts({ ...op, t, attempts: this.attempts, backoffMs: this.backoffMs });
-    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).del(this.keys.done).xadd(this.keys.ops, '*', 'op', this.current).exec();
+    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).xadd(this.keys.ops, '*', 'op', this.current);
+    if (t > 0) {
+      // The last round's parts are read: Redis holds one round's parts at most.
+      publish.del(...this.roundKeys(t - 1));
+    }
+    const published = publish.exec();
+    const open = new Set(Array.from({ length: this.shards }, (_, s) => s));
     // The first wait goes out with the op, not after its reply: Redis has one command less to
-    // read between the op and the first part (a stale signal it may pop is ignored below).
-    let first: ReturnType<KmeansRounds['wait']> | undefined = this.wait();
+    // read between the op and the first part.
+    let first: ReturnType<KmeansRounds['wait']> | undefined = this.wait(t, open);
     first.catch(() => {});
-    for (const [error] of (await bounded(publish, this.timeoutMs, this.url, 'publish the k-means step')) ?? []) {
+    for (const [error] of (await bounded(published, this.timeoutMs, this.url, 'publish the k-means step')) ?? []) {
       if (error !== null) {
         throw new HotpathError({ code: 'IO', kernel: 'batch coordinator', problem: `Redis at ${redisLabel(this.url)} refused the k-means step: ${error.message}`, hint: 'check the Redis server (memory, permissions)' });
       }
     }
     const results = new Array<unknown>(this.shards);
     const failed: ShardFailure[] = [];
-    const open = new Set(Array.from({ length: this.shards }, (_, s) => s));
     const settle = (s: number, bytes: Buffer): void => {
       open.delete(s);
       const part = decodeParts(bytes, 'batch kmeans') as { error?: string };
@@ -131,31 +136,35 @@ export class KmeansRounds {
         failed.push({ shard: s, code, message });
       }
     };
+    /** A part's bytes as stored (its header, then the part): settled when it is of this round and still open. */
+    const receive = (bytes: Buffer): void => {
+      const s = bytes.length < SIGNAL_HEADER ? -1 : bytes.readUInt32LE(4);
+      if (s >= 0 && bytes.readUInt32LE(0) === t && open.has(s)) {
+        settle(s, bytes.subarray(SIGNAL_HEADER));
+      }
+    };
     let checked = Date.now();
     while (open.size > 0) {
       // A signal brings its part; every pollMs (with or without signals) the safety nets run.
-      const signal = await (first ?? this.wait());
+      const signal = await (first ?? this.wait(t, open));
       first = undefined;
       if (signal !== null) {
-        const bytes = signal[1];
-        const s = bytes.readUInt32LE(4);
-        if (bytes.readUInt32LE(0) === t && open.has(s)) {
-          settle(s, bytes.subarray(SIGNAL_HEADER));
-        }
+        receive(signal[1]);
       }
       if (open.size === 0 || (signal !== null && Date.now() - checked < this.pollMs)) {
         continue;
       }
       checked = Date.now();
       await this.check();
-      const ids = [...open];
-      const parts = await bounded(this.redis.mgetBuffer(...ids.map((s) => this.keys.part(t, s))), this.timeoutMs, this.url, 'read the shard results');
-      ids.forEach((s, i) => {
-        const bytes = parts[i];
-        if (bytes !== null && bytes !== undefined) {
-          settle(s, bytes);
+      const read = this.redis.pipeline();
+      for (const s of open) {
+        read.lindexBuffer(this.keys.part(t, s), 0);
+      }
+      for (const [error, bytes] of (await bounded(read.exec(), this.timeoutMs, this.url, 'read the shard results')) ?? []) {
+        if (error === null && bytes instanceof Buffer) {
+          receive(bytes);
         }
-      });
+      }
     }
     return { results, failed: failed.sort((a, b) => a.shard - b.shard), ms: performance.now() - started };
   }
@@ -165,9 +174,14 @@ export class KmeansRounds {
     return this.losses;
   }
 
-  /** One wait for a signal on `done`, pollMs at most (null: none came). */
-  private wait(): Promise<[Buffer, Buffer] | null> {
-    return bounded(this.blocking.blpopBuffer(this.keys.done, this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
+  /** One wait for the signal of any open shard of op t, pollMs at most (null: none came). */
+  private wait(t: number, open: ReadonlySet<number>): Promise<[Buffer, Buffer] | null> {
+    return bounded(this.blocking.blpopBuffer(...[...open].map((s) => this.keys.signal(t, s)), this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
+  }
+
+  /** The keys of op t's shards. */
+  private roundKeys(t: number): string[] {
+    return Array.from({ length: this.shards }, (_, s) => [this.keys.claim(t, s), this.keys.part(t, s), this.keys.signal(t, s), this.keys.fails(t, s)]).flat();
   }
 
   /** Shard parts stored a second time and ignored (a shard computed twice). */
@@ -183,11 +197,10 @@ export class KmeansRounds {
     await quiet(async () => {
       await this.redis.xadd(this.keys.ops, '*', 'op', encodeParts({ t: this.t, op: 'end', attempts: 0, backoffMs: 0 }));
       await Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.remove(agentId(this.run, s)).catch(() => 0)));
-      const pipeline = this.redis.pipeline().del(this.keys.ops, this.keys.done, this.keys.dups, this.keys.alive);
+      // Every round's keys: a late agent may have stored a part of an op after its round.
+      const pipeline = this.redis.pipeline().del(this.keys.ops, this.keys.dups, this.keys.alive, this.keys.stage);
       for (let t = 0; t < this.t; t++) {
-        for (let s = 0; s < this.shards; s++) {
-          pipeline.del(this.keys.claim(t, s), this.keys.part(t, s), this.keys.fails(t, s));
-        }
+        pipeline.del(...this.roundKeys(t));
       }
       await pipeline.exec();
     });

@@ -10,10 +10,11 @@ import { fail } from '../errors.js';
 const REF = '$f64';
 
 /**
- * Packs a JSON-like value whose leaves may be Float64Arrays.
+ * Packs a JSON-like value whose leaves may be Float64Arrays, after `prefix` (a multiple of 8
+ * bytes, kept as given: decode what follows it).
  * @example decodeParts(encodeParts({ sums: new Float64Array([1, 2]) }), 'x') // { sums: Float64Array [1, 2] }
  */
-export function encodeParts(value: unknown): Buffer {
+export function encodeParts(value: unknown, prefix: Uint8Array = new Uint8Array(0)): Buffer {
   const arrays: Float64Array[] = [];
   let at = 0;
   const skeleton = JSON.stringify(value, (_key, v: unknown) => {
@@ -27,10 +28,11 @@ export function encodeParts(value: unknown): Buffer {
   });
   const text = Buffer.from(skeleton ?? 'null', 'utf8');
   const head = Math.ceil((4 + text.length) / 8) * 8;
-  const out = Buffer.alloc(head + 8 * at);
-  out.writeUInt32LE(text.length, 0);
-  text.copy(out, 4);
-  let offset = head;
+  const out = Buffer.alloc(prefix.length + head + 8 * at);
+  out.set(prefix, 0);
+  out.writeUInt32LE(text.length, prefix.length);
+  text.copy(out, prefix.length + 4);
+  let offset = prefix.length + head;
   for (const a of arrays) {
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
     offset += a.byteLength;

@@ -2,7 +2,8 @@
  * The k-means agents' protocol (src/batch/kmeansAgent.ts, kmeansRounds.ts, agentKeys.ts) on a
  * private redis-server, with the agents run in this process so that which agent is alive (its
  * BullMQ lock key) is set by the test: a retried agent resumes the op its first try had claimed;
- * a shard whose agent is dead is taken over by another; a part stored twice counts once. The
+ * a shard whose agent is dead is taken over by another, and its first agent's late part is not
+ * stored; a part stored twice counts once. The
  * parts are checked against column sums computed here with plain float64 loops. Last, end to end:
  * a worker process killed with SIGKILL in the middle of a run, the run finishes on another worker
  * and equals hp.kmeans bit for bit.
@@ -13,13 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { agentId, leavingKey, runKeys, signalHeader, STORE } from '../../src/batch/agentKeys.js';
+import { agentId, leavingKey, partBytes, runKeys, storePart, type RunKeys } from '../../src/batch/agentKeys.js';
 import { redisOptions } from '../../src/batch/connection.js';
 import { batchKmeans } from '../../src/batch/kmeans.js';
 import { kmeansAgent, RESCAN_MS, type AgentOutcome } from '../../src/batch/kmeansAgent.js';
 import { KmeansRounds } from '../../src/batch/kmeansRounds.js';
 import { ChunkCache } from '../../src/batch/kmeansShard.js';
-import { encodeParts } from '../../src/batch/parts.js';
 import type { KmeansAgentJob, ShardJob } from '../../src/batch/protocol.js';
 import { startWorker } from '../../src/batch/worker.js';
 import { isHotpathError } from '../../src/errors.js';
@@ -71,6 +71,13 @@ function agent(rounds: KmeansRounds, queue: string, shard: number): { done: Prom
       await connection.set(`${jobKeys(queue)}${id}:lock`, 'test', 'PX', 60_000);
     },
   };
+}
+
+/** Stores a part as agent `id` would (storePart); STORE's reply. */
+async function store(control: Redis, keys: RunKeys, t: number, s: number, id: string, part: Buffer): Promise<unknown> {
+  const replies = await storePart(control.multi(), keys, t, s, id, part).exec();
+  assert.equal(replies?.length, 3);
+  return replies[2]![1];
 }
 
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -125,11 +132,14 @@ test("a dead agent's shard is taken over by another, and a part stored twice cou
     const outcome = await round;
     const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
     assert.deepEqual(sums, [columnSums(values, d, 0, 2048), columnSums(values, d, 2048, 300)]);
-    // The first owner finishes after all: its part is not stored, only counted.
-    const late = encodeParts({ sums: [new Float64Array(d).fill(7)], ms: 1 });
-    assert.equal(await control.eval(STORE, 3, keys.part(0, 0), keys.done, keys.dups, late, signalHeader(0, 0), 60), 0);
+    // The first owner finishes after all: its claim was taken over, so its part is not stored, nor counted.
+    const late = partBytes(0, 0, { sums: [new Float64Array(d).fill(7)], ms: 1 });
+    assert.equal(await store(control, keys, 0, 0, agentId(rounds.run, 0), late), -2);
+    assert.equal(await rounds.duplicates(), 0);
+    // The claim's holder stores it a second time (its job run twice): not stored, only counted.
+    assert.equal(await store(control, keys, 0, 0, agentId(rounds.run, 1), late), 0);
     assert.equal(await rounds.duplicates(), 1);
-    const stored = await control.getBuffer(keys.part(0, 0));
+    const stored = await control.lindexBuffer(keys.part(0, 0), 0);
     assert.notDeepEqual(stored, late);
     await rounds.close();
     assert.deepEqual(await only.done, { ops: 3, parts: 2, left: false });
@@ -155,8 +165,8 @@ test("an agent computes its own shard before its claim's reply, and stores it on
     await until(async () => (await control.exists(keys.part(0, 1))) === 1);
     assert.equal(await control.exists(keys.part(0, 0)), 0);
     // The holder stores its part: the first one, so it counts (agent 0 stored nothing for shard 0).
-    const holders = encodeParts({ sums: [new Float64Array(d).fill(7)], ms: 1 });
-    assert.equal(await control.eval(STORE, 3, keys.part(0, 0), keys.done, keys.dups, holders, signalHeader(0, 0), 60), 1);
+    const holders = partBytes(0, 0, { sums: [new Float64Array(d).fill(7)], ms: 1 });
+    assert.equal(await store(control, keys, 0, 0, 'intruder', holders), 1);
     const outcome = await round;
     const sums = outcome.results.map((r) => Array.from((r as { sums: Float64Array[] }).sums[0]!));
     assert.deepEqual(sums, [new Array(d).fill(7), columnSums(values, d, 2048, 300)]);
