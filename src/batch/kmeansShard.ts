@@ -7,7 +7,8 @@
  * Centred chunks stay in the child's heap between iterations (ChunkCache), keyed by file,
  * file size and time, rows and mean, so iterations after the first read nothing; the stats op
  * (the run's first) keeps the rows it reads, and the first centring takes them, so a run reads
- * each row once (plus once more for a chunk cut by the shard's end in the row-order ops).
+ * each row once (a chunk cut by the shard's end is read whole, its head kept as a copy; the
+ * once-per-run 'final' op reads it whole again).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
@@ -105,7 +106,27 @@ export function kmeansShard(hp: Runtime, task: KmeansShard, cache: ChunkCache): 
   if (task.op === 'stats') {
     // Every piece is read here once and kept as read: the first centring takes it (no second read).
     const raw = (c: { start: number; rows: number }): Tensor => cache.get(`${keyOf(c)}|raw`, () => read(c));
-    const sums = chunks.map((c) => using(inside(c) ? raw(c) : read(c), (t) => columnSums(t.data(WHERE) as Rows, c.rows, d)));
+    const sums = chunks.map((c) => {
+      if (inside(c)) {
+        return using(raw(c), (t) => columnSums(t.data(WHERE) as Rows, c.rows, d));
+      }
+      // Cut by the shard's end: read whole once, and the shard's piece of it (the chunk's head) kept as a copy.
+      return using(read(c), (t) => {
+        const values = t.data(WHERE) as Rows;
+        const head = pieces.find((p) => p.start === c.start);
+        if (head !== undefined) {
+          using(
+            cache.get(`${keyOf(head)}|raw`, () => {
+              const piece = hp.empty([head.rows, d], dtype, { zero: false });
+              (piece.data(WHERE) as Rows).set(values.subarray(0, head.rows * d));
+              return piece;
+            }),
+            () => undefined,
+          );
+        }
+        return columnSums(values, c.rows, d);
+      });
+    });
     for (const p of pieces) {
       using(raw(p), () => undefined);
     }
