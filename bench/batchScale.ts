@@ -14,7 +14,7 @@
  * the same shards in one process, then in two processes at once (one shard each). On 2 cores the
  * second cannot be 2x: their ratio is what 2 workers could reach on this machine at this load.
  *
- * The shards are 2 of equal rows (batchKmeans `shards: 2`, cutting chunk 3 at a block: see
+ * The shards are 2 of equal cost (batchKmeans `shards: 2`, cutting chunk 3 at a block: see
  * src/batch/kmeansPieces.ts); the whole run is also printed by phase (start, stats round, first
  * step, steps 2.., final round), each with the slowest shard's own compute.
  *
@@ -72,7 +72,7 @@ const file = path.join(tmp, 'x.npy');
 const children: ChildProcess[] = [];
 try {
   console.log(machineLine(machineInfo()));
-  console.log(`data: ${n} x ${d} float32 blobs (hotpath blobs --centers 64), k ${k}, ${iters} iterations, tol 0, init first; 2 equal shards (${balancedShards(n, 2).map((s) => s.count).join(' + ')} rows; chunks of 131072 rows, cut at a block of 2048)`);
+  console.log(`data: ${n} x ${d} float32 blobs (hotpath blobs --centers 64), k ${k}, ${iters} iterations, tol 0, init first; 2 shards of equal cost (${balancedShards(n, 2, d).map((s) => s.count).join(' + ')} rows; chunks of 131072 rows, cut at a block of 2048)`);
   const blobs = spawn(process.execPath, [CLI, 'blobs', file, '--n', String(n), '--d', String(d), '--centers', '64', '--seed', '1'], { stdio: 'ignore' });
   await once(blobs, 'close');
   const port = await freePort();
@@ -141,7 +141,7 @@ try {
     await once(child, 'close');
     return JSON.parse(out) as number[];
   };
-  const ranges = balancedShards(n, 2).map((s) => `${s.start}:${s.count}`);
+  const ranges = balancedShards(n, 2, d).map((s) => `${s.start}:${s.count}`);
   const alone = median(await loop(ranges));
   const pair = await Promise.all(ranges.map((r) => loop([r])));
   const together = Math.max(...pair.map(median));

@@ -1,6 +1,6 @@
 /**
  * `batchKmeans`: Lloyd's k-means over a .npy file whose shards (whole chunks of rows, see
- * src/kmeans/chunks.ts, or equal shards that may cut chunks at block boundaries:
+ * src/kmeans/chunks.ts, or shards of equal cost that may cut chunks at block boundaries:
  * kmeansPieces.ts) run on the queue's workers. Every sum over rows comes back as one partial
  * per chunk (or per piece of a cut chunk, folded as the kernel folds its blocks) and is added
  * here in global chunk order, exactly as the in-memory
@@ -51,8 +51,9 @@ export interface BatchKmeansOptions extends CoordinatorOptions {
   /** Chunks per shard (default 1; a chunk is chunkRows(d) rows, ~16 MB of float32). */
   readonly shardChunks?: number;
   /**
-   * Instead of shardChunks: this many shards of equal rows (to a block of LLOYD_BLOCK rows), which
-   * may cut chunks (kmeansPieces.ts; same bits): one per worker balances the workers.
+   * Instead of shardChunks: this many shards of equal cost (balancedShards: rows, to a block of
+   * LLOYD_BLOCK rows), which may cut chunks (kmeansPieces.ts; same bits): one per worker balances
+   * the workers.
    */
   readonly shards?: number;
   /** int32 [n] labels .npy written by the workers (a path they all reach). */
@@ -142,7 +143,7 @@ export async function batchKmeans(options: BatchKmeansOptions): Promise<BatchKme
   if (!Number.isSafeInteger(seed) || seed < 0 || !Number.isSafeInteger(sampleRows) || sampleRows < k) {
     fail({ code: 'ARGUMENT', kernel: WHERE, problem: 'invalid seed or sampleRows', expected: `seed an integer >= 0, sampleRows an integer >= k = ${k}`, received: `seed ${seed}, sampleRows ${sampleRows}` });
   }
-  const shards = count === undefined ? chunkShards(n, per * chunkRows(d)) : balancedShards(n, count);
+  const shards = count === undefined ? chunkShards(n, per * chunkRows(d)) : balancedShards(n, count, d);
   const round = roundFor(dtype);
   const rounds = await KmeansRounds.open(options, file, shards);
   /** One round of `op` over every shard; the per-chunk partials in global chunk order. */

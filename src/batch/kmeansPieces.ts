@@ -76,16 +76,54 @@ export function checkShardRange(start: number, count: number, n: number, where: 
 }
 
 /**
- * `count` shards of n rows as equal as whole blocks allow (fewer when n has fewer blocks).
- * @example balancedShards(1000000, 2) // [{ start: 0, count: 499712 }, { start: 499712, count: 500288 }] (chunk 3 cut at block 52 of 64)
+ * What a block of a chunk's later piece costs a shard beyond its rows, in blocks: it is its own
+ * kernel call (the runtime's dispatch, output tensors and copies) and its own sums sent to the
+ * coordinator (16.9 KB at k = 64, d = 32). Measured on the 2-core development machine (Intel
+ * Xeon, 2026-11-29, bench/batchScale.ts: 1 000 000 x 32, k = 64): with equal rows the shard
+ * holding 12 such blocks computed 1.5 ms longer than the other (~0.27 ms per block, so ~0.45
+ * blocks each); cutting for 0, 0.3 and 0.5 gave 2-worker iterations of 74.75, 74.05 and 74.3 ms
+ * (medians of 4 runs each, alternating). 0.3 also leaves room for machines where a call costs less.
  */
-export function balancedShards(n: number, count: number): { start: number; count: number }[] {
+export const LATER_BLOCK_COST = 0.3;
+
+/**
+ * `count` shards of n rows (fewer when n has fewer blocks) of equal cost to a block: a shard's
+ * cost is its blocks plus LATER_BLOCK_COST per block of the chunk it starts inside (those come
+ * back one part per block, kmeansPieces.ts), so a shard that starts mid-chunk gets a little less.
+ * @example balancedShards(1000000, 2, 32) // [{ start: 0, count: 505856 }, { start: 505856, count: 494144 }] (chunk 3 cut at block 55 of 64)
+ */
+export function balancedShards(n: number, count: number, d: number): { start: number; count: number }[] {
   const blocks = Math.ceil(n / LLOYD_BLOCK);
   const parts = Math.min(count, blocks);
+  const perChunk = chunkRows(d) / LLOYD_BLOCK;
+  // Boundaries in blocks, from equal rows.
+  const at = Array.from({ length: parts + 1 }, (_, s) => (s === parts ? blocks : Math.round((s * n) / parts / LLOYD_BLOCK)));
+  const cost = (s: number): number => {
+    const rows = Math.min(n, at[s + 1]! * LLOYD_BLOCK) - at[s]! * LLOYD_BLOCK;
+    const later = Math.min(at[s + 1]!, Math.ceil(at[s]! / perChunk) * perChunk) - at[s]!;
+    return rows / LLOYD_BLOCK + LATER_BLOCK_COST * later;
+  };
+  // Each boundary where the larger of its two shards' costs is least (the nearest such on ties), a few passes.
+  for (let pass = 0; pass < 4; pass++) {
+    for (let b = 1; b < parts; b++) {
+      const from = at[b]!;
+      let best = from;
+      let bestCost = Math.max(cost(b - 1), cost(b));
+      for (let x = Math.max(at[b - 1]! + 1, from - perChunk); x <= Math.min(at[b + 1]! - 1, from + perChunk); x++) {
+        at[b] = x;
+        const c = Math.max(cost(b - 1), cost(b));
+        if (c < bestCost || (c === bestCost && Math.abs(x - from) < Math.abs(best - from))) {
+          best = x;
+          bestCost = c;
+        }
+      }
+      at[b] = best;
+    }
+  }
   const out: { start: number; count: number }[] = [];
   for (let s = 0; s < parts; s++) {
-    const start = Math.round((s * n) / parts / LLOYD_BLOCK) * LLOYD_BLOCK;
-    const end = s === parts - 1 ? n : Math.round(((s + 1) * n) / parts / LLOYD_BLOCK) * LLOYD_BLOCK;
+    const start = at[s]! * LLOYD_BLOCK;
+    const end = Math.min(n, at[s + 1]! * LLOYD_BLOCK);
     if (end > start) {
       out.push({ start, count: end - start });
     }

@@ -169,7 +169,7 @@ export function addBatchCommands(program: Command, result: { code: number }): vo
     .option('--max-iter <n>', 'most Lloyd iterations', '300')
     .option('--tol <t>', "stop when the centroids' squared movement is at most t times the mean feature variance", '1e-4')
     .option('--shard-chunks <n>', 'chunks of rows per shard (a chunk is ~16 MB of float32; default 1)')
-    .option('--shards <n>', 'instead of --shard-chunks: n shards of equal rows (cutting chunks at block boundaries, same bits); one per worker balances them')
+    .option('--shards <n>', 'instead of --shard-chunks: n shards of equal cost (rows, cutting chunks at block boundaries, same bits); one per worker balances them')
     .option('--labels-out <file>', 'int32 labels .npy, written by the workers (a path they all reach)')
     .option('--centroids-out <file>', 'write the centroids as .npy')
     .action(async (file: string, opts: CoordinatorFlags & { k: string; init: string; seed: string; sampleRows?: string; maxIter: string; tol: string; shardChunks?: string; shards?: string; labelsOut?: string; centroidsOut?: string }) => {

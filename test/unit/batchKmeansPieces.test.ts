@@ -41,12 +41,24 @@ test('pieces and balanced shards: block boundaries, heads where a chunk starts',
     { chunk: 0, start: 126976, rows: 4096, head: false },
     { chunk: 1, start: 131072, rows: 5904, head: true },
   ]);
-  assert.deepEqual(balancedShards(1_000_000, 2), [
-    { start: 0, count: 499712 },
-    { start: 499712, count: 500288 },
+  // 489 blocks (488 of 2048 rows and one of 576), chunks of 64 blocks; a later piece's block
+  // costs 1.3. Equal rows would cut at block 244: shard 1 then holds 12 blocks of chunk 3's later
+  // piece, costing 244.28 + 0.3 * 12 = 247.88 against 244. At block 246: 246 against 242.28 +
+  // 0.3 * 10 = 245.28 (245: 245 against 246.58; 247: 247 against 243.98).
+  assert.deepEqual(balancedShards(1_000_000, 2, 32), [
+    { start: 0, count: 503808 },
+    { start: 503808, count: 496192 },
+  ]);
+  // Four: blocks 0-123 (124), 124-246 (123 + 0.3 * 4 of chunk 1), 247-368 (122 + 0.3 * 9 of
+  // chunk 3), 369-488 (119.28 + 0.3 * 15 of chunk 5): 124, 124.2, 124.7, 123.78.
+  assert.deepEqual(balancedShards(1_000_000, 4, 32), [
+    { start: 0, count: 253952 },
+    { start: 253952, count: 251904 },
+    { start: 505856, count: 249856 },
+    { start: 755712, count: 244288 },
   ]);
   // More shards than blocks: one block each.
-  assert.deepEqual(balancedShards(3000, 4), [
+  assert.deepEqual(balancedShards(3000, 4, 32), [
     { start: 0, count: 2048 },
     { start: 2048, count: 952 },
   ]);
