@@ -81,7 +81,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 300));
   const url = `redis://127.0.0.1:${port}`;
 
-  const runWith = async (workers: number): Promise<{ steps: BatchIterationInfo[]; inertia: number; centroids: Float32Array | Float64Array; labels: Int32Array; ms: number; phases: Record<string, string> }> => {
+  const runWith = async (workers: number): Promise<{ steps: BatchIterationInfo[]; inertia: number; centroids: Float32Array | Float64Array; labels: Int32Array; ms: number; phases: Record<string, string>; again: { ms: number; median: number; same: boolean } }> => {
     const queue = `scale${workers}`;
     const started: ChildProcess[] = [];
     for (let w = 0; w < workers; w++) {
@@ -109,13 +109,19 @@ try {
       later: (ends[ends.length - 1]! - ends[0]!).toFixed(0),
       final: `${(t0 + ms - ends[ends.length - 1]!).toFixed(0)}, round ${slowest(final)}`,
     };
+    // The same job again on the same workers (warm children: their heaps, code and connections in
+    // use, the centred chunks cached), as long-lived workers run a later job.
+    const againSteps: BatchIterationInfo[] = [];
+    const t1 = performance.now();
+    const r2 = await batchKmeans({ redis: url, queue, file, k, init: 'first', maxIter: iters, tol: 0, shards: 2, onIteration: (i) => againSteps.push(i) });
+    const again = { ms: performance.now() - t1, median: median(againSteps.slice(1).map((s) => s.ms)), same: r2.inertia === r.inertia && r2.iterations === againSteps.length };
     for (const child of started) {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
     const bytes = readFileSync(labelsOut);
     const labels = new Int32Array(new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8))).buffer);
-    return { steps, inertia: r.inertia, centroids: r.centroids, labels, ms, phases };
+    return { steps, inertia: r.inertia, centroids: r.centroids, labels, ms, phases, again };
   };
   const phaseLine = (p: Record<string, string>): string => Object.entries(p).map(([name, v]) => `${name} ${v}`).join(', ');
 
@@ -131,6 +137,7 @@ try {
   const relocating = (s: BatchIterationInfo[]): number => s.filter((i) => i.relocated > 0).length;
   console.log(`iterations with an empty-cluster relocation round: ${relocating(one.steps)} (1 worker), ${relocating(two.steps)} (2 workers)`);
   console.log(`speed-up 2 vs 1 worker (median iteration): ${(m1 / m2).toFixed(2)}x; whole runs: ${(one.ms / two.ms).toFixed(2)}x`);
+  console.log(`the same job again on the same workers: 1 worker ${(one.again.ms / 1000).toFixed(2)} s (median iteration ${one.again.median.toFixed(1)} ms), 2 workers ${(two.again.ms / 1000).toFixed(2)} s (${two.again.median.toFixed(1)} ms); speed-up per iteration ${(one.again.median / two.again.median).toFixed(2)}x, whole runs ${(one.again.ms / two.again.ms).toFixed(2)}x; same inertia as the first job: ${one.again.same && two.again.same ? 'yes' : 'NO'}`);
   console.log(`whole run by phase, ms (start: jobs, children, runtimes; stats round: first read, column sums; first step: second read, centring; steps 2-${iters}; final: round and close; the slowest shard's compute in brackets):\n  1 worker ${phaseLine(one.phases)}\n  2 workers ${phaseLine(two.phases)}`);
 
   // The ceiling: the same shard compute with no queue, one process over both shards, then two at once.

@@ -26,8 +26,11 @@ process.on('disconnect', () => process.exit(1));
 // so that no job waits for it; an error surfaces at the first job's await.
 const runtime: Promise<Runtime> = createRuntime({ threads: config.threads });
 runtime.catch(() => {});
-/** The k-means agents' own connection (their XREAD blocks it; one agent at a time per child). */
-let redis: Redis | undefined;
+/**
+ * The k-means agents' own connection (their XREAD blocks it; one agent at a time per child),
+ * opened with the child like the runtime, so that an agent's first op does not wait for it.
+ */
+let redis: Redis | undefined = config.redis === undefined ? undefined : agentConnection(config.redis);
 const cache = new ChunkCache(config.cacheBytes ?? 2 ** 30);
 
 /** `qualified`: BullMQ's qualified queue name (`prefix:queue`), which its job keys start with. */
@@ -52,16 +55,19 @@ async function shard(job: ShardJob, id: string, qualified: string, hp: Runtime):
       if (config.redis === undefined || config.queue === undefined || config.name === undefined) {
         throw new Error('a k-means agent needs the worker to pass its Redis URL, queue and name (HOTPATH_BATCH_CHILD)');
       }
-      if (redis === undefined) {
-        redis = new Redis(redisOptions(config.redis, 'batch worker'));
-        // Connection trouble shows as commands that wait (ioredis retries); the worker's lock decides.
-        redis.on('error', () => {});
-      }
+      redis ??= agentConnection(config.redis);
       return kmeansAgent({ hp, redis, queue: config.queue, cache, jobKeys: `${qualified}:`, worker: config.name }, job, id);
     }
     default:
       throw new Error(`unknown shard kind ${JSON.stringify((job as { kind: unknown }).kind)}`);
   }
+}
+
+function agentConnection(url: string): Redis {
+  const connection = new Redis(redisOptions(url, 'batch worker'));
+  // Connection trouble shows as commands that wait (ioredis retries); the worker's lock decides.
+  connection.on('error', () => {});
+  return connection;
 }
 
 export default async function processShard(job: SandboxedJob<ShardJob>): Promise<unknown> {
