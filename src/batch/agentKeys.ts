@@ -31,6 +31,13 @@ import { encodeParts } from './parts.js';
 /** Seconds every key of a run lives at most (the coordinator deletes them at the end). */
 export const RUN_TTL_S = 24 * 3600;
 
+/**
+ * Seconds the op stream outlives its run's end (its last entry is 'end'): an agent that reads it
+ * after the run (one coming back from its last store, or a job of the run picked up as the run
+ * closed) ends at once instead of waiting RESCAN_MS on a stream that is gone.
+ */
+export const END_LINGER_S = 10;
+
 export interface RunKeys {
   readonly ops: string;
   readonly dups: string;

@@ -61,6 +61,10 @@ export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgent
   let current: KmeansOp | undefined;
   let ops = 0;
   let parts = 0;
+  // The coordinator creates the stream before it adds the agents: none means the run is over.
+  if ((await ctx.redis.exists(keys.ops)) === 0) {
+    return { ops, parts, left: false };
+  }
   for (;;) {
     const reply = await ctx.redis.xreadBuffer('COUNT', 1000, 'BLOCK', RESCAN_MS, 'STREAMS', keys.ops, last);
     const entries = reply?.[0]?.[1] ?? [];

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { HotpathError } from '../errors.js';
-import { agentId, runKeys, SIGNAL_HEADER, type RunKeys } from './agentKeys.js';
+import { agentId, END_LINGER_S, runKeys, SIGNAL_HEADER, type RunKeys } from './agentKeys.js';
 import { queueName, redisLabel, redisOptions } from './connection.js';
 import { bounded, nonNegative, positive, type CoordinatorOptions, type ShardFailure } from './coordinator.js';
 import { decodeParts, encodeParts } from './parts.js';
@@ -189,7 +189,7 @@ export class KmeansRounds {
     return Number((await bounded(this.redis.get(this.keys.dups), this.timeoutMs, this.url, 'read the duplicate count')) ?? 0);
   }
 
-  /** Ends the agents, removes the ones never started and the run's keys, disconnects. */
+  /** Ends the agents, removes the ones never started and the run's keys (the op stream after END_LINGER_S), disconnects. */
   async close(): Promise<void> {
     const quiet = async (work: () => Promise<unknown>): Promise<void> => {
       await Promise.race([work().catch(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
@@ -197,8 +197,9 @@ export class KmeansRounds {
     await quiet(async () => {
       await this.redis.xadd(this.keys.ops, '*', 'op', encodeParts({ t: this.t, op: 'end', attempts: 0, backoffMs: 0 }));
       await Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.remove(agentId(this.run, s)).catch(() => 0)));
-      // Every round's keys: a late agent may have stored a part of an op after its round.
-      const pipeline = this.redis.pipeline().del(this.keys.ops, this.keys.dups, this.keys.alive, this.keys.stage);
+      // Every round's keys: a late agent may have stored a part of an op after its round. The op
+      // stream, ending in 'end', stays a few seconds for agents that read it late.
+      const pipeline = this.redis.pipeline().expire(this.keys.ops, END_LINGER_S).del(this.keys.dups, this.keys.alive, this.keys.stage);
       for (let t = 0; t < this.t; t++) {
         pipeline.del(...this.roundKeys(t));
       }

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { agentId, leavingKey, partBytes, runKeys, storePart, type RunKeys } from '../../src/batch/agentKeys.js';
+import { agentId, END_LINGER_S, leavingKey, partBytes, runKeys, storePart, type RunKeys } from '../../src/batch/agentKeys.js';
 import { redisOptions } from '../../src/batch/connection.js';
 import { batchKmeans } from '../../src/batch/kmeans.js';
 import { kmeansAgent, RESCAN_MS, type AgentOutcome } from '../../src/batch/kmeansAgent.js';
@@ -111,8 +111,16 @@ test('a retried agent resumes the op its first try had claimed; a live agent\'s 
     await rounds.close();
     assert.deepEqual(await other.done, { ops: 3, parts: 1, left: false });
     assert.deepEqual(await retried.done, { ops: 3, parts: 1, left: false });
-    // close() removed the run's keys.
-    assert.deepEqual(await control.keys(`hotpath:${queue}:${rounds.run}:*`), []);
+    // close() removed the run's keys, but for the op stream, which ends in 'end' and expires soon.
+    assert.deepEqual(await control.keys(`hotpath:${queue}:${rounds.run}:*`), [keys.ops]);
+    const ttl = await control.ttl(keys.ops);
+    assert.ok(ttl > 0 && ttl <= END_LINGER_S, `ttl ${ttl}`);
+    // An agent of the run that starts now (a job picked up as the run closed) reads the stream
+    // to its 'end' and ends: ops counts begin, the round and end.
+    assert.deepEqual(await agent(rounds, queue, 1).done, { ops: 3, parts: 0, left: false });
+    await control.del(keys.ops);
+    // With the stream gone, an agent ends before reading anything.
+    assert.deepEqual(await agent(rounds, queue, 1).done, { ops: 0, parts: 0, left: false });
   } finally {
     control.disconnect();
   }
