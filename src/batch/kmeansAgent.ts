@@ -123,69 +123,79 @@ function opOf(fields: Buffer[]): KmeansOp {
 /**
  * Claims and computes what it can of `op`, own shard first, until its worker is leaving; the parts
  * stored. Round trips are kept off the op's critical path: the claim of its own shard goes out
- * before the compute starts, and the store right after it, before the claim's reply is read (STORE
- * stores only for the claim's holder, so nothing changes but a compute thrown away when the claim
- * was refused); each store goes out in one transaction with the claim of the next shard.
+ * before the compute starts, and its store right after it, before the claim's reply is read
+ * (STORE stores only for the claim's holder, so nothing changes but a compute thrown away when the
+ * claim was refused). The next shard's claim goes out as soon as a compute ends, before its part is
+ * encoded and stored, so its reply is back when it is needed; stores are not waited for between
+ * shards, only at the end.
  */
 async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: KmeansAgentJob & ShardJob, id: string, op: KmeansOp): Promise<{ stored: number; left: boolean }> {
   const count = job.shards.length;
-  const claim = (s: number): [string, number, ...(string | number)[]] => [CLAIM, 3, keys.claim(op.t, s), keys.part(op.t, s), leaving, id, ctx.jobKeys, RUN_TTL_S];
-  const ownClaim = ctx.redis.eval(...claim(job.shard));
-  // A failed claim rejects before it is awaited: handled there, not reported as unhandled.
-  ownClaim.catch(() => {});
-  let part = await compute(ctx, keys, job, job.shard, op, ownClaim);
-  // The reply of shard s's claim once read (the own claim's is read after its store went out).
-  let claimed: unknown;
-  let stored = 0;
+  const claim = (s: number): Promise<unknown> => {
+    const reply = ctx.redis.eval(CLAIM, 3, keys.claim(op.t, s), keys.part(op.t, s), leaving, id, ctx.jobKeys, RUN_TTL_S);
+    // A failed claim rejects before it is awaited: handled there, not reported as unhandled.
+    reply.catch(() => {});
+    return reply;
+  };
+  const stores: Promise<unknown[]>[] = [];
+  const outcome = async (left: boolean): Promise<{ stored: number; left: boolean }> => {
+    // storePart's replies: DEL, RPUSH, then STORE's (1: stored).
+    const replies = await Promise.all(stores);
+    return { stored: replies.filter((r) => r[2] === 1).length, left };
+  };
+  let reply = claim(job.shard);
   for (let i = 0; i < count; i++) {
-    if (claimed === -1) {
-      return { stored, left: true };
-    }
     const s = (job.shard + i) % count;
-    const next = i + 1 < count ? (job.shard + i + 1) % count : undefined;
-    if (part === undefined && next === undefined) {
+    let nextReply: Promise<unknown> | undefined;
+    const claimNext = (): void => {
+      if (nextReply === undefined && i + 1 < count) {
+        nextReply = claim((s + 1) % count);
+      }
+    };
+    let part: Buffer | undefined;
+    if (i === 0) {
+      part = await compute(ctx, keys, job, s, op, reply, claimNext);
+    } else {
+      const granted = await reply;
+      if (granted === -1) {
+        return outcome(true);
+      }
+      part = granted === 1 ? await compute(ctx, keys, job, s, op, undefined, claimNext) : undefined;
+    }
+    claimNext();
+    if (part !== undefined) {
+      const store = storePart(ctx.redis.multi(), keys, op.t, s, id, part).exec().then(valuesOf);
+      store.catch(() => {});
+      stores.push(store);
+    }
+    if (i === 0 && (await reply) === -1) {
+      // The worker is leaving: the claim was not taken, so STORE stored nothing.
+      return outcome(true);
+    }
+    if (nextReply === undefined) {
       break;
     }
-    const multi = ctx.redis.multi();
-    if (part !== undefined) {
-      storePart(multi, keys, op.t, s, id, part);
-    }
-    if (next !== undefined) {
-      multi.eval(...claim(next));
-    }
-    const sent = multi.exec().then(valuesOf);
-    sent.catch(() => {});
-    if (i === 0 && (await ownClaim) === -1) {
-      // The worker is leaving: the claim was not taken, so STORE stored nothing.
-      await sent;
-      return { stored, left: true };
-    }
-    const replies = await sent;
-    if (part !== undefined) {
-      // storePart's replies: DEL, RPUSH, then STORE's (1: stored).
-      stored += replies[2] === 1 ? 1 : 0;
-    }
-    if (next !== undefined) {
-      claimed = replies[replies.length - 1];
-      part = claimed === 1 ? await compute(ctx, keys, job, next, op) : undefined;
-    }
+    reply = nextReply;
   }
-  return { stored, left: false };
+  return outcome(false);
 }
 
 /**
  * The shard's part as bytes: its result and compute time, or after op.attempts errors the last
  * one. With `claim` (a compute started before its claim's reply), an error counts as a try only
  * once the claim is granted; otherwise the compute gives up (undefined) and counts nothing.
+ * `computed` is called when the compute has succeeded, before its part is encoded.
  */
-async function compute(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob, s: number, op: KmeansOp, claim?: Promise<unknown>): Promise<Buffer | undefined> {
+async function compute(ctx: AgentContext, keys: RunKeys, job: KmeansAgentJob, s: number, op: KmeansOp, claim?: Promise<unknown>, computed?: () => void): Promise<Buffer | undefined> {
   const { start, count } = job.shards[s]!;
   const { t: _t, attempts, backoffMs, op: kind, ...rest } = op;
   for (;;) {
     try {
       const started = performance.now();
       const result = kmeansShard(ctx.hp, { ...rest, op: kind as Exclude<KmeansOp['op'], 'begin' | 'end'>, file: job.file, start, count }, ctx.cache) as object;
-      return partBytes(op.t, s, { ...result, ms: performance.now() - started });
+      const ms = performance.now() - started;
+      computed?.();
+      return partBytes(op.t, s, { ...result, ms });
     } catch (error) {
       if (claim !== undefined && (await claim) !== 1) {
         return undefined;
