@@ -18,11 +18,15 @@
  * src/batch/kmeansPieces.ts); the whole run is also printed by phase (start, stats round, first
  * step, steps 2.., final round), each with the slowest shard's own compute.
  *
- * Measured 2026-11-29 08:17-08:19 UTC on the 2-core development machine (load 1.1-2.4 with the
- * bench itself), 7 runs: median iteration 1.79x (1.77, 1.79, 1.78, 1.86, 1.85, 1.84, 1.79), whole
- * run 1.71x (1.66-1.80), overhead 3.8-4.8 ms per iteration, no-queue ceiling 1.95x (1.89-2.02),
- * bit-identical to hp.kmeans every time; 7 more at 08:42-08:44 UTC: 1.73x (1.65-1.94), 1.69x,
- * 4.5-5.3 ms. Where the rest of a 2-worker iteration goes: README (batch).
+ * Then the same job again on the same workers (long-lived workers: warm children, centred chunks
+ * cached), with its speed-up per iteration and per whole run.
+ *
+ * Measured 2026-11-29 10:55-10:59 UTC on the 2-core development machine (Intel Xeon, load
+ * 1.4-2.2 with the bench itself), 10 runs: median iteration 1.89x (1.82-1.94x; 74.2 against
+ * 139.5 ms), whole run 1.83x (1.75-1.89x), overhead 3.45 ms per iteration with 2 workers
+ * (3.03-3.75) and 4.5 ms with 1 (4.25-5.37), no-queue ceiling 1.97x, bit-identical to hp.kmeans
+ * every time; the job again on the same workers 1.88x per iteration, 1.82x per whole run. What
+ * the overhead is made of: README (batch).
  *
  *   flock /tmp/hotpath-bench.lock npx tsx bench/batchScale.ts [--n 1000000] [--iters 20]
  */
