@@ -87,7 +87,7 @@ export function checkShardRange(start: number, count: number, n: number, where: 
 export const LATER_BLOCK_COST = 0.3;
 
 /**
- * `count` shards of n rows (fewer when n has fewer blocks) of equal cost to a block: a shard's
+ * `count` shards of n rows (fewer when n has fewer blocks; none empty) of equal cost to a block: a shard's
  * cost is its blocks plus LATER_BLOCK_COST per block of the chunk it starts inside (those come
  * back one part per block, kmeansPieces.ts), so a shard that starts mid-chunk gets a little less.
  * @example balancedShards(1000000, 2, 32) // [{ start: 0, count: 505856 }, { start: 505856, count: 494144 }] (chunk 3 cut at block 55 of 64)
@@ -96,8 +96,12 @@ export function balancedShards(n: number, count: number, d: number): { start: nu
   const blocks = Math.ceil(n / LLOYD_BLOCK);
   const parts = Math.min(count, blocks);
   const perChunk = chunkRows(d) / LLOYD_BLOCK;
-  // Boundaries in blocks, from equal rows.
-  const at = Array.from({ length: parts + 1 }, (_, s) => (s === parts ? blocks : Math.round((s * n) / parts / LLOYD_BLOCK)));
+  // Boundaries in blocks, from equal rows (at least one block each).
+  const at = [0];
+  for (let s = 1; s < parts; s++) {
+    at.push(Math.min(blocks - (parts - s), Math.max(at[s - 1]! + 1, Math.round((s * n) / parts / LLOYD_BLOCK))));
+  }
+  at.push(blocks);
   const cost = (s: number): number => {
     const rows = Math.min(n, at[s + 1]! * LLOYD_BLOCK) - at[s]! * LLOYD_BLOCK;
     const later = Math.min(at[s + 1]!, Math.ceil(at[s]! / perChunk) * perChunk) - at[s]!;

@@ -29,6 +29,9 @@ export interface AgentRound {
   readonly ms: number;
 }
 
+/** Open shards one wait of the coordinator blocks on at most (kmeansRounds.wait). */
+const WAIT_KEYS = 16;
+
 /** One k-means run's rounds on its agents. Close it when done (ends the agents, removes the keys). */
 export class KmeansRounds {
   readonly run = randomUUID().slice(0, 8);
@@ -174,9 +177,14 @@ export class KmeansRounds {
     return this.losses;
   }
 
-  /** One wait for the signal of any open shard of op t, pollMs at most (null: none came). */
+  /**
+   * One wait for the signal of an open shard of op t, pollMs at most (null: none came): on the
+   * first WAIT_KEYS open shards, so that a run of many shards does not register and re-register
+   * all of them with Redis at every part (the others' signals wait in their lists until then).
+   */
   private wait(t: number, open: ReadonlySet<number>): Promise<[Buffer, Buffer] | null> {
-    return bounded(this.blocking.blpopBuffer(...[...open].map((s) => this.keys.signal(t, s)), this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
+    const keys = [...open].slice(0, WAIT_KEYS).map((s) => this.keys.signal(t, s));
+    return bounded(this.blocking.blpopBuffer(...keys, this.pollMs / 1000), this.timeoutMs + this.pollMs, this.url, 'wait for the shards');
   }
 
   /** The keys of op t's shards. */
@@ -197,10 +205,11 @@ export class KmeansRounds {
     await quiet(async () => {
       await this.redis.xadd(this.keys.ops, '*', 'op', encodeParts({ t: this.t, op: 'end', attempts: 0, backoffMs: 0 }));
       await Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.remove(agentId(this.run, s)).catch(() => 0)));
-      // Every round's keys: a late agent may have stored a part of an op after its round. The op
+      // The last round's keys (each round removed the one before it), and the one before: an agent
+      // still on it may have stored a part late (older ones expire with RUN_TTL_S). The op
       // stream, ending in 'end', stays a few seconds for agents that read it late.
       const pipeline = this.redis.pipeline().expire(this.keys.ops, END_LINGER_S).del(this.keys.dups, this.keys.alive, this.keys.stage);
-      for (let t = 0; t < this.t; t++) {
+      for (let t = Math.max(0, this.t - 2); t < this.t; t++) {
         pipeline.del(...this.roundKeys(t));
       }
       await pipeline.exec();

@@ -57,6 +57,8 @@ test('pieces and balanced shards: block boundaries, heads where a chunk starts',
     { start: 505856, count: 249856 },
     { start: 755712, count: 244288 },
   ]);
+  // As many shards as blocks: one block each (equal rows would round two cuts to one block).
+  assert.deepEqual(balancedShards(17 * 2048 + 100, 18, 8).map((s) => s.count), [...new Array(17).fill(2048), 100]);
   // More shards than blocks: one block each.
   assert.deepEqual(balancedShards(3000, 4, 32), [
     { start: 0, count: 2048 },
@@ -148,6 +150,25 @@ test('batch k-means on equal shards that cut chunks equals hp.kmeans bit for bit
       assert.deepEqual(Array.from(new Int32Array(new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8))).buffer)), labels);
     }
     await assert.rejects(batchKmeans({ redis: redis.url(), queue, file, k, shards: 2, shardChunks: 1 }), (e: unknown) => isHotpathError(e) && e.code === 'ARGUMENT');
+  } finally {
+    await hp.close();
+  }
+});
+
+test('more shards than the coordinator waits on at once (18 > 16), all in one chunk: hp.kmeans bit for bit', { skip, timeout: 180_000 }, async () => {
+  const n = 17 * 2048 + 100; // d = 8: one chunk of 18 blocks; every shard but the first is a later piece
+  const d = 8;
+  const k = 6;
+  const file = path.join(tmp, 'many.npy');
+  const values = writeWide(file, n, d, 9);
+  const hp = await createRuntime();
+  try {
+    const expected = hp.kmeans(hp.tensor(values, [n, d]), { k, init: 'first', maxIter: 12, tol: 0 });
+    const r = await batchKmeans({ redis: redis.url(), queue, file, k, init: 'first', maxIter: 12, tol: 0, shards: 18 });
+    assert.equal(r.shards, 18);
+    assert.equal(r.iterations, expected.iterations);
+    assert.equal(r.inertia, expected.inertia);
+    assert.deepEqual(Array.from(r.centroids), Array.from(expected.centroids.toArray() as Float32Array));
   } finally {
     await hp.close();
   }
