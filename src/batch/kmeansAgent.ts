@@ -3,18 +3,18 @@
  * (processor.ts). Instead of one queue job per shard per Lloyd step (enqueue, pickup, IPC and
  * a completion event each time: ~7 ms per iteration measured), the agent follows the run's op
  * stream (agentKeys.ts) with a blocking XREAD, computes, stores the part as float64 bytes and
- * signals the coordinator, which blocks on BLPOP with the part in the signal (measured at load
- * 5 on 2 cores: the op reaches the agent ~1 ms after it is published, the part reaches the
- * coordinator ~1.5 ms after the compute ends).
+ * signals the coordinator, which blocks on BLPOP with the part in the signal (measured on the
+ * quiet 2-core machine, 1 000 000 x 32, k 64, 2 shards: the op reaches the agents 0.4-0.9 ms
+ * after the round starts, the last part reaches the coordinator 1.3 ms after its compute ends).
  *
  * Per op it claims its own shard first (computing it while the claim's reply is on its way: a part
- * is stored only under a granted claim), then any shard that is free or whose agent's BullMQ lock
+ * is stored only for the claim's holder), then any shard that is free or whose agent's BullMQ lock
  * is gone, so fewer workers than shards still finish every op (one worker computes them all), and
  * a worker killed with SIGKILL loses nothing: once its lock expires the others take its shard,
  * and BullMQ retries its job, which resumes at the newest op. While it waits it re-checks the
  * newest op every RESCAN_MS for shards to take over, and stops when the coordinator's heartbeat
  * has expired (a coordinator killed mid-run leaves no agent waiting forever). Parts are keyed
- * (run, op, shard) and stored with SET NX, so a shard computed twice counts once. When its worker
+ * (run, op, shard) and stored once (STORE), so a shard computed twice counts once. When its worker
  * shuts down (its leavingKey is set) the agent claims nothing more and ends its job after the
  * shard in hand: the other agents take its shard at the next op, and the coordinator adds the
  * job again for a worker that comes later.
