@@ -4,15 +4,17 @@
  *
  * - `ops`: a stream; the coordinator appends op t (its centroids as float64 bytes) once every
  *   shard of op t - 1 has its part, and 'end' when the run is over. Agents block on it (XREAD).
- * - `claim:t:s`: which agent (BullMQ job id) computes shard s of op t. An agent may take a claim
+ * - `claim:t:s`: which agent (BullMQ job id) computes shard s of op t (the current op only). An agent may take a claim
  *   that is free, its own (a retried agent resumes) or held by an agent whose BullMQ lock is gone
  *   (its worker died): BullMQ's lock, renewed by the worker process while the child computes, is
  *   the liveness signal.
  * - `part:t:s`: the shard's result (its signalHeader, then parts.ts bytes) as the one element of
  *   a list; stored only by the claim's holder and only once: a shard computed twice (a retried
  *   agent that had stored it already) is stored once, and the second store only counts in `dups`.
- * - `signal:t:s`: the same one-element list, where the coordinator blocks (BLPOP on every open
- *   shard's signal): the wake-up brings the part with it.
+ * - `signal:t:s`: the same one-element list, where the coordinator blocks (one BLPOP on the open
+ *   shards' signals, 16 at most): the wake-up brings the part with it.
+ * - `current`: the op t of the round in progress. A claim for another op is refused: once op t + 1
+ *   is published, op t's keys are deleted, and a late agent must not compute op t again.
  * - `stage`: where a store's bytes land before STORE moves them (one transaction: never seen
  *   between two). The part travels as a plain RPUSH argument and is copied and renamed inside
  *   Redis, never handed to Lua: a 270 KB argument costs ~1 ms more as a script's ARGV (measured:
@@ -28,7 +30,7 @@
 import type { ChainableCommander } from 'ioredis';
 import { encodeParts } from './parts.js';
 
-/** Seconds every key of a run lives at most (the coordinator deletes them at the end). */
+/** Seconds every key of a run lives at most (the coordinator deletes a round's keys when it publishes the next, the rest at the end). */
 export const RUN_TTL_S = 24 * 3600;
 
 /**
@@ -40,6 +42,8 @@ export const END_LINGER_S = 10;
 
 export interface RunKeys {
   readonly ops: string;
+  /** The op t of the round in progress (the coordinator sets it before it appends the op). */
+  readonly current: string;
   readonly dups: string;
   readonly alive: string;
   readonly stage: string;
@@ -54,6 +58,7 @@ export function runKeys(queue: string, run: string): RunKeys {
   const p = `hotpath:${queue}:${run}`;
   return {
     ops: `${p}:ops`,
+    current: `${p}:current`,
     dups: `${p}:dups`,
     alive: `${p}:alive`,
     stage: `${p}:stage`,
@@ -75,13 +80,15 @@ export function agentId(run: string, index: number): string {
 }
 
 /**
- * KEYS: claim, part, leaving (this agent's worker's leavingKey). ARGV: this agent's job id, the
- * prefix of the queue's job keys (BullMQ's `${job.queueQualifiedName}:`; a job's lock is
- * `${prefix}${id}:lock`), ttl (s). -1 when the agent's worker is leaving, 1 when this agent now
- * holds the claim and the part is missing, else 0.
+ * KEYS: claim, part, leaving (this agent's worker's leavingKey), current. ARGV: this agent's job
+ * id, the prefix of the queue's job keys (BullMQ's `${job.queueQualifiedName}:`; a job's lock is
+ * `${prefix}${id}:lock`), ttl (s), the op t. -1 when the agent's worker is leaving, 1 when this
+ * agent now holds the claim and the part is missing, else 0 (also for an op that is no longer the
+ * current one: its round is over and its keys are gone, so nothing else would refuse it).
  */
 export const CLAIM = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+if redis.call('GET', KEYS[4]) ~= ARGV[4] then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local owner = redis.call('GET', KEYS[1])
 if owner == false or owner == ARGV[1] or redis.call('EXISTS', ARGV[2] .. owner .. ':lock') == 0 then

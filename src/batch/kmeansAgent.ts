@@ -132,7 +132,7 @@ function opOf(fields: Buffer[]): KmeansOp {
 async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: KmeansAgentJob & ShardJob, id: string, op: KmeansOp): Promise<{ stored: number; left: boolean }> {
   const count = job.shards.length;
   const claim = (s: number): Promise<unknown> => {
-    const reply = ctx.redis.eval(CLAIM, 3, keys.claim(op.t, s), keys.part(op.t, s), leaving, id, ctx.jobKeys, RUN_TTL_S);
+    const reply = ctx.redis.eval(CLAIM, 4, keys.claim(op.t, s), keys.part(op.t, s), leaving, keys.current, id, ctx.jobKeys, RUN_TTL_S, op.t);
     // A failed claim rejects before it is awaited: handled there, not reported as unhandled.
     reply.catch(() => {});
     return reply;
@@ -169,7 +169,7 @@ async function work(ctx: AgentContext, keys: RunKeys, leaving: string, job: Kmea
       stores.push(store);
     }
     if (i === 0 && (await reply) === -1) {
-      // The worker is leaving: the claim was not taken, so STORE stored nothing.
+      // The worker is leaving: the agent claims nothing more.
       return outcome(true);
     }
     if (nextReply === undefined) {

@@ -90,7 +90,7 @@ export const LATER_BLOCK_COST = 0.3;
  * `count` shards of n rows (fewer when n has fewer blocks; none empty) of equal cost to a block: a shard's
  * cost is its blocks plus LATER_BLOCK_COST per block of the chunk it starts inside (those come
  * back one part per block, kmeansPieces.ts), so a shard that starts mid-chunk gets a little less.
- * @example balancedShards(1000000, 2, 32) // [{ start: 0, count: 505856 }, { start: 505856, count: 494144 }] (chunk 3 cut at block 55 of 64)
+ * @example balancedShards(1000000, 2, 32) // [{ start: 0, count: 503808 }, { start: 503808, count: 496192 }] (chunk 3 cut at block 54 of 64)
  */
 export function balancedShards(n: number, count: number, d: number): { start: number; count: number }[] {
   const blocks = Math.ceil(n / LLOYD_BLOCK);

@@ -1,7 +1,7 @@
 /**
  * The coordinator's side of a k-means run on agents (kmeansAgent.ts): it adds one long-lived
  * BullMQ job per shard, then per round appends the op to the run's stream and blocks on the
- * open shards' signal lists (one BLPOP over all of them) until every shard's part has come, as
+ * open shards' signal lists (one BLPOP over 16 of them at most) until every shard's part has come, as
  * float64 bytes with the signal itself. No job per round: a round costs an XADD and a BLPOP
  * wake-up per shard. Publishing op t removes op t - 1's keys: Redis holds one round's parts.
  *
@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { HotpathError } from '../errors.js';
-import { agentId, END_LINGER_S, runKeys, SIGNAL_HEADER, type RunKeys } from './agentKeys.js';
+import { agentId, END_LINGER_S, RUN_TTL_S, runKeys, SIGNAL_HEADER, type RunKeys } from './agentKeys.js';
 import { queueName, redisLabel, redisOptions } from './connection.js';
 import { bounded, nonNegative, positive, type CoordinatorOptions, type ShardFailure } from './coordinator.js';
 import { decodeParts, encodeParts } from './parts.js';
@@ -111,7 +111,8 @@ export class KmeansRounds {
     const started = performance.now();
     const t = this.t++;
     this.current = encodeParts({ ...op, t, attempts: this.attempts, backoffMs: this.backoffMs });
-    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).xadd(this.keys.ops, '*', 'op', this.current);
+    // The current op first: an agent that reads op t claims its shards only while t is current.
+    const publish = this.redis.pipeline().set(this.keys.alive, '1', 'PX', this.heartbeatMs).set(this.keys.current, String(t), 'EX', RUN_TTL_S).xadd(this.keys.ops, '*', 'op', this.current);
     if (t > 0) {
       // The last round's parts are read: Redis holds one round's parts at most.
       publish.del(...this.roundKeys(t - 1));
@@ -208,7 +209,7 @@ export class KmeansRounds {
       // The last round's keys (each round removed the one before it), and the one before: an agent
       // still on it may have stored a part late (older ones expire with RUN_TTL_S). The op
       // stream, ending in 'end', stays a few seconds for agents that read it late.
-      const pipeline = this.redis.pipeline().expire(this.keys.ops, END_LINGER_S).del(this.keys.dups, this.keys.alive, this.keys.stage);
+      const pipeline = this.redis.pipeline().expire(this.keys.ops, END_LINGER_S).del(this.keys.current, this.keys.dups, this.keys.alive, this.keys.stage);
       for (let t = Math.max(0, this.t - 2); t < this.t; t++) {
         pipeline.del(...this.roundKeys(t));
       }
@@ -234,7 +235,12 @@ export class KmeansRounds {
     await bounded(this.redis.set(this.keys.alive, '1', 'PX', this.heartbeatMs), this.timeoutMs, this.url, 'renew the run');
     if ((await bounded(this.redis.exists(this.keys.ops), this.timeoutMs, this.url, 'check the run')) === 0 && this.current !== undefined) {
       // Agents still following the lost stream see it gone and end; the ones added below read this op first.
-      await bounded(this.redis.xadd(this.keys.ops, '*', 'op', this.current), this.timeoutMs, this.url, 'publish the lost k-means step again');
+      const again = this.redis.pipeline().set(this.keys.current, String(this.t - 1), 'EX', RUN_TTL_S).xadd(this.keys.ops, '*', 'op', this.current);
+      for (const [error] of (await bounded(again.exec(), this.timeoutMs, this.url, 'publish the lost k-means step again')) ?? []) {
+        if (error !== null) {
+          throw error;
+        }
+      }
       this.losses++;
     }
     const states = await bounded(Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.getJobState(agentId(this.run, s)))), this.timeoutMs, this.url, 'check the agents');

@@ -30,7 +30,16 @@ runtime.catch(() => {});
  * The k-means agents' own connection (their XREAD blocks it; one agent at a time per child),
  * opened with the child like the runtime, so that an agent's first op does not wait for it.
  */
-let redis: Redis | undefined = config.redis === undefined ? undefined : agentConnection(config.redis);
+let redis: Redis | undefined = eagerConnection();
+
+/** The agents' connection, or undefined (no URL, or one ioredis refuses: then the first k-means job fails with it). */
+function eagerConnection(): Redis | undefined {
+  try {
+    return config.redis === undefined ? undefined : agentConnection(config.redis);
+  } catch {
+    return undefined;
+  }
+}
 const cache = new ChunkCache(config.cacheBytes ?? 2 ** 30);
 
 /** `qualified`: BullMQ's qualified queue name (`prefix:queue`), which its job keys start with. */

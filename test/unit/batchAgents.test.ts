@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { agentId, END_LINGER_S, leavingKey, partBytes, runKeys, storePart, type RunKeys } from '../../src/batch/agentKeys.js';
+import { agentId, CLAIM, END_LINGER_S, leavingKey, partBytes, runKeys, storePart, type RunKeys } from '../../src/batch/agentKeys.js';
 import { redisOptions } from '../../src/batch/connection.js';
 import { batchKmeans } from '../../src/batch/kmeans.js';
 import { kmeansAgent, RESCAN_MS, type AgentOutcome } from '../../src/batch/kmeansAgent.js';
@@ -185,6 +185,31 @@ test("an agent computes its own shard before its claim's reply, and stores it on
     control.disconnect();
   }
   assert.deepEqual(await own!.done, { ops: 3, parts: 1, left: false });
+});
+
+test('a shard of an op that is over cannot be claimed again, though its keys are gone', { skip, timeout: 120_000 }, async () => {
+  const queue = 'over';
+  const rounds = await KmeansRounds.open({ redis: redis!.url, queue, pollMs: 50 }, file, shards);
+  const keys = runKeys(queue, rounds.run);
+  const control = new Redis(redisOptions(redis!.url));
+  const claim = (t: number, s: number, id: string): Promise<unknown> => control.eval(CLAIM, 4, keys.claim(t, s), keys.part(t, s), leavingKey(queue, 'nobody'), keys.current, id, jobKeys(queue), 60, t);
+  try {
+    const worker = agent(rounds, queue, 0);
+    await worker.alive();
+    assert.deepEqual((await rounds.round({ op: 'stats' })).failed, []);
+    assert.deepEqual((await rounds.round({ op: 'stats' })).failed, []);
+    // Publishing op 1 removed op 0's keys: a late agent of op 0 finds its shard free but is refused.
+    assert.equal(await control.exists(keys.part(0, 1), keys.claim(0, 1)), 0);
+    assert.equal(await claim(0, 1, 'late'), 0);
+    assert.equal(await control.exists(keys.claim(0, 1)), 0);
+    // Op 1 is current: its shards are stored, so refused too; a shard without a part is granted.
+    assert.equal(await claim(1, 1, 'late'), 0);
+    await control.del(keys.part(1, 1), keys.claim(1, 1));
+    assert.equal(await claim(1, 1, 'late'), 1);
+  } finally {
+    await rounds.close();
+    control.disconnect();
+  }
 });
 
 test('an agent whose worker is leaving ends, and the other agent computes its shard from the next op on', { skip, timeout: 120_000 }, async () => {
