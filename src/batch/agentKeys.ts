@@ -134,6 +134,19 @@ export function partBytes(t: number, s: number, value: unknown): Buffer {
   return encodeParts(value, signalHeader(t, s));
 }
 
+/**
+ * A pipeline's or transaction's reply values; an error reply throws, as the command alone would
+ * (an agent's job fails and BullMQ retries it) instead of being read as a value.
+ */
+export function valuesOf(replies: [Error | null, unknown][] | null): unknown[] {
+  return (replies ?? []).map(([error, value]) => {
+    if (error !== null) {
+      throw error;
+    }
+    return value;
+  });
+}
+
 /** Bytes of a part's header (partBytes): op t and shard s as u32 LE (t = -1 never has parts). */
 export const SIGNAL_HEADER = 8;
 

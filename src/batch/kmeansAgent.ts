@@ -21,7 +21,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Runtime } from '../runtime/runtime.js';
-import { CLAIM, leavingKey, partBytes, RUN_TTL_S, runKeys, storePart, type RunKeys } from './agentKeys.js';
+import { CLAIM, leavingKey, partBytes, RUN_TTL_S, runKeys, storePart, valuesOf, type RunKeys } from './agentKeys.js';
 import { ChunkCache, kmeansShard } from './kmeansShard.js';
 import { decodeParts } from './parts.js';
 import { encodeError, type KmeansAgentJob, type KmeansOp, type ShardJob } from './protocol.js';
@@ -96,19 +96,6 @@ export async function kmeansAgent(ctx: AgentContext, job: ShardJob & KmeansAgent
       }
     }
   }
-}
-
-/**
- * A pipeline's reply values; an error reply throws, as the command alone would (the job fails and
- * BullMQ retries it) instead of being read as a value.
- */
-function valuesOf(replies: [Error | null, unknown][] | null): unknown[] {
-  return (replies ?? []).map(([error, value]) => {
-    if (error !== null) {
-      throw error;
-    }
-    return value;
-  });
 }
 
 function opOf(fields: Buffer[]): KmeansOp {

@@ -127,10 +127,7 @@ export function balancedShards(n: number, count: number, d: number): { start: nu
   const out: { start: number; count: number }[] = [];
   for (let s = 0; s < parts; s++) {
     const start = at[s]! * LLOYD_BLOCK;
-    const end = Math.min(n, at[s + 1]! * LLOYD_BLOCK);
-    if (end > start) {
-      out.push({ start, count: end - start });
-    }
+    out.push({ start, count: Math.min(n, at[s + 1]! * LLOYD_BLOCK) - start });
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { HotpathError } from '../errors.js';
-import { agentId, END_LINGER_S, RUN_TTL_S, runKeys, SIGNAL_HEADER, type RunKeys } from './agentKeys.js';
+import { agentId, END_LINGER_S, RUN_TTL_S, runKeys, SIGNAL_HEADER, valuesOf, type RunKeys } from './agentKeys.js';
 import { queueName, redisLabel, redisOptions } from './connection.js';
 import { bounded, nonNegative, positive, type CoordinatorOptions, type ShardFailure } from './coordinator.js';
 import { decodeParts, encodeParts } from './parts.js';
@@ -236,11 +236,7 @@ export class KmeansRounds {
     if ((await bounded(this.redis.exists(this.keys.ops), this.timeoutMs, this.url, 'check the run')) === 0 && this.current !== undefined) {
       // Agents still following the lost stream see it gone and end; the ones added below read this op first.
       const again = this.redis.pipeline().set(this.keys.current, String(this.t - 1), 'EX', RUN_TTL_S).xadd(this.keys.ops, '*', 'op', this.current);
-      for (const [error] of (await bounded(again.exec(), this.timeoutMs, this.url, 'publish the lost k-means step again')) ?? []) {
-        if (error !== null) {
-          throw error;
-        }
-      }
+      valuesOf(await bounded(again.exec(), this.timeoutMs, this.url, 'publish the lost k-means step again'));
       this.losses++;
     }
     const states = await bounded(Promise.all(Array.from({ length: this.shards }, (_, s) => this.queue.getJobState(agentId(this.run, s)))), this.timeoutMs, this.url, 'check the agents');
